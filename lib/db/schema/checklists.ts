@@ -1,0 +1,94 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+import { checklistPhases, checklistStatuses, inList, signoffRoles } from './enums';
+
+export const deploymentChecklists = pgTable(
+  'deployment_checklists',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: text('title').notNull(),
+    isTemplate: boolean('is_template').notNull().default(false),
+    // An instance remembers its template; deleting a template keeps its instances.
+    templateId: uuid('template_id').references((): AnyPgColumn => deploymentChecklists.id, { onDelete: 'set null' }),
+    version: text('version'),
+    environment: text('environment'),
+    targetDate: date('target_date'),
+    status: text('status', { enum: checklistStatuses }).notNull().default('draft'),
+    requiredRoles: text('required_roles').array().notNull().default(sql`'{development,qa,devops,production}'::text[]`),
+    createdBy: text('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('deployment_checklists_status_check', sql.raw(`status IN (${inList(checklistStatuses)})`)),
+    index('idx_deployment_checklists_created').on(t.isTemplate, t.createdAt.desc()),
+  ],
+);
+
+export const checklistItems = pgTable(
+  'checklist_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    checklistId: uuid('checklist_id')
+      .notNull()
+      .references(() => deploymentChecklists.id, { onDelete: 'cascade' }),
+    parentId: uuid('parent_id').references((): AnyPgColumn => checklistItems.id, { onDelete: 'cascade' }),
+    phase: text('phase', { enum: checklistPhases }).notNull(),
+    sectionTitle: text('section_title').notNull(),
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    required: boolean('required').notNull().default(true),
+    command: text('command'),
+    checked: boolean('checked').notNull().default(false),
+    checkedBy: text('checked_by'),
+    checkedAt: timestamp('checked_at', { withTimezone: true }),
+    note: text('note'),
+  },
+  (t) => [
+    check('checklist_items_phase_check', sql.raw(`phase IN (${inList(checklistPhases)})`)),
+    check('checklist_items_checked_consistent', sql`${t.checked} = (${t.checkedAt} IS NOT NULL)`),
+    // A checklist's items in document order.
+    uniqueIndex('checklist_items_checklist_position_key').on(t.checklistId, t.position),
+  ],
+);
+
+export const checklistSignoffs = pgTable(
+  'checklist_signoffs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    checklistId: uuid('checklist_id')
+      .notNull()
+      .references(() => deploymentChecklists.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: signoffRoles }).notNull(),
+    signedBy: text('signed_by').notNull(),
+    signedByName: text('signed_by_name'),
+    signedAt: timestamp('signed_at', { withTimezone: true }).notNull().defaultNow(),
+    note: text('note'),
+    voidedAt: timestamp('voided_at', { withTimezone: true }),
+    voidedBy: text('voided_by'),
+    voidReason: text('void_reason'),
+  },
+  (t) => [
+    check('checklist_signoffs_role_check', sql.raw(`role IN (${inList(signoffRoles)})`)),
+    // One standing sign-off per role; voided ones stay as history.
+    uniqueIndex('checklist_signoffs_one_active_per_role').on(t.checklistId, t.role).where(sql`${t.voidedAt} IS NULL`),
+  ],
+);
+
+export type DeploymentChecklist = typeof deploymentChecklists.$inferSelect;
+export type NewDeploymentChecklist = typeof deploymentChecklists.$inferInsert;
+export type ChecklistItem = typeof checklistItems.$inferSelect;
+export type NewChecklistItem = typeof checklistItems.$inferInsert;
+export type ChecklistSignoff = typeof checklistSignoffs.$inferSelect;

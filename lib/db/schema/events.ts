@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export type EventMetadata = {
+  conversation_id?: string;
+  actor_id?: string;
+  execution_order?: number;
+  status?: string;
+  duration_ms?: number;
+  retry_count?: number;
+  correlation_id?: string;
+  output?: unknown;
+  [key: string]: unknown;
+};
+
+export const executionEvents = pgTable(
+  'execution_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    // Client-supplied id (or generated): replays of the same event are ignored (ON CONFLICT DO NOTHING).
+    eventId: uuid('event_id').notNull().defaultRandom().unique('execution_events_event_id_key'),
+    eventType: text('event_type').notNull(),
+    aggregateType: text('aggregate_type').notNull(),
+    aggregateId: text('aggregate_id').notNull(),
+    metadata: jsonb('metadata').$type<EventMetadata>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Seeds: lookup by aggregate; created_at appended so a session timeline is one ordered index scan.
+    index('idx_execution_events_aggregate').on(t.aggregateType, t.aggregateId, t.createdAt),
+    // Seeds: filter by conversation (debugging, correlation search).
+    index('idx_execution_events_conversation').using('btree', sql`(${t.metadata}->>'conversation_id')`),
+    // Seeds: time-based monitoring queries.
+    index('idx_execution_events_created').on(t.createdAt.desc()),
+  ],
+);
+
+export type ExecutionEvent = typeof executionEvents.$inferSelect;
+export type NewExecutionEvent = typeof executionEvents.$inferInsert;

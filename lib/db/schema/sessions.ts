@@ -1,0 +1,34 @@
+import { sql } from 'drizzle-orm';
+import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { inList, sessionStatuses } from './enums';
+
+export const agentSessions = pgTable(
+  'agent_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    project: text('project').notNull(),
+    agentName: text('agent_name').notNull(),
+    externalId: text('external_id'),
+    status: text('status', { enum: sessionStatuses }).notNull().default('running'),
+    currentTask: text('current_task'),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('agent_sessions_status_check', sql.raw(`status IN (${inList(sessionStatuses)})`)),
+    check('agent_sessions_ended_check', sql`${t.endedAt} IS NULL OR ${t.endedAt} >= ${t.startedAt}`),
+    // Agents create sessions idempotently by (project, external id).
+    uniqueIndex('agent_sessions_project_external_id_key').on(t.project, t.externalId),
+    // Sessions list: newest first, keyset on (started_at, id).
+    index('idx_agent_sessions_started').on(t.startedAt.desc(), t.id.desc()),
+    // Sessions list filtered by status (and the Overview's "active sessions" KPI).
+    index('idx_agent_sessions_status_started').on(t.status, t.startedAt.desc()),
+    index('idx_agent_sessions_project_started').on(t.project, t.startedAt.desc()),
+  ],
+);
+
+export type AgentSession = typeof agentSessions.$inferSelect;
+export type NewAgentSession = typeof agentSessions.$inferInsert;

@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { agentSessions } from './sessions';
+
+export const userToolHistory = pgTable(
+  'user_tool_history',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    // Client-supplied id: a replayed tool execution is applied once.
+    executionId: uuid('execution_id').notNull().defaultRandom().unique('user_tool_history_execution_id_key'),
+    // The agent's end user (not a console user).
+    userId: text('user_id').notNull(),
+    toolName: text('tool_name').notNull(),
+    success: boolean('success').notNull(),
+    executionTimeMs: integer('execution_time_ms').notNull().default(0),
+    errorMessage: text('error_message'),
+    // Tool history outlives pruned sessions.
+    sessionId: uuid('session_id').references(() => agentSessions.id, { onDelete: 'set null' }),
+    context: jsonb('context').$type<Record<string, unknown>>().notNull().default({}),
+    userSatisfaction: smallint('user_satisfaction'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check(
+      'user_tool_history_satisfaction_check',
+      sql`${t.userSatisfaction} IS NULL OR ${t.userSatisfaction} BETWEEN 1 AND 5`,
+    ),
+    check('user_tool_history_time_check', sql`${t.executionTimeMs} >= 0`),
+    index('idx_user_tool_history_user_id').on(t.userId),
+    index('idx_user_tool_history_tool_name').on(t.toolName),
+    index('idx_user_tool_history_success').on(t.success),
+    index('idx_user_tool_history_created_at').on(t.createdAt.desc()),
+    // Per-user history and preference (user, recent first).
+    index('idx_user_tool_history_user_created').on(t.userId, t.createdAt.desc()),
+    // Statistics query: per-tool volume / success / latency over a time range.
+    index('idx_user_tool_history_metrics').on(t.toolName, t.createdAt, t.success, t.executionTimeMs),
+  ],
+);
+
+export type UserToolExecution = typeof userToolHistory.$inferSelect;
+export type NewUserToolExecution = typeof userToolHistory.$inferInsert;
