@@ -1,0 +1,48 @@
+import type { Role, SignoffRole } from '@/lib/db/schema/enums';
+
+/**
+ * The one role → permission table. Every server action, route handler and page asks `can(role, permission)`
+ * through the guards in ./guards.ts; hiding a button is never the check.
+ */
+export const permissionTable = {
+  // reading the console
+  'console:read': ['admin', 'engineer', 'qa', 'manager', 'viewer'],
+  // interventions and recoveries
+  'interventions:resume': ['admin', 'engineer'],
+  'interventions:abort': ['admin', 'engineer'],
+  'interventions:restore': ['admin', 'engineer'],
+  'interventions:note': ['admin', 'engineer', 'qa', 'manager'],
+  'interventions:assign': ['admin', 'engineer'],
+  'checkpoints:invalidate': ['admin', 'engineer'],
+  // checklists
+  'checklists:create': ['admin', 'engineer', 'qa', 'manager'],
+  'checklists:tick': ['admin', 'engineer', 'qa'],
+  'checklists:sign:development': ['admin', 'engineer'],
+  'checklists:sign:devops': ['admin', 'engineer'],
+  'checklists:sign:qa': ['admin', 'qa'],
+  'checklists:sign:production': ['admin', 'manager'],
+  // operations
+  'metrics:read': ['admin', 'engineer', 'manager'],
+  'database:read': ['admin', 'engineer', 'manager'],
+  // own settings
+  'notifications:manage-own': ['admin', 'engineer', 'qa', 'manager', 'viewer'],
+  // administration
+  'users:manage': ['admin'],
+  'tokens:manage': ['admin'],
+  'audit:read': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissionTable;
+
+export function can(role: Role | string | null | undefined, permission: Permission): boolean {
+  if (!role) return false;
+  return (permissionTable[permission] as readonly string[]).includes(role);
+}
+
+export function signPermission(role: SignoffRole): Permission {
+  return `checklists:sign:${role}` as Permission;
+}
+
+/** API token scopes (agents and scrapers). */
+export const tokenScopes = ['ingest', 'control', 'metrics', 'read'] as const;
+export type TokenScope = (typeof tokenScopes)[number];
