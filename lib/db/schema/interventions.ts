@@ -42,6 +42,8 @@ export const pausedSessions = pgTable(
     resolvedBy: text('resolved_by'),
     resolution: text('resolution', { enum: resolutions }),
     resolutionNote: text('resolution_note'),
+    // When the agent's control call received the resume/abort decision (at-least-once delivery bookkeeping).
+    decisionDeliveredAt: timestamp('decision_delivered_at', { withTimezone: true }),
     assignedTo: text('assigned_to'),
     assignedAt: timestamp('assigned_at', { withTimezone: true }),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "paused_sessions" ADD COLUMN "decision_delivered_at" timestamp with time zone;

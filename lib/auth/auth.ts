@@ -1,0 +1,58 @@
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { nextCookies } from 'better-auth/next-js';
+import { getDb } from '@/lib/db/client';
+import { account, session, user, verification } from '@/lib/db/schema';
+import { env } from '@/lib/env';
+import { authSecret } from './secret';
+
+/**
+ * Better Auth: email + password sign-in, database sessions, scrypt password hashing, per-address rate limits.
+ * Chosen because it is the maintained auth library with a first-class Drizzle adapter and Next.js App Router
+ * integration, and it keeps sessions in our own Postgres (revocable, visible), not in a third-party service.
+ * Sign-up is closed: people are created by an admin (Settings → Users) or `npm run user:create`.
+ */
+function build(db: Awaited<ReturnType<typeof getDb>>) {
+  const e = env();
+  const baseURL = e.APP_URL ?? `http://localhost:${e.PORT}`;
+  return betterAuth({
+    appName: 'Flightdeck',
+    baseURL,
+    secret: authSecret(),
+    trustedOrigins: [baseURL],
+    database: drizzleAdapter(db, { provider: 'pg', schema: { user, session, account, verification } }),
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 256 },
+    session: {
+      expiresIn: e.SESSION_MAX_AGE_S,
+      // Refresh the expiry at most every 15 min of activity; idle sessions end at expiresIn.
+      updateAge: 15 * 60,
+    },
+    user: {
+      additionalFields: {
+        role: { type: 'string', required: false, defaultValue: 'viewer', input: false },
+        banned: { type: 'boolean', required: false, defaultValue: false, input: false },
+      },
+    },
+    rateLimit: {
+      enabled: e.NODE_ENV !== 'test' || process.env.FLIGHTDECK_RATE_LIMIT === '1',
+      window: 60,
+      max: 100,
+      customRules: { '/sign-in/email': { window: 60, max: 5 } },
+    },
+    advanced: {
+      useSecureCookies: baseURL.startsWith('https://'),
+      ipAddress: { ipAddressHeaders: ['x-forwarded-for', 'x-real-ip'] },
+    },
+    telemetry: { enabled: false },
+    plugins: [nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof build>;
+
+const globalForAuth = globalThis as unknown as { __flightdeckAuth?: Promise<Auth> };
+
+export function getAuth(): Promise<Auth> {
+  globalForAuth.__flightdeckAuth ??= getDb().then(build);
+  return globalForAuth.__flightdeckAuth;
+}

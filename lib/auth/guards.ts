@@ -1,0 +1,176 @@
+import 'server-only';
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { NextResponse } from 'next/server';
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/log';
+import { getDb } from '@/lib/db/client';
+import { AppError } from '@/lib/db/errors';
+import { roles, type Role } from '@/lib/db/schema/enums';
+import { getAuth } from './auth';
+import { can, type Permission, type TokenScope } from './permissions';
+import { authenticateToken, type TokenPrincipal } from './tokens';
+
+/**
+ * The three guards: one for pages, one for server actions, one for route handlers. Each protected entry point
+ * calls one of them itself; the proxy (middleware) only redirects signed-out browsers and is not a guard.
+ */
+export type UserActor = { kind: 'user'; id: string; email: string; name: string; role: Role };
+export type Actor = UserActor | TokenPrincipal;
+
+export function actorLabel(actor: Actor) {
+  return actor.kind === 'user' ? actor.email : `token:${actor.name}`;
+}
+
+export async function getCurrentUser(): Promise<UserActor | null> {
+  const h = await headers();
+  const auth = await getAuth();
+  const s = await auth.api.getSession({ headers: h });
+  if (!s) return null;
+  const u = s.user as typeof s.user & { role?: string; banned?: boolean | null };
+  if (u.banned) return null;
+  const role = (roles as readonly string[]).includes(u.role ?? '') ? (u.role as Role) : 'viewer';
+  return { kind: 'user', id: u.id, email: u.email, name: u.name, role };
+}
+
+async function requestMeta() {
+  const h = await headers();
+  return {
+    ip: h.get('x-forwarded-for')?.split(',')[0]?.trim() ?? h.get('x-real-ip') ?? null,
+    userAgent: h.get('user-agent'),
+  };
+}
+
+/** Pages: signed-out → /sign-in; signed in without the permission → /forbidden. */
+export async function requirePageUser(permission: Permission = 'console:read'): Promise<UserActor> {
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in');
+  if (!can(user.role, permission)) redirect(`/forbidden?need=${encodeURIComponent(permission)}`);
+  return user;
+}
+
+export type ActionResult<T = undefined> = {
+  ok?: boolean;
+  error?: string;
+  fieldErrors?: Record<string, string[]>;
+  data?: T;
+};
+
+function formDataToObject(fd: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(fd.keys())) {
+    if (key.startsWith('$ACTION')) continue;
+    const all = fd.getAll(key);
+    out[key] = key.endsWith('[]') || all.length > 1 ? all : all[0];
+  }
+  return out;
+}
+
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '_';
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+/**
+ * Server actions: parse → require user → require permission → call. Usable with useActionState
+ * (`(prev, formData)`) or called directly with a plain object. A refusal is audited and changes nothing.
+ */
+export function guardedAction<S extends z.ZodType, T = undefined>(
+  permission: Permission,
+  schema: S,
+  fn: (input: z.infer<S>, user: UserActor) => Promise<ActionResult<T>>,
+  options: { audit?: string } = {},
+) {
+  return async (prevOrInput: unknown, maybeFormData?: unknown): Promise<ActionResult<T>> => {
+    const raw = maybeFormData !== undefined ? maybeFormData : prevOrInput;
+    const input = raw instanceof FormData ? formDataToObject(raw) : raw;
+    const user = await getCurrentUser();
+    if (!user) return { error: 'You are signed out. Sign in again to continue.' };
+    if (!can(user.role, permission)) {
+      const meta = await requestMeta();
+      const db = await getDb();
+      await recordAudit(db, {
+        actor: { kind: 'user', id: user.id, email: user.email, role: user.role },
+        action: options.audit ?? permission,
+        outcome: 'denied',
+        ...meta,
+        details: { permission },
+      });
+      return { error: `Your role (${user.role}) is not allowed to do this.` };
+    }
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      return { error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
+    }
+    try {
+      return await fn(parsed.data, user);
+    } catch (err) {
+      if (err instanceof AppError) return { error: err.message };
+      console.error('server action failed', err);
+      return { error: 'Something went wrong on our side. The change was not saved.' };
+    }
+  };
+}
+
+export function errorResponse(err: unknown): NextResponse {
+  if (err instanceof AppError) return NextResponse.json(err.toJSON(), { status: err.status });
+  console.error('route handler failed', err);
+  return NextResponse.json({ error: { code: 'internal', message: 'Internal error' } }, { status: 500 });
+}
+
+export type RouteAccess = {
+  /** Console users with this permission may call it (cookie session). */
+  permission?: Permission;
+  /** API tokens with any of these scopes may call it. */
+  scopes?: TokenScope[];
+};
+
+export type RouteContext<P> = { actor: Actor; params: P; request: Request };
+
+/**
+ * Route handlers: authenticate (bearer token, else cookie session) → authorise → act; errors through AppError.
+ * Cookie-authenticated calls must come from our own origin (Sec-Fetch-Site / Origin), which blocks CSRF.
+ */
+export function guardedRoute<P = Record<string, string>>(
+  access: RouteAccess,
+  handler: (ctx: RouteContext<P>) => Promise<Response>,
+) {
+  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const actor = await authenticateRequest(request, access);
+      const params = (await context?.params) ?? ({} as P);
+      return await handler({ actor, params, request });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+export async function authenticateRequest(request: Request, access: RouteAccess): Promise<Actor> {
+  const authorization = request.headers.get('authorization');
+  const db = await getDb();
+  if (authorization) {
+    if (!access.scopes?.length) throw new AppError('forbidden', 'API tokens cannot call this endpoint');
+    const check = await authenticateToken(db, authorization);
+    if (!check.ok) throw new AppError('unauthorized', `API token ${check.reason}`);
+    if (!access.scopes.some((s) => check.principal.scopes.includes(s))) {
+      throw new AppError('forbidden', `This token lacks the scope: ${access.scopes.join(' or ')}`);
+    }
+    return check.principal;
+  }
+  if (!access.permission) throw new AppError('unauthorized', 'An API token is required (Authorization: Bearer …)');
+  const site = request.headers.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') {
+    throw new AppError('forbidden', 'Cross-site request refused');
+  }
+  const user = await getCurrentUser();
+  if (!user) throw new AppError('unauthorized', 'Sign in or send an API token');
+  if (!can(user.role, access.permission)) {
+    throw new AppError('forbidden', `Your role (${user.role}) is not allowed to do this`);
+  }
+  return user;
+}

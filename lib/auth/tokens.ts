@@ -1,0 +1,86 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '@/lib/db/client';
+import { apiTokens, type ApiToken } from '@/lib/db/schema';
+import { tokenScopes, type TokenScope } from './permissions';
+
+/**
+ * API tokens: `fd_<12 random chars prefix>_<secret>`. Only a SHA-256 of the whole token is stored (a token is
+ * 190 bits of randomness, so a fast hash is enough: there is nothing to brute-force), shown once at creation.
+ */
+export type TokenPrincipal = { kind: 'token'; id: string; name: string; scopes: TokenScope[] };
+
+export function hashToken(token: string) {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function createApiToken(
+  db: Db,
+  input: { name: string; scopes: TokenScope[]; createdBy?: string | null; expiresAt?: Date | null },
+): Promise<{ token: string; record: ApiToken }> {
+  const prefix = randomBytes(9).toString('base64url');
+  const token = `fd_${prefix}_${randomBytes(24).toString('base64url')}`;
+  const [record] = await db
+    .insert(apiTokens)
+    .values({
+      name: input.name,
+      tokenHash: hashToken(token),
+      prefix: `fd_${prefix}`,
+      scopes: [...new Set(input.scopes)],
+      createdBy: input.createdBy ?? null,
+      expiresAt: input.expiresAt ?? null,
+    })
+    .returning();
+  return { token, record };
+}
+
+export type TokenCheck =
+  | { ok: true; principal: TokenPrincipal }
+  | { ok: false; reason: 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired' };
+
+/** Verifies `Authorization: Bearer fd_…`. Updates last_used_at at most once a minute per token. */
+export async function authenticateToken(db: Db, authorization: string | null): Promise<TokenCheck> {
+  if (!authorization) return { ok: false, reason: 'missing' };
+  const m = /^Bearer\s+(fd_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{32})$/.exec(authorization.trim());
+  if (!m) return { ok: false, reason: 'malformed' };
+  const hash = hashToken(m[1]);
+  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hash)).limit(1);
+  if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return { ok: false, reason: 'unknown' };
+  if (row.revokedAt) return { ok: false, reason: 'revoked' };
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(apiTokens.id, row.id))
+      .catch(() => {});
+  }
+  const scopes = row.scopes.filter((s): s is TokenScope => (tokenScopes as readonly string[]).includes(s));
+  return { ok: true, principal: { kind: 'token', id: row.id, name: row.name, scopes } };
+}
+
+export async function revokeApiToken(db: Db, input: { id: string; revokedBy: string }) {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: sql`now()`, revokedBy: input.revokedBy })
+    .where(and(eq(apiTokens.id, input.id), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length === 1 ? ({ ok: true } as const) : ({ ok: false, reason: 'not_found_or_revoked' } as const);
+}
+
+export async function listApiTokens(db: Db) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      scopes: apiTokens.scopes,
+      createdAt: apiTokens.createdAt,
+      expiresAt: apiTokens.expiresAt,
+      revokedAt: apiTokens.revokedAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
+    .from(apiTokens)
+    .orderBy(desc(apiTokens.createdAt))
+    .limit(500);
+}

@@ -1,0 +1,92 @@
+import { eq } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { agentSessions, interventionActions, executionEvents } from '@/lib/db/schema';
+import { getControlDecision } from '@/lib/sessions/control';
+import { describeEachDb } from '@/lib/test/db';
+import { agent, engineer, makePausedSession, makeSession } from '@/lib/test/factories';
+import { abortSession, assignIntervention, pauseSession, resumeSession } from './commands';
+
+describeEachDb('interventions', (t) => {
+  it('pause marks the session paused, writes the trail and an event', async () => {
+    const { session, pause } = await makePausedSession(t().db);
+    const [s] = await t().db.select().from(agentSessions).where(eq(agentSessions.id, session.id));
+    expect(s.status).toBe('paused');
+    const actions = await t().db.select().from(interventionActions).where(eq(interventionActions.pausedSessionId, pause.id));
+    expect(actions.map((a) => a.action)).toEqual(['paused']);
+    const events = await t().db.select().from(executionEvents).where(eq(executionEvents.aggregateId, session.id));
+    expect(events.map((e) => e.eventType)).toContain('session_paused');
+  });
+
+  it('a second pause of a paused session is refused with the open one', async () => {
+    const { session, pause } = await makePausedSession(t().db);
+    const again = await pauseSession(t().db, { sessionId: session.id, reason: 'again', pauseType: 'blocker', actor: agent });
+    expect(again).toMatchObject({ ok: false, reason: 'already_paused', pause: { id: pause.id } });
+  });
+
+  it('many concurrent resumes: exactly one wins, the others learn who won', async () => {
+    const { pause } = await makePausedSession(t().db);
+    const people = ['ann', 'bob', 'cid', 'dan', 'eli', 'fay', 'gus', 'hal'];
+    const results = await Promise.all(
+      people.map((p) => resumeSession(t().db, { pausedSessionId: pause.id, actor: engineer(p), note: `from ${p}` })),
+    );
+    const winners = results.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    const losers = results.filter((r) => !r.ok);
+    expect(losers).toHaveLength(people.length - 1);
+    const winnerLabel = winners[0].ok ? winners[0].pause.resolvedBy : '';
+    for (const l of losers) expect(l).toMatchObject({ reason: 'already_resolved', resolution: 'resumed', resolvedBy: winnerLabel });
+    const actions = await t().db.select().from(interventionActions).where(eq(interventionActions.pausedSessionId, pause.id));
+    expect(actions.filter((a) => a.action === 'resumed')).toHaveLength(1);
+  });
+
+  it('resume after abort is refused and the session stays aborted', async () => {
+    const { session, pause } = await makePausedSession(t().db);
+    const aborted = await abortSession(t().db, { pausedSessionId: pause.id, reason: 'wrong branch', actor: engineer('ann') });
+    expect(aborted.ok).toBe(true);
+    const resumed = await resumeSession(t().db, { pausedSessionId: pause.id, actor: engineer('bob') });
+    expect(resumed).toMatchObject({ ok: false, reason: 'already_resolved', resolution: 'aborted', resolvedBy: 'ann@example.com' });
+    const [s] = await t().db.select().from(agentSessions).where(eq(agentSessions.id, session.id));
+    expect(s.status).toBe('aborted');
+    expect(s.endedAt).not.toBeNull();
+  });
+
+  it('the agent is told to wait, then resume with the note exactly once, then continue', async () => {
+    const { session, pause } = await makePausedSession(t().db);
+    expect(await getControlDecision(t().db, { sessionId: session.id })).toMatchObject({
+      ok: true,
+      decision: { action: 'wait', pausedSessionId: pause.id },
+    });
+    await resumeSession(t().db, { pausedSessionId: pause.id, note: 'use the cached results', actor: engineer('ann') });
+    expect(await getControlDecision(t().db, { sessionId: session.id })).toMatchObject({
+      ok: true,
+      decision: { action: 'resume', note: 'use the cached results', resolvedBy: 'ann@example.com' },
+    });
+    expect(await getControlDecision(t().db, { sessionId: session.id })).toMatchObject({ decision: { action: 'continue' } });
+  });
+
+  it('an aborted session is told to abort, repeatedly', async () => {
+    const { session, pause } = await makePausedSession(t().db);
+    await abortSession(t().db, { pausedSessionId: pause.id, reason: 'budget', actor: engineer('ann') });
+    for (let i = 0; i < 2; i++) {
+      expect(await getControlDecision(t().db, { sessionId: session.id })).toMatchObject({
+        decision: { action: 'abort', reason: 'budget', resolvedBy: 'ann@example.com' },
+      });
+    }
+  });
+
+  it('assign to me refuses to steal another engineer’s pause unless forced', async () => {
+    const { pause } = await makePausedSession(t().db);
+    expect((await assignIntervention(t().db, { pausedSessionId: pause.id, actor: engineer('ann') })).ok).toBe(true);
+    expect(await assignIntervention(t().db, { pausedSessionId: pause.id, actor: engineer('bob') })).toMatchObject({
+      ok: false,
+      reason: 'assigned_to_other',
+      assignedTo: 'ann@example.com',
+    });
+    expect((await assignIntervention(t().db, { pausedSessionId: pause.id, actor: engineer('bob'), force: true })).ok).toBe(true);
+  });
+
+  it('a running session without pauses is told to continue', async () => {
+    const s = await makeSession(t().db);
+    expect(await getControlDecision(t().db, { sessionId: s.id })).toMatchObject({ ok: true, decision: { action: 'continue' } });
+  });
+});

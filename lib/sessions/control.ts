@@ -1,0 +1,138 @@
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '@/lib/db/client';
+import { agentSessions, checkpointRecoveries, pausedSessions, sessionCheckpoints } from '@/lib/db/schema';
+import { waitForSessionSignal } from '@/lib/events/bus';
+
+/**
+ * What an agent must do now. Answers are safe to repeat (at-least-once): a restore is answered until the
+ * agent completes the recovery; resume/abort decisions are answered once, then the session's own status
+ * speaks (running → continue, aborted → abort).
+ */
+export type ControlDecision =
+  | { action: 'continue'; status: string }
+  | { action: 'wait'; pausedSessionId: string; reason: string; pauseType: string; pausedAt: string }
+  | { action: 'resume'; pausedSessionId: string; note: string | null; resolvedBy: string | null }
+  | { action: 'abort'; reason: string; resolvedBy: string | null }
+  | {
+      action: 'restore';
+      recoveryId: string;
+      checkpoint: {
+        id: string;
+        sequence: number;
+        checkpointType: string;
+        conversationHistory: unknown[];
+        currentTaskId: string | null;
+        messageCount: number;
+        completedTasks: string[];
+        metricsSnapshot: Record<string, unknown>;
+      };
+      modifications: { currentTask?: string; instruction?: string } | null;
+    };
+
+export type ControlResult = { ok: true; decision: ControlDecision } | { ok: false; reason: 'not_found' };
+
+export async function getControlDecision(db: Db, input: { sessionId: string }): Promise<ControlResult> {
+  const [s] = await db
+    .select({ id: agentSessions.id, status: agentSessions.status, error: agentSessions.error })
+    .from(agentSessions)
+    .where(eq(agentSessions.id, input.sessionId));
+  if (!s) return { ok: false, reason: 'not_found' };
+
+  if (s.status === 'recovering') {
+    const [r] = await db
+      .select()
+      .from(checkpointRecoveries)
+      .where(and(eq(checkpointRecoveries.sessionId, s.id), eq(checkpointRecoveries.recoveryStatus, 'in_progress')));
+    if (r) {
+      const [c] = await db.select().from(sessionCheckpoints).where(eq(sessionCheckpoints.id, r.checkpointId));
+      if (!r.deliveredAt) {
+        await db.update(checkpointRecoveries).set({ deliveredAt: sql`now()` }).where(eq(checkpointRecoveries.id, r.id));
+      }
+      const mods = r.modifications ?? null;
+      const history = [...(c.conversationHistory ?? [])];
+      if (mods?.instruction) history.push({ role: 'user', content: mods.instruction, source: 'flightdeck' });
+      return {
+        ok: true,
+        decision: {
+          action: 'restore',
+          recoveryId: r.id,
+          checkpoint: {
+            id: c.id,
+            sequence: c.sequence,
+            checkpointType: c.checkpointType,
+            conversationHistory: history,
+            currentTaskId: mods?.currentTask ?? c.currentTaskId,
+            messageCount: history.length,
+            completedTasks: c.completedTasks,
+            metricsSnapshot: c.metricsSnapshot,
+          },
+          modifications: mods,
+        },
+      };
+    }
+  }
+
+  const [latest] = await db
+    .select()
+    .from(pausedSessions)
+    .where(eq(pausedSessions.sessionId, s.id))
+    .orderBy(desc(pausedSessions.pausedAt))
+    .limit(1);
+
+  if (latest && !latest.resolved) {
+    return {
+      ok: true,
+      decision: {
+        action: 'wait',
+        pausedSessionId: latest.id,
+        reason: latest.reason,
+        pauseType: latest.pauseType,
+        pausedAt: latest.pausedAt.toISOString(),
+      },
+    };
+  }
+  if (s.status === 'aborted') {
+    return {
+      ok: true,
+      decision: {
+        action: 'abort',
+        reason: latest?.resolution === 'aborted' ? (latest.resolutionNote ?? 'Aborted by operator') : (s.error ?? 'Session aborted'),
+        resolvedBy: latest?.resolution === 'aborted' ? latest.resolvedBy : null,
+      },
+    };
+  }
+  if (latest?.resolution === 'resumed' && s.status === 'running') {
+    // Claim the delivery so that exactly one answer says "resume"; later polls say "continue".
+    const claimed = await db
+      .update(pausedSessions)
+      .set({ decisionDeliveredAt: sql`now()` })
+      .where(and(eq(pausedSessions.id, latest.id), isNull(pausedSessions.decisionDeliveredAt)))
+      .returning({ id: pausedSessions.id });
+    if (claimed.length) {
+      return {
+        ok: true,
+        decision: { action: 'resume', pausedSessionId: latest.id, note: latest.resolutionNote, resolvedBy: latest.resolvedBy },
+      };
+    }
+  }
+  return { ok: true, decision: { action: 'continue', status: s.status } };
+}
+
+/**
+ * Long-poll: while the answer is `wait`, wait for a decision up to `waitSeconds` (≤ 30), waking at once on an
+ * in-process signal and re-reading the database every `pollMs` so decisions made on other instances arrive too.
+ */
+export async function waitForControlDecision(
+  db: Db,
+  input: { sessionId: string; waitSeconds: number; pollMs?: number; signal?: AbortSignal },
+): Promise<ControlResult> {
+  const deadline = Date.now() + Math.min(Math.max(input.waitSeconds, 0), 30) * 1000;
+  const pollMs = input.pollMs ?? 1000;
+  for (;;) {
+    const result = await getControlDecision(db, { sessionId: input.sessionId });
+    if (!result.ok || result.decision.action !== 'wait') return result;
+    const left = deadline - Date.now();
+    if (left <= 0 || input.signal?.aborted) return result;
+    await waitForSessionSignal(input.sessionId, Math.min(left, pollMs), input.signal);
+  }
+}
