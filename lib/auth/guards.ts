@@ -7,7 +7,9 @@ import { recordAudit } from '@/lib/audit/log';
 import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/db/errors';
 import { roles, type Role } from '@/lib/db/schema/enums';
+import { env } from '@/lib/env';
 import { getAuth } from './auth';
+import { DEMO_EMAIL_DOMAIN } from './demo-users';
 import { can, type Permission, type TokenScope } from './permissions';
 import { authenticateToken, type TokenPrincipal } from './tokens';
 
@@ -29,6 +31,9 @@ export async function getCurrentUser(): Promise<UserActor | null> {
   if (!s) return null;
   const u = s.user as typeof s.user & { role?: string; banned?: boolean | null };
   if (u.banned) return null;
+  // Demo accounts have published passwords: never valid in production unless the demo is explicitly on.
+  const e = env();
+  if (u.email.endsWith(DEMO_EMAIL_DOMAIN) && e.NODE_ENV === 'production' && !e.FLIGHTDECK_DEMO) return null;
   const role = (roles as readonly string[]).includes(u.role ?? '') ? (u.role as Role) : 'viewer';
   return { kind: 'user', id: u.id, email: u.email, name: u.name, role };
 }

@@ -1,0 +1,34 @@
+import Link from 'next/link';
+import { requirePageUser } from '@/lib/auth/guards';
+import { getDb } from '@/lib/db/client';
+import { countActiveInterventions } from '@/lib/interventions/queries';
+import { Nav } from './_components/nav';
+import { Providers } from './_components/providers';
+import { SignOutButton } from './_components/sign-out-button';
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const user = await requirePageUser();
+  const active = await countActiveInterventions(await getDb());
+  return (
+    <Providers>
+      <div className="flex min-h-screen">
+        <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col bg-slate-900 px-3 py-4">
+          <Link href="/overview" className="mb-6 px-3 text-lg font-semibold tracking-tight text-white">
+            ✈ Flightdeck
+          </Link>
+          <Nav badges={{ '/interventions': active }} />
+          <div className="mt-auto border-t border-slate-800 px-3 pt-3">
+            <div className="truncate text-sm text-slate-200" title={user.email}>
+              {user.name}
+            </div>
+            <div className="mb-2 text-xs text-slate-400">
+              {user.email} · <span data-testid="current-role">{user.role}</span>
+            </div>
+            <SignOutButton />
+          </div>
+        </aside>
+        <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+      </div>
+    </Providers>
+  );
+}
