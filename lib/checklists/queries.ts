@@ -91,6 +91,9 @@ export async function listChecklists(
       ),
     );
   }
+  // Qualified by hand: in a one-table select Drizzle prints ${t.id} as a bare "id", which inside the
+  // subqueries below would mean the item's id.
+  const cid = sql.raw('"deployment_checklists"."id"');
   const rows = await db
     .select({
       id: t.id,
@@ -105,13 +108,13 @@ export async function listChecklists(
       createdBy: t.createdBy,
       createdAt: t.createdAt,
       cursorAt: sql<string>`${t.createdAt}::text`,
-      total: sql<number>`(SELECT count(*)::int FROM ${checklistItems} i WHERE i.checklist_id = ${t.id})`,
-      checked: sql<number>`(SELECT count(*)::int FROM ${checklistItems} i WHERE i.checklist_id = ${t.id} AND i.checked)`,
-      requiredTotal: sql<number>`(SELECT count(*)::int FROM ${checklistItems} i WHERE i.checklist_id = ${t.id} AND i.required)`,
+      total: sql<number>`(SELECT count(*)::int FROM ${checklistItems} i WHERE i.checklist_id = ${cid})`,
+      checked: sql<number>`(SELECT count(*)::int FROM ${checklistItems} i WHERE i.checklist_id = ${cid} AND i.checked)`,
+      requiredTotal: sql<number>`(SELECT count(*)::int FROM ${checklistItems} i WHERE i.checklist_id = ${cid} AND i.required)`,
       requiredChecked: sql<number>`(SELECT count(*)::int FROM ${checklistItems} i
-        WHERE i.checklist_id = ${t.id} AND i.required AND i.checked)`,
+        WHERE i.checklist_id = ${cid} AND i.required AND i.checked)`,
       signedRoles: sql<SignoffRole[]>`(SELECT coalesce(array_agg(s.role ORDER BY s.role), '{}') FROM ${checklistSignoffs} s
-        WHERE s.checklist_id = ${t.id} AND s.voided_at IS NULL)`,
+        WHERE s.checklist_id = ${cid} AND s.voided_at IS NULL)`,
     })
     .from(t)
     .where(and(...where))
