@@ -126,6 +126,7 @@ CREATE TABLE "paused_sessions" (
 	"resolved_by" text,
 	"resolution" text,
 	"resolution_note" text,
+	"decision_delivered_at" timestamp with time zone,
 	"assigned_to" text,
 	"assigned_at" timestamp with time zone,
 	CONSTRAINT "paused_sessions_pause_type_check" CHECK (pause_type IN ('retry_limit', 'blocker', 'error', 'timeout', 'manual', 'budget')),
@@ -229,6 +230,7 @@ CREATE TABLE "db_retry_log" (
 CREATE TABLE "checklist_items" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"checklist_id" uuid NOT NULL,
+	"section_id" uuid NOT NULL,
 	"parent_id" uuid,
 	"phase" text NOT NULL,
 	"section_title" text NOT NULL,
@@ -242,6 +244,18 @@ CREATE TABLE "checklist_items" (
 	"note" text,
 	CONSTRAINT "checklist_items_phase_check" CHECK (phase IN ('pre_deployment', 'deployment', 'post_deployment', 'rollback_criteria', 'success_criteria', 'custom')),
 	CONSTRAINT "checklist_items_checked_consistent" CHECK ("checklist_items"."checked" = ("checklist_items"."checked_at" IS NOT NULL))
+);
+--> statement-breakpoint
+CREATE TABLE "checklist_sections" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"checklist_id" uuid NOT NULL,
+	"position" integer NOT NULL,
+	"phase" text NOT NULL,
+	"title" text NOT NULL,
+	"description" text,
+	"signoff_role" text,
+	CONSTRAINT "checklist_sections_phase_check" CHECK (phase IN ('pre_deployment', 'deployment', 'post_deployment', 'rollback_criteria', 'success_criteria', 'custom')),
+	CONSTRAINT "checklist_sections_signoff_role_check" CHECK (signoff_role IN ('development', 'qa', 'devops', 'production'))
 );
 --> statement-breakpoint
 CREATE TABLE "checklist_signoffs" (
@@ -342,7 +356,9 @@ ALTER TABLE "checkpoint_recoveries" ADD CONSTRAINT "checkpoint_recoveries_sessio
 ALTER TABLE "session_checkpoints" ADD CONSTRAINT "session_checkpoints_session_id_agent_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."agent_sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_tool_history" ADD CONSTRAINT "user_tool_history_session_id_agent_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."agent_sessions"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "checklist_items" ADD CONSTRAINT "checklist_items_checklist_id_deployment_checklists_id_fk" FOREIGN KEY ("checklist_id") REFERENCES "public"."deployment_checklists"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "checklist_items" ADD CONSTRAINT "checklist_items_section_id_checklist_sections_id_fk" FOREIGN KEY ("section_id") REFERENCES "public"."checklist_sections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "checklist_items" ADD CONSTRAINT "checklist_items_parent_id_checklist_items_id_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."checklist_items"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "checklist_sections" ADD CONSTRAINT "checklist_sections_checklist_id_deployment_checklists_id_fk" FOREIGN KEY ("checklist_id") REFERENCES "public"."deployment_checklists"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "checklist_signoffs" ADD CONSTRAINT "checklist_signoffs_checklist_id_deployment_checklists_id_fk" FOREIGN KEY ("checklist_id") REFERENCES "public"."deployment_checklists"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "deployment_checklists" ADD CONSTRAINT "deployment_checklists_template_id_deployment_checklists_id_fk" FOREIGN KEY ("template_id") REFERENCES "public"."deployment_checklists"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notification_deliveries" ADD CONSTRAINT "notification_deliveries_preference_id_notification_preferences_id_fk" FOREIGN KEY ("preference_id") REFERENCES "public"."notification_preferences"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -380,12 +396,15 @@ CREATE INDEX "idx_user_tool_history_user_created" ON "user_tool_history" USING b
 CREATE INDEX "idx_user_tool_history_metrics" ON "user_tool_history" USING btree ("tool_name","created_at","success","execution_time_ms");--> statement-breakpoint
 CREATE INDEX "idx_db_retry_log_minute" ON "db_retry_log" USING btree ("minute" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "checklist_items_checklist_position_key" ON "checklist_items" USING btree ("checklist_id","position");--> statement-breakpoint
+CREATE INDEX "idx_checklist_items_section" ON "checklist_items" USING btree ("section_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "checklist_sections_checklist_position_key" ON "checklist_sections" USING btree ("checklist_id","position");--> statement-breakpoint
 CREATE UNIQUE INDEX "checklist_signoffs_one_active_per_role" ON "checklist_signoffs" USING btree ("checklist_id","role") WHERE "checklist_signoffs"."voided_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "idx_deployment_checklists_created" ON "deployment_checklists" USING btree ("is_template","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_audit_log_created" ON "audit_log" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_audit_log_actor" ON "audit_log" USING btree ("actor_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_audit_log_action" ON "audit_log" USING btree ("action","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_audit_log_target" ON "audit_log" USING btree ("target_type","target_id");--> statement-breakpoint
+CREATE INDEX "idx_audit_log_checklist" ON "audit_log" USING btree (("details"->>'checklistId'),"id" DESC NULLS LAST) WHERE "audit_log"."details" ? 'checklistId';--> statement-breakpoint
 CREATE INDEX "idx_idempotency_keys_created" ON "idempotency_keys" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "idx_notification_deliveries_due" ON "notification_deliveries" USING btree ("next_attempt_at") WHERE "notification_deliveries"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "idx_notification_deliveries_created" ON "notification_deliveries" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint

@@ -27,6 +27,10 @@ export const auditLog = pgTable(
     index('idx_audit_log_actor').on(t.actorId, t.createdAt.desc()),
     index('idx_audit_log_action').on(t.action, t.createdAt.desc()),
     index('idx_audit_log_target').on(t.targetType, t.targetId),
+    // A checklist's history (lib/checklists/queries.ts getChecklistHistory): its rows carry details.checklistId.
+    index('idx_audit_log_checklist')
+      .on(sql`(${t.details}->>'checklistId')`, t.id.desc())
+      .where(sql`${t.details} ? 'checklistId'`),
   ],
 );
 

@@ -37,6 +37,31 @@ export const deploymentChecklists = pgTable(
   ],
 );
 
+// A section in document order. Sections exist on their own (not only as a label on items) so that a section
+// without tickable items (the seeds' "Rollback Criteria" is prose) survives, and so that a sign-off role's own
+// section ("### QA Team" under "## Sign-Off") is covered by that role alone.
+export const checklistSections = pgTable(
+  'checklist_sections',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    checklistId: uuid('checklist_id')
+      .notNull()
+      .references(() => deploymentChecklists.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    phase: text('phase', { enum: checklistPhases }).notNull(),
+    title: text('title').notNull(),
+    // Prose and plain bullets of the section, kept verbatim (the rollback criteria usually live here).
+    description: text('description'),
+    // Set on a sign-off block's role section: only that role's sign-off covers it.
+    signoffRole: text('signoff_role', { enum: signoffRoles }),
+  },
+  (t) => [
+    check('checklist_sections_phase_check', sql.raw(`phase IN (${inList(checklistPhases)})`)),
+    check('checklist_sections_signoff_role_check', sql.raw(`signoff_role IN (${inList(signoffRoles)})`)),
+    uniqueIndex('checklist_sections_checklist_position_key').on(t.checklistId, t.position),
+  ],
+);
+
 export const checklistItems = pgTable(
   'checklist_items',
   {
@@ -44,7 +69,12 @@ export const checklistItems = pgTable(
     checklistId: uuid('checklist_id')
       .notNull()
       .references(() => deploymentChecklists.id, { onDelete: 'cascade' }),
+    sectionId: uuid('section_id')
+      .notNull()
+      .references(() => checklistSections.id, { onDelete: 'cascade' }),
     parentId: uuid('parent_id').references((): AnyPgColumn => checklistItems.id, { onDelete: 'cascade' }),
+    // phase and section_title copy the section's (sections are never renamed) so an item row read alone, e.g. in
+    // the audit trail, still says where it belongs.
     phase: text('phase', { enum: checklistPhases }).notNull(),
     sectionTitle: text('section_title').notNull(),
     position: integer('position').notNull(),
@@ -61,6 +91,7 @@ export const checklistItems = pgTable(
     check('checklist_items_checked_consistent', sql`${t.checked} = (${t.checkedAt} IS NOT NULL)`),
     // A checklist's items in document order.
     uniqueIndex('checklist_items_checklist_position_key').on(t.checklistId, t.position),
+    index('idx_checklist_items_section').on(t.sectionId),
   ],
 );
 
@@ -89,6 +120,8 @@ export const checklistSignoffs = pgTable(
 
 export type DeploymentChecklist = typeof deploymentChecklists.$inferSelect;
 export type NewDeploymentChecklist = typeof deploymentChecklists.$inferInsert;
+export type ChecklistSection = typeof checklistSections.$inferSelect;
+export type NewChecklistSection = typeof checklistSections.$inferInsert;
 export type ChecklistItem = typeof checklistItems.$inferSelect;
 export type NewChecklistItem = typeof checklistItems.$inferInsert;
 export type ChecklistSignoff = typeof checklistSignoffs.$inferSelect;

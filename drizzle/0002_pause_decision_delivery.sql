@@ -1,1 +1,0 @@
-ALTER TABLE "paused_sessions" ADD COLUMN "decision_delivered_at" timestamp with time zone;
