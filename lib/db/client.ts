@@ -108,6 +108,9 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
       // connection for a statement. (The option is in the driver but not in its type definitions.)
       ...({ max_pipeline: 1 } as postgres.Options<Record<string, never>>),
       connect_timeout: e.DB_CONNECT_TIMEOUT_S,
+      // Our schema has no custom array types. And after a backend is killed, postgres.js rejects its internal
+      // type-fetching query on reconnect with the stale 57P01, which nobody awaits: an unhandled rejection.
+      fetch_types: false,
       idle_timeout: 60,
       max_lifetime: 60 * 30,
       onnotice: () => {},

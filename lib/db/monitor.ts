@@ -318,7 +318,7 @@ export class DbMonitor {
       this.inFlightCount++;
       this.acquireWindow.push(0);
       const m = this.currentMinute();
-      m.acquireMs.length < 2000 && m.acquireMs.push(0);
+      if (m.acquireMs.length < 2000) m.acquireMs.push(0);
       if (this.inFlightCount > m.maxInFlight) m.maxInFlight = this.inFlightCount;
       return null;
     }
@@ -351,7 +351,7 @@ export class DbMonitor {
       const waited = performance.now() - w.since;
       this.acquireWindow.push(waited);
       const m = this.currentMinute();
-      m.acquireMs.length < 2000 && m.acquireMs.push(waited);
+      if (m.acquireMs.length < 2000) m.acquireMs.push(waited);
       w.resolve();
       return;
     }
@@ -394,7 +394,7 @@ export class DbMonitor {
     this.errorNext = (this.errorNext + 1) % WINDOW_SIZE;
     const m = this.currentMinute();
     m.queries++;
-    m.queryMs.length < 2000 && m.queryMs.push(durationMs);
+    if (m.queryMs.length < 2000) m.queryMs.push(durationMs);
     if (failed) {
       this.errors++;
       m.errors++;
