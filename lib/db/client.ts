@@ -4,7 +4,10 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { env } from '@/lib/env';
+import { monitorPglite, monitorPostgres } from './instrument';
+import { DbMonitor } from './monitor';
 import { acquireDataDirLock } from './pglite-lock';
+import { retryRecorder } from './retry';
 import * as schema from './schema';
 
 /**
@@ -17,11 +20,15 @@ export type Db = PostgresJsDatabase<typeof schema>;
 export type DbHandle = {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** postgres.js client when kind = 'postgres'. */
+  /** The raw postgres.js client when kind = 'postgres': bypasses the monitor (LISTEN/NOTIFY, admin work). */
   sql?: postgres.Sql;
   pglite?: PGlite;
   poolSize: number;
   label: string;
+  /** Pool and query monitor (lib/db/monitor.ts); the same for both drivers. */
+  monitor: DbMonitor;
+  /** Writes the per-minute retry and monitor roll-ups now (also runs on a timer and at close). Never throws. */
+  flushMetrics(options?: { includeCurrent?: boolean }): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -32,7 +39,51 @@ export type CreateDbOptions = {
   dataDir?: string;
   poolMax?: number;
   applicationName?: string;
+  /** Defaults from the environment (DB_ACQUIRE_TIMEOUT_MS, DB_SLOW_QUERY_MS, DB_LEAK_THRESHOLD_MS). */
+  acquireTimeoutMs?: number;
+  slowQueryMs?: number;
+  leakThresholdMs?: number;
+  /** How often roll-ups are written; 0 = only on flushMetrics() and close(). Default 15 s. */
+  metricsFlushMs?: number;
+  /** false = bare Drizzle on the bare driver, no semaphore, timing or retry (benchmarks only). */
+  instrument?: boolean;
 };
+
+/** Starts the roll-up timer and returns flush/close helpers shared by both drivers. */
+function withMetrics(
+  db: Db,
+  monitor: DbMonitor,
+  options: CreateDbOptions,
+  closeDriver: () => Promise<void>,
+): Pick<DbHandle, 'flushMetrics' | 'close'> {
+  const flushMetrics = async (o: { includeCurrent?: boolean } = {}) => {
+    try {
+      await retryRecorder().flush(db);
+      await monitor.flush(db, o);
+    } catch {
+      // roll-ups are best effort; they never break a caller
+    }
+  };
+  const every = options.metricsFlushMs ?? 15_000;
+  const timer = every > 0 && options.instrument !== false ? setInterval(() => void flushMetrics(), every) : null;
+  timer?.unref();
+  let closing: Promise<void> | undefined;
+  return {
+    flushMetrics,
+    close: () =>
+      (closing ??= (async () => {
+        if (timer) clearInterval(timer);
+        if (options.instrument !== false) {
+          // A dead server must not hold shut-down: give the final roll-up two seconds.
+          await Promise.race([
+            flushMetrics({ includeCurrent: true }),
+            new Promise((r) => setTimeout(r, 2000).unref()),
+          ]);
+        }
+        await closeDriver();
+      })()),
+  };
+}
 
 export function redactUrl(url: string) {
   try {
@@ -50,7 +101,16 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     const max = options.poolMax ?? e.DB_POOL_MAX;
     const sql = postgres(options.url, {
       max,
+      // One statement per connection at a time: a query pipelined behind a busy connection would inherit its
+      // latency and escape our acquisition timeout; instead it waits in the monitor's queue. Not 0: with 0,
+      // postgres.js 3.4 never calls `onexecute` for BEGIN, so sql.begin does not reserve its connection and
+      // fails with UNSAFE_TRANSACTION. With 1 and our semaphore of pool size, the driver always has a free
+      // connection for a statement. (The option is in the driver but not in its type definitions.)
+      ...({ max_pipeline: 1 } as postgres.Options<Record<string, never>>),
       connect_timeout: e.DB_CONNECT_TIMEOUT_S,
+      // Our schema has no custom array types. And after a backend is killed, postgres.js rejects its internal
+      // type-fetching query on reconnect with the stale 57P01, which nobody awaits: an unhandled rejection.
+      fetch_types: false,
       idle_timeout: 60,
       max_lifetime: 60 * 30,
       onnotice: () => {},
@@ -60,14 +120,20 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
         idle_in_transaction_session_timeout: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       },
     });
-    const db = drizzlePostgres(sql, { schema });
+    const label = redactUrl(options.url);
+    const monitor = newMonitor('postgres', label, max, options);
+    const db =
+      options.instrument === false
+        ? drizzlePostgres(sql, { schema })
+        : (drizzlePostgres({ client: monitorPostgres(sql, monitor) as unknown as postgres.Sql, schema }) as Db);
     return {
       db,
       kind: 'postgres',
       sql,
       poolSize: max,
-      label: redactUrl(options.url),
-      close: () => sql.end({ timeout: 5 }),
+      label,
+      monitor,
+      ...withMetrics(db, monitor, options, () => sql.end({ timeout: 5 })),
     };
   }
   const dataDir = options.dataDir ?? e.PGLITE_DATA_DIR;
@@ -81,21 +147,37 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     release();
     throw err;
   }
-  const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+  const label = inMemory ? 'PGlite (in memory)' : `PGlite at ${dataDir}`;
+  const monitor = newMonitor('pglite', label, 1, options);
+  const client = options.instrument === false ? pglite : (monitorPglite(pglite, monitor) as unknown as PGlite);
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
     pglite,
     poolSize: 1,
-    label: inMemory ? 'PGlite (in memory)' : `PGlite at ${dataDir}`,
-    close: async () => {
+    label,
+    monitor,
+    ...withMetrics(db, monitor, options, async () => {
       try {
         await pglite.close();
       } finally {
         release();
       }
-    },
+    }),
   };
+}
+
+function newMonitor(driver: DbHandle['kind'], label: string, poolSize: number, options: CreateDbOptions) {
+  const e = env();
+  return new DbMonitor({
+    driver,
+    label,
+    poolSize,
+    acquireTimeoutMs: options.acquireTimeoutMs ?? e.DB_ACQUIRE_TIMEOUT_MS,
+    slowQueryMs: options.slowQueryMs ?? e.DB_SLOW_QUERY_MS,
+    leakThresholdMs: options.leakThresholdMs ?? e.DB_LEAK_THRESHOLD_MS,
+  });
 }
 
 const globalForDb = globalThis as unknown as { __flightdeckDb?: Promise<DbHandle> };

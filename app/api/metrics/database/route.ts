@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { AppError } from '@/lib/db/errors';
+import { getDatabaseStats } from '@/lib/db/stats';
+
+export const dynamic = 'force-dynamic';
+
+const query = z.object({ sinceMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60) });
+
+export async function GET(request: Request) {
+  // TODO(auth): require the `metrics:read` permission (session) or an API token with the `metrics` scope.
+  const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) {
+    const e = new AppError('bad_request', 'sinceMinutes must be a whole number of minutes between 1 and 10080');
+    return Response.json(e.toJSON(), { status: e.status });
+  }
+  try {
+    return Response.json(await getDatabaseStats({ sinceMinutes: parsed.data.sinceMinutes }), {
+      headers: { 'Cache-Control': 'no-store' },
+    });
+  } catch {
+    const e = new AppError('unavailable', 'Database statistics are not available right now');
+    return Response.json(e.toJSON(), { status: e.status });
+  }
+}

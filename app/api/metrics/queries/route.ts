@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { AppError } from '@/lib/db/errors';
+import { getQueryStats } from '@/lib/db/stats';
+
+export const dynamic = 'force-dynamic';
+
+const query = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  orderBy: z.enum(['total', 'mean', 'p95', 'count', 'errors']).default('total'),
+});
+
+export async function GET(request: Request) {
+  // TODO(auth): require the `metrics:read` permission (session) or an API token with the `metrics` scope.
+  const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) {
+    const e = new AppError('bad_request', 'limit must be 1–200; orderBy one of total, mean, p95, count, errors', {
+      fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+    return Response.json(e.toJSON(), { status: e.status });
+  }
+  try {
+    return Response.json(await getQueryStats(parsed.data), { headers: { 'Cache-Control': 'no-store' } });
+  } catch {
+    const e = new AppError('unavailable', 'Query statistics are not available right now');
+    return Response.json(e.toJSON(), { status: e.status });
+  }
+}

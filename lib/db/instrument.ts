@@ -1,0 +1,255 @@
+import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import type postgres from 'postgres';
+import type { DbMonitor, QueryTemplate } from './monitor';
+import { templateOf } from './monitor';
+import { classifyError, isRetryAllowed, retryRecorder, withRetry } from './retry';
+
+/**
+ * Driver stand-ins handed to Drizzle instead of the real postgres.js / PGlite client. Drizzle only calls a few
+ * methods (postgres.js: `unsafe(...)[.values()]`, `begin`, `savepoint`, `options`; PGlite: `query`,
+ * `transaction`), so these wrap exactly those: each statement outside a transaction takes a slot from the
+ * monitor's semaphore, is timed and recorded, and if it fails with an error that is safe to retry (any
+ * retryable error; ambiguous ones only for plain reads) it is retried through withRetry. A transaction holds
+ * one slot from BEGIN to COMMIT; statements inside it are timed but never retried one by one (the
+ * transaction is gone after an error: retry the whole of it with withRetry).
+ */
+
+type Unsafe = (query: string, params?: unknown[], options?: unknown) => postgres.PendingQuery<postgres.Row[]>;
+type PgLike = { unsafe: Unsafe; savepoint?: postgres.TransactionSql['savepoint'] };
+
+function noteFailure(monitor: DbMonitor, info: QueryTemplate, started: number, stack: Error | undefined) {
+  try {
+    monitor.recordQuery(info, performance.now() - started, true, stack);
+  } catch {
+    // monitoring never breaks a query
+  }
+}
+
+function noteSuccess(monitor: DbMonitor, info: QueryTemplate, started: number, stack: Error | undefined) {
+  try {
+    monitor.recordQuery(info, performance.now() - started, false, stack);
+  } catch {
+    // monitoring never breaks a query
+  }
+}
+
+/** Runs one statement on the pool: slot, timing, record, retry on a safe failure. */
+async function runPooled<T>(monitor: DbMonitor, info: QueryTemplate, attempt: () => Promise<T>): Promise<T> {
+  const once = async () => {
+    const wait = monitor.acquire();
+    if (wait) await wait;
+    const stack = monitor.wantsStack(info) ? new Error('query') : undefined;
+    const started = performance.now();
+    try {
+      const result = await attempt();
+      noteSuccess(monitor, info, started, stack);
+      return result;
+    } catch (err) {
+      noteFailure(monitor, info, started, stack);
+      throw err;
+    } finally {
+      monitor.release();
+    }
+  };
+  try {
+    return await once();
+  } catch (err) {
+    const c = classifyError(err);
+    if (!isRetryAllowed(c, info.readOnly)) {
+      try {
+        const recorder = retryRecorder();
+        recorder.recordOperation(info.operation);
+        recorder.recordFailed(info.operation, c.errorClass, false);
+      } catch {
+        // counting never breaks a query
+      }
+      throw err;
+    }
+    // First attempt already failed: withRetry's own first attempt is our second try.
+    let first = true;
+    return withRetry(
+      info.operation,
+      async () => {
+        if (first) {
+          first = false;
+          throw err;
+        }
+        return once();
+      },
+      { idempotent: info.readOnly },
+    );
+  }
+}
+
+/** A lazy stand-in for postgres.js's PendingQuery: Drizzle awaits it, optionally after `.values()`. */
+class MonitoredQuery<T> implements PromiseLike<T> {
+  private mode: 'rows' | 'values' = 'rows';
+  private promise: Promise<T> | undefined;
+  constructor(
+    private readonly target: PgLike,
+    private readonly monitor: DbMonitor,
+    private readonly query: string,
+    private readonly params: unknown[] | undefined,
+    private readonly options: unknown,
+    private readonly inTransaction: boolean,
+  ) {}
+
+  values() {
+    this.mode = 'values';
+    return this;
+  }
+
+  private run(): Promise<T> {
+    const issue = () => {
+      const q = this.target.unsafe(this.query, this.params as postgres.ParameterOrJSON<never>[], this.options);
+      return (this.mode === 'values' ? q.values() : q) as unknown as Promise<T>;
+    };
+    const info = templateOf(this.query);
+    if (!this.inTransaction) return runPooled(this.monitor, info, issue);
+    const stack = this.monitor.wantsStack(info) ? new Error('query') : undefined;
+    const started = performance.now();
+    return issue().then(
+      (r) => {
+        noteSuccess(this.monitor, info, started, stack);
+        return r;
+      },
+      (err) => {
+        noteFailure(this.monitor, info, started, stack);
+        throw err;
+      },
+    );
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.promise ??= this.run();
+    return this.promise.then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null) {
+    return this.then(undefined, onrejected);
+  }
+}
+
+function wrapPostgresTransaction(tx: postgres.TransactionSql, monitor: DbMonitor): unknown {
+  return {
+    options: (tx as unknown as { options: unknown }).options,
+    unsafe: (query: string, params?: unknown[], options?: unknown) =>
+      new MonitoredQuery(tx as unknown as PgLike, monitor, query, params, options, true),
+    savepoint: (fn: (inner: unknown) => unknown) =>
+      tx.savepoint((inner) => fn(wrapPostgresTransaction(inner, monitor)) as Promise<unknown>),
+  };
+}
+
+/** Runs `body` holding one slot for its whole duration, recorded as held (leak suspicion after a threshold). */
+async function holdSlot<T>(monitor: DbMonitor, kind: 'transaction' | 'reserved', body: () => Promise<T>): Promise<T> {
+  const wait = monitor.acquire();
+  if (wait) await wait;
+  let id = 0;
+  try {
+    id = monitor.openHeld(kind);
+  } catch {
+    // monitoring never breaks a query
+  }
+  try {
+    return await body();
+  } finally {
+    monitor.closeHeld(id);
+    monitor.release();
+  }
+}
+
+export type MonitoredPostgres = {
+  options: postgres.Sql['options'];
+  unsafe: (query: string, params?: unknown[], options?: unknown) => PromiseLike<unknown>;
+  begin: (...args: unknown[]) => Promise<unknown>;
+  /** A dedicated connection (LISTEN, session settings); counted as held until `release()`. */
+  reserve: () => Promise<postgres.ReservedSql>;
+};
+
+export function monitorPostgres(sqlClient: postgres.Sql, monitor: DbMonitor): MonitoredPostgres {
+  return {
+    options: sqlClient.options,
+    unsafe: (query, params, options) =>
+      new MonitoredQuery(sqlClient as unknown as PgLike, monitor, query, params, options, false),
+    begin: (...args: unknown[]) => {
+      const fn = (args.length > 1 ? args[1] : args[0]) as (tx: unknown) => Promise<unknown>;
+      const mode = args.length > 1 ? (args[0] as string) : undefined;
+      const body = (tx: postgres.TransactionSql) => fn(wrapPostgresTransaction(tx, monitor));
+      return holdSlot(monitor, 'transaction', () =>
+        (mode ? sqlClient.begin(mode, body) : sqlClient.begin(body)) as Promise<unknown>,
+      );
+    },
+    reserve: async () => {
+      const wait = monitor.acquire();
+      if (wait) await wait;
+      const id = monitor.openHeld('reserved');
+      try {
+        const reserved = await sqlClient.reserve();
+        const release = reserved.release.bind(reserved);
+        let released = false;
+        reserved.release = () => {
+          if (!released) {
+            released = true;
+            monitor.closeHeld(id);
+            monitor.release();
+          }
+          release();
+        };
+        return reserved;
+      } catch (err) {
+        monitor.closeHeld(id);
+        monitor.release();
+        throw err;
+      }
+    },
+  };
+}
+
+type PgliteQuery = PGlite['query'];
+
+function wrapPgliteTransaction(tx: PgliteTransaction, monitor: DbMonitor): PgliteTransaction {
+  const timed: PgliteQuery = (async (query: string, params?: unknown[], options?: unknown) => {
+    const info = templateOf(query);
+    const stack = monitor.wantsStack(info) ? new Error('query') : undefined;
+    const started = performance.now();
+    try {
+      const r = await tx.query(query, params, options as never);
+      noteSuccess(monitor, info, started, stack);
+      return r;
+    } catch (err) {
+      noteFailure(monitor, info, started, stack);
+      throw err;
+    }
+  }) as PgliteQuery;
+  return {
+    query: timed,
+    sql: tx.sql.bind(tx),
+    exec: tx.exec.bind(tx),
+    rollback: tx.rollback.bind(tx),
+    listen: tx.listen?.bind(tx),
+    get closed() {
+      return tx.closed;
+    },
+  } as unknown as PgliteTransaction;
+}
+
+/** PGlite behind the same semaphore (a pool of one): callers queue in our queue, timed and bounded. */
+export function monitorPglite(pglite: PGlite, monitor: DbMonitor) {
+  return {
+    query: ((query: string, params?: unknown[], options?: unknown) =>
+      runPooled(monitor, templateOf(query), () => pglite.query(query, params, options as never))) as PgliteQuery,
+    exec: (query: string, options?: unknown) =>
+      runPooled(monitor, templateOf(query), () => pglite.exec(query, options as never)),
+    transaction: <T>(fn: (tx: PgliteTransaction) => Promise<T>) =>
+      holdSlot(monitor, 'transaction', () => pglite.transaction((tx) => fn(wrapPgliteTransaction(tx, monitor)))),
+    get waitReady() {
+      return pglite.waitReady;
+    },
+    get closed() {
+      return pglite.closed;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { GET as health } from '@/app/api/health/route';
+import { GET as metrics } from '@/app/api/metrics/route';
+import { GET as queries } from '@/app/api/metrics/queries/route';
+import { describeEachDb } from '@/lib/test/db';
+import { getDatabaseStats, getHealth, getQueryStats } from './stats';
+
+describeEachDb('database statistics', (t) => {
+  const useAsProcessHandle = () => {
+    (globalThis as unknown as { __flightdeckDb?: unknown }).__flightdeckDb = Promise.resolve(t().handle);
+  };
+
+  it('report a reachable, migrated database as healthy', async () => {
+    const report = await getHealth(t().handle);
+    expect(report).toMatchObject({
+      status: 'ok',
+      database: { reachable: true, driver: t().kind },
+      migrations: { current: true, pending: [] },
+      pool: { status: 'healthy' },
+    });
+  });
+
+  it('report pending migrations as unavailable', async () => {
+    await t().db.execute(sql`DELETE FROM flightdeck_migrations WHERE tag LIKE '0001%'`);
+    try {
+      const report = await getHealth(t().handle);
+      expect(report.status).toBe('unavailable');
+      expect(report.migrations.pending[0]).toMatch(/^0001/);
+    } finally {
+      await t().db.execute(
+        sql`INSERT INTO flightdeck_migrations (tag, hash) SELECT '0001_views_and_triggers', 'restored'
+            WHERE NOT EXISTS (SELECT 1 FROM flightdeck_migrations WHERE tag LIKE '0001%')`,
+      );
+    }
+  });
+
+  it('count statements by template and show the server view where there is one', async () => {
+    for (let i = 0; i < 5; i++) await t().db.execute(sql`SELECT ${i}::int AS n, 'stats-probe' AS tag`);
+    const q = await getQueryStats({ handle: t().handle, limit: 200, orderBy: 'count' });
+    const probe = q.top.find((r) => r.template.includes('stats-probe') || r.template.includes('? AS tag'));
+    expect(probe?.count).toBe(5);
+    const stats = await getDatabaseStats({ handle: t().handle });
+    expect(stats.pool.queries).toBeGreaterThan(5);
+    expect(stats.server.available).toBe(t().kind === 'postgres');
+  });
+
+  it('serve health, queries and Prometheus text through the route handlers', async () => {
+    useAsProcessHandle();
+    const h = await health();
+    expect(h.status).toBe(200);
+    expect((await h.json()).database.reachable).toBe(true);
+    const bad = await queries(new Request('http://x/api/metrics/queries?limit=0'));
+    expect(bad.status).toBe(400);
+    const good = await queries(new Request('http://x/api/metrics/queries?limit=3'));
+    expect((await good.json()).top.length).toBeLessThanOrEqual(3);
+    const text = await (await metrics()).text();
+    expect(text).toMatch(/flightdeck_db_pool_size \d+/);
+    expect(text).toMatch(/flightdeck_db_health\{status="healthy"\} 1/);
+  });
+});

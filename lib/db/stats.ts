@@ -1,0 +1,230 @@
+import { sql } from 'drizzle-orm';
+import { getDbHandle, queryRows, type DbHandle } from './client';
+import { pendingMigrations } from './migrate';
+import type { HealthVerdict, PoolSnapshot, SlowQuery, TemplateSummary } from './monitor';
+import { retryRecorder, type RetryStats } from './retry';
+
+/**
+ * What the health and metrics endpoints and the Database page show. Typed, driver-agnostic read functions:
+ * the in-process view (monitor, retry counters), the per-minute history (db_retry_log, db_monitor_minutes)
+ * and the server's own view (pg_stat_activity, pg_stat_statements), which PGlite reports as not available.
+ */
+
+type Unavailable = { available: false; reason: string };
+
+export type HealthReport = {
+  status: 'ok' | 'degraded' | 'unavailable';
+  database: { reachable: boolean; driver: DbHandle['kind'] | null; latencyMs: number | null; error?: string };
+  migrations: { current: boolean; pending: string[] };
+  pool: HealthVerdict | null;
+  checkedAt: string;
+};
+
+/** For GET /api/health: unavailable (503) when the database is unreachable, migrations are pending or the pool
+ * is unhealthy; degraded (still 200) when the pool is degraded. Never throws. */
+export async function getHealth(handle?: DbHandle): Promise<HealthReport> {
+  const checkedAt = new Date().toISOString();
+  let h: DbHandle;
+  try {
+    h = handle ?? (await getDbHandle());
+  } catch {
+    return {
+      status: 'unavailable',
+      database: { reachable: false, driver: null, latencyMs: null, error: 'cannot open the database' },
+      migrations: { current: false, pending: [] },
+      pool: null,
+      checkedAt,
+    };
+  }
+  const started = performance.now();
+  let reachable = true;
+  let error: string | undefined;
+  try {
+    await h.db.execute(sql`SELECT 1`);
+  } catch (err) {
+    reachable = false;
+    const cause = (err as { cause?: { code?: string } }).cause;
+    error = cause?.code ? `query failed (${cause.code})` : 'query failed';
+  }
+  const latencyMs = reachable ? performance.now() - started : null;
+  const pending = reachable ? await pendingMigrations(h.db).catch(() => ['(unknown)']) : [];
+  const pool = h.monitor.snapshot().health;
+  const status =
+    !reachable || pending.length > 0 || pool.status === 'unhealthy'
+      ? 'unavailable'
+      : pool.status === 'degraded'
+        ? 'degraded'
+        : 'ok';
+  return {
+    status,
+    database: { reachable, driver: h.kind, latencyMs, ...(error ? { error } : {}) },
+    migrations: { current: reachable && pending.length === 0, pending },
+    pool,
+    checkedAt,
+  };
+}
+
+export type RetryMinute = { minute: string; errorClass: string; retries: number; recovered: number; failed: number };
+export type MonitorMinute = {
+  minute: string;
+  queries: number;
+  errors: number;
+  slowQueries: number;
+  queryP50Ms: number | null;
+  queryP95Ms: number | null;
+  acquireP95Ms: number | null;
+  maxWaiting: number;
+  maxInFlight: number;
+  poolSize: number;
+};
+
+export type DatabaseStats = {
+  pool: PoolSnapshot;
+  retries: RetryStats;
+  /** Per minute over `sinceMinutes`, all processes (charts). */
+  retryHistory: RetryMinute[];
+  monitorHistory: MonitorMinute[];
+  server: ServerActivity | Unavailable;
+};
+
+/** Everything for GET /api/metrics/database and the Database page. */
+export async function getDatabaseStats(
+  options: { sinceMinutes?: number; handle?: DbHandle } = {},
+): Promise<DatabaseStats> {
+  const h = options.handle ?? (await getDbHandle());
+  const since = options.sinceMinutes ?? 60;
+  const [retryHistory, monitorHistory, server] = await Promise.all([
+    getRetryHistory({ sinceMinutes: since, handle: h }).catch(() => []),
+    getMonitorHistory({ sinceMinutes: since, handle: h }).catch(() => []),
+    getServerActivity({ handle: h }),
+  ]);
+  return { pool: h.monitor.snapshot(), retries: retryRecorder().stats(), retryHistory, monitorHistory, server };
+}
+
+/** Retries per minute and error class, summed over operations and processes. */
+export async function getRetryHistory(options: { sinceMinutes?: number; handle?: DbHandle } = {}) {
+  const h = options.handle ?? (await getDbHandle());
+  const rows = await queryRows<RetryMinute>(
+    h.db,
+    sql`SELECT to_char(minute AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:00"Z"') AS "minute",
+          error_class AS "errorClass", sum(retries)::int AS retries, sum(recovered)::int AS recovered,
+          sum(failed)::int AS failed
+        FROM db_retry_log WHERE minute >= now() - make_interval(mins => ${options.sinceMinutes ?? 60})
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return rows;
+}
+
+/** Pool and latency per minute, combined over processes (sums of counts, worst percentiles). */
+export async function getMonitorHistory(options: { sinceMinutes?: number; handle?: DbHandle } = {}) {
+  const h = options.handle ?? (await getDbHandle());
+  return queryRows<MonitorMinute>(
+    h.db,
+    sql`SELECT to_char(minute AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:00"Z"') AS "minute",
+          sum(queries)::float8 AS queries, sum(errors)::float8 AS errors, sum(slow_queries)::int AS "slowQueries",
+          max(query_p50_ms) AS "queryP50Ms", max(query_p95_ms) AS "queryP95Ms", max(acquire_p95_ms) AS "acquireP95Ms",
+          max(max_waiting)::int AS "maxWaiting", max(max_in_flight)::int AS "maxInFlight", sum(pool_size)::int AS "poolSize"
+        FROM db_monitor_minutes WHERE minute >= now() - make_interval(mins => ${options.sinceMinutes ?? 60})
+        GROUP BY 1 ORDER BY 1`,
+  );
+}
+
+export type QueryStats = {
+  top: TemplateSummary[];
+  slow: SlowQuery[];
+  serverTop: ServerStatement[] | Unavailable;
+};
+
+/** For GET /api/metrics/queries: this process's top templates and slow queries, and pg_stat_statements. */
+export async function getQueryStats(
+  options: { limit?: number; orderBy?: 'total' | 'mean' | 'p95' | 'count' | 'errors'; handle?: DbHandle } = {},
+): Promise<QueryStats> {
+  const h = options.handle ?? (await getDbHandle());
+  const limit = Math.min(Math.max(options.limit ?? 20, 1), 200);
+  return {
+    top: h.monitor.topTemplates({ limit, orderBy: options.orderBy }),
+    slow: h.monitor.slowQueries(limit),
+    serverTop: await getServerTopStatements({ limit, handle: h }),
+  };
+}
+
+export type ServerActivity = {
+  available: true;
+  byState: { state: string; count: number }[];
+  longestTransactions: {
+    pid: number;
+    state: string | null;
+    application: string | null;
+    seconds: number;
+    query: string;
+  }[];
+  waitingLocks: { pid: number; blockedBy: number[]; seconds: number; lockType: string; query: string }[];
+};
+
+/** The server's own view of this database's connections (not on PGlite). */
+export async function getServerActivity(options: { handle?: DbHandle } = {}): Promise<ServerActivity | Unavailable> {
+  const h = options.handle ?? (await getDbHandle());
+  if (h.kind === 'pglite') return { available: false, reason: 'PGlite is embedded: there is no server to ask.' };
+  try {
+    const [byState, longest, waiting] = await Promise.all([
+      queryRows<{ state: string; count: number }>(
+        h.db,
+        sql`SELECT coalesce(state, 'unknown') AS state, count(*)::int AS count FROM pg_stat_activity
+            WHERE datname = current_database() AND backend_type = 'client backend' GROUP BY 1 ORDER BY 2 DESC`,
+      ),
+      queryRows<ServerActivity['longestTransactions'][number]>(
+        h.db,
+        sql`SELECT pid, state, application_name AS application,
+              extract(epoch FROM now() - xact_start)::float8 AS seconds, left(query, 500) AS query
+            FROM pg_stat_activity
+            WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()
+            ORDER BY xact_start LIMIT 10`,
+      ),
+      queryRows<ServerActivity['waitingLocks'][number]>(
+        h.db,
+        sql`SELECT a.pid, pg_blocking_pids(a.pid) AS "blockedBy", coalesce(a.wait_event, '') AS "lockType",
+              extract(epoch FROM now() - a.query_start)::float8 AS seconds, left(a.query, 500) AS query
+            FROM pg_stat_activity a
+            WHERE a.datname = current_database() AND a.wait_event_type = 'Lock'
+            ORDER BY a.query_start LIMIT 20`,
+      ),
+    ]);
+    return { available: true, byState, longestTransactions: longest, waitingLocks: waiting };
+  } catch (err) {
+    return { available: false, reason: `pg_stat_activity could not be read: ${(err as Error).message.split('\n')[0]}` };
+  }
+}
+
+export type ServerStatement = {
+  query: string;
+  calls: number;
+  totalMs: number;
+  meanMs: number;
+  rows: number;
+};
+
+/** pg_stat_statements' top statements by total time, when the extension is installed in this database. */
+export async function getServerTopStatements(
+  options: { limit?: number; handle?: DbHandle } = {},
+): Promise<ServerStatement[] | Unavailable> {
+  const h = options.handle ?? (await getDbHandle());
+  if (h.kind === 'pglite') return { available: false, reason: 'PGlite has no pg_stat_statements.' };
+  try {
+    const ext = await queryRows<{ n: number }>(
+      h.db,
+      sql`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'pg_stat_statements'`,
+    );
+    if (!ext[0]?.n) {
+      return { available: false, reason: 'The pg_stat_statements extension is not installed in this database.' };
+    }
+    return await queryRows<ServerStatement>(
+      h.db,
+      sql`SELECT left(query, 1000) AS query, calls::float8 AS calls, total_exec_time AS "totalMs",
+            mean_exec_time AS "meanMs", rows::float8 AS rows
+          FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          ORDER BY total_exec_time DESC LIMIT ${options.limit ?? 20}`,
+    );
+  } catch (err) {
+    return { available: false, reason: `pg_stat_statements could not be read: ${(err as Error).message.split('\n')[0]}` };
+  }
+}

@@ -1,0 +1,94 @@
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * A private Postgres server for fault tests: initdb + pg_ctl on a free port under a temp folder, so a test may
+ * kill backends, stop and restart it without touching the shared server. initdb refuses to run as root, so as
+ * root the server runs as the `postgres` user (runuser) in a folder it owns.
+ */
+export function findPgBin(): string | null {
+  const root = '/usr/lib/postgresql';
+  if (!fs.existsSync(root)) return null;
+  const versions = fs
+    .readdirSync(root)
+    .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions.length ? path.join(root, versions[0], 'bin') : null;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export type PgServer = {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  restart(): Promise<void>;
+  destroy(): void;
+};
+
+export async function startPgServer(): Promise<PgServer> {
+  const bin = findPgBin();
+  if (!bin) throw new Error('initdb not found under /usr/lib/postgresql/*/bin');
+  const asRoot = process.getuid?.() === 0;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-pg-'));
+  const data = path.join(dir, 'data');
+  if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
+  const argv = (cmd: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  const run = (cmd: string, args: string[]) => execFileSync(...argv(cmd, args), { stdio: 'pipe', cwd: dir });
+  // Asynchronous, so that the test's workload keeps running while the server goes down and comes back.
+  const runAsync = (cmd: string, args: string[]) =>
+    new Promise<void>((resolve, reject) =>
+      execFile(...argv(cmd, args), { cwd: dir }, (err, _out, stderr) =>
+        err ? reject(new Error(`${path.basename(cmd)} failed: ${stderr || err.message}`)) : resolve(),
+      ),
+    );
+  const port = await freePort();
+  run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-N', '-E', 'UTF8']);
+  const ctlArgs = (action: string, extra: string[] = []) => [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      '-t',
+      '30',
+      ...extra,
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      action,
+    ];
+  const pgctl = (action: string, extra: string[] = []) => runAsync(path.join(bin, 'pg_ctl'), ctlArgs(action, extra));
+  run(path.join(bin, 'pg_ctl'), ctlArgs('start'));
+  let destroyed = false;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => pgctl('stop', ['-m', 'fast']),
+    start: () => pgctl('start'),
+    restart: () => pgctl('restart', ['-m', 'fast']),
+    destroy: () => {
+      if (destroyed) return;
+      destroyed = true;
+      try {
+        run(path.join(bin, 'pg_ctl'), ctlArgs('stop', ['-m', 'immediate']));
+      } catch {
+        // already stopped
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

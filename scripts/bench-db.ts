@@ -1,0 +1,182 @@
+/**
+ * npm run bench:db — overhead of the data layer's retry + monitor wrappers.
+ * On a throwaway database of the local Postgres (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+ * postgres://postgres@127.0.0.1:5432/postgres) it runs the same primary-key read through bare postgres.js, bare
+ * Drizzle and Drizzle with retry + monitor, at concurrency 1 and 32 (pool of 10), in interleaved rounds so
+ * that drift on a shared machine hits all three alike; then 100 concurrent callers on a pool of 10 for the
+ * acquisition wait. Prints a table and writes it to docs/benchmarks-db.md.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { createDb, type DbHandle } from '@/lib/db/client';
+import { monitorPostgres } from '@/lib/db/instrument';
+import { DbMonitor, percentileOf } from '@/lib/db/monitor';
+
+/** The wrappers' own CPU cost per statement, against a driver stand-in that answers at once (no I/O). */
+async function wrapperCostMicros() {
+  const answer = () => Object.assign(Promise.resolve([]), { values: () => Promise.resolve([]) });
+  const fake = { options: {}, unsafe: answer } as unknown as Parameters<typeof monitorPostgres>[0];
+  const monitor = new DbMonitor({ driver: 'postgres', label: 'bench', poolSize: 10, acquireTimeoutMs: 1000, slowQueryMs: 1000, leakThresholdMs: 1000 });
+  const wrapped = monitorPostgres(fake, monitor);
+  const q = 'select "id", "name", "n" from "bench_items" where "bench_items"."id" = $1';
+  const time = async (f: () => PromiseLike<unknown>) => {
+    for (let i = 0; i < 20_000; i++) await f();
+    const t = performance.now();
+    for (let i = 0; i < 200_000; i++) await f();
+    return ((performance.now() - t) / 200_000) * 1000;
+  };
+  const bare = await time(() => answer().values());
+  const withWrapper = await time(() => (wrapped.unsafe(q, [1]) as unknown as { values(): PromiseLike<unknown> }).values());
+  return withWrapper - bare;
+}
+
+const benchItems = pgTable('bench_items', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  n: integer('n').notNull(),
+});
+
+const ROWS = 1000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2000);
+
+type Op = (id: number) => Promise<unknown>;
+type Result = { ops: number; seconds: number; latencies: number[] };
+
+async function run(op: Op, concurrency: number, ms: number): Promise<Result> {
+  const latencies: number[] = [];
+  const end = performance.now() + ms;
+  let i = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const id = (i++ % ROWS) + 1;
+        const t0 = performance.now();
+        await op(id);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { ops: latencies.length, seconds: (performance.now() - started) / 1000, latencies };
+}
+
+async function main() {
+  const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `fd_bench_${Date.now().toString(36)}`;
+  const admin = await createDb({ url: base, poolMax: 1, instrument: false });
+  await admin.sql!.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const handles: DbHandle[] = [];
+  try {
+    const bare = await createDb({ url: url.toString(), poolMax: 10, instrument: false });
+    const wrapped = await createDb({ url: url.toString(), poolMax: 10, metricsFlushMs: 0 });
+    handles.push(bare, wrapped);
+    await bare.db.execute(sql`CREATE TABLE bench_items (id int PRIMARY KEY, name text NOT NULL, n int NOT NULL)`);
+    await bare.db.execute(
+      sql`INSERT INTO bench_items SELECT g, 'item ' || g, g * 7 FROM generate_series(1, ${ROWS}) g`,
+    );
+    const pg = bare.sql!;
+    const variants: [string, Op][] = [
+      ['postgres.js', (id) => pg`SELECT id, name, n FROM bench_items WHERE id = ${id}`],
+      ['Drizzle', (id) => bare.db.select().from(benchItems).where(eq(benchItems.id, id))],
+      ['Drizzle + retry + monitor', (id) => wrapped.db.select().from(benchItems).where(eq(benchItems.id, id))],
+    ];
+    // Warm up connections, prepared statements and the JIT.
+    for (const [, op] of variants) await run(op, 32, 500);
+
+    const rows: { variant: string; concurrency: number; opsPerS: number; p50: number; p95: number }[] = [];
+    for (const concurrency of [1, 32]) {
+      const acc = new Map<string, { ops: number[]; lat: number[] }>();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [label, op] of round % 2 ? [...variants].reverse() : variants) {
+          const r = await run(op, concurrency, ROUND_MS);
+          const a = acc.get(label) ?? { ops: [], lat: [] };
+          a.ops.push(r.ops / r.seconds);
+          a.lat.push(...r.latencies);
+          acc.set(label, a);
+        }
+      }
+      for (const [label] of variants) {
+        const a = acc.get(label)!;
+        const sorted = Float64Array.from(a.lat).sort();
+        const ops = [...a.ops].sort((x, y) => x - y)[Math.floor(a.ops.length / 2)];
+        rows.push({ variant: label, concurrency, opsPerS: ops, p50: percentileOf(sorted, 0.5)!, p95: percentileOf(sorted, 0.95)! });
+      }
+    }
+
+    // 100 callers on a pool of 10, short queries: how long does a caller wait for a connection?
+    const pool = await createDb({ url: url.toString(), poolMax: 10, metricsFlushMs: 0 });
+    handles.push(pool);
+    await run(() => pool.db.execute(sql`SELECT 1`), 100, 500);
+    await run(() => pool.db.execute(sql`SELECT 1`), 100, ROUND_MS);
+    const acquire = pool.monitor.snapshot().acquireWaitMs;
+
+    const cost = await wrapperCostMicros();
+    const f = (n: number, d = 0) => n.toFixed(d);
+    const lines = [
+      '| Variant | Concurrency | ops/s | p50 ms | p95 ms | ops/s vs Drizzle | p50 added vs Drizzle |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+    ];
+    const verdicts: string[] = [];
+    for (const r of rows) {
+      const ref = rows.find((x) => x.variant === 'Drizzle' && x.concurrency === r.concurrency)!;
+      const ratio = r.opsPerS / ref.opsPerS;
+      const added = r.p50 - ref.p50;
+      lines.push(
+        `| ${r.variant} | ${r.concurrency} | ${f(r.opsPerS)} | ${f(r.p50, 3)} | ${f(r.p95, 3)} | ${f(ratio * 100, 1)} % | ${added >= 0 ? '+' : ''}${f(added, 3)} ms |`,
+      );
+      if (r.variant.startsWith('Drizzle +')) {
+        verdicts.push(
+          `concurrency ${r.concurrency}: throughput ${f((1 - ratio) * 100, 1)} % lost (bar ≤ 5 %) ${1 - ratio <= 0.05 ? 'PASS' : 'FAIL'}; ` +
+            `p50 ${added >= 0 ? '+' : ''}${f(added, 3)} ms (bar ≤ 0.1 ms) ${added <= 0.1 ? 'PASS' : 'FAIL'}`,
+        );
+      }
+    }
+    const acquireLine =
+      `Acquisition wait, 100 concurrent callers on a pool of 10 (SELECT 1, last ${acquire.count} acquisitions): ` +
+      `p50 ${f(acquire.p50 ?? 0, 2)} ms, p95 ${f(acquire.p95 ?? 0, 2)} ms, p99 ${f(acquire.p99 ?? 0, 2)} ms ` +
+      `(bar p95 ≤ 50 ms) ${(acquire.p95 ?? 0) <= 50 ? 'PASS' : 'FAIL'}`;
+    const costLine = `Wrapper CPU cost per statement, measured against a driver stand-in with no I/O: ${f(cost, 2)} µs.`;
+    const setting =
+      `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ` +
+      `Node ${process.version}, local Postgres over TCP, pool of 10, ${ROUNDS} interleaved rounds of ${ROUND_MS} ms ` +
+      `per variant and concurrency (ops/s: median round; latencies: all rounds).`;
+    const table = lines.join('\n');
+    console.log(`\n${table}\n\n${verdicts.join('\n')}\n${acquireLine}\n${costLine}\n`);
+    const doc = `# Data-layer benchmark
+
+Produced by \`npm run bench:db\` (scripts/bench-db.ts): the same primary-key read
+(\`SELECT id, name, n FROM bench_items WHERE id = $1\`) through bare postgres.js, bare Drizzle, and Drizzle with
+the retry + monitor wrappers of lib/db (semaphore of pool size with acquisition timeout, per-statement timing,
+template statistics, retry on safe failures).
+
+${setting}
+
+${table}
+
+${verdicts.map((v) => `- ${v}`).join('\n')}
+- ${acquireLine}
+- ${costLine}
+
+The machine is shared (other processes run during the benchmark), so single figures move by several percent
+between runs; the rounds are interleaved so that drift affects all variants alike.
+`;
+    fs.mkdirSync(path.join(process.cwd(), 'docs'), { recursive: true });
+    fs.writeFileSync(path.join(process.cwd(), 'docs', 'benchmarks-db.md'), doc);
+    console.log('Written to docs/benchmarks-db.md');
+  } finally {
+    for (const h of handles) await h.close().catch(() => {});
+    await admin.sql!.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    await admin.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
