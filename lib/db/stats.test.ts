@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { GET as health } from '@/app/api/health/route';
 import { GET as metrics } from '@/app/api/metrics/route';
 import { GET as queries } from '@/app/api/metrics/queries/route';
+import { createApiToken } from '@/lib/auth/tokens';
 import { describeEachDb } from '@/lib/test/db';
 import { getDatabaseStats, getHealth, getQueryStats } from './stats';
 
@@ -50,11 +51,17 @@ describeEachDb('database statistics', (t) => {
     const h = await health();
     expect(h.status).toBe(200);
     expect((await h.json()).database.reachable).toBe(true);
-    const bad = await queries(new Request('http://x/api/metrics/queries?limit=0'));
+    const { token } = await createApiToken(t().db, { name: 'scraper', scopes: ['metrics'] });
+    const { token: ingestOnly } = await createApiToken(t().db, { name: 'agent', scopes: ['ingest'] });
+    const ctx = { params: Promise.resolve({}) };
+    const call = (url: string, bearer?: string) =>
+      new Request(url, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : undefined);
+    expect((await queries(call('http://x/api/metrics/queries?limit=3', ingestOnly), ctx)).status).toBe(403);
+    const bad = await queries(call('http://x/api/metrics/queries?limit=0', token), ctx);
     expect(bad.status).toBe(400);
-    const good = await queries(new Request('http://x/api/metrics/queries?limit=3'));
+    const good = await queries(call('http://x/api/metrics/queries?limit=3', token), ctx);
     expect((await good.json()).top.length).toBeLessThanOrEqual(3);
-    const text = await (await metrics()).text();
+    const text = await (await metrics(call('http://x/api/metrics', token), ctx)).text();
     expect(text).toMatch(/flightdeck_db_pool_size \d+/);
     expect(text).toMatch(/flightdeck_db_health\{status="healthy"\} 1/);
   });

@@ -1,12 +1,12 @@
+import { guardedRoute } from '@/lib/auth/guards';
 import { metricsRegistry } from '@/lib/db/prometheus';
 
 export const dynamic = 'force-dynamic';
 
 /** Prometheus text exposition. */
-export async function GET() {
-  // TODO(auth): require the `metrics:read` permission (session) or an API token with the `metrics` scope.
+export const GET = guardedRoute({ permission: 'metrics:read', scopes: ['metrics'] }, async () => {
   const registry = metricsRegistry();
   return new Response(await registry.metrics(), {
     headers: { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' },
   });
-}
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guardedRoute } from '@/lib/auth/guards';
 import { AppError } from '@/lib/db/errors';
 import { getDatabaseStats } from '@/lib/db/stats';
 
@@ -6,8 +7,7 @@ export const dynamic = 'force-dynamic';
 
 const query = z.object({ sinceMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60) });
 
-export async function GET(request: Request) {
-  // TODO(auth): require the `metrics:read` permission (session) or an API token with the `metrics` scope.
+export const GET = guardedRoute({ permission: 'metrics:read', scopes: ['metrics'] }, async ({ request }) => {
   const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     const e = new AppError('bad_request', 'sinceMinutes must be a whole number of minutes between 1 and 10080');
@@ -21,4 +21,4 @@ export async function GET(request: Request) {
     const e = new AppError('unavailable', 'Database statistics are not available right now');
     return Response.json(e.toJSON(), { status: e.status });
   }
-}
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guardedRoute } from '@/lib/auth/guards';
 import { AppError } from '@/lib/db/errors';
 import { getQueryStats } from '@/lib/db/stats';
 
@@ -9,8 +10,7 @@ const query = z.object({
   orderBy: z.enum(['total', 'mean', 'p95', 'count', 'errors']).default('total'),
 });
 
-export async function GET(request: Request) {
-  // TODO(auth): require the `metrics:read` permission (session) or an API token with the `metrics` scope.
+export const GET = guardedRoute({ permission: 'metrics:read', scopes: ['metrics'] }, async ({ request }) => {
   const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     const e = new AppError('bad_request', 'limit must be 1–200; orderBy one of total, mean, p95, count, errors', {
@@ -24,4 +24,4 @@ export async function GET(request: Request) {
     const e = new AppError('unavailable', 'Query statistics are not available right now');
     return Response.json(e.toJSON(), { status: e.status });
   }
-}
+});
