@@ -11,7 +11,12 @@ runCli(async () => {
   try {
     await migrate(handle.db);
     console.log(`Seeding ${scale} data into ${handle.label} …`);
-    const result = await seed(handle.db, { scale, force: hasFlag('force'), log: (line) => console.log(line) });
+    const result = await seed(handle.db, { scale, force: hasFlag('force'), log: (line) => console.log(line) }).catch(
+      (err: Error & { cause?: Error }) => {
+        // Drizzle's message is the whole generated statement; the driver's reason is what helps.
+        throw err.cause instanceof Error ? err.cause : err;
+      },
+    );
     if (!result.ok) {
       throw new Error(
         `${handle.label} already has ${result.sessions} session(s); not seeding. Use --force to add ${scale} data anyway.`,

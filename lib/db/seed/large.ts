@@ -9,7 +9,7 @@ import { Prng } from './prng';
 /**
  * The large scale, written as INSERT … SELECT FROM generate_series so Postgres builds the rows itself (no
  * round trip per row). Every value is a pure function of the row number through hashint8, so the same scale
- * gives the same data on every run, and children find their parent's id by recomputing it (md5 → uuid) instead
+ * gives the same data on every run, and children find their parent's id by recomputing it (md5 → uuid v4) instead
  * of looking it up. Session n's status follows from its bucket (n-1) % 100, which lets pauses and recoveries
  * pick sessions of the right status by arithmetic alone.
  */
@@ -37,10 +37,14 @@ const numArray = (items: readonly number[]) => `ARRAY[${items.join(',')}]::float
 const rnd = (expr: string, salt: number) =>
   `((hashint8(((${expr})::bigint) * 1000003 + ${salt}) & 2147483647)::float8 / 2147483648.0)`;
 
+/** A deterministic uuid from a text key, shaped as version 4 / RFC variant so strict validators (zod) accept it. */
+const uuidOf = (key: string) =>
+  `overlay(overlay(md5(${key}) placing '4' from 13) placing '8' from 17)::uuid`;
+
 type Ctx = { db: Db; prefix: string; now: string; log: (line: string) => void };
 
-const sessionId = (c: Ctx, g: string) => `md5(${lit(`${c.prefix}s`)} || (${g}))::uuid`;
-const checkpointId = (c: Ctx, i: string) => `md5(${lit(`${c.prefix}c`)} || (${i}))::uuid`;
+const sessionId = (c: Ctx, g: string) => uuidOf(`${lit(`${c.prefix}s`)} || (${g})`);
+const checkpointId = (c: Ctx, i: string) => uuidOf(`${lit(`${c.prefix}c`)} || (${i})`);
 /** The latest checkpoint of session g (only for g <= CP_SESSIONS). */
 const latestCheckpointId = (c: Ctx, g: string) =>
   checkpointId(c, `CASE WHEN (${g}) <= ${largeTargets.checkpoints - CP_SESSIONS} THEN (${g}) + ${CP_SESSIONS} ELSE (${g}) END`);
@@ -155,7 +159,7 @@ function insertPauses(c: Ctx) {
     c,
     'paused_sessions (open)',
     `${cols}
-     SELECT md5(${lit(`${c.prefix}p`)} || g)::uuid, ${sessionId(c, 'g')}, ${reason('g')}, ${pauseTypeExpr('g')}, 'step ' || g % 9,
+     SELECT ${uuidOf(`${lit(`${c.prefix}p`)} || g`)}, ${sessionId(c, 'g')}, ${reason('g')}, ${pauseTypeExpr('g')}, 'step ' || g % 9,
        ${context('g', 'st.e_at - interval \'30 seconds\'')},
        CASE WHEN g <= ${CP_SESSIONS} THEN ${latestCheckpointId(c, 'g')} END,
        st.e_at, false, NULL, NULL, NULL, NULL
@@ -168,7 +172,7 @@ function insertPauses(c: Ctx) {
       c,
       'paused_sessions (resolved)',
       `${cols}
-       SELECT md5(${lit(`${c.prefix}p`)} || g)::uuid, ${sessionId(c, 'g')}, ${reason('g')}, ${pauseTypeExpr('g')}, 'step ' || g % 9,
+       SELECT ${uuidOf(`${lit(`${c.prefix}p`)} || g`)}, ${sessionId(c, 'g')}, ${reason('g')}, ${pauseTypeExpr('g')}, 'step ' || g % 9,
          ${context('g', `st.s_at + (st.e_at - st.s_at) * 0.45`)},
          CASE WHEN g <= ${CP_SESSIONS} THEN ${latestCheckpointId(c, 'g')} END,
          st.s_at + (st.e_at - st.s_at) * 0.5, true, st.s_at + (st.e_at - st.s_at) * (0.5 + 0.4 * ${rnd('g', 23)}),
@@ -208,7 +212,7 @@ function insertRecoveries(c: Ctx) {
     c,
     'checkpoint_recoveries (in progress)',
     `${cols}
-     SELECT md5(${lit(`${c.prefix}r`)} || g)::uuid, ${latestCheckpointId(c, 'g')}, ${sessionId(c, 'g')},
+     SELECT ${uuidOf(`${lit(`${c.prefix}r`)} || g`)}, ${latestCheckpointId(c, 'g')}, ${sessionId(c, 'g')},
        CASE WHEN ${rnd('g', 31)} < 0.5 THEN 'manual' ELSE 'automatic' END, 'in_progress',
        ${c.now} - ${rnd('g', 32)} * interval '10 minutes', NULL, NULL, ${engineerExpr('g')}, NULL, NULL
      FROM generate_series(0, ${CP_SESSIONS / 100 - 1}) AS b, LATERAL (SELECT b * 100 + 5 AS g) gg`,
@@ -219,7 +223,7 @@ function insertRecoveries(c: Ctx) {
       c,
       'checkpoint_recoveries (finished)',
       `${cols}
-       SELECT md5(${lit(`${c.prefix}r`)} || g)::uuid, ${checkpointId(c, 'g')}, ${sessionId(c, 'g')}, x.method, x.status, x.started,
+       SELECT ${uuidOf(`${lit(`${c.prefix}r`)} || g`)}, ${checkpointId(c, 'g')}, ${sessionId(c, 'g')}, x.method, x.status, x.started,
          x.completed, round(extract(epoch FROM x.completed - x.started)::numeric, 3), x.by,
          CASE WHEN x.status <> 'abandoned' THEN x.started + interval '2 seconds' END,
          CASE x.status WHEN 'failed' THEN (${textArray(recoveryErrors)})[1 + g % ${recoveryErrors.length}]
@@ -258,15 +262,15 @@ async function insertEvents(c: Ctx) {
       c,
       `execution_events (step ${ord}/${EVENTS_PER_SESSION})`,
       `INSERT INTO execution_events (event_id, event_type, aggregate_type, aggregate_id, metadata, created_at)
-       SELECT md5(${lit(`${c.prefix}e${ord}-`)} || g)::uuid, ${type}, 'session', ${sessionId(c, 'g')}::text,
+       SELECT ${uuidOf(`${lit(`${c.prefix}e${ord}-`)} || g`)}, ${type}, 'session', ${sessionId(c, 'g')}::text,
          jsonb_build_object('conversation_id', 'conv-' || ${lit(c.prefix)} || g,
            'actor_id', (${textArray(allAgents)})[1 + (g % 4) * 3 + floor(${rnd('g', 3)} * 3)::int],
            'execution_order', ${ord},
            'status', CASE WHEN ${rnd(`g * 16 + ${ord}`, 41)} < 0.9 THEN 'success' ELSE 'error' END,
            'duration_ms', (20 + ${rnd(`g * 16 + ${ord}`, 42)} * 3000)::int,
            'retry_count', CASE WHEN ${rnd(`g * 16 + ${ord}`, 43)} < 0.9 THEN 0 ELSE 1 + g % 3 END,
-           'correlation_id', md5(${lit(`${c.prefix}corr`)} || g)::uuid,
-           'tool', ${toolNames}[1 + (g + ${ord}) % ${tools.length}]),
+           'correlation_id', ${uuidOf(`${lit(`${c.prefix}corr`)} || g`)},
+           'tool', (${toolNames})[1 + (g + ${ord}) % ${tools.length}]),
          st.s_at + (st.e_at - st.s_at) * (${ord - 1} / ${EVENTS_PER_SESSION - 1}.0)
        FROM generate_series(1, ${SESSIONS}) AS g ${sessionFrame(c, 'g')}`,
     );
@@ -308,7 +312,7 @@ async function insertTools(c: Ctx) {
       c,
       `user_tool_history ${from}..${to}`,
       `INSERT INTO user_tool_history (execution_id, user_id, tool_name, success, execution_time_ms, error_message, session_id, context, user_satisfaction, created_at)
-       SELECT md5(${lit(`${c.prefix}t`)} || t)::uuid, 'u-' || lpad(x.u::text, 3, '0'), (${textArray(tools.map((tl) => tl.name))})[x.tool],
+       SELECT ${uuidOf(`${lit(`${c.prefix}t`)} || t`)}, 'u-' || lpad(x.u::text, 3, '0'), (${textArray(tools.map((tl) => tl.name))})[x.tool],
          x.ok, x.ms, CASE WHEN NOT x.ok THEN (${textArray(tools.flatMap((tl) => [tl.errors[0], tl.errors[1]]))})[(x.tool - 1) * 2 + 1 + (t % 2)::int] END,
          CASE WHEN ${rnd('t', 51)} < 0.7 THEN ${sessionId(c, `1 + floor(${rnd('t', 52)} * ${SESSIONS})::int`)} END,
          jsonb_build_object('source', 'large'),
@@ -328,7 +332,7 @@ async function insertTools(c: Ctx) {
 
 /** One session with exactly 1,000 events and 200 checkpoints (session-detail benchmark). */
 async function insertDetailBenchmark(c: Ctx) {
-  const id = `md5(${lit(`${c.prefix}bench-detail`)})::uuid`;
+  const id = uuidOf(lit(`${c.prefix}bench-detail`));
   await bulk(
     c,
     'benchmark session (detail-1000-200)',
@@ -342,7 +346,7 @@ async function insertDetailBenchmark(c: Ctx) {
     'benchmark checkpoints (200)',
     `INSERT INTO session_checkpoints (id, session_id, sequence, checkpoint_type, conversation_history, current_task_id, message_count,
         completed_tasks, metrics_snapshot, size_bytes, content_hash, created_at)
-     SELECT md5(${lit(`${c.prefix}bench-cp`)} || s)::uuid, ${id}, s, CASE WHEN s % 10 = 0 THEN 'task_completion' ELSE 'periodic' END, h,
+     SELECT ${uuidOf(`${lit(`${c.prefix}bench-cp`)} || s`)}, ${id}, s, CASE WHEN s % 10 = 0 THEN 'task_completion' ELSE 'periodic' END, h,
        'task-' || (s / 10 + 1), 2 * s, '[]'::jsonb, jsonb_build_object('tool_calls', s * 4),
        octet_length(h::text), encode(sha256(convert_to(h::text, 'UTF8')), 'hex'),
        ${c.now} - interval '2 days' + (s * 5) * interval '1 minute' * 1.4
@@ -355,12 +359,12 @@ async function insertDetailBenchmark(c: Ctx) {
     c,
     'benchmark events (1000)',
     `INSERT INTO execution_events (event_id, event_type, aggregate_type, aggregate_id, metadata, created_at)
-     SELECT md5(${lit(`${c.prefix}bench-ev`)} || o)::uuid,
+     SELECT ${uuidOf(`${lit(`${c.prefix}bench-ev`)} || o`)},
        CASE WHEN o = 1 THEN 'session_started' WHEN o % 5 = 0 THEN 'checkpoint_created' ELSE 'tool_called' END,
        'session', ${id}::text,
        jsonb_build_object('conversation_id', 'conv-bench-detail', 'actor_id', 'refactor-bot', 'execution_order', o,
          'status', CASE WHEN o % 13 = 0 THEN 'error' ELSE 'success' END, 'duration_ms', 10 + (o * 37) % 900,
-         'retry_count', CASE WHEN o % 13 = 0 THEN 1 ELSE 0 END, 'correlation_id', md5(${lit(`${c.prefix}bench-corr`)} || o / 5)::uuid,
+         'retry_count', CASE WHEN o % 13 = 0 THEN 1 ELSE 0 END, 'correlation_id', ${uuidOf(`${lit(`${c.prefix}bench-corr`)} || o / 5`)},
          'tool', (${textArray(tools.map((t) => t.name))})[1 + o % ${tools.length}]),
        ${c.now} - interval '2 days' + o * interval '1 minute' * 1.4
      FROM generate_series(1, 1000) AS o`,
@@ -371,8 +375,8 @@ async function insertDetailBenchmark(c: Ctx) {
 
 /** One checkpoint of ~5 MB of conversation history (state fetch / restore benchmark). */
 async function insertBigCheckpointBenchmark(c: Ctx) {
-  const sid = `md5(${lit(`${c.prefix}bench-5mb`)})::uuid`;
-  const cid = `md5(${lit(`${c.prefix}bench-5mb-cp`)})::uuid`;
+  const sid = uuidOf(lit(`${c.prefix}bench-5mb`));
+  const cid = uuidOf(lit(`${c.prefix}bench-5mb-cp`));
   await bulk(
     c,
     'benchmark session (checkpoint-5mb)',
