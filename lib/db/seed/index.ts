@@ -1,0 +1,70 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '@/lib/db/client';
+import { seedDemo } from './demo';
+import { seedLarge, type LargeResult } from './large';
+
+export const seedScales = ['demo', 'large'] as const;
+export type SeedScale = (typeof seedScales)[number];
+
+export type SeedOptions = {
+  scale: SeedScale;
+  /** Add to a database that already has sessions (ids and external ids are offset so nothing collides). */
+  force?: boolean;
+  /** Timestamps are placed relative to this, so the data always looks recent. */
+  now?: Date;
+  log?: (line: string) => void;
+};
+
+export type SeedResult =
+  | { ok: true; scale: SeedScale; elapsedMs: number; counts: TableCounts; benchmark?: LargeResult['benchmark'] }
+  | { ok: false; reason: 'not_empty'; sessions: number };
+
+export const seededTables = [
+  'agent_sessions',
+  'paused_sessions',
+  'intervention_actions',
+  'session_checkpoints',
+  'checkpoint_recoveries',
+  'execution_events',
+  'user_tool_history',
+  'db_retry_log',
+  'deployment_checklists',
+  'checklist_items',
+  'checklist_signoffs',
+] as const;
+
+export type TableCounts = Record<(typeof seededTables)[number], number>;
+
+export async function countSeededRows(db: Db): Promise<TableCounts> {
+  const select = seededTables.map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`).join(', ');
+  const [row] = await queryRows<Record<string, number>>(db, sql.raw(`SELECT ${select}`));
+  return Object.fromEntries(seededTables.map((t) => [t, Number(row[t])])) as TableCounts;
+}
+
+async function countSessions(db: Db): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM agent_sessions`);
+  return Number(row.n);
+}
+
+/**
+ * Fills the database with generated data of the given scale. Refuses (`not_empty`) when sessions exist, unless
+ * `force`: seeding is for fresh databases, and adding thousands of fake sessions to a real one is rarely meant.
+ */
+export async function seed(db: Db, options: SeedOptions): Promise<SeedResult> {
+  const log = options.log ?? (() => {});
+  const existing = await countSessions(db);
+  if (existing > 0 && !options.force) return { ok: false, reason: 'not_empty', sessions: existing };
+  const started = Date.now();
+  const now = options.now ?? new Date();
+  // With --force the existing count salts ids and external ids, so a second run adds instead of colliding.
+  const salt = existing;
+  let benchmark: LargeResult['benchmark'] | undefined;
+  if (options.scale === 'demo') await seedDemo(db, { now, salt, log });
+  else benchmark = (await seedLarge(db, { now, salt, log })).benchmark;
+  return { ok: true, scale: options.scale, elapsedMs: Date.now() - started, counts: await countSeededRows(db), benchmark };
+}
+
+/** For `npm run demo`: seed only a database without sessions; says whether it did. */
+export async function seedIfEmpty(db: Db, scale: SeedScale = 'demo'): Promise<SeedResult> {
+  return seed(db, { scale });
+}
