@@ -1,4 +1,6 @@
-import { checklistItems, checklistSignoffs, deploymentChecklists, type ChecklistPhase, type NewChecklistItem } from '@/lib/db/schema';
+import { parseChecklistMarkdown } from '@/lib/checklists/markdown';
+import { insertDraftRows } from '@/lib/checklists/store';
+import { checklistSignoffs, deploymentChecklists } from '@/lib/db/schema';
 import type { Db } from '@/lib/db/client';
 import type { Prng } from './prng';
 
@@ -29,32 +31,6 @@ export const integrationGuideChecklist = `## Deployment Checklist
 - [ ] Validate recovery attempts
 - [ ] Update monitoring dashboards
 `;
-
-const phaseOf: Record<string, ChecklistPhase> = {
-  'pre-deployment': 'pre_deployment',
-  deployment: 'deployment',
-  'post-deployment': 'post_deployment',
-  'rollback criteria': 'rollback_criteria',
-  'rollback plan': 'rollback_criteria',
-  'success criteria': 'success_criteria',
-};
-
-type ParsedItem = { phase: ChecklistPhase; sectionTitle: string; text: string };
-
-/** `### Heading` + `- [ ] item` lines into items; a minimal reader for the seed text only. */
-export function parseChecklistSections(markdown: string): ParsedItem[] {
-  const items: ParsedItem[] = [];
-  let section = '';
-  for (const line of markdown.split('\n')) {
-    const heading = /^###\s+(.+?)\s*$/.exec(line);
-    if (heading) section = heading[1];
-    const item = /^\s*- \[[ xX]\]\s+(.+?)\s*$/.exec(line);
-    if (item && section) {
-      items.push({ phase: phaseOf[section.toLowerCase()] ?? 'custom', sectionTitle: section, text: item[1] });
-    }
-  }
-  return items;
-}
 
 const commands: Record<string, string> = {
   'Database backup completed': 'pg_dump -Fc flightdeck > flightdeck_backup.dump',
@@ -107,35 +83,21 @@ export async function seedChecklists(db: Db, rng: Prng, now: Date): Promise<numb
     },
   ]);
 
-  const rows: NewChecklistItem[] = [];
   // The guide: pre-deployment done, deployment under way, post-deployment not started.
-  parseChecklistSections(integrationGuideChecklist).forEach((item, i) => {
-    const ticked = item.phase === 'pre_deployment' || (item.phase === 'deployment' && i < 7);
-    const at = new Date(now.getTime() - (5 - i * 0.2) * day);
-    rows.push({
-      id: rng.uuid(),
-      checklistId: guideId,
-      ...item,
-      position: i + 1,
-      command: commands[item.text] ?? null,
-      checked: ticked,
-      checkedBy: ticked ? rng.pick(['alice@example.com', 'carol@example.com']) : null,
-      checkedAt: ticked ? at : null,
-    });
-  });
+  const guide = parseChecklistMarkdown(integrationGuideChecklist);
+  let n = 0;
+  for (const section of guide.sections) {
+    for (const item of section.items) {
+      item.command = commands[item.text] ?? null;
+      item.checked = section.phase === 'pre_deployment' || (section.phase === 'deployment' && n < 7);
+      n++;
+    }
+  }
+  await insertDraftRows(db, guideId, guide, { keepChecked: true, actorId: 'alice@example.com' });
   // The release: every item ticked, so QA could sign; the other roles have not yet.
-  parseChecklistSections(checkoutRelease).forEach((item, i) => {
-    rows.push({
-      id: rng.uuid(),
-      checklistId: releaseId,
-      ...item,
-      position: i + 1,
-      checked: true,
-      checkedBy: i % 2 ? 'carol@example.com' : 'dave@example.com',
-      checkedAt: new Date(now.getTime() - 2 * day - (20 - i) * 600_000),
-    });
-  });
-  await db.insert(checklistItems).values(rows);
+  const release = parseChecklistMarkdown(checkoutRelease);
+  for (const section of release.sections) for (const item of section.items) item.checked = true;
+  await insertDraftRows(db, releaseId, release, { keepChecked: true, actorId: 'carol@example.com' });
   await db.insert(checklistSignoffs).values({
     id: rng.uuid(),
     checklistId: releaseId,

@@ -566,7 +566,7 @@ export async function seedDemo(db: Db, options: { now: Date; salt: number; log: 
 /** A few minutes of retry roll-ups over the last three hours (what the data layer's retry wrapper records). */
 export async function seedRetryLog(db: Db, rng: Prng, now: Date): Promise<number> {
   const operations = ['pause_session', 'create_checkpoint', 'ingest_events', 'record_tool_execution'];
-  const classes = ['connection', 'deadlock', 'serialization', 'timeout'];
+  const classes = ['connection_refused', 'deadlock_detected', 'serialization_failure', 'connection_closed'];
   const base = Math.floor(now.getTime() / MIN) * MIN;
   const rowsOut = [];
   for (let m = 3; m < 180; m += rng.int(4, 15)) {
