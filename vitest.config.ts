@@ -12,6 +12,7 @@ export default defineConfig({
     environment: 'node',
     include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'components/**/*.test.ts'],
     exclude: ['node_modules/**', '.next/**', 'e2e/**'],
+    globalSetup: ['lib/test/global-setup.ts'],
     pool: 'forks',
     // Two cores here: more workers only queue on the CPU and make timeouts flaky.
     maxWorkers: 2,

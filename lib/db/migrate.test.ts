@@ -86,3 +86,28 @@ describe('a failing migration', () => {
     });
   }
 });
+
+describe('two instances starting at once', () => {
+  it.runIf(Boolean(process.env.TEST_DATABASE_URL))('migrate a fresh Postgres database exactly once', async () => {
+    const fresh = await createTestDatabase('postgres');
+    try {
+      await fresh.db.execute(sql`DROP SCHEMA public CASCADE`);
+      await fresh.db.execute(sql`CREATE SCHEMA public`);
+      await fresh.db.execute(sql`DROP TABLE IF EXISTS flightdeck_migrations`);
+      const { createDb } = await import('./client');
+      const a = await createDb({ url: fresh.url });
+      const b = await createDb({ url: fresh.url });
+      try {
+        const [ra, rb] = await Promise.all([migrate(a.db), migrate(b.db)]);
+        const total = readMigrations().length;
+        expect([ra.applied.length, rb.applied.length].sort()).toEqual([0, total]);
+        const rows = await queryRows<{ n: number }>(fresh.db, sql`SELECT count(*)::int AS n FROM flightdeck_migrations`);
+        expect(rows[0].n).toBe(total);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    } finally {
+      await fresh.destroy();
+    }
+  });
+});
