@@ -96,7 +96,8 @@ runCli(async () => {
   await Promise.race([waitForServer(90_000), exited.then((c) => Promise.reject(new Error(`the console exited (${c})`)))]);
 
   const simulator = path.resolve('scripts/simulate.ts');
-  if (!hasFlag('no-simulator') && fs.existsSync(simulator)) {
+  const simulate = !hasFlag('no-simulator') && fs.existsSync(simulator);
+  if (simulate) {
     const sim = spawn(path.resolve('node_modules/.bin/tsx'), [simulator, '--agents', agents, '--url', url, '--token', token, '--quiet'], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -106,7 +107,11 @@ runCli(async () => {
   const width = Math.max(...demoUsers.map((u) => u.email.length));
   console.log(`\n  Flightdeck is running: ${url}\n\n  Demo log-ins (demo only — refused in production without FLIGHTDECK_DEMO=1):`);
   for (const u of demoUsers) console.log(`    ${u.role.padEnd(9)} ${u.email.padEnd(width)}  ${u.password}`);
-  console.log(`\n  ${agents} simulated agents are working; pauses appear under Interventions. Ctrl-C stops everything.\n`);
+  console.log(
+    simulate
+      ? `\n  ${agents} simulated agents are working; their pauses appear under Interventions. Ctrl-C stops everything.\n`
+      : '\n  No simulated agents (--no-simulator). Ctrl-C stops the console.\n',
+  );
   const code = await exited;
   shutdown();
   if (code !== 0 && code !== 143) throw new Error(`the console exited with ${code}`);
