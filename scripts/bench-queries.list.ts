@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { listRecoveries, recoveryStatusSummary } from '@/lib/checkpoints/queries';
+import { queryRows, type Db } from '@/lib/db/client';
+import { listActiveInterventions, listInterventionHistory } from '@/lib/interventions/queries';
+import { getSession, listSessionCheckpoints, listSessionEvents, listSessions } from '@/lib/sessions/queries';
+import { listToolStats } from '@/lib/tools/queries';
+
+/** The queries each console page runs, with the p95 bar from the issues. */
+export type BenchQuery = { name: string; page: string; barMs: number; run: (db: Db) => Promise<unknown> };
+
+let benchSessionId: string | undefined;
+async function detailSession(db: Db) {
+  if (!benchSessionId) {
+    const [row] = await queryRows<{ id: string }>(db, sql`SELECT id FROM agent_sessions WHERE metadata->>'benchmark' = 'detail-1000-200' LIMIT 1`);
+    benchSessionId = row?.id ?? '00000000-0000-4000-8000-000000000000';
+  }
+  return benchSessionId;
+}
+
+export const benchQueries: BenchQuery[] = [
+  { name: 'active interventions (first page)', page: 'Interventions', barMs: 150, run: (db) => listActiveInterventions(db, { limit: 50 }) },
+  { name: 'intervention history (first page)', page: 'Interventions', barMs: 150, run: (db) => listInterventionHistory(db, { limit: 50 }) },
+  { name: 'sessions list (first page)', page: 'Sessions', barMs: 150, run: (db) => listSessions(db, { limit: 50 }) },
+  { name: 'sessions list, status=paused', page: 'Sessions', barMs: 150, run: (db) => listSessions(db, { status: 'paused', limit: 50 }) },
+  {
+    name: 'session detail (1,000 events, 200 checkpoints)',
+    page: 'Session detail',
+    barMs: 150,
+    run: async (db) => {
+      const id = await detailSession(db);
+      return Promise.all([getSession(db, { id }), listSessionEvents(db, { sessionId: id }), listSessionCheckpoints(db, { sessionId: id })]);
+    },
+  },
+  { name: 'recovery history (first page)', page: 'Recoveries', barMs: 100, run: (db) => listRecoveries(db, { limit: 50 }) },
+  { name: 'recovery status summary', page: 'Overview', barMs: 20, run: (db) => recoveryStatusSummary(db) },
+  { name: 'tool stats, 7 days (raw)', page: 'Tools', barMs: 20, run: (db) => listToolStats(db, { days: 7 }) },
+];
