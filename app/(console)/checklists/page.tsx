@@ -118,11 +118,11 @@ export default async function ChecklistsPage({
                   {!templates && (
                     <Td className="text-xs">
                       <div>{[c.version, c.environment].filter(Boolean).join(' · ') || '—'}</div>
-                      {c.targetDate && <div className="text-slate-500">target {c.targetDate}</div>}
+                      {c.targetDate && <div className="whitespace-nowrap text-slate-500">target {c.targetDate}</div>}
                     </Td>
                   )}
                   {!templates && (
-                    <Td>
+                    <Td className="whitespace-nowrap">
                       <ChecklistStatusBadge status={c.status} />
                     </Td>
                   )}

@@ -14,6 +14,7 @@ import { ChecklistStatusBadge } from '../_components/checklist-badges';
 import { ProgressBar } from '../_components/progress-bar';
 import { HistoryList } from './_components/history-list';
 import { ItemList } from './_components/item-list';
+import { DescriptionText } from './_components/rich-text';
 import { LiveRefresh } from './_components/live-refresh';
 import { SignoffPanel } from './_components/signoff-panel';
 
@@ -127,7 +128,7 @@ export default async function ChecklistPage({
               <EmptyState title="No sections">This checklist has no sections.</EmptyState>
             </Card>
           ) : (
-            groupByPhase(sections).map((group, gi) => (
+            groupByPhase(showRollbackFirst ? sections.filter((s) => s.phase !== 'rollback_criteria') : sections).map((group, gi) => (
               <div key={gi} className="space-y-3">
                 <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{group.label}</h2>
                 {group.sections.map((s) => (
@@ -199,11 +200,11 @@ function SectionBody({ section, canTick, compact }: { section: ChecklistSectionV
       {section.description && (
         <div
           className={clsx(
-            'whitespace-pre-wrap break-words text-sm text-slate-700',
+            'text-sm text-slate-700',
             !compact && section.items.length > 0 && 'mb-3 rounded-md bg-slate-50 px-3 py-2 text-xs',
           )}
         >
-          {section.description}
+          <DescriptionText text={section.description} />
         </div>
       )}
       {section.items.length > 0 && <ItemList items={section.items} canTick={canTick} />}

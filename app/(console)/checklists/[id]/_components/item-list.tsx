@@ -2,6 +2,7 @@ import { clsx } from 'clsx';
 import type { ChecklistItemNode } from '@/lib/checklists/queries';
 import { formatDateTime } from '@/lib/ui/format';
 import { CommandBlock } from './command-block';
+import { InlineText } from './rich-text';
 import { TickControl } from './tick-control';
 
 /** Items in document order; sub-items indented under their parent with a guide line. */
@@ -14,7 +15,7 @@ export function ItemList({ items, canTick, depth = 0 }: { items: ChecklistItemNo
             <TickControl itemId={item.id} text={item.text} checked={item.checked} disabled={!canTick} />
             <div className="min-w-0 flex-1">
               <span className={clsx('text-sm', item.checked ? 'text-slate-500' : 'text-slate-800')}>
-                {item.text || <em className="text-slate-400">(empty item)</em>}
+                {item.text ? <InlineText text={item.text} /> : <em className="text-slate-400">(empty item)</em>}
               </span>
               {!item.required && (
                 <span className="ml-1.5 rounded bg-slate-100 px-1 py-px text-[10px] font-medium uppercase text-slate-500">

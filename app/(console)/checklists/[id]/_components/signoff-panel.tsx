@@ -32,6 +32,8 @@ export function SignoffPanel({ detail, user }: { detail: ChecklistDetail; user: 
               <h3 className="text-sm font-semibold text-slate-800">{label}</h3>
               {signoff ? (
                 <span className="text-xs font-medium text-emerald-700">✓ Signed</span>
+              ) : checklist.isTemplate ? (
+                <span className="text-xs text-slate-500">Required</span>
               ) : openCount > 0 ? (
                 <span className="text-xs text-amber-700">
                   {openCount} open item{openCount === 1 ? '' : 's'}

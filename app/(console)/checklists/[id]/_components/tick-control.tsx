@@ -1,11 +1,12 @@
 'use client';
-import { useActionState, useId, useState } from 'react';
+import { startTransition, useActionState, useId, useOptimistic, useState } from 'react';
 import type { ActionResult } from '@/lib/auth/guards';
 import { tickItemAction, untickItemAction } from '../../actions';
 
 /**
  * The item's checkbox. Changing it submits at once (tick or untick); "Note" opens a field whose text goes with
- * the next change. The box follows the server: it flips when the page re-renders, and shows pending meanwhile.
+ * the next change. The box flips at once (optimistic) and settles on what the server says once the page
+ * re-renders; a refused change flips it back and shows why.
  */
 export function TickControl({
   itemId,
@@ -20,6 +21,7 @@ export function TickControl({
 }) {
   const [tickState, tick, ticking] = useActionState<ActionResult, FormData>(tickItemAction, {});
   const [untickState, untick, unticking] = useActionState<ActionResult, FormData>(untickItemAction, {});
+  const [shown, setShown] = useOptimistic(checked);
   const [noteOpen, setNoteOpen] = useState(false);
   const pending = ticking || unticking;
   const error = (checked ? untickState : tickState).error;
@@ -30,9 +32,17 @@ export function TickControl({
       <input
         type="checkbox"
         aria-label={text || 'Untitled item'}
-        checked={checked}
+        checked={shown}
         disabled={disabled || pending}
-        onChange={(e) => e.currentTarget.form?.requestSubmit()}
+        onChange={(e) => {
+          const form = e.currentTarget.form;
+          if (!form) return;
+          const fd = new FormData(form);
+          startTransition(() => {
+            setShown(!checked);
+            (checked ? untick : tick)(fd);
+          });
+        }}
         className="mt-0.5 h-4 w-4 shrink-0 cursor-pointer rounded border-slate-300 text-indigo-600 accent-indigo-600 disabled:cursor-not-allowed"
       />
       {pending && <span className="sr-only" role="status">Saving…</span>}
