@@ -1,72 +1,170 @@
 import type { Metadata } from 'next';
-import { desc, sql } from 'drizzle-orm';
-import { Badge } from '@/components/ui/badge';
+import { clsx } from 'clsx';
+import Link from 'next/link';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
-import { getDb } from '@/lib/db/client';
-import { checklistItems, deploymentChecklists } from '@/lib/db/schema';
+import { can } from '@/lib/auth/permissions';
+import { listChecklists } from '@/lib/checklists/queries';
+import { AppError } from '@/lib/db/errors';
+import type { SignoffRole } from '@/lib/db/schema/enums';
 import { formatDateTime } from '@/lib/ui/format';
+import { ChecklistStatusBadge, SignedRoles } from './_components/checklist-badges';
+import { ProgressBar } from './_components/progress-bar';
 
 export const metadata: Metadata = { title: 'Checklists' };
 
-export default async function ChecklistsPage() {
-  await requirePageUser('console:read');
-  const db = await getDb();
-  const rows = await db
-    .select({
-      id: deploymentChecklists.id,
-      title: deploymentChecklists.title,
-      version: deploymentChecklists.version,
-      environment: deploymentChecklists.environment,
-      status: deploymentChecklists.status,
-      isTemplate: deploymentChecklists.isTemplate,
-      createdAt: deploymentChecklists.createdAt,
-      total: sql<number>`(SELECT count(*)::int FROM ${checklistItems} WHERE ${checklistItems.checklistId} = ${deploymentChecklists.id})`,
-      done: sql<number>`(SELECT count(*)::int FROM ${checklistItems} WHERE ${checklistItems.checklistId} = ${deploymentChecklists.id} AND ${checklistItems.checked})`,
-    })
-    .from(deploymentChecklists)
-    .orderBy(desc(deploymentChecklists.createdAt))
-    .limit(100);
+const PAGE_SIZE = 25;
+
+const linkButton =
+  'inline-flex items-center justify-center gap-1.5 rounded-md px-3.5 py-2 text-sm font-medium transition-colors';
+
+export default async function ChecklistsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ tab?: string; cursor?: string }>;
+}) {
+  const user = await requirePageUser('console:read');
+  const { tab, cursor } = await searchParams;
+  const templates = tab === 'templates';
+  let page: Awaited<ReturnType<typeof listChecklists>>;
+  let badCursor = false;
+  try {
+    page = await listChecklists({ templates, cursor, limit: PAGE_SIZE });
+  } catch (err) {
+    // A hand-edited or stale cursor: start from the newest instead of failing the page.
+    if (!(err instanceof AppError) || err.code !== 'bad_request') throw err;
+    badCursor = true;
+    page = await listChecklists({ templates, limit: PAGE_SIZE });
+  }
+  const mayCreate = can(user.role, 'checklists:create');
+  const base = templates ? '/checklists?tab=templates' : '/checklists';
+
   return (
     <>
-      <PageHeader title="Checklists" description="Deployment checklists, ticked by the team and signed off by role." />
+      <PageHeader
+        title="Checklists"
+        description="Deployment checklists, ticked by the team and signed off by role."
+        actions={
+          mayCreate && (
+            <>
+              <Link href="/checklists/new" className={clsx(linkButton, 'border border-slate-300 bg-white text-slate-700 hover:bg-slate-50')}>
+                New from template
+              </Link>
+              <Link href="/checklists/import" className={clsx(linkButton, 'bg-indigo-600 text-white hover:bg-indigo-700')}>
+                Import Markdown
+              </Link>
+            </>
+          )
+        }
+      />
+      <nav aria-label="Checklist kinds" className="mb-4 flex gap-1 border-b border-slate-200">
+        {[
+          { href: '/checklists', label: 'Checklists', active: !templates },
+          { href: '/checklists?tab=templates', label: 'Templates', active: templates },
+        ].map((t) => (
+          <Link
+            key={t.href}
+            href={t.href}
+            aria-current={t.active ? 'page' : undefined}
+            className={clsx(
+              '-mb-px border-b-2 px-3 py-2 text-sm font-medium',
+              t.active ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-500 hover:text-slate-800',
+            )}
+          >
+            {t.label}
+          </Link>
+        ))}
+      </nav>
+      {badCursor && (
+        <p role="status" className="mb-3 text-sm text-amber-700">
+          That page link is no longer valid; showing the newest instead.
+        </p>
+      )}
       <Card>
-        {rows.length === 0 ? (
-          <EmptyState title="No checklists yet">Import a Markdown checklist (- [ ] items under headings) or create one from a template.</EmptyState>
+        {page.rows.length === 0 ? (
+          templates ? (
+            <EmptyState title="No templates yet">
+              Import a Markdown checklist and choose “Save as template”; releases then start from it with “New from
+              template”.
+            </EmptyState>
+          ) : (
+            <EmptyState title={cursor ? 'No more checklists' : 'No checklists yet'}>
+              Import a Markdown checklist (<code>- [ ]</code> items under headings) or create one from a template.
+            </EmptyState>
+          )
         ) : (
           <Table>
             <thead>
               <tr>
                 <Th>Title</Th>
-                <Th>Version</Th>
-                <Th>Environment</Th>
-                <Th>Status</Th>
-                <Th className="text-right">Progress</Th>
+                {!templates && <Th>Release</Th>}
+                {!templates && <Th>Status</Th>}
+                <Th className="w-48">{templates ? 'Items' : 'Progress'}</Th>
+                <Th>{templates ? 'Sign-off roles' : 'Signed'}</Th>
                 <Th>Created</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {rows.map((c) => (
+              {page.rows.map((c) => (
                 <Tr key={c.id}>
                   <Td className="font-medium">
-                    {c.title} {c.isTemplate && <Badge tone="violet">template</Badge>}
+                    <Link href={`/checklists/${c.id}`} className="text-indigo-700 hover:underline">
+                      {c.title}
+                    </Link>
                   </Td>
-                  <Td>{c.version ?? '—'}</Td>
-                  <Td>{c.environment ?? '—'}</Td>
+                  {!templates && (
+                    <Td className="text-xs">
+                      <div>{[c.version, c.environment].filter(Boolean).join(' · ') || '—'}</div>
+                      {c.targetDate && <div className="whitespace-nowrap text-slate-500">target {c.targetDate}</div>}
+                    </Td>
+                  )}
+                  {!templates && (
+                    <Td className="whitespace-nowrap">
+                      <ChecklistStatusBadge status={c.status} />
+                    </Td>
+                  )}
                   <Td>
-                    <Badge tone={c.status === 'signed_off' ? 'green' : 'gray'}>{c.status.replace('_', ' ')}</Badge>
+                    {templates ? (
+                      <span className="tabular-nums">
+                        {c.progress.total} ({c.progress.requiredTotal} required)
+                      </span>
+                    ) : (
+                      <ProgressBar done={c.progress.checked} total={c.progress.total} label={`Progress of ${c.title}`} />
+                    )}
                   </Td>
-                  <Td className="text-right tabular-nums">
-                    {c.done}/{c.total}
+                  <Td>
+                    <SignedRoles
+                      required={c.requiredRoles as SignoffRole[]}
+                      signed={templates ? [] : c.signedRoles}
+                    />
                   </Td>
-                  <Td className="text-xs">{formatDateTime(c.createdAt)}</Td>
+                  <Td className="whitespace-nowrap text-xs">{formatDateTime(c.createdAt)}</Td>
                 </Tr>
               ))}
             </tbody>
           </Table>
+        )}
+        {(cursor || page.nextCursor) && (
+          <div className="mt-3 flex justify-between border-t border-slate-100 pt-3 text-sm">
+            {cursor ? (
+              <Link href={base} className="text-indigo-700 hover:underline">
+                ← Newest
+              </Link>
+            ) : (
+              <span />
+            )}
+            {page.nextCursor && (
+              <Link
+                href={`${base}${templates ? '&' : '?'}cursor=${encodeURIComponent(page.nextCursor)}`}
+                className="text-indigo-700 hover:underline"
+              >
+                Older →
+              </Link>
+            )}
+          </div>
         )}
       </Card>
     </>
