@@ -5,7 +5,7 @@ import { Card, Stat } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
-import { listApiTokens } from '@/lib/auth/tokens';
+import { isTokenUsable, listApiTokens } from '@/lib/auth/tokens';
 import { listUsers } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
 import { SettingsTabs } from './_components/settings-tabs';
@@ -17,7 +17,7 @@ export default async function SettingsPage() {
   const isAdmin = can(me.role, 'users:manage');
   const db = await getDb();
   const [users, tokens] = isAdmin ? await Promise.all([listUsers(db), listApiTokens(db)]) : [[], []];
-  const activeTokens = tokens.filter((t) => !t.revokedAt && (!t.expiresAt || t.expiresAt.getTime() > Date.now()));
+  const activeTokens = tokens.filter((t) => isTokenUsable(t));
   return (
     <>
       <PageHeader title="Settings" description="Your account; for admins, people, API tokens and the audit log." />
