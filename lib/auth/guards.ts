@@ -206,6 +206,9 @@ export async function authenticateRequest(request: Request, access: RouteAccess)
     const check = await authenticateToken(db, authorization);
     if (!check.ok) throw new AppError('unauthorized', `API token ${check.reason}`);
     if (!access.scopes.some((s) => check.principal.scopes.includes(s))) {
+      await auditDenied(db, request, { kind: 'token', id: check.principal.id, name: check.principal.name }, {
+        scopes: access.scopes,
+      });
       throw new AppError('forbidden', `This token lacks the scope: ${access.scopes.join(' or ')}`);
     }
     const limit = checkTokenRateLimit(check.principal.id);
@@ -219,7 +222,28 @@ export async function authenticateRequest(request: Request, access: RouteAccess)
   const user = await getCurrentUser();
   if (!user) throw new AppError('unauthorized', 'Sign in or send an API token');
   if (!can(user.role, access.permission)) {
+    await auditDenied(db, request, { kind: 'user', id: user.id, email: user.email, role: user.role }, {
+      permission: access.permission,
+    });
     throw new AppError('forbidden', `Your role (${user.role}) is not allowed to do this`);
   }
   return user;
+}
+
+/** A refused call by a known caller is evidence worth keeping (probing, a misconfigured agent). */
+async function auditDenied(
+  db: Awaited<ReturnType<typeof getDb>>,
+  request: Request,
+  actor: Parameters<typeof recordAudit>[1]['actor'],
+  details: Record<string, unknown>,
+) {
+  const url = new URL(request.url);
+  await recordAudit(db, {
+    actor,
+    action: `api:${request.method} ${url.pathname}`,
+    outcome: 'denied',
+    ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? request.headers.get('x-real-ip'),
+    userAgent: request.headers.get('user-agent'),
+    details,
+  });
 }
