@@ -34,7 +34,8 @@ function headersOf(ctx: HookCtx) {
 
 function emailOf(ctx: HookCtx) {
   const body = ctx.body as { email?: unknown } | undefined;
-  return typeof body?.email === 'string' ? normalizeEmail(body.email) : '';
+  // Capped: the body is not validated yet when the before hook runs.
+  return typeof body?.email === 'string' ? normalizeEmail(body.email).slice(0, 320) : '';
 }
 
 export function authHooks(db: Db) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { auditLog, session } from '@/lib/db/schema';
@@ -127,9 +127,11 @@ describeEachDb('sign-in', (t) => {
     process.env.FLIGHTDECK_RATE_LIMIT = '1';
     try {
       const limited = createAuth(t().db);
+      // Better Auth keeps its in-memory counters process-wide: a fresh address per run keeps runs apart.
+      const ip = `10.${[...randomBytes(3)].join('.')}`;
       const statuses: number[] = [];
       // Different accounts from one address: the per-account limit is not what answers here.
-      for (let i = 0; i < 6; i++) statuses.push((await signIn(limited, newEmail(`addr${i}`), 'wrong-password-1', '192.0.2.50')).status);
+      for (let i = 0; i < 6; i++) statuses.push((await signIn(limited, newEmail(`addr${i}`), 'wrong-password-1', ip)).status);
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     } finally {
       delete process.env.FLIGHTDECK_RATE_LIMIT;
