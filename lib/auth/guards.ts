@@ -39,7 +39,8 @@ export async function getCurrentUser(): Promise<UserActor | null> {
   return { kind: 'user', id: u.id, email: u.email, name: u.name, role };
 }
 
-async function requestMeta() {
+/** Address and user agent of the current request, for audit rows written by actions. */
+export async function requestMeta() {
   const h = await headers();
   return {
     ip: h.get('x-forwarded-for')?.split(',')[0]?.trim() ?? h.get('x-real-ip') ?? null,

@@ -2,7 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/log';
-import { guardedAction } from '@/lib/auth/guards';
+import { guardedAction, requestMeta } from '@/lib/auth/guards';
 import { tokenScopes } from '@/lib/auth/permissions';
 import { createApiToken, revokeApiToken } from '@/lib/auth/tokens';
 import { getDb } from '@/lib/db/client';
@@ -33,6 +33,8 @@ export const createTokenAction = guardedAction(
       targetType: 'api_token',
       targetId: record.id,
       outcome: 'success',
+    ...(await requestMeta()),
+      ...(await requestMeta()),
       details: { name: record.name, scopes: record.scopes, prefix: record.prefix, expiresAt: expiresAt?.toISOString() ?? null },
     });
     revalidatePath('/settings/tokens');
@@ -53,6 +55,7 @@ export const revokeTokenAction = guardedAction('tokens:manage', revokeTokenSchem
     targetType: 'api_token',
     targetId: input.id,
     outcome: 'success',
+    ...(await requestMeta()),
   });
   revalidatePath('/settings/tokens');
   return { ok: true };

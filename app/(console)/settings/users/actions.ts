@@ -2,7 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/log';
-import { guardedAction } from '@/lib/auth/guards';
+import { guardedAction, requestMeta } from '@/lib/auth/guards';
 import { changeUserRole, createUser, MIN_PASSWORD_LENGTH, setUserActive } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
 import { roles } from '@/lib/db/schema/enums';
@@ -35,6 +35,7 @@ export const createUserAction = guardedAction('users:manage', createUserSchema, 
     targetType: 'user',
     targetId: r.user.id,
     outcome: 'success',
+    ...(await requestMeta()),
     details: { email: r.user.email, role: r.user.role },
   });
   revalidatePath('/settings/users');
@@ -53,6 +54,7 @@ export const changeRoleAction = guardedAction('users:manage', changeRoleSchema, 
     targetType: 'user',
     targetId: r.user.id,
     outcome: 'success',
+    ...(await requestMeta()),
     details: { email: r.user.email, from: r.previousRole, to: r.user.role },
   });
   revalidatePath('/settings/users');
@@ -75,6 +77,7 @@ export const setUserActiveAction = guardedAction('users:manage', setActiveSchema
     targetType: 'user',
     targetId: r.user.id,
     outcome: 'success',
+    ...(await requestMeta()),
     details: { email: r.user.email, endedSessions: r.endedSessions },
   });
   revalidatePath('/settings/users');
