@@ -49,8 +49,8 @@ test('the 6th rapid failed sign-in for an account is refused', async ({ page }) 
   // The admin's audit page shows the five failures and the refusal.
   await signIn(page, 'admin');
   await page.goto(`/settings/audit?target=${encodeURIComponent(`account:${email}`)}`);
-  await expect(page.getByRole('cell', { name: 'failure' })).toHaveCount(5);
-  await expect(page.getByRole('cell', { name: 'denied' })).toHaveCount(1);
+  await expect(page.getByRole('cell', { name: 'failure', exact: true })).toHaveCount(5);
+  await expect(page.getByRole('cell', { name: 'denied', exact: true })).toHaveCount(1);
 });
 
 test('an admin creates an API token and sees it once; QA replaying that server action is refused', async ({ page, browser, baseURL }) => {

@@ -6,6 +6,8 @@ import { getDb } from '@/lib/db/client';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
+// Depends on the database (is there a user yet?), so never prerendered at build time.
+export const dynamic = 'force-dynamic';
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ setup?: string }> }) {
   if ((await countUsers(await getDb())) === 0) redirect('/setup');
