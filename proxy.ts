@@ -16,6 +16,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Console pages only: the API, health, metrics, sign-in and static files are left alone.
-  matcher: ['/((?!api/|sign-in|forbidden|_next/|favicon.ico|robots.txt).*)'],
+  // Console pages only: the API, health, metrics, sign-in, the one-time /setup (it checks that no user exists
+  // itself) and static files are left alone.
+  matcher: ['/((?!api/|sign-in|setup|forbidden|_next/|favicon.ico|robots.txt).*)'],
 };

@@ -56,6 +56,9 @@ const schema = z.object({
   FLIGHTDECK_ADMIN_EMAIL: z.string().email().optional(),
   FLIGHTDECK_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   FLIGHTDECK_DEMO: bool(false),
+  SIGN_IN_MAX_FAILURES: int(5),
+  SIGN_IN_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_FAILURE_WINDOW_S: z.coerce.number().int().min(1).default(900),
   BACKGROUND_JOBS: bool(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

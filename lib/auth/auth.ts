@@ -1,9 +1,10 @@
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { nextCookies } from 'better-auth/next-js';
-import { getDb } from '@/lib/db/client';
+import { getDb, type Db } from '@/lib/db/client';
 import { account, session, user, verification } from '@/lib/db/schema';
 import { env } from '@/lib/env';
+import { authDatabaseHooks, authHooks } from './auth-hooks';
 import { authSecret } from './secret';
 
 /**
@@ -12,7 +13,7 @@ import { authSecret } from './secret';
  * integration, and it keeps sessions in our own Postgres (revocable, visible), not in a third-party service.
  * Sign-up is closed: people are created by an admin (Settings → Users) or `npm run user:create`.
  */
-function build(db: Awaited<ReturnType<typeof getDb>>) {
+export function createAuth(db: Db) {
   const e = env();
   const baseURL = e.APP_URL ?? `http://localhost:${e.PORT}`;
   return betterAuth({
@@ -33,12 +34,17 @@ function build(db: Awaited<ReturnType<typeof getDb>>) {
         banned: { type: 'boolean', required: false, defaultValue: false, input: false },
       },
     },
+    // Per address (in memory): at most SIGN_IN_RATE_LIMIT_PER_ADDRESS (5) sign-in requests a minute, so the
+    // 6th rapid attempt gets 429.
+    // Per account: auth-hooks.ts counts failed sign-ins in audit_log (SIGN_IN_MAX_FAILURES).
     rateLimit: {
       enabled: e.NODE_ENV !== 'test' || process.env.FLIGHTDECK_RATE_LIMIT === '1',
       window: 60,
       max: 100,
-      customRules: { '/sign-in/email': { window: 60, max: 5 } },
+      customRules: { '/sign-in/email': { window: 60, max: e.SIGN_IN_RATE_LIMIT_PER_ADDRESS } },
     },
+    hooks: authHooks(db),
+    databaseHooks: authDatabaseHooks(db),
     advanced: {
       useSecureCookies: baseURL.startsWith('https://'),
       ipAddress: { ipAddressHeaders: ['x-forwarded-for', 'x-real-ip'] },
@@ -48,11 +54,11 @@ function build(db: Awaited<ReturnType<typeof getDb>>) {
   });
 }
 
-export type Auth = ReturnType<typeof build>;
+export type Auth = ReturnType<typeof createAuth>;
 
 const globalForAuth = globalThis as unknown as { __flightdeckAuth?: Promise<Auth> };
 
 export function getAuth(): Promise<Auth> {
-  globalForAuth.__flightdeckAuth ??= getDb().then(build);
+  globalForAuth.__flightdeckAuth ??= getDb().then(createAuth);
   return globalForAuth.__flightdeckAuth;
 }

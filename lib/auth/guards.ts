@@ -11,6 +11,7 @@ import { env } from '@/lib/env';
 import { getAuth } from './auth';
 import { DEMO_EMAIL_DOMAIN } from './demo-users';
 import { can, type Permission, type TokenScope } from './permissions';
+import { checkTokenRateLimit } from './rate-limit';
 import { authenticateToken, type TokenPrincipal } from './tokens';
 
 /**
@@ -38,7 +39,8 @@ export async function getCurrentUser(): Promise<UserActor | null> {
   return { kind: 'user', id: u.id, email: u.email, name: u.name, role };
 }
 
-async function requestMeta() {
+/** Address and user agent of the current request, for audit rows written by actions. */
+export async function requestMeta() {
   const h = await headers();
   return {
     ip: h.get('x-forwarded-for')?.split(',')[0]?.trim() ?? h.get('x-real-ip') ?? null,
@@ -81,6 +83,16 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
 }
 
 /**
+ * What a guard wrapper declares, attached to the function it returns so the role × operation matrix test
+ * (lib/auth/matrix.test.ts) can check every exported action and route handler against the permission table.
+ */
+export type GuardInfo = { kind: 'action'; permission: Permission } | { kind: 'route'; access: RouteAccess };
+
+export function guardInfoOf(fn: unknown): GuardInfo | undefined {
+  return typeof fn === 'function' ? (fn as { __guard?: GuardInfo }).__guard : undefined;
+}
+
+/**
  * Server actions: parse → require user → require permission → call. Usable with useActionState
  * (`(prev, formData)`) or called directly with a plain object. A refusal is audited and changes nothing.
  */
@@ -90,7 +102,7 @@ export function guardedAction<S extends z.ZodType, T = undefined>(
   fn: (input: z.infer<S>, user: UserActor) => Promise<ActionResult<T>>,
   options: { audit?: string } = {},
 ) {
-  return async (prevOrInput: unknown, maybeFormData?: unknown): Promise<ActionResult<T>> => {
+  const action = async (prevOrInput: unknown, maybeFormData?: unknown): Promise<ActionResult<T>> => {
     const raw = maybeFormData !== undefined ? maybeFormData : prevOrInput;
     const input = raw instanceof FormData ? formDataToObject(raw) : raw;
     const user = await getCurrentUser();
@@ -119,10 +131,14 @@ export function guardedAction<S extends z.ZodType, T = undefined>(
       return { error: 'Something went wrong on our side. The change was not saved.' };
     }
   };
+  return Object.assign(action, { __guard: { kind: 'action', permission } satisfies GuardInfo });
 }
 
 export function errorResponse(err: unknown): NextResponse {
-  if (err instanceof AppError) return NextResponse.json(err.toJSON(), { status: err.status });
+  if (err instanceof AppError) {
+    const headers = err.retryAfterS !== undefined ? { 'Retry-After': String(err.retryAfterS) } : undefined;
+    return NextResponse.json(err.toJSON(), { status: err.status, headers });
+  }
   console.error('route handler failed', err);
   return NextResponse.json({ error: { code: 'internal', message: 'Internal error' } }, { status: 500 });
 }
@@ -144,7 +160,7 @@ export function guardedRoute<P = Record<string, string>>(
   access: RouteAccess,
   handler: (ctx: RouteContext<P>) => Promise<Response>,
 ) {
-  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+  const route = async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
       const actor = await authenticateRequest(request, access);
       const params = (await context?.params) ?? ({} as P);
@@ -153,6 +169,34 @@ export function guardedRoute<P = Record<string, string>>(
       return errorResponse(err);
     }
   };
+  return Object.assign(route, { __guard: { kind: 'route', access } satisfies GuardInfo });
+}
+
+/**
+ * Cookies ride along on cross-site requests, so a cookie-authenticated call must prove it comes from our own
+ * pages: Sec-Fetch-Site when the browser sends it, else Origin (older browsers). A request with neither is
+ * not from a browser form or script, so it cannot be a CSRF.
+ */
+function assertSameOrigin(request: Request) {
+  const site = request.headers.get('sec-fetch-site');
+  if (site) {
+    if (site !== 'same-origin' && site !== 'none') throw new AppError('forbidden', 'Cross-site request refused');
+    return;
+  }
+  const origin = request.headers.get('origin');
+  if (!origin || origin === 'null') {
+    if (origin === 'null') throw new AppError('forbidden', 'Cross-site request refused');
+    return;
+  }
+  const allowed = new Set<string>([new URL(request.url).origin]);
+  const appUrl = env().APP_URL;
+  if (appUrl) allowed.add(new URL(appUrl).origin);
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  if (host) {
+    const proto = request.headers.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '');
+    allowed.add(`${proto}://${host}`);
+  }
+  if (!allowed.has(origin)) throw new AppError('forbidden', 'Cross-site request refused');
 }
 
 export async function authenticateRequest(request: Request, access: RouteAccess): Promise<Actor> {
@@ -163,19 +207,44 @@ export async function authenticateRequest(request: Request, access: RouteAccess)
     const check = await authenticateToken(db, authorization);
     if (!check.ok) throw new AppError('unauthorized', `API token ${check.reason}`);
     if (!access.scopes.some((s) => check.principal.scopes.includes(s))) {
+      await auditDenied(db, request, { kind: 'token', id: check.principal.id, name: check.principal.name }, {
+        scopes: access.scopes,
+      });
       throw new AppError('forbidden', `This token lacks the scope: ${access.scopes.join(' or ')}`);
+    }
+    const limit = checkTokenRateLimit(check.principal.id);
+    if (!limit.ok) {
+      throw new AppError('rate_limited', 'Too many requests for this API token', { retryAfterS: limit.retryAfterS });
     }
     return check.principal;
   }
   if (!access.permission) throw new AppError('unauthorized', 'An API token is required (Authorization: Bearer …)');
-  const site = request.headers.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') {
-    throw new AppError('forbidden', 'Cross-site request refused');
-  }
+  assertSameOrigin(request);
   const user = await getCurrentUser();
   if (!user) throw new AppError('unauthorized', 'Sign in or send an API token');
   if (!can(user.role, access.permission)) {
+    await auditDenied(db, request, { kind: 'user', id: user.id, email: user.email, role: user.role }, {
+      permission: access.permission,
+    });
     throw new AppError('forbidden', `Your role (${user.role}) is not allowed to do this`);
   }
   return user;
+}
+
+/** A refused call by a known caller is evidence worth keeping (probing, a misconfigured agent). */
+async function auditDenied(
+  db: Awaited<ReturnType<typeof getDb>>,
+  request: Request,
+  actor: Parameters<typeof recordAudit>[1]['actor'],
+  details: Record<string, unknown>,
+) {
+  const url = new URL(request.url);
+  await recordAudit(db, {
+    actor,
+    action: `api:${request.method} ${url.pathname}`,
+    outcome: 'denied',
+    ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? request.headers.get('x-real-ip'),
+    userAgent: request.headers.get('user-agent'),
+    details,
+  });
 }

@@ -84,3 +84,8 @@ export async function listApiTokens(db: Db) {
     .orderBy(desc(apiTokens.createdAt))
     .limit(500);
 }
+
+/** Neither revoked nor expired: authenticateToken would accept it. */
+export function isTokenUsable(t: { revokedAt: Date | null; expiresAt: Date | null }, now = Date.now()) {
+  return !t.revokedAt && (!t.expiresAt || t.expiresAt.getTime() > now);
+}

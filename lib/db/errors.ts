@@ -35,11 +35,18 @@ export type FieldError = { path: string; message: string };
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly fields?: FieldError[];
-  constructor(code: AppErrorCode, message: string, options?: { fields?: FieldError[]; cause?: unknown }) {
+  /** For rate_limited / unavailable: seconds the caller should wait (sent as Retry-After). */
+  readonly retryAfterS?: number;
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options?: { fields?: FieldError[]; cause?: unknown; retryAfterS?: number },
+  ) {
     super(message, { cause: options?.cause });
     this.name = 'AppError';
     this.code = code;
     this.fields = options?.fields;
+    this.retryAfterS = options?.retryAfterS;
   }
   get status() {
     return statusByCode[this.code];

@@ -1,0 +1,34 @@
+import { clsx } from 'clsx';
+import Link from 'next/link';
+import type { UserActor } from '@/lib/auth/guards';
+import { can, type Permission } from '@/lib/auth/permissions';
+
+const tabs: { href: string; label: string; permission: Permission }[] = [
+  { href: '/settings', label: 'Overview', permission: 'console:read' },
+  { href: '/settings/users', label: 'Users', permission: 'users:manage' },
+  { href: '/settings/tokens', label: 'API tokens', permission: 'tokens:manage' },
+  { href: '/settings/audit', label: 'Audit log', permission: 'audit:read' },
+];
+
+/** Settings sub-navigation; only the tabs the role may open are shown (the pages check for themselves). */
+export function SettingsTabs({ user, active }: { user: UserActor; active: string }) {
+  const visible = tabs.filter((t) => can(user.role, t.permission));
+  if (visible.length < 2) return null;
+  return (
+    <nav aria-label="Settings" className="mb-6 flex gap-1 border-b border-slate-200">
+      {visible.map((t) => (
+        <Link
+          key={t.href}
+          href={t.href}
+          aria-current={t.href === active ? 'page' : undefined}
+          className={clsx(
+            '-mb-px border-b-2 px-3 py-2 text-sm font-medium',
+            t.href === active ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-500 hover:text-slate-800',
+          )}
+        >
+          {t.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
