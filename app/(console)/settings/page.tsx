@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { desc } from 'drizzle-orm';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
@@ -26,6 +27,11 @@ export default async function SettingsPage() {
       <Card title="You">
         <p className="text-sm">
           {me.name} · {me.email} · <Badge>{me.role}</Badge>
+        </p>
+        <p className="mt-2 text-sm">
+          <Link href="/settings/notifications" className="font-medium text-indigo-700 hover:underline">
+            Notification preferences →
+          </Link>
         </p>
       </Card>
       {isAdmin && (
