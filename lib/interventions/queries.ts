@@ -33,21 +33,28 @@ const ageSeconds = { '15m': 900, '1h': 3600, '4h': 14_400, '24h': 86_400 } as co
 export type AgeBucket = keyof typeof ageSeconds;
 export const ageBuckets = Object.keys(ageSeconds) as AgeBucket[];
 
+/**
+ * The lists read the base tables with the same columns as v_active_interventions / v_intervention_history: the
+ * views end in ORDER BY, which stops Postgres from flattening them, so a filtered, LIMITed read of a view sorts
+ * (and counts actions for) every row first instead of walking idx_paused_sessions_paused_at.
+ */
+const fromPauses = sql`FROM paused_sessions ps JOIN agent_sessions s ON s.id = ps.session_id`;
+
 function activeWhere(f: ActiveFilter): SQL[] {
-  const where: SQL[] = [];
-  if (f.project) where.push(sql`project = ${f.project}`);
-  if (f.type) where.push(sql`pause_type = ${f.type}`);
-  if (f.age) where.push(sql`paused_at < now() - make_interval(secs => ${ageSeconds[f.age]})`);
+  const where: SQL[] = [sql`NOT ps.resolved`];
+  if (f.project) where.push(sql`s.project = ${f.project}`);
+  if (f.type) where.push(sql`ps.pause_type = ${f.type}`);
+  if (f.age) where.push(sql`ps.paused_at < now() - make_interval(secs => ${ageSeconds[f.age]})`);
   return where;
 }
 
 const and = (parts: SQL[]) => (parts.length ? sql`WHERE ${sql.join(parts, sql` AND `)}` : sql``);
 
 export async function countActiveInterventions(db: Db, filter: ActiveFilter = {}): Promise<number> {
-  const where = activeWhere(filter);
-  const [row] = where.length
-    ? await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM v_active_interventions ${and(where)}`)
-    : await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM paused_sessions WHERE NOT resolved`);
+  const unfiltered = !filter.project && !filter.type && !filter.age;
+  const [row] = unfiltered
+    ? await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM paused_sessions WHERE NOT resolved`)
+    : await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n ${fromPauses} ${and(activeWhere(filter))}`);
   return row?.n ?? 0;
 }
 
@@ -78,14 +85,14 @@ export async function listActiveInterventions(
   const where = activeWhere(input);
   if (input.cursor) {
     const at = sql`${input.cursor.at}::timestamptz`;
-    where.push(sql`paused_at >= ${at} AND (paused_at > ${at} OR id > ${input.cursor.id}::uuid)`);
+    where.push(sql`ps.paused_at >= ${at} AND (ps.paused_at > ${at} OR ps.id > ${input.cursor.id}::uuid)`);
   }
   const rows = await queryRows<ActiveIntervention>(
     db,
-    sql`SELECT id, session_id, project, agent_name, reason, pause_type, current_task, last_error, context, paused_at,
-               assigned_to, paused_at::text AS cursor_at
-        FROM v_active_interventions ${and(where)}
-        ORDER BY paused_at ASC, id ASC LIMIT ${limit + 1}`,
+    sql`SELECT ps.id, ps.session_id, s.project, s.agent_name, ps.reason, ps.pause_type, ps.current_task,
+               ps.context->>'last_error' AS last_error, ps.context, ps.paused_at, ps.assigned_to, ps.paused_at::text AS cursor_at
+        ${fromPauses} ${and(where)}
+        ORDER BY ps.paused_at ASC, ps.id ASC LIMIT ${limit + 1}`,
   );
   return page(rows, limit);
 }
@@ -94,7 +101,7 @@ export async function listActiveInterventions(
 export async function listActiveInterventionIds(db: Db, input: ActiveFilter & { max?: number } = {}) {
   const rows = await queryRows<{ id: string }>(
     db,
-    sql`SELECT id FROM v_active_interventions ${and(activeWhere(input))} ORDER BY paused_at ASC, id ASC LIMIT ${input.max ?? 1000}`,
+    sql`SELECT ps.id ${fromPauses} ${and(activeWhere(input))} ORDER BY ps.paused_at ASC, ps.id ASC LIMIT ${input.max ?? 1000}`,
   );
   return rows.map((r) => r.id);
 }
@@ -129,30 +136,35 @@ export type InterventionHistoryRow = {
 
 function historyWhere(f: HistoryFilter): SQL[] {
   const where: SQL[] = [];
-  if (f.project) where.push(sql`project = ${f.project}`);
-  if (f.type) where.push(sql`pause_type = ${f.type}`);
-  if (f.resolution === 'open') where.push(sql`NOT resolved`);
-  else if (f.resolution) where.push(sql`resolution = ${f.resolution}`);
-  if (f.from) where.push(sql`paused_at >= ${f.from}::date`);
-  if (f.to) where.push(sql`paused_at < ${f.to}::date + 1`);
+  if (f.project) where.push(sql`s.project = ${f.project}`);
+  if (f.type) where.push(sql`ps.pause_type = ${f.type}`);
+  if (f.resolution === 'open') where.push(sql`NOT ps.resolved`);
+  else if (f.resolution) where.push(sql`ps.resolution = ${f.resolution}`);
+  if (f.from) where.push(sql`ps.paused_at >= ${f.from}::date`);
+  if (f.to) where.push(sql`ps.paused_at < ${f.to}::date + 1`);
   return where;
 }
 
-/** Every pause, newest first, keyset on (paused_at, id) DESC (idx_paused_sessions_paused_at). */
+/**
+ * Every pause, newest first, keyset on (paused_at, id) DESC. NULLS LAST matches idx_paused_sessions_paused_at's
+ * declared order; a bare DESC (NULLS FIRST) would not use the index even though the columns are NOT NULL.
+ */
 export async function listInterventionHistory(
   db: Db,
   input: HistoryFilter & { cursor?: Cursor | null; limit?: number } = {},
 ): Promise<Page<InterventionHistoryRow>> {
   const limit = input.limit ?? 50;
   const where = historyWhere(input);
-  if (input.cursor) where.push(sql`(paused_at, id) < (${input.cursor.at}::timestamptz, ${input.cursor.id}::uuid)`);
+  if (input.cursor) where.push(sql`(ps.paused_at, ps.id) < (${input.cursor.at}::timestamptz, ${input.cursor.id}::uuid)`);
   const rows = await queryRows<InterventionHistoryRow>(
     db,
-    sql`SELECT id, session_id, project, agent_name, reason, pause_type, current_task, paused_at, resolved, resolved_at,
-               resolved_by, resolution, resolution_note, resolution_seconds, action_count::int AS action_count,
-               paused_at::text AS cursor_at
-        FROM v_intervention_history ${and(where)}
-        ORDER BY paused_at DESC, id DESC LIMIT ${limit + 1}`,
+    sql`SELECT ps.id, ps.session_id, s.project, s.agent_name, ps.reason, ps.pause_type, ps.current_task, ps.paused_at,
+               ps.resolved, ps.resolved_at, ps.resolved_by, ps.resolution, ps.resolution_note,
+               EXTRACT(EPOCH FROM (ps.resolved_at - ps.paused_at))::float8 AS resolution_seconds,
+               (SELECT count(*)::int FROM intervention_actions ia WHERE ia.paused_session_id = ps.id) AS action_count,
+               ps.paused_at::text AS cursor_at
+        ${fromPauses} ${and(where)}
+        ORDER BY ps.paused_at DESC NULLS LAST, ps.id DESC NULLS LAST LIMIT ${limit + 1}`,
   );
   return page(rows, limit);
 }
