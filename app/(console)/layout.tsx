@@ -1,14 +1,19 @@
 import Link from 'next/link';
 import { requirePageUser } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
+import { countUnreadNotifications } from '@/lib/interventions/notifications';
 import { countActiveInterventions } from '@/lib/interventions/queries';
-import { Nav } from './_components/nav';
+import { LiveNav } from './_components/live-nav';
 import { Providers } from './_components/providers';
 import { SignOutButton } from './_components/sign-out-button';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser();
-  const active = await countActiveInterventions(await getDb());
+  const db = await getDb();
+  const [activeInterventions, unreadNotifications] = await Promise.all([
+    countActiveInterventions(db),
+    countUnreadNotifications(db, { userId: user.id }),
+  ]);
   return (
     <Providers>
       <div className="flex min-h-screen">
@@ -16,7 +21,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           <Link href="/overview" className="mb-6 px-3 text-lg font-semibold tracking-tight text-white">
             ✈ Flightdeck
           </Link>
-          <Nav badges={{ '/interventions': active }} />
+          <LiveNav initial={{ activeInterventions, unreadNotifications }} />
           <div className="mt-auto border-t border-slate-800 px-3 pt-3">
             <div className="truncate text-sm text-slate-200" title={user.email}>
               {user.name}

@@ -11,7 +11,9 @@ import {
 } from '@/lib/db/schema';
 import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
+import { notifyLiveInTx } from '@/lib/events/live';
 import { isTerminal } from '@/lib/sessions/commands';
+import { fanOutPauseNotifications } from './notifications';
 
 /**
  * Pause and its resolutions. Each is one transaction that locks the rows it changes (`FOR UPDATE`), writes the
@@ -84,6 +86,19 @@ export async function pauseSession(
       aggregateId: s.id,
       metadata: { status: 'paused', actor_id: input.actor.label, pause_type: input.pauseType, paused_session_id: pause.id },
     });
+    // Rows only (in-app + webhook outbox): the HTTP happens later in the delivery worker, never inside a pause.
+    const notified = await fanOutPauseNotifications(tx, { pause, project: s.project, agentName: s.agentName });
+    if (notified.inApp || notified.webhooks) {
+      await tx.insert(interventionActions).values({
+        pausedSessionId: pause.id,
+        sessionId: s.id,
+        action: 'notified',
+        actor: 'system',
+        actorType: 'system',
+        details: { in_app: notified.inApp, webhooks: notified.webhooks },
+      });
+    }
+    await notifyLiveInTx(tx, { topic: 'interventions', sessionId: s.id });
     await hooks.afterPause?.(tx, pause);
     return { ok: true, pause };
   });
@@ -142,15 +157,20 @@ export async function resolvePauseInTx(
     note: input.note ?? null,
     details: input.details ?? {},
   });
+  await notifyLiveInTx(tx, { topic: 'interventions', sessionId: pause.sessionId });
   return pause;
 }
 
 export type ResolveResult = { ok: true; pause: PausedSession } | { ok: false; reason: 'not_found' } | AlreadyResolved;
 
+/** Extra writes that must commit with the transition (the console's audit_log row). */
+export type TxHooks = { inTx?: (tx: Db, pause: PausedSession) => Promise<void> };
+
 /** Resume: the agent's next control call answers `resume` with the note as instructions. */
 export async function resumeSession(
   db: Db,
   input: { pausedSessionId: string; note?: string | null; actor: DomainActor },
+  hooks: TxHooks = {},
 ): Promise<ResolveResult> {
   const result = await db.transaction(async (tx): Promise<ResolveResult> => {
     const locked = await lockOpenPause(tx, input.pausedSessionId);
@@ -163,6 +183,7 @@ export async function resumeSession(
       aggregateId: pause.sessionId,
       metadata: { status: 'running', actor_id: input.actor.label, paused_session_id: pause.id, note: input.note ?? undefined },
     });
+    await hooks.inTx?.(tx, pause);
     return { ok: true, pause };
   });
   if (result.ok) signalSession(result.pause.sessionId);
@@ -173,6 +194,7 @@ export async function resumeSession(
 export async function abortSession(
   db: Db,
   input: { pausedSessionId: string; reason?: string | null; actor: DomainActor },
+  hooks: TxHooks = {},
 ): Promise<ResolveResult> {
   const result = await db.transaction(async (tx): Promise<ResolveResult> => {
     const locked = await lockOpenPause(tx, input.pausedSessionId);
@@ -188,6 +210,7 @@ export async function abortSession(
       aggregateId: pause.sessionId,
       metadata: { status: 'aborted', actor_id: input.actor.label, paused_session_id: pause.id, reason: input.reason ?? undefined },
     });
+    await hooks.inTx?.(tx, pause);
     return { ok: true, pause };
   });
   if (result.ok) signalSession(result.pause.sessionId);
@@ -197,6 +220,7 @@ export async function abortSession(
 export async function addInterventionNote(
   db: Db,
   input: { pausedSessionId: string; note: string; actor: DomainActor },
+  hooks: TxHooks = {},
 ): Promise<{ ok: true } | { ok: false; reason: 'not_found' }> {
   return db.transaction(async (tx) => {
     const [pause] = await tx.select().from(pausedSessions).where(eq(pausedSessions.id, input.pausedSessionId));
@@ -215,6 +239,8 @@ export async function addInterventionNote(
       aggregateId: pause.sessionId,
       metadata: { actor_id: input.actor.label, paused_session_id: pause.id, note: input.note },
     });
+    await notifyLiveInTx(tx, { topic: 'interventions', sessionId: pause.sessionId });
+    await hooks.inTx?.(tx, pause);
     return { ok: true } as const;
   });
 }
@@ -229,6 +255,7 @@ export type AssignResult =
 export async function assignIntervention(
   db: Db,
   input: { pausedSessionId: string; actor: DomainActor; force?: boolean },
+  hooks: TxHooks = {},
 ): Promise<AssignResult> {
   return db.transaction(async (tx): Promise<AssignResult> => {
     const locked = await lockOpenPause(tx, input.pausedSessionId);
@@ -250,6 +277,8 @@ export async function assignIntervention(
       actorType: input.actor.type,
       details: current ? { previous: current } : {},
     });
+    await notifyLiveInTx(tx, { topic: 'interventions', sessionId: pause.sessionId });
+    await hooks.inTx?.(tx, pause);
     return { ok: true, pause };
   });
 }
@@ -257,4 +286,40 @@ export async function assignIntervention(
 /** A human-readable refusal for an already-resolved pause ("already resumed by alice@…"). */
 export function describeAlreadyResolved(r: AlreadyResolved) {
   return `This pause was already ${r.resolution} by ${r.resolvedBy ?? 'someone else'}.`;
+}
+
+export type BulkItemResult = { id: string; ok: true } | { id: string; ok: false; message: string };
+
+/**
+ * Resume or abort many pauses. Each item is its own transaction (one refusal does not undo the others) and reports
+ * its own outcome; items run `concurrency` at a time so a bulk of 20 takes a few round trips, not 20.
+ */
+export async function bulkResolveInterventions(
+  db: Db,
+  input: { ids: string[]; action: 'resume' | 'abort'; note?: string | null; actor: DomainActor; concurrency?: number },
+  hooks: TxHooks = {},
+): Promise<BulkItemResult[]> {
+  const ids = [...new Set(input.ids)];
+  const size = Math.max(1, input.concurrency ?? 5);
+  const out: BulkItemResult[] = [];
+  for (let i = 0; i < ids.length; i += size) {
+    const chunk = ids.slice(i, i + size);
+    const results = await Promise.all(
+      chunk.map(async (id): Promise<BulkItemResult> => {
+        try {
+          const r =
+            input.action === 'resume'
+              ? await resumeSession(db, { pausedSessionId: id, note: input.note, actor: input.actor }, hooks)
+              : await abortSession(db, { pausedSessionId: id, reason: input.note, actor: input.actor }, hooks);
+          if (r.ok) return { id, ok: true };
+          return { id, ok: false, message: r.reason === 'already_resolved' ? describeAlreadyResolved(r) : 'This pause no longer exists.' };
+        } catch (err) {
+          console.error('bulk intervention item failed', err);
+          return { id, ok: false, message: 'Something went wrong on our side; this one was not changed.' };
+        }
+      }),
+    );
+    out.push(...results);
+  }
+  return out;
 }

@@ -1,8 +1,60 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
+import type { PauseContext } from '@/lib/db/schema';
+import type { ActiveFilter, HistoryFilter } from './schemas';
 
-export async function countActiveInterventions(db: Db): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM paused_sessions WHERE NOT resolved`);
+/**
+ * Reads of the Interventions page. Both lists are keyset-paginated on (paused_at, id) and keep the cursor's
+ * timestamp as text so microseconds survive the round trip (a JS Date would truncate them and skip rows).
+ */
+export type Cursor = { at: string; id: string };
+
+export function encodeCursor(c: Cursor) {
+  return Buffer.from(`${c.at}|${c.id}`).toString('base64url');
+}
+
+export function decodeCursor(s: string | null | undefined): Cursor | null {
+  if (!s) return null;
+  const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
+  if (!at || !id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(Date.parse(at.replace(' ', 'T')))) return null;
+  return { at, id };
+}
+
+export type Page<T> = { rows: T[]; nextCursor: string | null };
+
+function page<T extends { cursor_at: string; id: string }>(rows: T[], limit: number): Page<T> {
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown[shown.length - 1];
+  return { rows: shown, nextCursor: more && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
+}
+
+const ageSeconds = { '15m': 900, '1h': 3600, '4h': 14_400, '24h': 86_400 } as const;
+export type AgeBucket = keyof typeof ageSeconds;
+export const ageBuckets = Object.keys(ageSeconds) as AgeBucket[];
+
+/**
+ * The lists read the base tables with the same columns as v_active_interventions / v_intervention_history: the
+ * views end in ORDER BY, which stops Postgres from flattening them, so a filtered, LIMITed read of a view sorts
+ * (and counts actions for) every row first instead of walking idx_paused_sessions_paused_at.
+ */
+const fromPauses = sql`FROM paused_sessions ps JOIN agent_sessions s ON s.id = ps.session_id`;
+
+function activeWhere(f: ActiveFilter): SQL[] {
+  const where: SQL[] = [sql`NOT ps.resolved`];
+  if (f.project) where.push(sql`s.project = ${f.project}`);
+  if (f.type) where.push(sql`ps.pause_type = ${f.type}`);
+  if (f.age) where.push(sql`ps.paused_at < now() - make_interval(secs => ${ageSeconds[f.age]})`);
+  return where;
+}
+
+const and = (parts: SQL[]) => (parts.length ? sql`WHERE ${sql.join(parts, sql` AND `)}` : sql``);
+
+export async function countActiveInterventions(db: Db, filter: ActiveFilter = {}): Promise<number> {
+  const unfiltered = !filter.project && !filter.type && !filter.age;
+  const [row] = unfiltered
+    ? await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM paused_sessions WHERE NOT resolved`)
+    : await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n ${fromPauses} ${and(activeWhere(filter))}`);
   return row?.n ?? 0;
 }
 
@@ -15,16 +67,51 @@ export type ActiveIntervention = {
   pause_type: string;
   current_task: string | null;
   last_error: string | null;
+  context: PauseContext;
   paused_at: Date;
   assigned_to: string | null;
+  cursor_at: string;
 };
 
-/** Open pauses, oldest first (served by idx_paused_sessions_active). */
-export async function listActiveInterventions(db: Db, input: { limit?: number } = {}) {
-  return queryRows<ActiveIntervention>(
+/**
+ * Open pauses, oldest first. `paused_at >= x AND (paused_at > x OR id > y)` rather than a row comparison so that
+ * idx_paused_sessions_active (paused_at WHERE NOT resolved) bounds the scan.
+ */
+export async function listActiveInterventions(
+  db: Db,
+  input: ActiveFilter & { cursor?: Cursor | null; limit?: number } = {},
+): Promise<Page<ActiveIntervention>> {
+  const limit = input.limit ?? 50;
+  const where = activeWhere(input);
+  if (input.cursor) {
+    const at = sql`${input.cursor.at}::timestamptz`;
+    where.push(sql`ps.paused_at >= ${at} AND (ps.paused_at > ${at} OR ps.id > ${input.cursor.id}::uuid)`);
+  }
+  const rows = await queryRows<ActiveIntervention>(
     db,
-    sql`SELECT id, session_id, project, agent_name, reason, pause_type, current_task, last_error, paused_at, assigned_to
-        FROM v_active_interventions ORDER BY paused_at ASC, id ASC LIMIT ${input.limit ?? 100}`,
+    sql`SELECT ps.id, ps.session_id, s.project, s.agent_name, ps.reason, ps.pause_type, ps.current_task,
+               ps.context->>'last_error' AS last_error, ps.context, ps.paused_at, ps.assigned_to, ps.paused_at::text AS cursor_at
+        ${fromPauses} ${and(where)}
+        ORDER BY ps.paused_at ASC, ps.id ASC LIMIT ${limit + 1}`,
+  );
+  return page(rows, limit);
+}
+
+/** Ids of every open pause matching a filter ("select all matching" in bulk), oldest first, capped. */
+export async function listActiveInterventionIds(db: Db, input: ActiveFilter & { max?: number } = {}) {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT ps.id ${fromPauses} ${and(activeWhere(input))} ORDER BY ps.paused_at ASC, ps.id ASC LIMIT ${input.max ?? 1000}`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Projects with open pauses and how many (the Interventions project filter). */
+export async function listActiveProjects(db: Db) {
+  return queryRows<{ project: string; n: number }>(
+    db,
+    sql`SELECT s.project, count(*)::int AS n FROM paused_sessions ps JOIN agent_sessions s ON s.id = ps.session_id
+        WHERE NOT ps.resolved GROUP BY s.project ORDER BY s.project`,
   );
 }
 
@@ -35,19 +122,90 @@ export type InterventionHistoryRow = {
   agent_name: string;
   reason: string;
   pause_type: string;
+  current_task: string | null;
   paused_at: Date;
   resolved: boolean;
   resolved_at: Date | null;
   resolved_by: string | null;
   resolution: string | null;
+  resolution_note: string | null;
   resolution_seconds: number | null;
+  action_count: number;
+  cursor_at: string;
 };
 
-export async function listInterventionHistory(db: Db, input: { limit?: number } = {}) {
-  return queryRows<InterventionHistoryRow>(
+function historyWhere(f: HistoryFilter): SQL[] {
+  const where: SQL[] = [];
+  if (f.project) where.push(sql`s.project = ${f.project}`);
+  if (f.type) where.push(sql`ps.pause_type = ${f.type}`);
+  if (f.resolution === 'open') where.push(sql`NOT ps.resolved`);
+  else if (f.resolution) where.push(sql`ps.resolution = ${f.resolution}`);
+  if (f.from) where.push(sql`ps.paused_at >= ${f.from}::date`);
+  if (f.to) where.push(sql`ps.paused_at < ${f.to}::date + 1`);
+  return where;
+}
+
+/**
+ * Every pause, newest first, keyset on (paused_at, id) DESC. NULLS LAST matches idx_paused_sessions_paused_at's
+ * declared order; a bare DESC (NULLS FIRST) would not use the index even though the columns are NOT NULL.
+ */
+export async function listInterventionHistory(
+  db: Db,
+  input: HistoryFilter & { cursor?: Cursor | null; limit?: number } = {},
+): Promise<Page<InterventionHistoryRow>> {
+  const limit = input.limit ?? 50;
+  const where = historyWhere(input);
+  if (input.cursor) where.push(sql`(ps.paused_at, ps.id) < (${input.cursor.at}::timestamptz, ${input.cursor.id}::uuid)`);
+  const rows = await queryRows<InterventionHistoryRow>(
     db,
-    sql`SELECT id, session_id, project, agent_name, reason, pause_type, paused_at, resolved, resolved_at, resolved_by,
-               resolution, resolution_seconds
-        FROM v_intervention_history ORDER BY paused_at DESC, id DESC LIMIT ${input.limit ?? 50}`,
+    sql`SELECT ps.id, ps.session_id, s.project, s.agent_name, ps.reason, ps.pause_type, ps.current_task, ps.paused_at,
+               ps.resolved, ps.resolved_at, ps.resolved_by, ps.resolution, ps.resolution_note,
+               EXTRACT(EPOCH FROM (ps.resolved_at - ps.paused_at))::float8 AS resolution_seconds,
+               (SELECT count(*)::int FROM intervention_actions ia WHERE ia.paused_session_id = ps.id) AS action_count,
+               ps.paused_at::text AS cursor_at
+        ${fromPauses} ${and(where)}
+        ORDER BY ps.paused_at DESC NULLS LAST, ps.id DESC NULLS LAST LIMIT ${limit + 1}`,
+  );
+  return page(rows, limit);
+}
+
+/** All matching history rows page by page (CSV export), without holding the whole result in memory. */
+export async function* iterateInterventionHistory(db: Db, filter: HistoryFilter, pageSize = 500) {
+  let cursor: Cursor | null = null;
+  for (;;) {
+    const p: Page<InterventionHistoryRow> = await listInterventionHistory(db, { ...filter, cursor, limit: pageSize });
+    yield* p.rows;
+    if (!p.nextCursor) return;
+    cursor = decodeCursor(p.nextCursor);
+  }
+}
+
+export type InterventionActionRow = {
+  id: number;
+  action: string;
+  actor: string;
+  actor_type: string;
+  note: string | null;
+  details: Record<string, unknown>;
+  created_at: Date;
+};
+
+/** A pause's trail in order (idx_intervention_actions_pause). */
+export async function listInterventionActions(db: Db, input: { pausedSessionId: string }) {
+  return queryRows<InterventionActionRow>(
+    db,
+    sql`SELECT id, action, actor, actor_type, note, details, created_at FROM intervention_actions
+        WHERE paused_session_id = ${input.pausedSessionId} ORDER BY created_at, id`,
+  );
+}
+
+/** The valid checkpoints a pause can be restored from, newest first. */
+export async function listRestorableCheckpoints(db: Db, input: { pausedSessionId: string; limit?: number }) {
+  return queryRows<{ id: string; sequence: number; checkpoint_type: string; current_task_id: string | null; created_at: Date }>(
+    db,
+    sql`SELECT c.id, c.sequence, c.checkpoint_type, c.current_task_id, c.created_at
+        FROM paused_sessions ps JOIN session_checkpoints c ON c.session_id = ps.session_id
+        WHERE ps.id = ${input.pausedSessionId} AND c.is_valid
+        ORDER BY c.sequence DESC LIMIT ${input.limit ?? 20}`,
   );
 }

@@ -1,6 +1,7 @@
 import { abandonStaleRecoveries } from '@/lib/checkpoints/commands';
 import type { Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
+import { deliverDueWebhooks } from '@/lib/interventions/webhooks';
 
 /**
  * Periodic background work. Every job is safe with several app instances (it claims rows with
@@ -14,6 +15,12 @@ const jobs: Job[] = [
     name: 'abandon-stale-recoveries',
     everyMs: 30_000,
     run: (db) => abandonStaleRecoveries(db, { olderThanSeconds: env().RECOVERY_ABANDON_AFTER_S }),
+  },
+  {
+    // Webhook outbox: a pause only inserts rows; this delivers them (claims with SKIP LOCKED, 5 s timeout, backoff).
+    name: 'deliver-webhooks',
+    everyMs: 2_000,
+    run: (db) => deliverDueWebhooks(db),
   },
 ];
 

@@ -1,97 +1,113 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Badge, StatusBadge } from '@/components/ui/badge';
+import { LiveRefresh } from '@/components/live/live-refresh';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
+import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db/client';
-import { listActiveInterventions, listInterventionHistory } from '@/lib/interventions/queries';
-import { formatAge, formatDateTime, formatDuration, shortId } from '@/lib/ui/format';
+import { pauseTypes } from '@/lib/db/schema/enums';
+import {
+  countActiveInterventions,
+  decodeCursor,
+  listActiveInterventions,
+  listActiveProjects,
+} from '@/lib/interventions/queries';
+import { activeFilterSchema, firstValues } from '@/lib/interventions/schemas';
+import { ActiveTable } from './_components/active-table';
+import { FilterForm, FilterSelect } from './_components/filter-form';
 
 export const metadata: Metadata = { title: 'Interventions' };
 
-export default async function InterventionsPage() {
-  await requirePageUser('console:read');
+const PAGE_SIZE = 50;
+
+export default async function InterventionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const user = await requirePageUser('console:read');
+  const params = firstValues(await searchParams);
+  const filter = activeFilterSchema.parse(params);
+  const cursor = decodeCursor(params.cursor);
   const db = await getDb();
-  const [active, history] = await Promise.all([listActiveInterventions(db), listInterventionHistory(db, { limit: 30 })]);
+  const [page, total, projects] = await Promise.all([
+    listActiveInterventions(db, { ...filter, cursor, limit: PAGE_SIZE }),
+    countActiveInterventions(db, filter),
+    listActiveProjects(db),
+  ]);
+  const perms = {
+    resume: can(user.role, 'interventions:resume'),
+    abort: can(user.role, 'interventions:abort'),
+    restore: can(user.role, 'interventions:restore'),
+    note: can(user.role, 'interventions:note'),
+    assign: can(user.role, 'interventions:assign'),
+  };
+  const qs = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])));
+  const filtered = qs.size > 0;
+  if (page.nextCursor) qs.set('cursor', page.nextCursor);
+
   return (
     <>
-      <PageHeader title="Interventions" description="Paused sessions waiting for a person, oldest first." />
-      <Card title={`Active (${active.length})`}>
-        {active.length === 0 ? (
-          <EmptyState title="Nothing needs you right now">
+      <PageHeader
+        title="Interventions"
+        description="Paused sessions waiting for a person, oldest first."
+        actions={
+          <>
+            <LiveRefresh />
+            <Link href="/interventions/history" className="text-sm font-medium text-indigo-700 hover:underline">
+              History →
+            </Link>
+          </>
+        }
+      />
+      <FilterForm action="/interventions">
+        <FilterSelect
+          name="project"
+          label="Project"
+          value={filter.project}
+          options={projects.map((p) => ({ value: p.project, label: `${p.project} (${p.n})` }))}
+        />
+        <FilterSelect name="type" label="Pause type" value={filter.type} options={pauseTypes.map((t) => ({ value: t, label: t.replace(/_/g, ' ') }))} />
+        <FilterSelect
+          name="age"
+          label="Waiting longer than"
+          value={filter.age}
+          options={[
+            { value: '15m', label: '15 minutes' },
+            { value: '1h', label: '1 hour' },
+            { value: '4h', label: '4 hours' },
+            { value: '24h', label: '24 hours' },
+          ]}
+        />
+        {filtered && (
+          <Link href="/interventions" className="pb-2 text-sm text-slate-500 hover:underline">
+            Clear filters
+          </Link>
+        )}
+      </FilterForm>
+      <Card title={`Active (${total})`}>
+        {page.rows.length === 0 ? (
+          <EmptyState title={filtered ? 'No open pause matches these filters' : 'Nothing needs you right now'}>
             When an agent hits a retry limit, a blocker or an error it pauses, and the pause appears here with its reason and
             last error.
           </EmptyState>
         ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Age</Th>
-                <Th>Project / agent</Th>
-                <Th>Type</Th>
-                <Th>Reason</Th>
-                <Th>Task</Th>
-                <Th>Last error</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {active.map((a) => (
-                <Tr key={a.id}>
-                  <Td className="whitespace-nowrap tabular-nums">{formatAge(a.paused_at)}</Td>
-                  <Td>
-                    <Link href={`/sessions/${a.session_id}`} className="font-medium text-indigo-700 hover:underline">
-                      {a.project}
-                    </Link>
-                    <div className="text-xs text-slate-500">{a.agent_name}</div>
-                  </Td>
-                  <Td>
-                    <Badge tone="amber">{a.pause_type.replace('_', ' ')}</Badge>
-                  </Td>
-                  <Td>{a.reason}</Td>
-                  <Td className="text-xs">{a.current_task ?? '—'}</Td>
-                  <Td className="max-w-xs truncate font-mono text-xs text-red-700">{a.last_error ?? '—'}</Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+          <ActiveTable rows={page.rows} total={total} filter={filter} perms={perms} me={user.email} />
         )}
-      </Card>
-      <Card title="History" className="mt-6">
-        {history.length === 0 ? (
-          <EmptyState title="No pauses yet">Every pause and how it was resolved will be listed here.</EmptyState>
-        ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Paused</Th>
-                <Th>Session</Th>
-                <Th>Type</Th>
-                <Th>Outcome</Th>
-                <Th>By</Th>
-                <Th>Time to resolve</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {history.map((h) => (
-                <Tr key={h.id}>
-                  <Td className="whitespace-nowrap text-xs">{formatDateTime(h.paused_at)}</Td>
-                  <Td>
-                    <Link href={`/sessions/${h.session_id}`} className="text-indigo-700 hover:underline">
-                      {h.project} · {shortId(h.session_id)}
-                    </Link>
-                  </Td>
-                  <Td>{h.pause_type.replace('_', ' ')}</Td>
-                  <Td>{h.resolution ? <StatusBadge status={h.resolution} /> : <Badge tone="amber">open</Badge>}</Td>
-                  <Td className="text-xs">{h.resolved_by ?? '—'}</Td>
-                  <Td className="tabular-nums">{formatDuration(h.resolution_seconds)}</Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
+        <nav aria-label="Pagination" className="mt-3 flex gap-4 text-sm">
+          {cursor && (
+            <Link href={`/interventions?${new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])))}`} className="text-indigo-700 hover:underline">
+              ← Oldest
+            </Link>
+          )}
+          {page.nextCursor && (
+            <Link href={`/interventions?${qs}`} className="text-indigo-700 hover:underline">
+              Next {PAGE_SIZE} →
+            </Link>
+          )}
+        </nav>
       </Card>
     </>
   );

@@ -26,6 +26,11 @@ export default async function SettingsPage() {
         <p className="text-sm">
           {me.name} · {me.email} · <Badge>{me.role}</Badge>
         </p>
+        <p className="mt-2 text-sm">
+          <Link href="/settings/notifications" className="font-medium text-indigo-700 hover:underline">
+            Notification preferences →
+          </Link>
+        </p>
       </Card>
       {isAdmin && (
         <div className="mt-6 grid gap-4 sm:grid-cols-3">

@@ -1,0 +1,186 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useActionState, useEffect, useState, useTransition } from 'react';
+import { Button } from '@/components/ui/button';
+import type { ActionResult } from '@/lib/auth/guards';
+import { abortAction, assignAction, checkpointsAction, noteAction, restoreAction, resumeAction } from '../actions';
+
+type Action = (prev: ActionResult<unknown>, fd: FormData) => Promise<ActionResult<unknown>>;
+
+function Feedback({ state, success }: { state: ActionResult<unknown>; success: string }) {
+  if (state.error) {
+    return (
+      <p role="alert" className="text-xs text-red-700">
+        {state.error}
+      </p>
+    );
+  }
+  if (state.ok) {
+    return (
+      <p role="status" className="text-xs text-emerald-700">
+        {success}
+      </p>
+    );
+  }
+  return null;
+}
+
+/** After a successful change the row leaves the list; the live stream would refresh too, this is immediate. */
+function useRefreshOnOk(state: ActionResult<unknown>) {
+  const router = useRouter();
+  useEffect(() => {
+    if (state.ok) router.refresh();
+  }, [state, router]);
+}
+
+const inputCls = 'w-full rounded-md border border-slate-300 px-2 py-1 text-sm';
+
+export function ResumeForm({ id }: { id: string }) {
+  const [state, formAction, pending] = useActionState(resumeAction as Action, {});
+  useRefreshOnOk(state);
+  return (
+    <form action={formAction} className="space-y-1.5">
+      <input type="hidden" name="pausedSessionId" value={id} />
+      <label className="block text-xs font-medium text-slate-600">
+        Note for the agent (optional)
+        <textarea name="note" rows={2} className={inputCls} placeholder="Instructions the agent receives with the resume" />
+      </label>
+      <Button type="submit" size="sm" disabled={pending}>
+        {pending ? 'Resuming…' : 'Resume'}
+      </Button>
+      <Feedback state={state} success="Resumed." />
+    </form>
+  );
+}
+
+export function AbortForm({ id }: { id: string }) {
+  const [state, formAction, pending] = useActionState(abortAction as Action, {});
+  const [confirming, setConfirming] = useState(false);
+  useRefreshOnOk(state);
+  return (
+    <form action={formAction} className="space-y-1.5">
+      <input type="hidden" name="pausedSessionId" value={id} />
+      <label className="block text-xs font-medium text-slate-600">
+        Reason
+        <input name="reason" className={inputCls} placeholder="Why this session should stop" />
+      </label>
+      {confirming ? (
+        <div className="flex gap-2">
+          <Button type="submit" size="sm" variant="danger" disabled={pending}>
+            {pending ? 'Aborting…' : 'Confirm abort'}
+          </Button>
+          <Button type="button" size="sm" variant="ghost" onClick={() => setConfirming(false)}>
+            Cancel
+          </Button>
+        </div>
+      ) : (
+        <Button type="button" size="sm" variant="danger" onClick={() => setConfirming(true)}>
+          Abort…
+        </Button>
+      )}
+      <Feedback state={state} success="Aborted." />
+    </form>
+  );
+}
+
+type Checkpoint = { id: string; sequence: number; checkpointType: string; currentTaskId: string | null; createdAt: string };
+
+export function RestoreForm({ id }: { id: string }) {
+  const [state, formAction, pending] = useActionState(restoreAction as Action, {});
+  const [checkpoints, setCheckpoints] = useState<Checkpoint[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [, startLoading] = useTransition();
+  useRefreshOnOk(state);
+  useEffect(() => {
+    startLoading(async () => {
+      const r = await checkpointsAction({ pausedSessionId: id });
+      if (r.ok && r.data) setCheckpoints(r.data as Checkpoint[]);
+      else setLoadError(r.error ?? 'Could not load checkpoints.');
+    });
+  }, [id]);
+  if (loadError) return <p role="alert" className="text-xs text-red-700">{loadError}</p>;
+  if (!checkpoints) return <p className="text-xs text-slate-500">Loading checkpoints…</p>;
+  if (!checkpoints.length) return <p className="text-xs text-slate-500">No valid checkpoint to restore from.</p>;
+  return (
+    <form action={formAction} className="space-y-1.5">
+      <input type="hidden" name="pausedSessionId" value={id} />
+      <label className="block text-xs font-medium text-slate-600">
+        Checkpoint
+        <select name="checkpointId" defaultValue={checkpoints[0].id} className={inputCls}>
+          {checkpoints.map((c, i) => (
+            <option key={c.id} value={c.id}>
+              #{c.sequence} · {c.checkpointType.replace(/_/g, ' ')}
+              {c.currentTaskId ? ` · ${c.currentTaskId}` : ''}
+              {i === 0 ? ' (latest)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      <details className="text-xs text-slate-600">
+        <summary className="cursor-pointer">Restore with edits</summary>
+        <label className="mt-1 block">
+          Current task
+          <input name="currentTask" className={inputCls} />
+        </label>
+        <label className="mt-1 block">
+          Instruction
+          <textarea name="instruction" rows={2} className={inputCls} placeholder="Appended to the restored conversation" />
+        </label>
+      </details>
+      {confirming ? (
+        <div className="flex gap-2">
+          <Button type="submit" size="sm" disabled={pending}>
+            {pending ? 'Restoring…' : 'Confirm restore'}
+          </Button>
+          <Button type="button" size="sm" variant="ghost" onClick={() => setConfirming(false)}>
+            Cancel
+          </Button>
+        </div>
+      ) : (
+        <Button type="button" size="sm" variant="secondary" onClick={() => setConfirming(true)}>
+          Restore…
+        </Button>
+      )}
+      <Feedback state={state} success="Restore started." />
+    </form>
+  );
+}
+
+export function NoteForm({ id }: { id: string }) {
+  const [state, formAction, pending] = useActionState(noteAction as Action, {});
+  useRefreshOnOk(state);
+  return (
+    <form action={formAction} className="space-y-1.5">
+      <input type="hidden" name="pausedSessionId" value={id} />
+      <label className="block text-xs font-medium text-slate-600">
+        Note
+        <textarea name="note" rows={2} className={inputCls} />
+      </label>
+      <Button type="submit" size="sm" variant="secondary" disabled={pending}>
+        {pending ? 'Saving…' : 'Add note'}
+      </Button>
+      <Feedback state={state} success="Note added." />
+    </form>
+  );
+}
+
+export function AssignButton({ id, assignedTo, me }: { id: string; assignedTo: string | null; me: string }) {
+  const [state, formAction, pending] = useActionState(assignAction as Action, {});
+  useRefreshOnOk(state);
+  if (assignedTo === me) return <span className="text-xs text-slate-500">Yours</span>;
+  return (
+    <form action={formAction} className="inline">
+      <input type="hidden" name="pausedSessionId" value={id} />
+      {assignedTo && <input type="hidden" name="force" value="true" />}
+      <Button type="submit" size="sm" variant="ghost" disabled={pending}>
+        {pending ? 'Assigning…' : assignedTo ? 'Take over' : 'Assign to me'}
+      </Button>
+      {state.error && (
+        <span role="alert" className="block text-xs text-red-700">
+          {state.error}
+        </span>
+      )}
+    </form>
+  );
+}

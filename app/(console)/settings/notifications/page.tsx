@@ -1,0 +1,85 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { StatusBadge } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { requirePageUser } from '@/lib/auth/guards';
+import { getDb } from '@/lib/db/client';
+import { listNotificationPreferences, listWebhookDeliveries } from '@/lib/interventions/notifications';
+import { formatDateTime } from '@/lib/ui/format';
+import { PreferenceExtras, PreferenceForm } from './preference-form';
+
+export const metadata: Metadata = { title: 'Notifications' };
+
+export default async function NotificationSettingsPage() {
+  const me = await requirePageUser('notifications:manage-own');
+  const db = await getDb();
+  const [prefs, deliveries] = await Promise.all([
+    listNotificationPreferences(db, { userId: me.id }),
+    listWebhookDeliveries(db, { userId: me.id, limit: 50 }),
+  ]);
+  return (
+    <>
+      <PageHeader
+        title="Notifications"
+        description="Which pauses you hear about, and where: the in-app bell or a webhook (Slack-compatible)."
+        actions={
+          <Link href="/settings" className="text-sm font-medium text-indigo-700 hover:underline">
+            ← Settings
+          </Link>
+        }
+      />
+      <Card title="Your rules">
+        <div className="space-y-4">
+          {prefs.length === 0 && <p className="text-sm text-slate-500">No rules yet: you are not notified of pauses.</p>}
+          {prefs.map((p) => (
+            <div key={p.id}>
+              <PreferenceForm preference={{ ...p, channel: p.channel as 'in_app' | 'webhook' }} />
+              <PreferenceExtras preference={{ ...p, channel: p.channel as 'in_app' | 'webhook' }} />
+            </div>
+          ))}
+          <PreferenceForm key={prefs.length} />
+        </div>
+      </Card>
+      <Card title="Webhook delivery log" className="mt-6">
+        {deliveries.length === 0 ? (
+          <EmptyState title="No webhook deliveries yet">Each webhook call is listed here with its status code, attempts and error.</EmptyState>
+        ) : (
+          <Table>
+            <thead>
+              <tr>
+                <Th>Created</Th>
+                <Th>URL</Th>
+                <Th>Status</Th>
+                <Th>Attempts</Th>
+                <Th>Last code</Th>
+                <Th>Last error</Th>
+                <Th>Delivered / next try</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {deliveries.map((d) => (
+                <Tr key={d.id}>
+                  <Td className="whitespace-nowrap text-xs">{formatDateTime(d.created_at)}</Td>
+                  <Td className="max-w-xs truncate font-mono text-xs">{d.target_url}</Td>
+                  <Td>
+                    <StatusBadge status={d.status === 'delivered' ? 'succeeded' : d.status === 'pending' ? 'paused' : 'failed'} />
+                    <span className="sr-only">{d.status}</span>
+                  </Td>
+                  <Td className="tabular-nums">{d.attempts}</Td>
+                  <Td className="tabular-nums">{d.last_status_code ?? '—'}</Td>
+                  <Td className="max-w-xs truncate text-xs text-red-700">{d.last_error ?? '—'}</Td>
+                  <Td className="whitespace-nowrap text-xs">
+                    {d.status === 'delivered' ? formatDateTime(d.delivered_at) : d.status === 'pending' ? `next ${formatDateTime(d.next_attempt_at)}` : '—'}
+                  </Td>
+                </Tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+'use client';
+import { useActionState, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import type { ActionResult } from '@/lib/auth/guards';
+import { pauseTypes } from '@/lib/db/schema/enums';
+import { deletePreferenceAction, rotateSecretAction, savePreferenceAction } from './actions';
+
+type Action = (prev: ActionResult, fd: FormData) => Promise<ActionResult>;
+
+export type PreferenceView = {
+  id: string;
+  channel: 'in_app' | 'webhook';
+  targetUrl: string | null;
+  secret: string | null;
+  pauseTypes: string[];
+  projects: string[];
+  enabled: boolean;
+};
+
+const inputCls = 'mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm';
+
+/** One rule: channel, filters, on/off. Without a preference it is the "add a rule" form. */
+export function PreferenceForm({ preference }: { preference?: PreferenceView }) {
+  const [state, formAction, pending] = useActionState(savePreferenceAction as Action, {});
+  const [channel, setChannel] = useState(preference?.channel ?? 'in_app');
+  const label = preference ? `Rule ${preference.channel === 'webhook' ? preference.targetUrl : 'in-app'}` : 'New rule';
+  return (
+    <form action={formAction} aria-label={label} className="space-y-2 rounded-lg border border-slate-200 p-3">
+      {preference && <input type="hidden" name="id" value={preference.id} />}
+      <div className="flex flex-wrap gap-4">
+        <label className="text-xs font-medium text-slate-600">
+          Channel
+          <select name="channel" value={channel} onChange={(e) => setChannel(e.target.value as 'in_app' | 'webhook')} className={inputCls}>
+            <option value="in_app">In-app (bell)</option>
+            <option value="webhook">Webhook</option>
+          </select>
+        </label>
+        {channel === 'webhook' && (
+          <label className="min-w-72 flex-1 text-xs font-medium text-slate-600">
+            Webhook URL
+            <input name="targetUrl" type="url" defaultValue={preference?.targetUrl ?? ''} className={inputCls} placeholder="https://hooks.slack.com/…" />
+            {state.fieldErrors?.targetUrl && <span className="text-red-700">{state.fieldErrors.targetUrl[0]}</span>}
+          </label>
+        )}
+        <label className="min-w-48 flex-1 text-xs font-medium text-slate-600">
+          Projects (comma-separated, empty = all)
+          <input name="projects" defaultValue={preference?.projects.join(', ') ?? ''} className={inputCls} />
+        </label>
+      </div>
+      <fieldset className="text-xs text-slate-600">
+        <legend className="font-medium">Pause types (none ticked = all)</legend>
+        <div className="mt-1 flex flex-wrap gap-3">
+          {pauseTypes.map((t) => (
+            <label key={t} className="inline-flex items-center gap-1">
+              <input type="checkbox" name="pauseTypes[]" value={t} defaultChecked={preference?.pauseTypes.includes(t)} />
+              {t.replace(/_/g, ' ')}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="inline-flex items-center gap-1 text-xs text-slate-600">
+        <input type="checkbox" name="enabled" defaultChecked={preference?.enabled ?? true} /> On
+      </label>
+      {preference?.channel === 'webhook' && preference.secret && (
+        <p className="text-xs text-slate-600">
+          Signing secret (verify <code>X-Flightdeck-Signature: sha256=HMAC-SHA256(body)</code>):{' '}
+          <code data-testid="webhook-secret" className="select-all rounded bg-slate-100 px-1">
+            {preference.secret}
+          </code>
+        </p>
+      )}
+      <div className="flex items-center gap-2">
+        <Button type="submit" size="sm" disabled={pending}>
+          {pending ? 'Saving…' : preference ? 'Save' : 'Add rule'}
+        </Button>
+        {state.error && (
+          <span role="alert" className="text-xs text-red-700">
+            {state.error}
+          </span>
+        )}
+        {state.ok && (
+          <span role="status" className="text-xs text-emerald-700">
+            Saved.
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+export function PreferenceExtras({ preference }: { preference: PreferenceView }) {
+  const [delState, delAction, deleting] = useActionState(deletePreferenceAction as Action, {});
+  const [rotState, rotAction, rotating] = useActionState(rotateSecretAction as Action, {});
+  return (
+    <div className="mt-1 flex gap-2">
+      {preference.channel === 'webhook' && (
+        <form action={rotAction}>
+          <input type="hidden" name="id" value={preference.id} />
+          <Button type="submit" size="sm" variant="ghost" disabled={rotating}>
+            {rotating ? 'Rotating…' : 'Rotate secret'}
+          </Button>
+        </form>
+      )}
+      <form action={delAction}>
+        <input type="hidden" name="id" value={preference.id} />
+        <Button type="submit" size="sm" variant="ghost" disabled={deleting}>
+          {deleting ? 'Deleting…' : 'Delete rule'}
+        </Button>
+      </form>
+      {(delState.error || rotState.error) && (
+        <span role="alert" className="text-xs text-red-700">
+          {delState.error ?? rotState.error}
+        </span>
+      )}
+    </div>
+  );
+}

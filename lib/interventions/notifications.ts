@@ -1,0 +1,238 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { queryRows, type Db } from '@/lib/db/client';
+import {
+  notificationDeliveries,
+  notificationPreferences,
+  notifications,
+  type NotificationPreference,
+  type PausedSession,
+} from '@/lib/db/schema';
+import type { PauseType } from '@/lib/db/schema/enums';
+import { env } from '@/lib/env';
+
+/**
+ * Who hears about a pause, and how. `fanOutPauseNotifications` runs inside pauseSession's transaction and only
+ * inserts rows (in-app notifications and webhook outbox rows), so a dead or slow webhook can never delay or fail a
+ * pause; the delivery worker (./webhooks.ts) does the HTTP later.
+ */
+export function generateWebhookSecret() {
+  return `whsec_${randomBytes(24).toString('hex')}`;
+}
+
+/** `X-Flightdeck-Signature` value: HMAC-SHA256 of the raw body with the endpoint's secret. */
+export function signWebhookBody(secret: string, body: string) {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** For receivers (and tests): constant-time check of a signature header against the raw body. */
+export function verifyWebhookSignature(secret: string, body: string, header: string | null | undefined) {
+  if (!header) return false;
+  const expected = Buffer.from(signWebhookBody(secret, body));
+  const given = Buffer.from(header);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+export type PauseNotice = {
+  pause: Pick<PausedSession, 'id' | 'sessionId' | 'reason' | 'pauseType' | 'currentTask' | 'pausedAt' | 'context'>;
+  project: string;
+  agentName: string;
+};
+
+/** Slack-compatible body (`text` + `blocks`) with the structured fields a program wants beside them. */
+export function buildWebhookPayload(n: PauseNotice) {
+  const base = env().APP_URL;
+  const url = base ? `${base.replace(/\/$/, '')}/interventions?project=${encodeURIComponent(n.project)}` : null;
+  const type = n.pause.pauseType.replace(/_/g, ' ');
+  const text = `⏸ ${n.project} / ${n.agentName} paused (${type}): ${n.pause.reason}`;
+  const lastError = n.pause.context?.last_error;
+  const fields = [
+    `*Project*\n${n.project}`,
+    `*Agent*\n${n.agentName}`,
+    `*Type*\n${type}`,
+    `*Task*\n${n.pause.currentTask ?? '—'}`,
+  ];
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${text}*` } },
+      { type: 'section', fields: fields.map((f) => ({ type: 'mrkdwn', text: f })) },
+      ...(lastError ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Last error: \`${lastError.slice(0, 500)}\`` }] }] : []),
+      ...(url ? [{ type: 'section', text: { type: 'mrkdwn', text: `<${url}|Open in Flightdeck>` } }] : []),
+    ],
+    event: 'intervention.paused',
+    intervention: {
+      id: n.pause.id,
+      sessionId: n.pause.sessionId,
+      project: n.project,
+      agent: n.agentName,
+      pauseType: n.pause.pauseType,
+      reason: n.pause.reason,
+      currentTask: n.pause.currentTask,
+      lastError: lastError ?? null,
+      pausedAt: new Date(n.pause.pausedAt).toISOString(),
+      url,
+    },
+  };
+}
+
+/** Inserts the in-app notifications and webhook outbox rows for a new pause; returns how many of each. */
+export async function fanOutPauseNotifications(tx: Db, n: PauseNotice) {
+  const prefs = await queryRows<{ id: string; user_id: string; channel: string; target_url: string | null }>(
+    tx,
+    sql`SELECT id, user_id, channel, target_url FROM notification_preferences
+        WHERE enabled
+          AND (cardinality(pause_types) = 0 OR ${n.pause.pauseType} = ANY(pause_types))
+          AND (cardinality(projects) = 0 OR ${n.project} = ANY(projects))
+        ORDER BY created_at, id`,
+  );
+  // One in-app notification per person even when several of their rules match.
+  const inAppUsers = [...new Set(prefs.filter((p) => p.channel === 'in_app').map((p) => p.user_id))];
+  const hooks = prefs.filter((p) => p.channel === 'webhook' && p.target_url);
+  if (inAppUsers.length) {
+    const title = `${n.project} / ${n.agentName} paused: ${n.pause.pauseType.replace(/_/g, ' ')}`;
+    await tx.insert(notifications).values(
+      inAppUsers.map((userId) => ({ userId, pausedSessionId: n.pause.id, title, body: n.pause.reason })),
+    );
+  }
+  if (hooks.length) {
+    const payload = buildWebhookPayload(n);
+    await tx.insert(notificationDeliveries).values(
+      hooks.map((h) => ({ preferenceId: h.id, pausedSessionId: n.pause.id, targetUrl: h.target_url!, payload })),
+    );
+  }
+  return { inApp: inAppUsers.length, webhooks: hooks.length };
+}
+
+// ---- preferences (Settings → Notifications) ----
+
+export async function listNotificationPreferences(db: Db, input: { userId: string }) {
+  return db
+    .select()
+    .from(notificationPreferences)
+    .where(eq(notificationPreferences.userId, input.userId))
+    .orderBy(notificationPreferences.createdAt);
+}
+
+export type PreferenceInput = {
+  userId: string;
+  id?: string | null;
+  channel: 'in_app' | 'webhook';
+  targetUrl?: string | null;
+  pauseTypes: PauseType[];
+  projects: string[];
+  enabled: boolean;
+};
+
+export type SavePreferenceResult = { ok: true; preference: NotificationPreference } | { ok: false; reason: 'not_found' };
+
+/** Creates or updates one of the user's own rules; a new webhook rule gets a fresh secret. */
+export async function saveNotificationPreference(db: Db, input: PreferenceInput): Promise<SavePreferenceResult> {
+  const values = {
+    channel: input.channel,
+    targetUrl: input.channel === 'webhook' ? (input.targetUrl ?? null) : null,
+    pauseTypes: input.pauseTypes,
+    projects: input.projects,
+    enabled: input.enabled,
+  };
+  if (input.id) {
+    const [existing] = await db
+      .select()
+      .from(notificationPreferences)
+      .where(and(eq(notificationPreferences.id, input.id), eq(notificationPreferences.userId, input.userId)));
+    if (!existing) return { ok: false, reason: 'not_found' };
+    const secret = values.channel === 'webhook' ? (existing.secret ?? generateWebhookSecret()) : null;
+    const [preference] = await db
+      .update(notificationPreferences)
+      .set({ ...values, secret, updatedAt: sql`now()` })
+      .where(eq(notificationPreferences.id, existing.id))
+      .returning();
+    return { ok: true, preference };
+  }
+  const [preference] = await db
+    .insert(notificationPreferences)
+    .values({ ...values, userId: input.userId, secret: values.channel === 'webhook' ? generateWebhookSecret() : null })
+    .returning();
+  return { ok: true, preference };
+}
+
+export async function deleteNotificationPreference(db: Db, input: { userId: string; id: string }) {
+  const rows = await db
+    .delete(notificationPreferences)
+    .where(and(eq(notificationPreferences.id, input.id), eq(notificationPreferences.userId, input.userId)))
+    .returning({ id: notificationPreferences.id });
+  return rows.length > 0;
+}
+
+export async function rotateWebhookSecret(db: Db, input: { userId: string; id: string }) {
+  const [row] = await db
+    .update(notificationPreferences)
+    .set({ secret: generateWebhookSecret(), updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(notificationPreferences.id, input.id),
+        eq(notificationPreferences.userId, input.userId),
+        eq(notificationPreferences.channel, 'webhook'),
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+// ---- in-app notifications (the bell) ----
+
+export async function countUnreadNotifications(db: Db, input: { userId: string }) {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM notifications WHERE user_id = ${input.userId} AND read_at IS NULL`,
+  );
+  return row?.n ?? 0;
+}
+
+export async function listNotifications(db: Db, input: { userId: string; limit?: number }) {
+  return db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.userId, input.userId))
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(input.limit ?? 20);
+}
+
+/** Marks the given notifications (or, without ids, all) of this user read. */
+export async function markNotificationsRead(db: Db, input: { userId: string; ids?: number[] }) {
+  const rows = await db
+    .update(notifications)
+    .set({ readAt: sql`now()` })
+    .where(
+      and(
+        eq(notifications.userId, input.userId),
+        isNull(notifications.readAt),
+        input.ids ? inArray(notifications.id, input.ids.length ? input.ids : [-1]) : undefined,
+      ),
+    )
+    .returning({ id: notifications.id });
+  return rows.length;
+}
+
+/** The user's webhook delivery log, newest first. */
+export async function listWebhookDeliveries(db: Db, input: { userId: string; limit?: number }) {
+  return queryRows<{
+    id: number;
+    target_url: string;
+    status: string;
+    attempts: number;
+    last_status_code: number | null;
+    last_error: string | null;
+    next_attempt_at: Date;
+    delivered_at: Date | null;
+    created_at: Date;
+    paused_session_id: string | null;
+  }>(
+    db,
+    sql`SELECT d.id, d.target_url, d.status, d.attempts, d.last_status_code, d.last_error, d.next_attempt_at,
+               d.delivered_at, d.created_at, d.paused_session_id
+        FROM notification_deliveries d JOIN notification_preferences p ON p.id = d.preference_id
+        WHERE p.user_id = ${input.userId}
+        ORDER BY d.created_at DESC, d.id DESC LIMIT ${input.limit ?? 50}`,
+  );
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
+import { afterEach, expect, it } from 'vitest';
+import { createDb, type Db } from '@/lib/db/client';
+import { notificationDeliveries, user } from '@/lib/db/schema';
+import { describeEachDb } from '@/lib/test/db';
+import { agent, makeSession } from '@/lib/test/factories';
+import { pauseSession } from './commands';
+import { saveNotificationPreference, verifyWebhookSignature } from './notifications';
+import { deliverDueWebhooks } from './webhooks';
+
+/** A real HTTP receiver on loopback; `respond` decides each answer (or never answers). */
+type Received = { body: string; signature: string | undefined; delivery: string | undefined };
+async function receiver(respond: (n: number, req: IncomingMessage, res: ServerResponse) => void) {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({
+        body,
+        signature: req.headers['x-flightdeck-signature'] as string | undefined,
+        delivery: req.headers['x-flightdeck-delivery'] as string | undefined,
+      });
+      respond(received.length, req, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, received };
+}
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+
+async function subscribe(db: Db, url: string) {
+  const userId = randomUUID();
+  const project = `proj-${userId.slice(0, 8)}`;
+  await db.insert(user).values({ id: userId, name: 'hook', email: `hook-${userId}@example.com`, role: 'engineer' });
+  const r = await saveNotificationPreference(db, { userId, channel: 'webhook', targetUrl: url, pauseTypes: [], projects: [project], enabled: true });
+  if (!r.ok) throw new Error('no preference');
+  return { project, secret: r.preference.secret! };
+}
+
+async function pauseIn(db: Db, project: string) {
+  const s = await makeSession(db, { project });
+  const r = await pauseSession(db, { sessionId: s.id, reason: 'Blocked on review', pauseType: 'blocker', actor: agent });
+  if (!r.ok) throw new Error(r.reason);
+  return r.pause;
+}
+
+async function deliveriesOf(db: Db, pausedSessionId: string) {
+  return db.select().from(notificationDeliveries).where(eq(notificationDeliveries.pausedSessionId, pausedSessionId));
+}
+
+describeEachDb('webhook delivery', (t) => {
+  it('posts a Slack-compatible body whose signature verifies with the endpoint secret', async () => {
+    const hook = await receiver((_, __, res) => res.writeHead(200).end('ok'));
+    const { project, secret } = await subscribe(t().db, hook.url);
+    const pause = await pauseIn(t().db, project);
+    await deliverDueWebhooks(t().db);
+    expect(hook.received).toHaveLength(1);
+    const got = hook.received[0];
+    expect(verifyWebhookSignature(secret, got.body, got.signature)).toBe(true);
+    expect(JSON.parse(got.body)).toMatchObject({ text: expect.stringContaining('Blocked on review'), blocks: expect.any(Array), intervention: { id: pause.id } });
+    const [d] = await deliveriesOf(t().db, pause.id);
+    expect(d).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200, lastError: null });
+    expect(got.delivery).toBe(String(d.id));
+  });
+
+  it('a receiver failing 3 times then succeeding gets exactly one accepted delivery', async () => {
+    let accepted = 0;
+    const hook = await receiver((n, _, res) => {
+      if (n <= 3) return res.writeHead(503).end('busy');
+      accepted++;
+      res.writeHead(204).end();
+    });
+    const { project } = await subscribe(t().db, hook.url);
+    const pause = await pauseIn(t().db, project);
+    const statuses: string[] = [];
+    for (let run = 0; run < 6; run++) {
+      const out = await deliverDueWebhooks(t().db, { backoffMs: 0 });
+      statuses.push(...out.map((o) => `${o.status}:${o.statusCode}`));
+    }
+    expect(accepted).toBe(1);
+    expect(hook.received).toHaveLength(4);
+    expect(statuses).toEqual(['pending:503', 'pending:503', 'pending:503', 'delivered:204']);
+    const [d] = await deliveriesOf(t().db, pause.id);
+    expect(d).toMatchObject({ status: 'delivered', attempts: 4, lastStatusCode: 204 });
+  });
+
+  it('a hanging receiver does not touch the pause; the delivery times out and is scheduled for retry', async () => {
+    const hook = await receiver(() => {
+      /* never answers */
+    });
+    const { project } = await subscribe(t().db, hook.url);
+    const pause = await pauseIn(t().db, project);
+    // The pause committed without any HTTP: nothing has reached the receiver yet.
+    expect(hook.received).toHaveLength(0);
+    const [out] = await deliverDueWebhooks(t().db, { timeoutMs: 200, backoffMs: 60_000 });
+    expect(out).toMatchObject({ status: 'pending', statusCode: null, error: 'Timed out after 200 ms' });
+    const [d] = await deliveriesOf(t().db, pause.id);
+    expect(d).toMatchObject({ status: 'pending', attempts: 1, lastError: 'Timed out after 200 ms' });
+    expect(d.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    // Not due yet: the next run leaves it alone.
+    expect(await deliverDueWebhooks(t().db, { timeoutMs: 200 })).toEqual([]);
+  });
+
+  it('gives up after the maximum attempts and records the failure', async () => {
+    const hook = await receiver((_, __, res) => res.writeHead(500).end());
+    const { project } = await subscribe(t().db, hook.url);
+    const pause = await pauseIn(t().db, project);
+    for (let i = 0; i < 5; i++) await deliverDueWebhooks(t().db, { backoffMs: 0, maxAttempts: 3 });
+    expect(hook.received).toHaveLength(3);
+    const [d] = await deliveriesOf(t().db, pause.id);
+    expect(d).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: 500, lastError: 'HTTP 500' });
+  });
+
+  it('two workers running at once deliver each notification once', async () => {
+    const hook = await receiver((_, __, res) => setTimeout(() => res.writeHead(200).end(), 50));
+    const { project } = await subscribe(t().db, hook.url);
+    const pauses = [];
+    for (let i = 0; i < 12; i++) pauses.push(await pauseIn(t().db, project));
+    // Postgres: a second handle is a second app instance. PGlite has one connection, so two concurrent runs.
+    const second = t().url ? await createDb({ url: t().url, poolMax: 4 }) : null;
+    try {
+      const other = second?.db ?? t().db;
+      const runs = await Promise.all([
+        deliverDueWebhooks(t().db, { limit: 8 }),
+        deliverDueWebhooks(other, { limit: 8 }),
+        deliverDueWebhooks(t().db, { limit: 8 }),
+        deliverDueWebhooks(other, { limit: 8 }),
+      ]);
+      expect(runs.flat()).toHaveLength(12);
+    } finally {
+      await second?.close();
+    }
+    const ids = hook.received.map((r) => r.delivery);
+    expect(ids).toHaveLength(12);
+    expect(new Set(ids).size).toBe(12);
+    for (const p of pauses) expect((await deliveriesOf(t().db, p.id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+});
