@@ -1,4 +1,5 @@
 import { abandonStaleRecoveries } from '@/lib/checkpoints/commands';
+import { pruneCheckpoints } from '@/lib/checkpoints/retention';
 import type { Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 
@@ -14,6 +15,12 @@ const jobs: Job[] = [
     name: 'abandon-stale-recoveries',
     everyMs: 30_000,
     run: (db) => abandonStaleRecoveries(db, { olderThanSeconds: env().RECOVERY_ABANDON_AFTER_S }),
+  },
+  {
+    // Ranking every session's checkpoints is a full index scan: every 10 minutes is plenty for a size bound.
+    name: 'prune-checkpoints',
+    everyMs: 10 * 60_000,
+    run: (db) => pruneCheckpoints(db, { keepLast: env().CHECKPOINT_KEEP_LAST }),
   },
 ];
 
