@@ -113,6 +113,7 @@ export async function listCheckpointChoices(db: Db, input: { sessionId: string; 
 export {
   listRecoveries,
   listRecoveryFailures,
+  recoveryStats,
   recoveryStatsByMethod,
   recoveryStatsOverTime,
   recoveryStatusSummary,

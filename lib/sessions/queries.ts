@@ -1,4 +1,4 @@
-import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import { agentSessions, executionEvents, sessionCheckpoints, type SessionStatus } from '@/lib/db/schema';
 
@@ -42,8 +42,8 @@ export type ListSessionsInput = {
 
 /**
  * Sessions list, newest first, keyset-paginated on (started_at, id) (idx_agent_sessions_started). Search is
- * exact so every branch is an index lookup: the primary key, idx_agent_sessions_external_id and
- * idx_execution_events_correlation. Counts are per-row subqueries on the (session_id, …) indexes (the outer column is spelled out:
+ * exact so every branch is an index lookup: idx_agent_sessions_external_id, idx_execution_events_correlation
+ * and the primary key. Counts are per-row subqueries on the (session_id, …) indexes (the outer column is spelled out:
  * Drizzle renders a lone column unqualified, which would bind to the subquery's own table): 50 rows
  * cost 100 index probes, cheaper than grouping whole tables.
  */
@@ -55,13 +55,13 @@ export async function listSessions(db: Db, input: ListSessionsInput = {}) {
   if (input.agentName) where.push(eq(agentSessions.agentName, input.agentName));
   const q = input.search?.trim();
   if (q) {
-    const branches: SQL[] = [
-      eq(agentSessions.externalId, q),
-      sql`${agentSessions.id} IN (SELECT e.aggregate_id::uuid FROM ${executionEvents} e
-            WHERE (e.metadata->>'correlation_id') = ${q} AND e.aggregate_type = 'session')`,
-    ];
-    if (isUuid(q)) branches.unshift(eq(agentSessions.id, q));
-    where.push(or(...branches)!);
+    // One IN over a UNION of index lookups: an OR across the branches would make Postgres scan agent_sessions.
+    where.push(sql`${agentSessions.id} IN (
+      SELECT s.id FROM agent_sessions s WHERE s.external_id = ${q}
+      UNION ALL
+      SELECT e.aggregate_id::uuid FROM ${executionEvents} e
+       WHERE (e.metadata->>'correlation_id') = ${q} AND e.aggregate_type = 'session'
+      ${isUuid(q) ? sql`UNION ALL SELECT ${q}::uuid` : sql``})`);
   }
   if (input.cursor) {
     const at = sql`${input.cursor.startedAt}::timestamptz`;
@@ -85,7 +85,9 @@ export async function listSessions(db: Db, input: ListSessionsInput = {}) {
     })
     .from(agentSessions)
     .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(agentSessions.startedAt), desc(agentSessions.id))
+    // NULLS LAST to match the index exactly (Drizzle creates DESC indexes as DESC NULLS LAST; a plain DESC
+    // means NULLS FIRST and makes Postgres sort the whole table instead of reading 51 index entries).
+    .orderBy(sql`${agentSessions.startedAt} DESC NULLS LAST`, sql`${agentSessions.id} DESC NULLS LAST`)
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -11,7 +11,8 @@ import { queryRows, type Db } from '@/lib/db/client';
  * Every branch is its own ORDER BY … LIMIT on a (session, time) index — events on idx_execution_events_aggregate,
  * pauses on idx_paused_sessions_session, actions on idx_intervention_actions_session, recoveries on
  * idx_checkpoint_recoveries_session, checkpoints on the (session_id, sequence) key — so a page reads at most
- * 5 × (limit + 1) rows however long the session is.
+ * 5 × (limit + 1) rows however long the session is. Sort directions follow each index: events and actions
+ * have ascending indexes (read backwards: DESC), pauses and recoveries DESC NULLS LAST ones.
  */
 export type TimelineKind = 'checkpoint' | 'event' | 'pause' | 'action' | 'recovery';
 
@@ -95,7 +96,7 @@ export async function listSessionTimeline(
                 'assignedTo', p.assigned_to)
          FROM paused_sessions p
         WHERE p.session_id = ${id}::uuid ${after(sql`p.paused_at`, 'pause', sql`p.id::text`)}
-        ORDER BY p.paused_at DESC, p.id::text DESC LIMIT ${n})
+        ORDER BY p.paused_at DESC NULLS LAST, p.id::text DESC LIMIT ${n})
       UNION ALL
       (SELECT 'action', a.created_at, lpad(a.id::text, 20, '0'), a.action,
               jsonb_build_object('pausedSessionId', a.paused_session_id, 'actor', a.actor, 'actorType', a.actor_type,
@@ -112,7 +113,7 @@ export async function listSessionTimeline(
                 'initiatedBy', r.initiated_by, 'modifications', r.modifications, 'deliveredAt', r.delivered_at, 'error', r.error)
          FROM checkpoint_recoveries r
         WHERE r.session_id = ${id}::uuid ${after(sql`r.started_at`, 'recovery', sql`r.id::text`)}
-        ORDER BY r.started_at DESC, r.id::text DESC LIMIT ${n})
+        ORDER BY r.started_at DESC NULLS LAST, r.id::text DESC LIMIT ${n})
     ) t
     ORDER BY at DESC, kind DESC, key DESC
     LIMIT ${n}`,

@@ -1,16 +1,16 @@
 import { Stat } from '@/components/ui/card';
-import { recoveryStatsByMethod } from '@/lib/checkpoints/queries';
-import { getDb } from '@/lib/db/client';
 import { formatDuration, formatPercent } from '@/lib/ui/format';
+import { getRecoveryStats } from './recovery-stats';
 import { loadOrError } from './widget-error';
 
 export async function MethodStatsCards({ days }: { days: number }) {
-  const stats = await loadOrError(async () => recoveryStatsByMethod(await getDb(), { days }));
-  if (!Array.isArray(stats)) return stats;
+  const result = await loadOrError(() => getRecoveryStats(days));
+  if (!('byMethod' in result)) return result;
+  const stats = result.byMethod;
   const order = ['all', 'manual', 'automatic'];
   const rows = order.map((m) => stats.find((s) => s.method === m)).filter((s) => s !== undefined);
   return (
-    <div className="grid gap-4 sm:grid-cols-3" aria-label="Recovery success by method">
+    <div className="grid gap-4 sm:grid-cols-3" role="group" aria-label="Recovery success by method">
       {rows.map((s) => (
         <Stat
           key={s.method}

@@ -1,13 +1,13 @@
 import { Card } from '@/components/ui/card';
-import { recoveryStatsOverTime } from '@/lib/checkpoints/queries';
-import { getDb } from '@/lib/db/client';
+import { getRecoveryStats } from './recovery-stats';
 import { loadOrError } from './widget-error';
 import { RecoveryDurationChartLazy, RecoveryRateChartLazy } from './recovery-charts';
 
 /** Fetches the per-day figures once and hands each chart only the series it draws. */
 export async function RecoveryTrendCards({ days }: { days: number }) {
-  const series = await loadOrError(async () => recoveryStatsOverTime(await getDb(), { days }));
-  if (!Array.isArray(series)) return series;
+  const result = await loadOrError(() => getRecoveryStats(days));
+  if (!('byDay' in result)) return result;
+  const series = result.byDay;
   const pick = (day: (typeof series)[number], method: string) => day.methods.find((m) => m.method === method);
   const rate = series.map((d) => ({ day: d.day, manual: pick(d, 'manual')?.successRate ?? null, automatic: pick(d, 'automatic')?.successRate ?? null }));
   const duration = series.map((d) => ({
