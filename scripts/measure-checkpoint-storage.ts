@@ -14,6 +14,16 @@ import { argValue, runCli } from './cli';
  * The data: sessions whose history grows by appending (a checkpoint every few messages), like real agents.
  *
  *   npx tsx scripts/measure-checkpoint-storage.ts --url postgres://postgres@127.0.0.1:5432/postgres [--sessions 10 --checkpoints 50]
+ *
+ * Measured (PostgreSQL 15, default pglz TOAST), % of the raw JSON:
+ *   500 checkpoints (10 × 50, 76 MB raw):   jsonb 28%, lz4 43%, gzip 20%, whole dedup 28%, message dedup 15%
+ *   400 checkpoints (2 × 200, 241 MB raw):  jsonb 27%, lz4 43%, gzip 19%, whole dedup 28%, message dedup 10%
+ *   200-message window of the largest checkpoint: jsonb slice in SQL 9–36 ms, gzip fetch + gunzip + parse 9–22 ms
+ * Decision: keep jsonb. TOAST already compresses it ~3.6×; gzip would save another ~30% but lose the in-database
+ * window (the page would fetch and inflate the whole history) and plain SQL over histories. Whole-history dedup
+ * saves nothing (createCheckpoint already skips a replay of the latest). Message-level dedup is the only big win
+ * (2–3× on long sessions, growing with length) but needs a message table, reassembly on restore and its own
+ * garbage collection; CHECKPOINT_KEEP_LAST bounds the per-session growth it targets, so it is not worth it now.
  */
 const words = (
   'the agent reads file function returns error retry tool search result query user request build test deploy ' +

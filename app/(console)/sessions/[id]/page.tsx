@@ -36,7 +36,10 @@ export default async function SessionDetailPage({
   if (!data) notFound();
   const { session, summary, timeline } = data;
   const finished = session.status === 'completed' || session.status === 'aborted';
-  const canRestore = can(user.role, 'interventions:restore') && !finished && !summary.recoveryInProgress;
+  const canRestore = can(user.role, 'interventions:restore') && !finished;
+  const restoreBlockedReason = summary.recoveryInProgress
+    ? `A recovery is in progress (started by ${summary.recoveryInProgress.initiatedBy ?? 'unknown'})`
+    : null;
   const canInvalidate = can(user.role, 'checkpoints:invalidate');
   const stale = isHeartbeatStale(session, env().HEARTBEAT_STALE_S);
   const latest = summary.latestCheckpoint;
@@ -53,6 +56,7 @@ export default async function SessionDetailPage({
               <RestoreButton
                 size="md"
                 hasOpenPause={Boolean(summary.openPauseId)}
+                blockedReason={restoreBlockedReason}
                 target={{
                   sessionId: session.id,
                   checkpointId: latest.id,
@@ -90,6 +94,7 @@ export default async function SessionDetailPage({
               sessionId={session.id}
               items={timeline.items}
               canRestore={canRestore}
+              restoreBlockedReason={restoreBlockedReason}
               canInvalidate={canInvalidate}
               hasOpenPause={Boolean(summary.openPauseId)}
             />

@@ -18,7 +18,18 @@ export type RestoreTarget = {
  * task, an appended instruction) before the agent receives it. The server re-checks everything: a refusal
  * (invalid checkpoint, recovery already running, finished session) is shown here as the server words it.
  */
-export function RestoreButton({ target, hasOpenPause, size = 'sm' }: { target: RestoreTarget; hasOpenPause: boolean; size?: 'sm' | 'md' }) {
+export function RestoreButton({
+  target,
+  hasOpenPause,
+  blockedReason = null,
+  size = 'sm',
+}: {
+  target: RestoreTarget;
+  hasOpenPause: boolean;
+  /** Why a restore cannot start now (shown on the disabled button). Kept mounted so a confirmation stays visible. */
+  blockedReason?: string | null;
+  size?: 'sm' | 'md';
+}) {
   const [open, setOpen] = useState(false);
   const [withEdits, setWithEdits] = useState(false);
   const [state, action, pending] = useActionState<ActionResult<{ recoveryId: string; sequence: number }>, FormData>(
@@ -28,7 +39,7 @@ export function RestoreButton({ target, hasOpenPause, size = 'sm' }: { target: R
   const done = state.ok && !pending;
   return (
     <>
-      <Button type="button" size={size} variant="secondary" onClick={() => setOpen(true)}>
+      <Button type="button" size={size} variant="secondary" onClick={() => setOpen(true)} disabled={Boolean(blockedReason)} title={blockedReason ?? undefined}>
         Restore #{target.sequence}
       </Button>
       <Modal open={open} onClose={() => setOpen(false)} title={`Restore checkpoint #${target.sequence}?`}>

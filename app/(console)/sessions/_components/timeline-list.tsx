@@ -38,12 +38,14 @@ export function TimelineList({
   sessionId,
   items,
   canRestore,
+  restoreBlockedReason,
   canInvalidate,
   hasOpenPause,
 }: {
   sessionId: string;
   items: TimelineItem[];
   canRestore: boolean;
+  restoreBlockedReason: string | null;
   canInvalidate: boolean;
   hasOpenPause: boolean;
 }) {
@@ -72,6 +74,7 @@ export function TimelineList({
                     {canRestore && Boolean(d.isValid) && (
                       <RestoreButton
                         hasOpenPause={hasOpenPause}
+                        blockedReason={restoreBlockedReason}
                         target={{
                           sessionId,
                           checkpointId: str(d.id),

@@ -10,7 +10,7 @@ import { can } from '@/lib/auth/permissions';
 import { listCheckpointMessages } from '@/lib/checkpoints/queries';
 import { getDb } from '@/lib/db/client';
 import { loadCheckpointPage, MESSAGES_PAGE } from '@/lib/sessions/page-data';
-import { getSessionSummary, getSession } from '@/lib/sessions/queries';
+import { getSession, getSessionSummary, isUuid } from '@/lib/sessions/queries';
 import { formatBytes, formatDateTime } from '@/lib/ui/format';
 import { ConversationView } from '../../../_components/conversation-view';
 import { InvalidateButton } from '../../../_components/invalidate-dialog';
@@ -31,20 +31,24 @@ export default async function CheckpointPage({
 }) {
   const user = await requirePageUser('console:read');
   const [{ id, checkpointId }, sp] = await Promise.all([params, searchParams]);
+  if (!isUuid(id) || !isUuid(checkpointId)) notFound();
   const db = await getDb();
   const view = sp.view === 'added' ? 'added' : 'all';
-  const [data, session] = await Promise.all([
+  const messageIndex = int(sp.message);
+  const [data, session, summary, single] = await Promise.all([
     loadCheckpointPage(db, { sessionId: id, checkpointId, from: int(sp.from), view }),
     getSession(db, { id }),
+    getSessionSummary(db, { sessionId: id }),
+    messageIndex !== undefined ? listCheckpointMessages(db, { checkpointId, offset: messageIndex, limit: 1 }) : null,
   ]);
   if (!data || !session) notFound();
   const { checkpoint: c, diff, window } = data;
   const baseHref = `/sessions/${id}/checkpoints/${checkpointId}`;
-  const messageIndex = int(sp.message);
-  const single = messageIndex !== undefined ? await listCheckpointMessages(db, { checkpointId, offset: messageIndex, limit: 1 }) : null;
   const finished = session.status === 'completed' || session.status === 'aborted';
-  const summary = await getSessionSummary(db, { sessionId: id });
-  const canRestore = can(user.role, 'interventions:restore') && !finished && c.isValid && !summary.recoveryInProgress;
+  const canRestore = can(user.role, 'interventions:restore') && !finished && c.isValid;
+  const restoreBlockedReason = summary.recoveryInProgress
+    ? `A recovery is in progress (started by ${summary.recoveryInProgress.initiatedBy ?? 'unknown'})`
+    : null;
   const windowEnd = window.offset + window.messages.length;
   const page = (from: number) => `${baseHref}?${new URLSearchParams({ ...(view === 'added' ? { view } : {}), from: String(from) })}`;
   const metrics = Object.entries(c.metricsSnapshot);
@@ -66,6 +70,7 @@ export default async function CheckpointPage({
               <RestoreButton
                 size="md"
                 hasOpenPause={Boolean(summary.openPauseId)}
+                blockedReason={restoreBlockedReason}
                 target={{ sessionId: id, checkpointId: c.id, sequence: c.sequence, currentTaskId: c.currentTaskId, messageCount: c.messageCount }}
               />
             )}
