@@ -1,4 +1,5 @@
 import { abandonStaleRecoveries } from '@/lib/checkpoints/commands';
+import { pruneCheckpoints } from '@/lib/checkpoints/retention';
 import type { Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { deliverDueWebhooks } from '@/lib/interventions/webhooks';
@@ -21,6 +22,12 @@ const jobs: Job[] = [
     name: 'deliver-webhooks',
     everyMs: 2_000,
     run: (db) => deliverDueWebhooks(db),
+  },
+  {
+    // Ranking every session's checkpoints is a full index scan: every 10 minutes is plenty for a size bound.
+    name: 'prune-checkpoints',
+    everyMs: 10 * 60_000,
+    run: (db) => pruneCheckpoints(db, { keepLast: env().CHECKPOINT_KEEP_LAST }),
   },
 ];
 

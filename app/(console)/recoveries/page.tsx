@@ -1,65 +1,172 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { StatusBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
-import { listRecoveries } from '@/lib/checkpoints/queries';
+import { listRecoveries, listRecoveryFailures } from '@/lib/checkpoints/queries';
+import { decodeRecoveryCursor } from '@/lib/checkpoints/recovery-queries';
 import { getDb } from '@/lib/db/client';
+import { recoveryStatuses, type RecoveryStatus } from '@/lib/db/schema/enums';
 import { formatDateTime, formatDuration, shortId } from '@/lib/ui/format';
+import { loadOrError } from './_components/widget-error';
+import { MethodStatsCards } from './_components/method-stats-cards';
+import { RecoveryTrendCards } from './_components/recovery-trend-cards';
 
 export const metadata: Metadata = { title: 'Recoveries' };
 
-export default async function RecoveriesPage() {
+const windows = [7, 30, 90] as const;
+
+function Skeleton({ h }: { h: string }) {
+  return <div className={`${h} animate-pulse rounded-xl bg-slate-100`} aria-hidden />;
+}
+
+async function Failures() {
+  const rows = await loadOrError(async () => listRecoveryFailures(await getDb(), { limit: 10 }));
+  if (!Array.isArray(rows)) return rows;
+  return (
+    <Card title="Latest failures">
+      {rows.length === 0 ? (
+        <p className="text-sm text-slate-500">No failed or abandoned recovery.</p>
+      ) : (
+        <ul className="divide-y divide-slate-100 text-sm">
+          {rows.map((r) => (
+            <li key={r.id} className="py-2">
+              <div className="flex items-center gap-2">
+                <StatusBadge status={r.recovery_status} />
+                <Link href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
+                  {r.project} · {shortId(r.session_id)}
+                </Link>
+                <span className="text-xs text-slate-500">#{r.checkpoint_sequence} · {formatDateTime(r.started_at)}</span>
+              </div>
+              <p className="mt-1 break-words font-mono text-xs text-red-700">{r.error ?? 'no error reported'}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+export default async function RecoveriesPage({ searchParams }: { searchParams: Promise<{ days?: string; status?: string; after?: string }> }) {
   await requirePageUser('console:read');
-  const rows = await listRecoveries(await getDb(), { limit: 100 });
+  const sp = await searchParams;
+  const days = windows.find((d) => String(d) === sp.days) ?? 30;
+  const status = (recoveryStatuses as readonly string[]).includes(sp.status ?? '') ? (sp.status as RecoveryStatus) : undefined;
+  const { rows, nextCursor } = await listRecoveries(await getDb(), { limit: 50, status, cursor: decodeRecoveryCursor(sp.after) });
+  const qs = (extra: Record<string, string>) =>
+    `/recoveries?${new URLSearchParams({ ...(days !== 30 ? { days: String(days) } : {}), ...(status ? { status } : {}), ...extra })}`;
   return (
     <>
-      <PageHeader title="Recoveries" description="Restores from checkpoints and how they ended." />
-      <Card>
-        {rows.length === 0 ? (
-          <EmptyState title="No recoveries yet">
-            A recovery starts when someone restores a session from a checkpoint (Interventions or a session&apos;s timeline).
-          </EmptyState>
-        ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Started</Th>
-                <Th>Session</Th>
-                <Th>Checkpoint</Th>
-                <Th>Method</Th>
-                <Th>Status</Th>
-                <Th>Duration</Th>
-                <Th>By</Th>
-                <Th>Error</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((r) => (
-                <Tr key={r.id}>
-                  <Td className="whitespace-nowrap text-xs">{formatDateTime(r.started_at)}</Td>
-                  <Td>
-                    <Link href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
-                      {r.project} · {shortId(r.session_id)}
-                    </Link>
-                  </Td>
-                  <Td className="tabular-nums">#{r.checkpoint_sequence}</Td>
-                  <Td>{r.recovery_method}</Td>
-                  <Td>
-                    <StatusBadge status={r.recovery_status} />
-                  </Td>
-                  <Td className="tabular-nums">{formatDuration(r.recovery_duration_seconds === null ? null : Number(r.recovery_duration_seconds))}</Td>
-                  <Td className="text-xs">{r.initiated_by ?? '—'}</Td>
-                  <Td className="max-w-xs truncate font-mono text-xs text-red-700">{r.error ?? ''}</Td>
-                </Tr>
+      <PageHeader
+        title="Recoveries"
+        description="Restores from checkpoints and how they ended."
+        actions={
+          <div className="flex gap-2 text-sm" role="group" aria-label="Time window">
+            {windows.map((d) => (
+              <Link
+                key={d}
+                href={`/recoveries?${new URLSearchParams({ days: String(d), ...(status ? { status } : {}) })}`}
+                className={d === days ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:underline'}
+              >
+                {d} days
+              </Link>
+            ))}
+          </div>
+        }
+      />
+      <div className="space-y-4">
+        <Suspense fallback={<Skeleton h="h-24" />}>
+          <MethodStatsCards days={days} />
+        </Suspense>
+        <Suspense fallback={<Skeleton h="h-72" />}>
+          <RecoveryTrendCards days={days} />
+        </Suspense>
+        <Suspense fallback={<Skeleton h="h-40" />}>
+          <Failures />
+        </Suspense>
+        <Card
+          title="History"
+          action={
+            <div className="flex gap-2 text-xs" role="group" aria-label="Filter by status">
+              <Link href={`/recoveries?${new URLSearchParams(days !== 30 ? { days: String(days) } : {})}`} className={!status ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:underline'}>
+                all
+              </Link>
+              {recoveryStatuses.map((s) => (
+                <Link
+                  key={s}
+                  href={`/recoveries?${new URLSearchParams({ ...(days !== 30 ? { days: String(days) } : {}), status: s })}`}
+                  className={status === s ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:underline'}
+                >
+                  {s.replace('_', ' ')}
+                </Link>
               ))}
-            </tbody>
-          </Table>
-        )}
-      </Card>
+            </div>
+          }
+        >
+          {rows.length === 0 ? (
+            <EmptyState title="No recoveries yet">
+              A recovery starts when someone restores a session from a checkpoint (Interventions or a session&apos;s timeline).
+            </EmptyState>
+          ) : (
+            <Table>
+              <thead>
+                <tr>
+                  <Th>Started</Th>
+                  <Th>Session</Th>
+                  <Th>Checkpoint</Th>
+                  <Th>Method</Th>
+                  <Th>Status</Th>
+                  <Th>Duration</Th>
+                  <Th>By</Th>
+                  <Th>Error</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {rows.map((r) => (
+                  <Tr key={r.id}>
+                    <Td className="whitespace-nowrap text-xs">{formatDateTime(r.started_at)}</Td>
+                    <Td>
+                      <Link href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
+                        {r.project} · {shortId(r.session_id)}
+                      </Link>
+                    </Td>
+                    <Td className="tabular-nums">
+                      <Link href={`/sessions/${r.session_id}/checkpoints/${r.checkpoint_id}`} className="hover:underline">
+                        #{r.checkpoint_sequence}
+                      </Link>
+                    </Td>
+                    <Td>{r.recovery_method}</Td>
+                    <Td>
+                      <StatusBadge status={r.recovery_status} />
+                    </Td>
+                    <Td className="tabular-nums">{formatDuration(r.recovery_duration_seconds === null ? null : Number(r.recovery_duration_seconds))}</Td>
+                    <Td className="text-xs">{r.initiated_by ?? '—'}</Td>
+                    <Td className="max-w-xs truncate font-mono text-xs text-red-700">{r.error ?? ''}</Td>
+                  </Tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+          <div className="mt-3 flex justify-between text-sm">
+            {sp.after ? (
+              <Link href={qs({})} className="font-medium text-indigo-700 hover:underline">
+                ← Newest
+              </Link>
+            ) : (
+              <span />
+            )}
+            {nextCursor && (
+              <Link href={qs({ after: nextCursor })} className="font-medium text-indigo-700 hover:underline">
+                Older →
+              </Link>
+            )}
+          </div>
+        </Card>
+      </div>
     </>
   );
 }

@@ -9,36 +9,80 @@ import { requirePageUser } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
 import { sessionStatuses, type SessionStatus } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
-import { decodeCursor, listSessions } from '@/lib/sessions/queries';
+import { decodeCursor, isHeartbeatStale, listSessions } from '@/lib/sessions/queries';
 import { formatDateTime, formatDuration, shortId } from '@/lib/ui/format';
 
 export const metadata: Metadata = { title: 'Sessions' };
 
-export default async function SessionsPage({ searchParams }: { searchParams: Promise<{ status?: string; after?: string }> }) {
+type Search = { status?: string; project?: string; agent?: string; q?: string; after?: string };
+
+const clean = (v: string | undefined, max = 200) => (v?.trim() ? v.trim().slice(0, max) : undefined);
+
+export default async function SessionsPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requirePageUser('console:read');
   const sp = await searchParams;
   const status = (sessionStatuses as readonly string[]).includes(sp.status ?? '') ? (sp.status as SessionStatus) : undefined;
+  const project = clean(sp.project);
+  const agentName = clean(sp.agent);
+  const search = clean(sp.q, 300);
   const db = await getDb();
-  const { rows, nextCursor } = await listSessions(db, { status, cursor: decodeCursor(sp.after), limit: 50 });
+  const { rows, nextCursor } = await listSessions(db, { status, project, agentName, search, cursor: decodeCursor(sp.after), limit: 50 });
   const staleAfterS = env().HEARTBEAT_STALE_S;
+  const filters = Object.fromEntries(
+    Object.entries({ status, project, agent: agentName, q: search }).filter((e): e is [string, string] => Boolean(e[1])),
+  );
   return (
     <>
       <PageHeader title="Sessions" description="Agent runs, newest first." />
-      <div className="mb-4 flex flex-wrap gap-2 text-sm" role="group" aria-label="Filter by status">
-        <Link href="/sessions" className={!status ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:underline'}>
-          all
-        </Link>
-        {sessionStatuses.map((s) => (
-          <Link key={s} href={`/sessions?status=${s}`} className={status === s ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:underline'}>
-            {s}
+      <form method="get" className="mb-4 flex flex-wrap items-end gap-3 text-sm" role="search" aria-label="Filter sessions">
+        <label className="flex flex-col">
+          <span className="text-xs text-slate-500">Search</span>
+          <input
+            name="q"
+            defaultValue={search}
+            placeholder="session id, external id or correlation id"
+            className="w-80 rounded-md border border-slate-300 px-2 py-1.5"
+          />
+        </label>
+        <label className="flex flex-col">
+          <span className="text-xs text-slate-500">Status</span>
+          <select name="status" defaultValue={status ?? ''} className="rounded-md border border-slate-300 px-2 py-1.5">
+            <option value="">all</option>
+            {sessionStatuses.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col">
+          <span className="text-xs text-slate-500">Project</span>
+          <input name="project" defaultValue={project} className="w-40 rounded-md border border-slate-300 px-2 py-1.5" />
+        </label>
+        <label className="flex flex-col">
+          <span className="text-xs text-slate-500">Agent</span>
+          <input name="agent" defaultValue={agentName} className="w-40 rounded-md border border-slate-300 px-2 py-1.5" />
+        </label>
+        <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700">
+          Apply
+        </button>
+        {Object.keys(filters).length > 0 && (
+          <Link href="/sessions" className="py-1.5 text-slate-600 hover:underline">
+            Clear
           </Link>
-        ))}
-      </div>
+        )}
+      </form>
       <Card>
         {rows.length === 0 ? (
-          <EmptyState title="No sessions">
-            Sessions appear when agents register through the API (POST /api/v1/sessions) — run <code>npm run simulate</code> to
-            start a fleet of simulated agents.
+          <EmptyState title={Object.keys(filters).length ? 'No session matches' : 'No sessions'}>
+            {Object.keys(filters).length ? (
+              <>Search is exact: paste a whole session id, external id or correlation id.</>
+            ) : (
+              <>
+                Sessions appear when agents register through the API (POST /api/v1/sessions) — run <code>npm run simulate</code> to start a
+                fleet of simulated agents.
+              </>
+            )}
           </EmptyState>
         ) : (
           <Table>
@@ -50,16 +94,17 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
                 <Th>Current task</Th>
                 <Th>Started</Th>
                 <Th>Heartbeat</Th>
+                <Th className="text-right">Checkpoints</Th>
+                <Th className="text-right">Pauses</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {rows.map((s) => {
-                const live = s.status === 'running' || s.status === 'recovering';
-                const stale = live && s.heartbeatAgeS > staleAfterS;
+                const stale = isHeartbeatStale(s, staleAfterS);
                 return (
                   <Tr key={s.id}>
                     <Td>
-                      <Link href={`/sessions/${s.id}`} className="font-mono text-xs font-medium text-indigo-700 hover:underline">
+                      <Link href={`/sessions/${s.id}`} className="font-mono text-xs font-medium text-indigo-700 hover:underline" aria-label={`Session ${s.id}`}>
                         {shortId(s.id)}
                       </Link>
                       {s.externalId && <div className="max-w-[10rem] truncate text-xs text-slate-400">{s.externalId}</div>}
@@ -76,22 +121,28 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
                     <Td className={stale ? 'whitespace-nowrap text-xs font-medium text-red-700' : 'whitespace-nowrap text-xs'}>
                       {formatDuration(s.heartbeatAgeS)} ago{stale ? ' · stale' : ''}
                     </Td>
+                    <Td className="text-right tabular-nums">{s.checkpointCount}</Td>
+                    <Td className="text-right tabular-nums">{s.pauseCount}</Td>
                   </Tr>
                 );
               })}
             </tbody>
           </Table>
         )}
-        {nextCursor && (
-          <div className="mt-4 text-right">
-            <Link
-              href={`/sessions?${new URLSearchParams({ ...(status ? { status } : {}), after: nextCursor })}`}
-              className="text-sm font-medium text-indigo-700 hover:underline"
-            >
+        <div className="mt-4 flex justify-between text-sm">
+          {sp.after ? (
+            <Link href={`/sessions?${new URLSearchParams(filters)}`} className="font-medium text-indigo-700 hover:underline">
+              ← Newest
+            </Link>
+          ) : (
+            <span />
+          )}
+          {nextCursor && (
+            <Link href={`/sessions?${new URLSearchParams({ ...filters, after: nextCursor })}`} className="font-medium text-indigo-700 hover:underline">
               Older sessions →
             </Link>
-          </div>
-        )}
+          )}
+        </div>
       </Card>
     </>
   );

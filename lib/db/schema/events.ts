@@ -30,6 +30,8 @@ export const executionEvents = pgTable(
     index('idx_execution_events_aggregate').on(t.aggregateType, t.aggregateId, t.createdAt),
     // Seeds: filter by conversation (debugging, correlation search).
     index('idx_execution_events_conversation').using('btree', sql`(${t.metadata}->>'conversation_id')`),
+    // Sessions list: search by correlation id (exact match on metadata->>'correlation_id').
+    index('idx_execution_events_correlation').using('btree', sql`(${t.metadata}->>'correlation_id')`),
     // Seeds: time-based monitoring queries.
     index('idx_execution_events_created').on(t.createdAt.desc()),
   ],

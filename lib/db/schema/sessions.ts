@@ -27,6 +27,8 @@ export const agentSessions = pgTable(
     // Sessions list filtered by status (and the Overview's "active sessions" KPI).
     index('idx_agent_sessions_status_started').on(t.status, t.startedAt.desc()),
     index('idx_agent_sessions_project_started').on(t.project, t.startedAt.desc()),
+    // Sessions list: search by external id across projects (the unique key leads with project).
+    index('idx_agent_sessions_external_id').on(t.externalId),
   ],
 );
 

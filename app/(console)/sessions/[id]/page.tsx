@@ -1,101 +1,151 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { Badge, StatusBadge } from '@/components/ui/badge';
-import { Card } from '@/components/ui/card';
+import { StatusBadge } from '@/components/ui/badge';
+import { Card, Stat } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
+import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db/client';
-import { getSession, listSessionCheckpoints, listSessionEvents } from '@/lib/sessions/queries';
-import { formatBytes, formatDateTime } from '@/lib/ui/format';
+import { env } from '@/lib/env';
+import { loadSessionPage } from '@/lib/sessions/page-data';
+import { isHeartbeatStale } from '@/lib/sessions/queries';
+import { formatDateTime, formatDuration } from '@/lib/ui/format';
+import { RestoreButton } from '../_components/restore-dialog';
+import { TimelineList } from '../_components/timeline-list';
 
 export const metadata: Metadata = { title: 'Session' };
 
-export default async function SessionDetailPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser('console:read');
-  const { id } = await params;
-  const db = await getDb();
-  const session = await getSession(db, { id });
-  if (!session) notFound();
-  const [events, checkpoints] = await Promise.all([
-    listSessionEvents(db, { sessionId: id }),
-    listSessionCheckpoints(db, { sessionId: id }),
-  ]);
+function MetricValue({ value }: { value: unknown }) {
+  if (typeof value === 'number') return <>{Number.isInteger(value) ? value : value.toFixed(3)}</>;
+  if (typeof value === 'string' || typeof value === 'boolean') return <>{String(value)}</>;
+  return <code className="text-xs">{JSON.stringify(value)}</code>;
+}
+
+export default async function SessionDetailPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ before?: string }>;
+}) {
+  const user = await requirePageUser('console:read');
+  const [{ id }, sp] = await Promise.all([params, searchParams]);
+  const data = await loadSessionPage(await getDb(), { id, before: sp.before });
+  if (!data) notFound();
+  const { session, summary, timeline } = data;
+  const finished = session.status === 'completed' || session.status === 'aborted';
+  const canRestore = can(user.role, 'interventions:restore') && !finished;
+  const restoreBlockedReason = summary.recoveryInProgress
+    ? `A recovery is in progress (started by ${summary.recoveryInProgress.initiatedBy ?? 'unknown'})`
+    : null;
+  const canInvalidate = can(user.role, 'checkpoints:invalidate');
+  const stale = isHeartbeatStale(session, env().HEARTBEAT_STALE_S);
+  const latest = summary.latestCheckpoint;
+  const metrics = Object.entries(latest?.metricsSnapshot ?? {});
   return (
     <>
-      <PageHeader title={`${session.project} · ${session.agentName}`} description={`Session ${session.id}`} actions={<StatusBadge status={session.status} />} />
+      <PageHeader
+        title={`${session.project} · ${session.agentName}`}
+        description={`Session ${session.id}${session.externalId ? ` · external id ${session.externalId}` : ''}`}
+        actions={
+          <>
+            <StatusBadge status={session.status} />
+            {canRestore && latest && (
+              <RestoreButton
+                size="md"
+                hasOpenPause={Boolean(summary.openPauseId)}
+                blockedReason={restoreBlockedReason}
+                target={{
+                  sessionId: session.id,
+                  checkpointId: latest.id,
+                  sequence: latest.sequence,
+                  currentTaskId: latest.currentTaskId,
+                  messageCount: latest.messageCount,
+                }}
+              />
+            )}
+          </>
+        }
+      />
+      {summary.recoveryInProgress && (
+        <p role="status" className="mb-4 rounded-lg bg-violet-50 px-4 py-2 text-sm text-violet-800">
+          A recovery is in progress (started by {summary.recoveryInProgress.initiatedBy ?? 'unknown'}); restore is available again once the
+          agent reports back or the recovery is abandoned.
+        </p>
+      )}
+      <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <Stat label="Current task" value={<span className="text-base">{session.currentTask ?? '—'}</span>} hint={`started ${formatDateTime(session.startedAt)}`} />
+        <Stat
+          label="Last heartbeat"
+          value={<span className={stale ? 'text-base text-red-700' : 'text-base'}>{formatDuration(session.heartbeatAgeS)} ago</span>}
+          hint={stale ? 'stale: the agent may be gone' : formatDateTime(session.lastHeartbeatAt)}
+        />
+        <Stat label="Checkpoints" value={summary.checkpointCount} hint={`${summary.validCheckpointCount} valid`} />
+        <Stat label="Pauses" value={summary.pauseCount} hint={summary.openPauseId ? 'one open now' : 'none open'} />
+      </div>
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Timeline" className="lg:col-span-2">
-          {events.length === 0 ? (
-            <EmptyState title="No events yet">Events the agent reports and every state change appear here in order.</EmptyState>
+          {timeline.items.length === 0 ? (
+            <EmptyState title="No activity yet">Events the agent reports and every state change appear here in order.</EmptyState>
           ) : (
-            <ol className="space-y-2">
-              {events.map((e) => (
-                <li key={e.id} className="flex gap-3 text-sm">
-                  <span className="w-40 shrink-0 text-xs text-slate-500">{formatDateTime(e.createdAt)}</span>
-                  <span className="font-medium">{e.eventType.replace(/_/g, ' ')}</span>
-                  {typeof e.metadata.actor_id === 'string' && <span className="text-xs text-slate-500">by {e.metadata.actor_id}</span>}
-                </li>
-              ))}
-            </ol>
+            <TimelineList
+              sessionId={session.id}
+              items={timeline.items}
+              canRestore={canRestore}
+              restoreBlockedReason={restoreBlockedReason}
+              canInvalidate={canInvalidate}
+              hasOpenPause={Boolean(summary.openPauseId)}
+            />
           )}
-        </Card>
-        <Card title="Details">
-          <dl className="space-y-2 text-sm">
-            <div>
-              <dt className="text-xs text-slate-500">Current task</dt>
-              <dd>{session.currentTask ?? '—'}</dd>
-            </div>
-            <div>
-              <dt className="text-xs text-slate-500">Started</dt>
-              <dd>{formatDateTime(session.startedAt)}</dd>
-            </div>
-            <div>
-              <dt className="text-xs text-slate-500">Last heartbeat</dt>
-              <dd>{formatDateTime(session.lastHeartbeatAt)}</dd>
-            </div>
-            {session.error && (
-              <div>
-                <dt className="text-xs text-slate-500">Error</dt>
-                <dd className="font-mono text-xs text-red-700">{session.error}</dd>
-              </div>
+          <div className="mt-3 flex justify-between text-sm">
+            {sp.before ? (
+              <Link href={`/sessions/${session.id}`} className="font-medium text-indigo-700 hover:underline">
+                ← Latest
+              </Link>
+            ) : (
+              <span />
             )}
-          </dl>
+            {timeline.nextCursor && (
+              <Link href={`/sessions/${session.id}?before=${timeline.nextCursor}`} className="font-medium text-indigo-700 hover:underline">
+                Earlier →
+              </Link>
+            )}
+          </div>
         </Card>
+        <div className="space-y-4">
+          <Card title={latest ? `Metrics (checkpoint #${latest.sequence})` : 'Metrics'}>
+            {metrics.length === 0 ? (
+              <p className="text-sm text-slate-500">{latest ? 'The latest checkpoint carries no metrics.' : 'No checkpoint yet.'}</p>
+            ) : (
+              <dl className="grid grid-cols-2 gap-2 text-sm">
+                {metrics.map(([k, v]) => (
+                  <div key={k}>
+                    <dt className="text-xs text-slate-500">{k.replace(/_/g, ' ')}</dt>
+                    <dd className="tabular-nums">
+                      <MetricValue value={v} />
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+            {latest && (
+              <p className="mt-3 text-xs text-slate-500">
+                {latest.completedTasks.length} tasks completed · {latest.messageCount} messages ·{' '}
+                <Link className="text-indigo-700 hover:underline" href={`/sessions/${session.id}/checkpoints/${latest.id}`}>
+                  inspect
+                </Link>
+              </p>
+            )}
+          </Card>
+          {session.error && (
+            <Card title="Error">
+              <p className="font-mono text-xs text-red-700">{session.error}</p>
+            </Card>
+          )}
+        </div>
       </div>
-      <Card title={`Checkpoints (${checkpoints.length})`} className="mt-6">
-        {checkpoints.length === 0 ? (
-          <EmptyState title="No checkpoints">The agent saves checkpoints after tasks; they are what a restore rewinds to.</EmptyState>
-        ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>#</Th>
-                <Th>Type</Th>
-                <Th>Task</Th>
-                <Th>Messages</Th>
-                <Th>Size</Th>
-                <Th>Created</Th>
-                <Th>Valid</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {checkpoints.map((c) => (
-                <Tr key={c.id}>
-                  <Td className="tabular-nums">{c.sequence}</Td>
-                  <Td>{c.checkpointType.replace(/_/g, ' ')}</Td>
-                  <Td className="text-xs">{c.currentTaskId ?? '—'}</Td>
-                  <Td className="tabular-nums">{c.messageCount}</Td>
-                  <Td className="tabular-nums">{formatBytes(c.sizeBytes)}</Td>
-                  <Td className="text-xs">{formatDateTime(c.createdAt)}</Td>
-                  <Td>{c.isValid ? <Badge tone="green">valid</Badge> : <Badge tone="red" className="max-w-xs truncate">invalid: {c.invalidationReason}</Badge>}</Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-      </Card>
     </>
   );
 }

@@ -1,0 +1,201 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '@/lib/db/client';
+import type { RecoveryStatus } from '@/lib/db/schema';
+
+/**
+ * Recoveries page reads. History has the columns of v_checkpoint_recovery_history but spells out its join:
+ * the view ends in ORDER BY, which stops Postgres from pulling it up, so a keyset page on the view sorted
+ * every recovery (150 ms at 30k rows) instead of walking idx_checkpoint_recoveries_started (< 1 ms). The charts
+ * aggregate checkpoint_recoveries over a time window, a range scan of the same index, so their cost follows the
+ * window, not the table.
+ */
+export type RecoveryHistoryRow = {
+  id: string;
+  session_id: string;
+  checkpoint_id: string;
+  project: string;
+  agent_name: string;
+  checkpoint_sequence: number;
+  recovery_method: string;
+  recovery_status: string;
+  started_at: Date;
+  started_at_text: string;
+  completed_at: Date | null;
+  recovery_duration_seconds: string | number | null;
+  initiated_by: string | null;
+  error: string | null;
+};
+
+export type RecoveryCursor = { startedAt: string; id: string };
+
+export function encodeRecoveryCursor(c: RecoveryCursor) {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+export function decodeRecoveryCursor(s: string | null | undefined): RecoveryCursor | null {
+  if (!s) return null;
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    return typeof c.startedAt === 'string' && !Number.isNaN(Date.parse(c.startedAt)) && /^[0-9a-f-]{36}$/i.test(c.id) ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+// v_checkpoint_recovery_history's join and columns. NULLS LAST in the ORDER BYs matches the index exactly.
+const historySelect = sql`SELECT r.id, r.session_id, r.checkpoint_id, s.project, s.agent_name, c.sequence AS checkpoint_sequence,
+         r.recovery_method, r.recovery_status, r.started_at, r.started_at::text AS started_at_text, r.completed_at,
+         r.recovery_duration_seconds, r.initiated_by, r.error
+    FROM checkpoint_recoveries r
+    JOIN session_checkpoints c ON c.id = r.checkpoint_id
+    JOIN agent_sessions s ON s.id = r.session_id`;
+
+export async function listRecoveries(
+  db: Db,
+  input: { limit?: number; cursor?: RecoveryCursor | null; status?: RecoveryStatus } = {},
+) {
+  const limit = Math.min(Math.max(input.limit ?? 50, 1), 500);
+  const where: SQL[] = [];
+  if (input.cursor) {
+    where.push(sql`(r.started_at, r.id) < (${input.cursor.startedAt}::timestamptz, ${input.cursor.id}::uuid)`);
+  }
+  if (input.status) where.push(sql`r.recovery_status = ${input.status}`);
+  const rows = await queryRows<RecoveryHistoryRow>(
+    db,
+    sql`${historySelect}
+        ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
+        ORDER BY r.started_at DESC NULLS LAST, r.id DESC NULLS LAST LIMIT ${limit + 1}`,
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last ? encodeRecoveryCursor({ startedAt: last.started_at_text, id: last.id }) : null,
+  };
+}
+
+export async function recoveryStatusSummary(db: Db) {
+  return queryRows<{ recovery_status: string; count: number; avg_duration: number | null }>(
+    db,
+    sql`SELECT recovery_status, count(*)::int AS count, avg(recovery_duration_seconds)::float8 AS avg_duration
+        FROM checkpoint_recoveries GROUP BY recovery_status ORDER BY recovery_status`,
+  );
+}
+
+export type RecoveryMethodStats = {
+  method: string;
+  total: number;
+  succeeded: number;
+  failed: number;
+  abandoned: number;
+  inProgress: number;
+  /** succeeded / finished (succeeded + failed + abandoned); null when none finished. */
+  successRate: number | null;
+  /** Mean duration of the recoveries the agent reported on (succeeded or failed). */
+  meanDurationSeconds: number | null;
+};
+
+type DayRow = {
+  day: string;
+  method: string;
+  total: number;
+  succeeded: number;
+  failed: number;
+  abandoned: number;
+  in_progress: number;
+  duration_sum: number | null;
+  duration_n: number;
+};
+
+function toStats(method: string, rows: DayRow[]): RecoveryMethodStats {
+  const sum = (k: 'total' | 'succeeded' | 'failed' | 'abandoned' | 'in_progress' | 'duration_n') => rows.reduce((n, r) => n + r[k], 0);
+  const succeeded = sum('succeeded');
+  const failed = sum('failed');
+  const abandoned = sum('abandoned');
+  const finished = succeeded + failed + abandoned;
+  const durationN = sum('duration_n');
+  const durationSum = rows.reduce((n, r) => n + Number(r.duration_sum ?? 0), 0);
+  return {
+    method,
+    total: sum('total'),
+    succeeded,
+    failed,
+    abandoned,
+    inProgress: sum('in_progress'),
+    successRate: finished ? succeeded / finished : null,
+    meanDurationSeconds: durationN ? durationSum / durationN : null,
+  };
+}
+
+/**
+ * One pass over the window, grouped by UTC day and method; every figure of the page (by method, by day) is
+ * summed from these rows, so the charts cost one index range scan. Durations are carried as sum and count so
+ * means stay exact when days and methods are combined.
+ */
+async function recoveryDayRows(db: Db, days: number) {
+  return queryRows<DayRow>(
+    db,
+    sql`SELECT to_char(d, 'YYYY-MM-DD') AS day, method, total, succeeded, failed, abandoned, in_progress, duration_sum, duration_n
+          FROM (SELECT date_trunc('day', started_at AT TIME ZONE 'UTC') AS d, recovery_method AS method,
+                       count(*)::int AS total,
+                       count(*) FILTER (WHERE recovery_status = 'succeeded')::int AS succeeded,
+                       count(*) FILTER (WHERE recovery_status = 'failed')::int AS failed,
+                       count(*) FILTER (WHERE recovery_status = 'abandoned')::int AS abandoned,
+                       count(*) FILTER (WHERE recovery_status = 'in_progress')::int AS in_progress,
+                       (sum(recovery_duration_seconds) FILTER (WHERE recovery_status IN ('succeeded', 'failed')))::float8 AS duration_sum,
+                       count(*) FILTER (WHERE recovery_status IN ('succeeded', 'failed') AND recovery_duration_seconds IS NOT NULL)::int AS duration_n
+                  FROM checkpoint_recoveries
+                 WHERE started_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - make_interval(days => ${days - 1}::int)
+                 GROUP BY 1, 2) t
+         ORDER BY d, method`,
+  );
+}
+
+export type RecoveryDayStats = RecoveryMethodStats & { day: string };
+
+export type RecoveryStats = {
+  /** Overall ('all') first, then each method seen in the window. */
+  byMethod: RecoveryMethodStats[];
+  /** Every day of the window, oldest first, with one entry per method seen that day. */
+  byDay: { day: string; methods: RecoveryDayStats[] }[];
+};
+
+/** Success rate and mean duration by method and per day (UTC) over the last `days` days, from one query. */
+export async function recoveryStats(db: Db, input: { days: number }): Promise<RecoveryStats> {
+  const rows = await recoveryDayRows(db, input.days);
+  const methods = [...new Set(rows.map((r) => r.method))].sort();
+  const byMethod = [toStats('all', rows), ...methods.map((m) => toStats(m, rows.filter((r) => r.method === m)))];
+  const byDayMap = new Map<string, RecoveryDayStats[]>();
+  for (const r of rows) {
+    const list = byDayMap.get(r.day) ?? [];
+    list.push({ ...toStats(r.method, [r]), day: r.day });
+    byDayMap.set(r.day, list);
+  }
+  const byDay: RecoveryStats['byDay'] = [];
+  const today = new Date();
+  for (let i = input.days - 1; i >= 0; i--) {
+    const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - i)).toISOString().slice(0, 10);
+    byDay.push({ day: d, methods: byDayMap.get(d) ?? [] });
+  }
+  return { byMethod, byDay };
+}
+
+/** Success rate and mean duration per method (and overall, method 'all') over the last `days` days. */
+export async function recoveryStatsByMethod(db: Db, input: { days: number }) {
+  return (await recoveryStats(db, input)).byMethod;
+}
+
+/** Per day (UTC) and method over the last `days` days; days without recoveries are filled with zeros. */
+export async function recoveryStatsOverTime(db: Db, input: { days: number }) {
+  return (await recoveryStats(db, input)).byDay;
+}
+
+/** The latest failed and abandoned recoveries with their errors. */
+export async function listRecoveryFailures(db: Db, input: { limit?: number } = {}) {
+  return queryRows<RecoveryHistoryRow>(
+    db,
+    sql`${historySelect}
+         WHERE r.recovery_status IN ('failed', 'abandoned')
+         ORDER BY r.started_at DESC NULLS LAST, r.id DESC NULLS LAST LIMIT ${input.limit ?? 20}`,
+  );
+}

@@ -1,0 +1,37 @@
+import type { Db } from '@/lib/db/client';
+import { getCheckpointDetail, listCheckpointMessages } from '@/lib/checkpoints/queries';
+import { getSession, getSessionSummary } from './queries';
+import { decodeTimelineCursor, listSessionTimeline } from './timeline';
+
+/**
+ * Everything a session page or a checkpoint page reads, one function each, so that a benchmark times exactly
+ * what the page costs on the server (scripts/bench.ts) and the page stays a thin renderer.
+ */
+export const TIMELINE_PAGE = 100;
+export const MESSAGES_PAGE = 200;
+
+export async function loadSessionPage(db: Db, input: { id: string; before?: string | null }) {
+  const session = await getSession(db, { id: input.id });
+  if (!session) return null;
+  const [summary, timeline] = await Promise.all([
+    getSessionSummary(db, { sessionId: session.id }),
+    listSessionTimeline(db, { sessionId: session.id, cursor: decodeTimelineCursor(input.before), limit: TIMELINE_PAGE }),
+  ]);
+  return { session, summary, timeline };
+}
+
+/**
+ * A checkpoint without its history, the diff against the previous one, and one window of messages: from
+ * `from` (default 0), or the messages the checkpoint added when `view` is 'added'.
+ */
+export async function loadCheckpointPage(
+  db: Db,
+  input: { sessionId: string; checkpointId: string; from?: number; view?: 'all' | 'added' },
+) {
+  const detail = await getCheckpointDetail(db, { sessionId: input.sessionId, checkpointId: input.checkpointId });
+  if (!detail) return null;
+  const addedFrom = detail.diff.previous ? Math.min(detail.diff.previous.messageCount, detail.checkpoint.messageCount) : 0;
+  const from = input.view === 'added' ? Math.max(addedFrom, input.from ?? addedFrom) : Math.max(0, input.from ?? 0);
+  const window = await listCheckpointMessages(db, { checkpointId: detail.checkpoint.id, offset: from, limit: MESSAGES_PAGE });
+  return { ...detail, window, addedFrom };
+}
