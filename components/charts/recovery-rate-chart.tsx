@@ -15,8 +15,8 @@ export default function RecoveryRateChart({ data }: { data: RecoveryRatePoint[] 
         <YAxis domain={[0, 1]} tickFormatter={pct} fontSize={11} />
         <Tooltip formatter={(v) => pct(v)} />
         <Legend />
-        <Line type="monotone" dataKey="manual" name="manual" stroke="#6366f1" connectNulls dot={false} isAnimationActive={false} />
-        <Line type="monotone" dataKey="automatic" name="automatic" stroke="#0ea5e9" connectNulls dot={false} isAnimationActive={false} />
+        <Line type="monotone" dataKey="manual" name="manual" stroke="#6366f1" connectNulls dot={{ r: 2 }} isAnimationActive={false} />
+        <Line type="monotone" dataKey="automatic" name="automatic" stroke="#0ea5e9" connectNulls dot={{ r: 2 }} isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>
   );
