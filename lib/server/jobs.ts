@@ -1,3 +1,4 @@
+import { pruneIdempotencyKeys } from '@/lib/api/idempotency';
 import { abandonStaleRecoveries } from '@/lib/checkpoints/commands';
 import type { Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
@@ -14,6 +15,12 @@ const jobs: Job[] = [
     name: 'abandon-stale-recoveries',
     everyMs: 30_000,
     run: (db) => abandonStaleRecoveries(db, { olderThanSeconds: env().RECOVERY_ABANDON_AFTER_S }),
+  },
+  {
+    // Keys are kept 24 h (the replay window promised to agents), then deleted in batches of 1000.
+    name: 'prune-idempotency-keys',
+    everyMs: 10 * 60_000,
+    run: (db) => pruneIdempotencyKeys(db),
   },
 ];
 
