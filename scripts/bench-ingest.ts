@@ -63,7 +63,7 @@ runCli(async () => {
   const name = `fd_bench_${Date.now().toString(36)}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
-  const [{ version }] = await admin<{ version: string }[]>`SHOW server_version`;
+  const [{ version }] = await admin<{ version: string }[]>`SELECT current_setting('server_version') AS version`;
   await admin.end();
   const u = new URL(baseUrl);
   u.pathname = `/${name}`;
@@ -115,7 +115,8 @@ runCli(async () => {
     let t0 = performance.now();
     let httpInserted = 0;
     await pool(httpBatches, batchConcurrency, async (b) => {
-      httpInserted += (await client.postEvents(b)).inserted;
+      const r = await client.postEvents(b);
+      httpInserted += r.inserted;
     });
     const httpSeconds = (performance.now() - t0) / 1000;
     if (httpInserted !== totalEvents) throw new Error(`expected ${totalEvents} inserted, got ${httpInserted}`);

@@ -112,6 +112,15 @@ describeEachDb('agent API replays', (t) => {
     expect(b.json).toEqual(a.json);
   });
 
+  it('a domain refusal is stored and replayed, and nothing of the refused request remains', async () => {
+    const path = `/api/v1/sessions/${randomUUID()}/heartbeat`;
+    const a = await callApi('POST', path, { token, body: {}, headers: { 'idempotency-key': 'refused-1' } });
+    const b = await callApi('POST', path, { token, body: {}, headers: { 'idempotency-key': 'refused-1' } });
+    expect([a.status, b.status]).toEqual([404, 404]);
+    expect(b.json).toEqual(a.json);
+    expect(b.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it('prunes keys older than 24 hours and keeps newer ones', async () => {
     await queryRows(
       t().db,
