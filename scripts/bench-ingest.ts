@@ -26,7 +26,7 @@ const port = Number(argValue('port', process.env.BENCH_PORT ?? '3151'));
 const totalEvents = Number(argValue('events', '100000'));
 const batchSize = 1000;
 const batchConcurrency = Number(argValue('concurrency', '4'));
-const toolClients = 20;
+const toolClients = Number(argValue('clients', '20'));
 const toolRequestsPerClient = Number(argValue('tool-requests', '150'));
 
 function percentile(values: number[], p: number) {
