@@ -191,6 +191,11 @@ export function getDbHandle(): Promise<DbHandle> {
   return globalForDb.__flightdeckDb;
 }
 
+/** Tests that call route handlers directly point the process-wide handle at their throwaway database. */
+export function setDbHandleForTests(handle: DbHandle | undefined) {
+  globalForDb.__flightdeckDb = handle ? Promise.resolve(handle) : undefined;
+}
+
 export async function getDb(): Promise<Db> {
   return (await getDbHandle()).db;
 }

@@ -1,3 +1,4 @@
+import { pruneIdempotencyKeys } from '@/lib/api/idempotency';
 import { abandonStaleRecoveries } from '@/lib/checkpoints/commands';
 import { pruneCheckpoints } from '@/lib/checkpoints/retention';
 import type { Db } from '@/lib/db/client';
@@ -28,6 +29,12 @@ const jobs: Job[] = [
     name: 'prune-checkpoints',
     everyMs: 10 * 60_000,
     run: (db) => pruneCheckpoints(db, { keepLast: env().CHECKPOINT_KEEP_LAST }),
+  },
+  {
+    // Keys are kept 24 h (the replay window promised to agents), then deleted in batches of 1000.
+    name: 'prune-idempotency-keys',
+    everyMs: 10 * 60_000,
+    run: (db) => pruneIdempotencyKeys(db),
   },
 ];
 

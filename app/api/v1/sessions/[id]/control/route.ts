@@ -1,0 +1,18 @@
+import { apiRoute, json, requireId } from '@/lib/api/handler';
+import { ControlQuery } from '@/lib/api/schemas';
+import { AppError } from '@/lib/db/errors';
+import { waitForControlDecision } from '@/lib/sessions/control';
+
+/** What the agent must do now; with ?wait=S (≤ 30) it long-polls while the answer is `wait`. */
+export const GET = apiRoute<undefined, typeof ControlQuery, { id: string }>(
+  { scopes: ['control'], query: ControlQuery },
+  async ({ db, query, params, request }) => {
+    const r = await waitForControlDecision(db, {
+      sessionId: requireId(params.id, 'session'),
+      waitSeconds: query.wait ?? 0,
+      signal: request.signal,
+    });
+    if (!r.ok) throw new AppError('not_found', 'No session with this id');
+    return json(200, { decision: r.decision });
+  },
+);

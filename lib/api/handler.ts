@@ -1,0 +1,190 @@
+import { NextResponse } from 'next/server';
+import type { z } from 'zod';
+import { guardedRoute, type Actor } from '@/lib/auth/guards';
+import type { TokenScope } from '@/lib/auth/permissions';
+import { getDb, type Db } from '@/lib/db/client';
+import { AppError, type FieldError } from '@/lib/db/errors';
+import { env } from '@/lib/env';
+import { signalSession } from '@/lib/events/bus';
+import { runIdempotent, idempotencyKeyOf } from './idempotency';
+
+/**
+ * Shared plumbing of every /api/v1 handler: authenticate (guardedRoute) → read the body under an explicit size
+ * limit → parse JSON → validate with the shared zod schema → (POST) idempotency → act → respond.
+ * Bad input is always a 4xx with `{error: {code, message, fields?}}`; a driver error caused by a value that
+ * slipped through validation is mapped to 409/422 rather than surfacing as a 500.
+ */
+export type ApiReply = {
+  status: number;
+  body: unknown;
+  /** Session to wake long-polls for once the response's transaction has committed. */
+  signalSessionId?: string;
+};
+
+export type ApiContext<B, Q, P> = { actor: Actor; params: P; body: B; query: Q; db: Db; request: Request };
+
+export type ApiSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> = {
+  scopes: TokenScope[];
+  body?: B;
+  query?: Q;
+  /** Body size limit; API_MAX_BODY_BYTES by default. */
+  maxBytes?: () => number;
+};
+
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export function apiRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P = Record<string, string>,
+>(spec: ApiSpec<B, Q>, fn: (ctx: ApiContext<Infer<B>, Infer<Q>, P>) => Promise<ApiReply>) {
+  const handler = guardedRoute<P>({ scopes: spec.scopes }, async ({ actor, params, request }) => {
+    let raw = '';
+    let body: unknown = undefined;
+    if (spec.body) {
+      const read = await readJsonBody(request, spec.maxBytes?.() ?? env().API_MAX_BODY_BYTES);
+      raw = read.text;
+      body = validate(spec.body, read.value, 'unprocessable', 'The request body is invalid');
+    }
+    let query: unknown = undefined;
+    if (spec.query) {
+      const url = new URL(request.url);
+      query = validate(spec.query, Object.fromEntries(url.searchParams), 'bad_request', 'The query string is invalid');
+    }
+    const db = await getDb();
+    const run = (d: Db) => fn({ actor, params, body: body as Infer<B>, query: query as Infer<Q>, db: d, request });
+    const key = request.method === 'POST' ? idempotencyKeyOf(request) : null;
+    let reply: ApiReply & { replayed?: boolean };
+    try {
+      reply = key
+        ? await runIdempotent(db, { actor, key, method: request.method, path: new URL(request.url).pathname, raw }, run)
+        : await run(db);
+    } catch (err) {
+      throw mapDriverError(err);
+    }
+    if (reply.signalSessionId) signalSession(reply.signalSessionId);
+    const headers: Record<string, string> = { 'cache-control': 'no-store' };
+    if (reply.replayed) headers['idempotent-replayed'] = 'true';
+    return NextResponse.json(reply.body, { status: reply.status, headers });
+  });
+  // Server-Timing covers the whole handler (authentication included); the ingest benchmark reads it.
+  return async (request: Request, context: { params: Promise<P> }) => {
+    const started = performance.now();
+    const res = await handler(request, context);
+    res.headers.set('server-timing', `app;dur=${(performance.now() - started).toFixed(2)}`);
+    return res;
+  };
+}
+
+export function json(status: number, body: unknown, signalSessionId?: string): ApiReply {
+  return { status, body, signalSessionId };
+}
+
+function validate(schema: z.ZodType, value: unknown, code: 'unprocessable' | 'bad_request', message: string) {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const fields: FieldError[] = parsed.error.issues.slice(0, 50).map((i) => ({
+    path: i.path.map(String).join('.') || '(body)',
+    message: i.message,
+  }));
+  throw new AppError(code, message, { fields });
+}
+
+const jsonContentType = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
+
+/** Reads at most `maxBytes` of a JSON body (a lying or missing Content-Length cannot get more through). */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<{ text: string; value: unknown }> {
+  if (!jsonContentType.test(request.headers.get('content-type') ?? '')) {
+    throw new AppError('bad_request', 'Content-Type must be application/json');
+  }
+  const tooLarge = () => new AppError('payload_too_large', `The request body exceeds the limit of ${maxBytes} bytes`);
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new AppError('bad_request', 'The request body is not valid UTF-8');
+  }
+  if (!text.trim()) throw new AppError('bad_request', 'The request body is empty');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new AppError('bad_request', `Malformed JSON: ${err instanceof Error ? err.message.slice(0, 200) : 'parse error'}`);
+  }
+  const problem = findUnstorableJson(value);
+  if (problem) throw new AppError('bad_request', 'The request body cannot be stored', { fields: [problem] });
+  return { text, value };
+}
+
+export const MAX_JSON_DEPTH = 32;
+// Postgres text and jsonb reject NUL and unpaired surrogates; refusing them here keeps them from becoming 500s.
+const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** First value Postgres could not store (too deep, NUL, unpaired surrogate), walked without recursion. */
+export function findUnstorableJson(root: unknown): FieldError | null {
+  const stack: Array<[unknown, string, number]> = [[root, '', 0]];
+  while (stack.length) {
+    const [v, path, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (unstorable.test(v)) return { path: path || '(body)', message: 'contains a NUL character or an unpaired surrogate' };
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return { path: path || '(body)', message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push([item, path ? `${path}.${i}` : String(i), depth + 1]));
+    } else {
+      for (const [k, item] of Object.entries(v)) {
+        if (unstorable.test(k)) return { path: path || '(body)', message: 'a key contains a NUL character or an unpaired surrogate' };
+        stack.push([item, path ? `${path}.${k}` : k, depth + 1]);
+      }
+    }
+  }
+  return null;
+}
+
+/** A Postgres error caused by a value (22xxx data, 23xxx integrity) is the caller's fault: 4xx, never 500. */
+export function mapDriverError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; e && i < 5 && typeof e.code !== 'string'; i++) e = e.cause as typeof e;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code === '23505') return new AppError('conflict', 'This conflicts with an existing record', { cause: err });
+  if (code === '23503') return new AppError('unprocessable', 'A referenced record does not exist', { cause: err });
+  if (code.startsWith('22') || code.startsWith('23')) {
+    return new AppError('unprocessable', 'A value is out of range or malformed', { cause: err });
+  }
+  if (code === '40001' || code === '40P01') return new AppError('unavailable', 'Conflicting concurrent update; retry', { cause: err });
+  return err;
+}
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Path ids that are not UUIDs cannot exist: 404 without asking Postgres (which would raise 22P02). */
+export function requireId(value: string | undefined, what: string): string {
+  if (!value || !guidPattern.test(value)) throw new AppError('not_found', `No ${what} with this id`);
+  return value.toLowerCase();
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createApiToken } from '@/lib/auth/tokens';
+import { queryRows, setDbHandleForTests } from '@/lib/db/client';
+import { callApi } from '@/lib/test/api';
+import { describeEachDb } from '@/lib/test/db';
+import { makeSession } from '@/lib/test/factories';
+import { pruneIdempotencyKeys } from './idempotency';
+
+vi.mock('server-only', () => ({}));
+
+describeEachDb('agent API replays', (t) => {
+  let token = '';
+  beforeAll(async () => {
+    setDbHandleForTests(t().handle);
+    token = (await createApiToken(t().db, { name: 'agent', scopes: ['ingest', 'control', 'read'] })).token;
+  });
+  afterAll(() => setDbHandleForTests(undefined));
+
+  const countEvents = async (aggregateId: string) =>
+    (await queryRows<{ n: number }>(t().db, sql`SELECT count(*)::int AS n FROM execution_events WHERE aggregate_id = ${aggregateId}`))[0].n;
+  const batch = (aggregateId: string, n: number, withIds = true) =>
+    Array.from({ length: n }, (_, i) => ({
+      ...(withIds ? { eventId: randomUUID() } : {}),
+      eventType: 'tool_call',
+      aggregateId,
+      metadata: { i },
+    }));
+
+  it('the same event batch sent 3 times without a key is stored once (client event ids)', async () => {
+    const agg = randomUUID();
+    const body = batch(agg, 50);
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await callApi('POST', '/api/v1/events', { token, body }));
+    expect(results.map((r) => r.json)).toEqual([
+      { received: 50, inserted: 50, duplicates: 0 },
+      { received: 50, inserted: 0, duplicates: 50 },
+      { received: 50, inserted: 0, duplicates: 50 },
+    ]);
+    expect(await countEvents(agg)).toBe(50);
+  });
+
+  it('the same batch sent 3 times with one Idempotency-Key replays the first response', async () => {
+    const agg = randomUUID();
+    const body = batch(agg, 20, false); // no event ids: only the key protects this batch
+    const key = randomUUID();
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await callApi('POST', '/api/v1/events', { token, body, headers: { 'idempotency-key': key } }));
+    expect(results.map((r) => [r.status, r.json])).toEqual(Array(3).fill([200, { received: 20, inserted: 20, duplicates: 0 }]));
+    expect(results.map((r) => r.headers.get('idempotent-replayed'))).toEqual([null, 'true', 'true']);
+    expect(await countEvents(agg)).toBe(20);
+  });
+
+  it('tool executions sent 3 times, with and without keys, are stored once', async () => {
+    const s = await makeSession(t().db);
+    const body = Array.from({ length: 10 }, () => ({ executionId: randomUUID(), userId: 'u1', toolName: 'grep', success: true, sessionId: s.id }));
+    for (let i = 0; i < 3; i++) await callApi('POST', '/api/v1/tool-executions', { token, body });
+    for (let i = 0; i < 3; i++) await callApi('POST', '/api/v1/tool-executions', { token, body, headers: { 'idempotency-key': 'k-tools' } });
+    const [{ n }] = await queryRows<{ n: number }>(t().db, sql`SELECT count(*)::int AS n FROM user_tool_history WHERE session_id = ${s.id}`);
+    expect(n).toBe(10);
+  });
+
+  it('reusing a key with a different body is 422 and changes nothing', async () => {
+    const agg = randomUUID();
+    const key = randomUUID();
+    await callApi('POST', '/api/v1/events', { token, body: batch(agg, 2), headers: { 'idempotency-key': key } });
+    const r = await callApi('POST', '/api/v1/events', { token, body: batch(agg, 3), headers: { 'idempotency-key': key } });
+    expect(r.status).toBe(422);
+    expect(r.json).toMatchObject({ error: { code: 'unprocessable', fields: [{ path: 'Idempotency-Key' }] } });
+    expect(await countEvents(agg)).toBe(2);
+  });
+
+  it('concurrent duplicates with one key execute once and all get the same answer', async () => {
+    const agg = randomUUID();
+    const body = batch(agg, 30, false);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => callApi('POST', '/api/v1/events', { token, body, headers: { 'idempotency-key': `race-${agg}` } })),
+    );
+    expect(results.map((r) => [r.status, r.json])).toEqual(Array(6).fill([200, { received: 30, inserted: 30, duplicates: 0 }]));
+    expect(await countEvents(agg)).toBe(30);
+  });
+
+  it('a key of another token does not replay (keys are per principal)', async () => {
+    const other = (await createApiToken(t().db, { name: 'other', scopes: ['ingest'] })).token;
+    const agg = randomUUID();
+    await callApi('POST', '/api/v1/events', { token, body: batch(agg, 1, false), headers: { 'idempotency-key': 'shared' } });
+    const r = await callApi('POST', '/api/v1/events', { token: other, body: batch(agg, 1, false), headers: { 'idempotency-key': 'shared' } });
+    expect(r.headers.get('idempotent-replayed')).toBeNull();
+    expect(await countEvents(agg)).toBe(2);
+  });
+
+  it('a batch with one bad item stores nothing', async () => {
+    const s = await makeSession(t().db);
+    const body = [
+      { executionId: randomUUID(), userId: 'u1', toolName: 'grep', success: true, sessionId: s.id },
+      { executionId: randomUUID(), userId: 'u1', toolName: 'grep', success: true, sessionId: randomUUID() },
+    ];
+    const r = await callApi('POST', '/api/v1/tool-executions', { token, body });
+    expect(r.status).toBe(422);
+    expect(r.json).toMatchObject({ error: { fields: [{ path: '1.sessionId' }] } });
+    const [{ n }] = await queryRows<{ n: number }>(t().db, sql`SELECT count(*)::int AS n FROM user_tool_history WHERE session_id = ${s.id}`);
+    expect(n).toBe(0);
+  });
+
+  it('a replayed session create returns the same session and status', async () => {
+    const body = { project: `p-${randomUUID()}`, agent: 'coder' };
+    const a = await callApi('POST', '/api/v1/sessions', { token, body, headers: { 'idempotency-key': 'sess-1' } });
+    const b = await callApi('POST', '/api/v1/sessions', { token, body, headers: { 'idempotency-key': 'sess-1' } });
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.json).toEqual(a.json);
+  });
+
+  it('a domain refusal is stored and replayed, and nothing of the refused request remains', async () => {
+    const path = `/api/v1/sessions/${randomUUID()}/heartbeat`;
+    const a = await callApi('POST', path, { token, body: {}, headers: { 'idempotency-key': 'refused-1' } });
+    const b = await callApi('POST', path, { token, body: {}, headers: { 'idempotency-key': 'refused-1' } });
+    expect([a.status, b.status]).toEqual([404, 404]);
+    expect(b.json).toEqual(a.json);
+    expect(b.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('prunes keys older than 24 hours and keeps newer ones', async () => {
+    await queryRows(
+      t().db,
+      sql`INSERT INTO idempotency_keys (principal, key, method, path, request_hash, response_status, response_body, created_at)
+          VALUES ('token:x', 'old', 'POST', '/p', 'h', 200, '{}'::jsonb, now() - interval '25 hours'),
+                 ('token:x', 'new', 'POST', '/p', 'h', 200, '{}'::jsonb, now() - interval '23 hours')`,
+    );
+    await pruneIdempotencyKeys(t().db, { batchSize: 1 });
+    const rows = await queryRows<{ key: string }>(t().db, sql`SELECT key FROM idempotency_keys WHERE principal = 'token:x' ORDER BY key`);
+    expect(rows.map((r) => r.key)).toEqual(['new']);
+  });
+});

@@ -1,0 +1,113 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createClient } from '@/lib/api-client';
+import { createApiToken } from '@/lib/auth/tokens';
+import { startRecovery } from '@/lib/checkpoints/commands';
+import { queryRows, setDbHandleForTests } from '@/lib/db/client';
+import { agentSessions, checkpointRecoveries, pausedSessions } from '@/lib/db/schema';
+import { abortSession, resumeSession } from '@/lib/interventions/commands';
+import { BASE, routeFetch } from '@/lib/test/api';
+import { describeEachDb } from '@/lib/test/db';
+import { engineer } from '@/lib/test/factories';
+import { applyDecision, startSimulator } from './index';
+
+vi.mock('server-only', () => ({}));
+
+/** The control loop through the real handlers: an agent pauses and long-polls; a person decides; the agent acts. */
+describeEachDb('agent control loop', (t) => {
+  let token = '';
+  beforeAll(async () => {
+    setDbHandleForTests(t().handle);
+    token = (await createApiToken(t().db, { name: 'sim', scopes: ['ingest', 'control', 'read'] })).token;
+  });
+  afterAll(() => setDbHandleForTests(undefined));
+  const api = () => createClient({ baseUrl: BASE, token, fetch: routeFetch });
+  const quiet = () => {};
+
+  async function pausedAgent() {
+    const c = api();
+    const { session } = await c.createSession({ project: 'loop', agent: 'coder', externalId: crypto.randomUUID() });
+    const cp = await c.createCheckpoint(session.id, {
+      checkpointType: 'task_completion',
+      conversationHistory: [{ role: 'user', content: 'start' }],
+      currentTaskId: 'task-2',
+      completedTasks: ['task-1'],
+    });
+    const { pause } = await c.pause(session.id, { reason: 'Retry limit on web_search', pauseType: 'retry_limit', checkpointId: cp.id });
+    return { c, session, pause };
+  }
+
+  it('a resume reaches the long-polling agent with the note', async () => {
+    const { c, session, pause } = await pausedAgent();
+    expect(await c.getControl(session.id)).toMatchObject({ action: 'wait', pausedSessionId: pause.id });
+    const polling = c.waitForControl(session.id, { pollSeconds: 20 });
+    await resumeSession(t().db, { pausedSessionId: pause.id, note: 'Use the cached results', actor: engineer() });
+    const decision = await polling;
+    expect(decision).toMatchObject({ action: 'resume', note: 'Use the cached results', resolvedBy: 'eve@example.com' });
+    expect(await applyDecision({ client: c, decision, sessionId: session.id, say: quiet })).toEqual({ kind: 'continue', note: 'Use the cached results' });
+    expect(await c.getControl(session.id)).toMatchObject({ action: 'continue' });
+  });
+
+  it('a restore delivers the checkpoint state and the agent completes the recovery', async () => {
+    const { c, session } = await pausedAgent();
+    const polling = c.waitForControl(session.id, { pollSeconds: 20 });
+    const r = await startRecovery(t().db, { sessionId: session.id, actor: engineer(), modifications: { instruction: 'Skip the flaky test' } });
+    expect(r.ok).toBe(true);
+    const decision = await polling;
+    expect(decision.action).toBe('restore');
+    if (decision.action !== 'restore') return;
+    expect(decision.checkpoint).toMatchObject({ completedTasks: ['task-1'], currentTaskId: 'task-2' });
+    expect(decision.checkpoint.conversationHistory.at(-1)).toMatchObject({ content: 'Skip the flaky test' });
+    const outcome = await applyDecision({ client: c, decision, sessionId: session.id, say: quiet });
+    expect(outcome).toMatchObject({ kind: 'restored', completed: ['task-1'] });
+    const [rec] = await t().db.select().from(checkpointRecoveries).where(eq(checkpointRecoveries.sessionId, session.id));
+    expect(rec.recoveryStatus).toBe('succeeded');
+    const [s] = await t().db.select().from(agentSessions).where(eq(agentSessions.id, session.id));
+    expect(s.status).toBe('running');
+  });
+
+  it('an abort stops the agent', async () => {
+    const { c, session, pause } = await pausedAgent();
+    const polling = c.waitForControl(session.id, { pollSeconds: 20 });
+    await abortSession(t().db, { pausedSessionId: pause.id, reason: 'Wrong branch', actor: engineer() });
+    const decision = await polling;
+    expect(decision).toMatchObject({ action: 'abort', reason: 'Wrong branch' });
+    expect(await applyDecision({ client: c, decision, sessionId: session.id, say: quiet })).toEqual({ kind: 'stop' });
+  });
+
+  it('a simulated fleet works, pauses, gets decisions and finishes its runs', async () => {
+    const db = t().db;
+    const lines: string[] = [];
+    const sim = startSimulator({ url: BASE, token, agents: 2, fetch: routeFetch, pace: 0.005, troubleRate: 0.5, log: (l) => lines.push(l) });
+    // A person answering every open pause in turn: resume, restore, abort.
+    let n = 0;
+    const deadline = Date.now() + 40_000;
+    while (Date.now() < deadline) {
+      const open = await db.select().from(pausedSessions).where(and(eq(pausedSessions.resolved, false)));
+      for (const p of open) {
+        const [s] = await db.select().from(agentSessions).where(eq(agentSessions.id, p.sessionId));
+        if (s.project === 'loop') continue;
+        const choice = n++ % 3;
+        if (choice === 0) await resumeSession(db, { pausedSessionId: p.id, note: 'carry on', actor: engineer() });
+        if (choice === 1) await startRecovery(db, { sessionId: p.sessionId, actor: engineer() });
+        if (choice === 2) await abortSession(db, { pausedSessionId: p.id, reason: 'enough', actor: engineer() });
+      }
+      const done = lines.filter((l) => /run completed|run failed|stopping/.test(l)).length;
+      if (n >= 3 && done >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await sim.stop();
+    expect(lines.some((l) => /resumed by eve@example.com; instructions: "carry on"/.test(l))).toBe(true);
+    expect(lines.some((l) => /reported as succeeded/.test(l))).toBe(true);
+    expect(lines.some((l) => /aborted by eve@example.com: enough; stopping/.test(l))).toBe(true);
+    const [counts] = await queryRows<{ tools: number; events: number; checkpoints: number }>(
+      db,
+      sql`SELECT (SELECT count(*)::int FROM user_tool_history) AS tools,
+                 (SELECT count(*)::int FROM execution_events WHERE event_type = 'tool_call') AS events,
+                 (SELECT count(*)::int FROM session_checkpoints) AS checkpoints`,
+    );
+    expect(counts.tools).toBeGreaterThan(0);
+    expect(counts.events).toBeGreaterThan(0);
+    expect(counts.checkpoints).toBeGreaterThan(0);
+  }, 90_000);
+});

@@ -1,0 +1,199 @@
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { createClient } from '@/lib/api-client';
+import { createApiToken } from '@/lib/auth/tokens';
+import { createDb } from '@/lib/db/client';
+import { migrate } from '@/lib/db/migrate';
+import { executionEvents } from '@/lib/db/schema';
+import { createSession } from '@/lib/sessions/commands';
+import { argValue, runCli } from './cli';
+
+/**
+ * npm run bench:ingest — needs a production build (`flock /work/wt/build.lock npx next build`).
+ * Creates a throwaway database on the local Postgres (BENCH_DATABASE_URL), starts `next start` on it, then:
+ *  1. batch event ingestion through POST /api/v1/events (1000 per request, each with an Idempotency-Key),
+ *  2. the same rows (fresh event ids) as a bare multi-row INSERT … ON CONFLICT DO NOTHING, same batch size and
+ *     concurrency, straight to Postgres: the ratio shows what the HTTP layer costs,
+ *  3. single tool-execution POSTs from 20 concurrent clients: server time (Server-Timing) and round trip.
+ * Prints a table and writes docs/benchmarks-ingest.md.
+ */
+const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const port = Number(argValue('port', process.env.BENCH_PORT ?? '3151'));
+const totalEvents = Number(argValue('events', '100000'));
+const batchSize = 1000;
+const batchConcurrency = Number(argValue('concurrency', '4'));
+const toolClients = Number(argValue('clients', '20'));
+const toolRequestsPerClient = Number(argValue('tool-requests', '150'));
+
+function percentile(values: number[], p: number) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+function makeRows(n: number) {
+  return Array.from({ length: n }, (_, i) => ({
+    eventId: randomUUID(),
+    eventType: 'tool_call',
+    aggregateType: 'session',
+    aggregateId: `bench-${i % 200}`,
+    metadata: { tool: 'web_search', status: i % 7 ? 'success' : 'error', duration_ms: i % 900, execution_order: i },
+  }));
+}
+
+function chunks<T>(xs: T[], size: number) {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+runCli(async () => {
+  const name = `fd_bench_${Date.now().toString(36)}`;
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const [{ version }] = await admin<{ version: string }[]>`SELECT current_setting('server_version') AS version`;
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  const dbUrl = u.toString();
+  const handle = await createDb({ url: dbUrl, poolMax: batchConcurrency + 2 });
+  let server: ReturnType<typeof spawn> | undefined;
+  try {
+    await migrate(handle.db);
+    const { token } = await createApiToken(handle.db, { name: 'bench', scopes: ['ingest', 'control', 'read'] });
+    const { session } = await createSession(handle.db, { project: 'bench', agentName: 'bench' });
+
+    server = spawn(path.resolve('node_modules/.bin/next'), ['start', '-p', String(port)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        DATABASE_URL: dbUrl,
+        PORT: String(port),
+        APP_URL: `http://localhost:${port}`,
+        BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+        BACKGROUND_JOBS: '0',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    const url = `http://localhost:${port}`;
+    for (let i = 0; ; i++) {
+      const up = await fetch(`${url}/api/v1/openapi.json`).then((r) => r.ok, () => false);
+      if (up) break;
+      if (i > 120) throw new Error('the server did not start within 60 s (is there a build? run: flock /work/wt/build.lock npx next build)');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+
+    const serverTimes: number[] = [];
+    const timedFetch: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const m = /dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
+      if (m) serverTimes.push(Number(m[1]));
+      return res;
+    };
+    const client = createClient({ baseUrl: url, token, fetch: timedFetch, maxRetries: 0 });
+
+    // Warm-up: compile routes, fill pools and caches.
+    await pool(chunks(makeRows(20 * batchSize), batchSize), batchConcurrency, async (b) => void (await client.postEvents(b)));
+    for (let i = 0; i < 200; i++) await client.postToolExecutions({ userId: 'warm', toolName: 't', success: true, sessionId: session.id });
+
+    // 1. HTTP batches.
+    const httpBatches = chunks(makeRows(totalEvents), batchSize);
+    let t0 = performance.now();
+    let httpInserted = 0;
+    await pool(httpBatches, batchConcurrency, async (b) => {
+      const r = await client.postEvents(b);
+      httpInserted += r.inserted;
+    });
+    const httpSeconds = (performance.now() - t0) / 1000;
+    if (httpInserted !== totalEvents) throw new Error(`expected ${totalEvents} inserted, got ${httpInserted}`);
+
+    // 2. Bare multi-row inserts of the same rows (new ids: the originals are already stored).
+    const bareBatches = chunks(
+      httpBatches.flat().map((r) => ({ ...r, eventId: randomUUID() })),
+      batchSize,
+    );
+    t0 = performance.now();
+    await pool(bareBatches, batchConcurrency, async (b) => {
+      await handle.db.insert(executionEvents).values(b).onConflictDoNothing({ target: executionEvents.eventId });
+    });
+    const bareSeconds = (performance.now() - t0) / 1000;
+
+    // 3. Single tool-execution POSTs, 20 clients.
+    serverTimes.length = 0;
+    const roundTrips: number[] = [];
+    t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: toolClients }, async (_, c) => {
+        for (let i = 0; i < toolRequestsPerClient; i++) {
+          const s = performance.now();
+          await client.postToolExecutions({
+            userId: `u-${c}`,
+            toolName: ['web_search', 'read_file', 'run_tests'][i % 3],
+            success: i % 5 !== 0,
+            executionTimeMs: i,
+            sessionId: session.id,
+          });
+          roundTrips.push(performance.now() - s);
+        }
+      }),
+    );
+    const toolSeconds = (performance.now() - t0) / 1000;
+    const toolCount = toolClients * toolRequestsPerClient;
+
+    const httpRate = totalEvents / httpSeconds;
+    const bareRate = totalEvents / bareSeconds;
+    const rows: Array<[string, string, string]> = [
+      [`Events via HTTP (POST /api/v1/events, ${batchSize}/request, ${batchConcurrency} concurrent)`, `${Math.round(httpRate).toLocaleString('en')} events/s`, '≥ 5,000 events/s'],
+      [`Same rows, bare multi-row INSERT (${batchSize}/statement, ${batchConcurrency} concurrent)`, `${Math.round(bareRate).toLocaleString('en')} events/s`, ''],
+      ['HTTP / bare insert', `${((httpRate / bareRate) * 100).toFixed(0)} %`, ''],
+      [`Single tool-execution POST, server time p50 (${toolClients} clients, ${toolCount} requests)`, `${percentile(serverTimes, 50).toFixed(2)} ms`, ''],
+      ['… server time p95', `${percentile(serverTimes, 95).toFixed(2)} ms`, '≤ 10 ms'],
+      ['… server time p99', `${percentile(serverTimes, 99).toFixed(2)} ms`, ''],
+      ['… round trip p95 (client side, incl. HTTP)', `${percentile(roundTrips, 95).toFixed(2)} ms`, ''],
+      ['… throughput', `${Math.round(toolCount / toolSeconds).toLocaleString('en')} requests/s`, ''],
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    const table = rows.map((r) => `${r[0].padEnd(width)}  ${r[1].padStart(18)}  ${r[2]}`).join('\n');
+    console.log(`\n${table}\n`);
+    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version}`;
+    const md = [
+      '# Ingestion benchmark (`npm run bench:ingest`)',
+      '',
+      `Run ${new Date().toISOString()} on ${machine}; \`next start\` (production build) on a throwaway database of the local`,
+      'Postgres server; load generator in the same machine (it shares the CPU with the server and Postgres).',
+      `${totalEvents.toLocaleString('en')} events; every POST carries an Idempotency-Key (the typed client adds one), so each`,
+      'request also inserts and updates its key row in the same transaction.',
+      '',
+      '| Measure | Result | Target |',
+      '| --- | --- | --- |',
+      ...rows.map((r) => `| ${r[0]} | ${r[1]} | ${r[2]} |`),
+      '',
+      'Server time is the handler\'s own `Server-Timing: app;dur=…` (authentication, body parsing, validation,',
+      'idempotency, insert, serialisation), without Next\'s routing and the socket.',
+      '',
+    ].join('\n');
+    fs.mkdirSync('docs', { recursive: true });
+    fs.writeFileSync('docs/benchmarks-ingest.md', md);
+    console.log('written to docs/benchmarks-ingest.md');
+  } finally {
+    server?.kill('SIGTERM');
+    await handle.close();
+    const a = postgres(baseUrl, { max: 1, onnotice: () => {} });
+    await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await a.end();
+  }
+});
