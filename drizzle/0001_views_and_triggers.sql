@@ -234,3 +234,32 @@ CREATE TRIGGER db_retry_log_rollup_upd AFTER UPDATE ON db_retry_log
 --> statement-breakpoint
 CREATE TRIGGER db_retry_log_rollup_del AFTER DELETE ON db_retry_log
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_retries();
+--> statement-breakpoint
+-- Sessions: only a change of started_at / ended_at marks an hour; heartbeats (most updates) mark nothing.
+CREATE OR REPLACE FUNCTION rollup_mark_sessions() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO rollup_dirty (kind, hour)
+      SELECT DISTINCT 'session', h FROM new_rows, LATERAL (VALUES (fd_hour(started_at)), (fd_hour(ended_at))) v(h) WHERE h IS NOT NULL;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO rollup_dirty (kind, hour)
+      SELECT DISTINCT 'session', h FROM old_rows, LATERAL (VALUES (fd_hour(started_at)), (fd_hour(ended_at))) v(h) WHERE h IS NOT NULL;
+  ELSE
+    INSERT INTO rollup_dirty (kind, hour)
+      SELECT DISTINCT 'session', h
+      FROM new_rows n JOIN old_rows o ON o.id = n.id,
+        LATERAL (VALUES (fd_hour(n.started_at)), (fd_hour(n.ended_at)), (fd_hour(o.started_at)), (fd_hour(o.ended_at))) v(h)
+      WHERE h IS NOT NULL AND (n.started_at IS DISTINCT FROM o.started_at OR n.ended_at IS DISTINCT FROM o.ended_at);
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER agent_sessions_rollup_ins AFTER INSERT ON agent_sessions
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_sessions();
+--> statement-breakpoint
+CREATE TRIGGER agent_sessions_rollup_upd AFTER UPDATE ON agent_sessions
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_sessions();
+--> statement-breakpoint
+CREATE TRIGGER agent_sessions_rollup_del AFTER DELETE ON agent_sessions
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_sessions();

@@ -36,6 +36,12 @@ CREATE TABLE "rollup_dirty" (
 	"user_id" text
 );
 --> statement-breakpoint
+CREATE TABLE "session_hours" (
+	"hour" timestamp with time zone PRIMARY KEY NOT NULL,
+	"started" integer NOT NULL,
+	"ended" integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "tool_execution_hours" (
 	"hour" timestamp with time zone NOT NULL,
 	"tool_name" text NOT NULL,
@@ -60,4 +66,7 @@ CREATE TABLE "tool_user_days" (
 );
 --> statement-breakpoint
 CREATE INDEX "idx_rollup_dirty_kind" ON "rollup_dirty" USING btree ("kind","hour");--> statement-breakpoint
-CREATE INDEX "idx_tool_execution_hours_tool" ON "tool_execution_hours" USING btree ("tool_name","hour");
+CREATE INDEX "idx_tool_execution_hours_tool" ON "tool_execution_hours" USING btree ("tool_name","hour");--> statement-breakpoint
+CREATE INDEX "idx_user_tool_history_failures" ON "user_tool_history" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE NOT "user_tool_history"."success";--> statement-breakpoint
+CREATE INDEX "idx_user_tool_history_failures_tool" ON "user_tool_history" USING btree ("tool_name","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE NOT "user_tool_history"."success";--> statement-breakpoint
+CREATE INDEX "idx_user_tool_history_failures_user" ON "user_tool_history" USING btree ("user_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE NOT "user_tool_history"."success";

@@ -37,21 +37,25 @@ const rate = (ok: number, total: number) => (total > 0 ? ok / total : null);
 
 /**
  * KPIs for the range against the previous period of the same length. Active sessions and paused are counted at
- * the end of each period (live rows now; for the previous period, rows whose lifetime spans its end).
+ * the end of each period: the live count now, walked back to the period's end with the hourly roll-ups.
  */
 export async function getOverviewKpis(db: Db, range: Range): Promise<OverviewKpis> {
   const periods = sql`CASE WHEN hour >= ${iso(range.from)}::timestamptz THEN 'cur' ELSE 'prev' END`;
   const window = inRange(range.prevFrom, range.to);
   const [live, resumes, recoveries, retries, tools] = await Promise.all([
-    queryRows<{ active_now: number; active_then: number; paused_now: number; paused_then: number }>(
+    queryRows<Record<string, number>>(
       db,
       sql`SELECT
         (SELECT count(*) FROM agent_sessions WHERE status IN ('running', 'paused', 'recovering'))::int AS active_now,
-        (SELECT count(*) FROM agent_sessions WHERE started_at < ${iso(range.from)}::timestamptz
-           AND (ended_at IS NULL OR ended_at >= ${iso(range.from)}::timestamptz))::int AS active_then,
         (SELECT count(*) FROM paused_sessions WHERE NOT resolved)::int AS paused_now,
-        (SELECT count(*) FROM paused_sessions WHERE paused_at < ${iso(range.from)}::timestamptz
-           AND (resolved_at IS NULL OR resolved_at >= ${iso(range.from)}::timestamptz))::int AS paused_then`,
+        (SELECT coalesce(sum(started), 0) FROM session_hours WHERE hour >= ${iso(range.to)}::timestamptz)::int AS s_to,
+        (SELECT coalesce(sum(ended), 0) FROM session_hours WHERE hour >= ${iso(range.to)}::timestamptz)::int AS e_to,
+        (SELECT coalesce(sum(started), 0) FROM session_hours WHERE hour >= ${iso(range.from)}::timestamptz)::int AS s_from,
+        (SELECT coalesce(sum(ended), 0) FROM session_hours WHERE hour >= ${iso(range.from)}::timestamptz)::int AS e_from,
+        (SELECT coalesce(sum(pauses), 0) FROM intervention_hours WHERE hour >= ${iso(range.to)}::timestamptz)::int AS p_to,
+        (SELECT coalesce(sum(resumed + restored + aborted), 0) FROM intervention_hours WHERE hour >= ${iso(range.to)}::timestamptz)::int AS r_to,
+        (SELECT coalesce(sum(pauses), 0) FROM intervention_hours WHERE hour >= ${iso(range.from)}::timestamptz)::int AS p_from,
+        (SELECT coalesce(sum(resumed + restored + aborted), 0) FROM intervention_hours WHERE hour >= ${iso(range.from)}::timestamptz)::int AS r_from`,
     ),
     queryRows<Record<string, unknown> & { period: string }>(
       db,
@@ -79,10 +83,17 @@ export async function getOverviewKpis(db: Db, range: Range): Promise<OverviewKpi
     current: f(pick(rows, 'cur')),
     previous: f(pick(rows, 'prev')),
   });
-  const l = live[0];
+  // Counts at a past hour boundary T from the live count and the roll-ups: now − started since T + ended since T.
+  const l = live[0] ?? {};
   return {
-    activeSessions: { current: num(l?.active_now), previous: num(l?.active_then) },
-    pausedNow: { current: num(l?.paused_now), previous: num(l?.paused_then) },
+    activeSessions: {
+      current: num(l.active_now) - num(l.s_to) + num(l.e_to),
+      previous: num(l.active_now) - num(l.s_from) + num(l.e_from),
+    },
+    pausedNow: {
+      current: num(l.paused_now) - num(l.p_to) + num(l.r_to),
+      previous: num(l.paused_now) - num(l.p_from) + num(l.r_from),
+    },
     medianTimeToResumeS: both(resumes, (r) => (r ? histogramQuantile(histogramOf(r), 0.5) : null)),
     recoverySuccessRate: both(recoveries, (r) => rate(num(r?.ok), num(r?.done))),
     retrySuccessRate: both(retries, (r) => rate(num(r?.recovered), num(r?.recovered) + num(r?.failed))),

@@ -37,6 +37,7 @@ async function expectRollupsEqualRaw(db: Db) {
   expect(normalise(await table('intervention_hours'))).toEqual(normalise(await rawAggregations.pauseHours(db)));
   expect(normalise(await table('recovery_hours'))).toEqual(normalise(await rawAggregations.recoveryHours(db)));
   expect(normalise(await table('retry_hours'))).toEqual(normalise(await rawAggregations.retryHours(db)));
+  expect(normalise(await table('session_hours'))).toEqual(normalise(await rawAggregations.sessionHours(db)));
 }
 
 const pick = <T,>(rng: Rng, xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
@@ -57,7 +58,10 @@ async function insertSessionsWithHistory(db: Db, rng: Rng, sessions: number) {
   const pauseTypes = ['retry_limit', 'blocker', 'error', 'timeout', 'manual', 'budget'];
   for (let s = 0; s < sessions; s++) {
     const id = randomUUID();
-    await db.execute(sql`INSERT INTO agent_sessions (id, project, agent_name, external_id) VALUES (${id}, 'p', 'a', ${id})`);
+    const startedAt = new Date(now - (rng() * 200 + 1) * HOUR);
+    const ended = rng() < 0.5 ? new Date(startedAt.getTime() + rng() * 20 * HOUR).toISOString() : null;
+    await db.execute(sql`INSERT INTO agent_sessions (id, project, agent_name, external_id, started_at, ended_at)
+      VALUES (${id}, 'p', 'a', ${id}, ${startedAt.toISOString()}::timestamptz, ${ended}::timestamptz)`);
     const cp = randomUUID();
     await db.execute(sql`INSERT INTO session_checkpoints (id, session_id, sequence, checkpoint_type, conversation_history)
       VALUES (${cp}, ${id}, 1, 'manual', '[]'::jsonb)`);
@@ -118,6 +122,8 @@ describeEachDb('roll-ups', (t) => {
       recovery_duration_seconds = 12.5 WHERE recovery_status = 'in_progress'`);
     await db.execute(sql`DELETE FROM agent_sessions WHERE id = (SELECT id FROM agent_sessions ORDER BY id LIMIT 1)`);
     await insertRetries(db, rng, 30);
+    await db.execute(sql`UPDATE agent_sessions SET last_heartbeat_at = now()`);
+    await db.execute(sql`UPDATE agent_sessions SET ended_at = now(), status = 'completed' WHERE ended_at IS NULL`);
     await refreshRollups(db);
     await expectRollupsEqualRaw(db);
 

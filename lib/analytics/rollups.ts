@@ -16,7 +16,7 @@ import { BUCKETS } from './histogram';
  */
 const ROLLUP_LOCK_KEY = 7_304_110_508; // arbitrary, constant: "flightdeck roll-ups"
 
-export type RollupKind = 'tool' | 'tool_user_day' | 'pause' | 'recovery' | 'retry';
+export type RollupKind = 'tool' | 'tool_user_day' | 'pause' | 'recovery' | 'retry' | 'session';
 
 /** Every hour, or a set of hour starts (ISO strings), or (user, day) pairs. */
 type HourSet = 'all' | string[];
@@ -83,6 +83,17 @@ function retryHoursSelect(hours: HourSet): SQL {
     FROM db_retry_log WHERE ${inHours('minute', hours)} GROUP BY 1, 2`;
 }
 
+function sessionHoursSelect(hours: HourSet): SQL {
+  return sql`WITH s AS (
+      SELECT fd_hour(started_at) AS hour, count(*)::int AS started FROM agent_sessions
+      WHERE ${inHours('started_at', hours)} GROUP BY 1
+    ), e AS (
+      SELECT fd_hour(ended_at) AS hour, count(*)::int AS ended FROM agent_sessions
+      WHERE ended_at IS NOT NULL AND ${inHours('ended_at', hours)} GROUP BY 1
+    )
+    SELECT hour, coalesce(s.started, 0) AS started, coalesce(e.ended, 0) AS ended FROM s FULL JOIN e USING (hour)`;
+}
+
 type UserDay = { userId: string; day: string };
 
 function toolUserDaysSelect(pairs: 'all' | UserDay[]): SQL {
@@ -123,6 +134,10 @@ async function recompute(tx: Db, kind: RollupKind, hours: HourSet, pairs: 'all' 
       await tx.execute(del('retry_hours'));
       await tx.execute(sql`INSERT INTO retry_hours (hour, error_class, retries, recovered, failed) ${retryHoursSelect(hours)}`);
       return;
+    case 'session':
+      await tx.execute(del('session_hours'));
+      await tx.execute(sql`INSERT INTO session_hours (hour, started, ended) ${sessionHoursSelect(hours)}`);
+      return;
     case 'tool_user_day':
       if (pairs === 'all') {
         await tx.execute(sql`DELETE FROM tool_user_days`);
@@ -137,7 +152,7 @@ async function recompute(tx: Db, kind: RollupKind, hours: HourSet, pairs: 'all' 
   }
 }
 
-const KINDS: RollupKind[] = ['tool', 'tool_user_day', 'pause', 'recovery', 'retry'];
+const KINDS: RollupKind[] = ['tool', 'tool_user_day', 'pause', 'recovery', 'retry', 'session'];
 
 export type RefreshResult =
   | { ok: true; marks: number; hours: Record<RollupKind, number> }
@@ -194,7 +209,7 @@ export async function refreshRollups(
 }
 
 function emptyCounts(): Record<RollupKind, number> {
-  return { tool: 0, tool_user_day: 0, pause: 0, recovery: 0, retry: 0 };
+  return { tool: 0, tool_user_day: 0, pause: 0, recovery: 0, retry: 0, session: 0 };
 }
 
 /** Recomputes every roll-up from the raw rows (`npm run rollups:rebuild`); waits for a running refresh. */
@@ -212,7 +227,8 @@ export async function rebuildRollups(db: Db): Promise<{ rows: Record<string, num
       (SELECT count(*) FROM tool_user_days)::int AS tool_user_days,
       (SELECT count(*) FROM intervention_hours)::int AS intervention_hours,
       (SELECT count(*) FROM recovery_hours)::int AS recovery_hours,
-      (SELECT count(*) FROM retry_hours)::int AS retry_hours`,
+      (SELECT count(*) FROM retry_hours)::int AS retry_hours,
+      (SELECT count(*) FROM session_hours)::int AS session_hours`,
   );
   return { rows: row };
 }
@@ -227,4 +243,5 @@ export const rawAggregations = {
   pauseHours: (db: Db) => queryRows(db, pauseHoursSelect('all')),
   recoveryHours: (db: Db) => queryRows(db, recoveryHoursSelect('all')),
   retryHours: (db: Db) => queryRows(db, retryHoursSelect('all')),
+  sessionHours: (db: Db) => queryRows(db, sessionHoursSelect('all')),
 };

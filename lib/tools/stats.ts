@@ -115,7 +115,7 @@ export async function listRecentToolFailures(
           ${input.tool ? sql`AND tool_name = ${input.tool}` : sql``}
           ${input.userId ? sql`AND user_id = ${input.userId}` : sql``}
           ${input.cursor ? sql`AND (created_at, id) < (${input.cursor.createdAt}::timestamptz, ${input.cursor.id})` : sql``}
-        ORDER BY created_at DESC, id DESC
+        ORDER BY created_at DESC NULLS LAST, id DESC NULLS LAST
         LIMIT ${limit + 1}`,
   );
   const items = rows.slice(0, limit).map((r) => ({

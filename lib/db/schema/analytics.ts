@@ -20,7 +20,7 @@ export const rollupDirty = pgTable(
   'rollup_dirty',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    // tool | tool_user_day | pause | recovery | retry
+    // tool | tool_user_day | pause | recovery | retry | session
     kind: text('kind').notNull(),
     // Hour start (UTC); for tool_user_day the day start.
     hour: timestamp('hour', { withTimezone: true }).notNull(),
@@ -49,6 +49,16 @@ export const toolExecutionHours = pgTable(
     index('idx_tool_execution_hours_tool').on(t.toolName, t.hour),
   ],
 );
+
+/**
+ * Sessions started and ended per hour (by started_at / ended_at). With the live count of active sessions they
+ * give the count at any past hour boundary: active(T) = active(now) − started since T + ended since T.
+ */
+export const sessionHours = pgTable('session_hours', {
+  hour: timestamp('hour', { withTimezone: true }).primaryKey(),
+  started: integer('started').notNull(),
+  ended: integer('ended').notNull(),
+});
 
 /** Per (end user, tool, UTC day): what the preference model reads (lib/tools/preference.ts). */
 export const toolUserDays = pgTable(
@@ -112,6 +122,7 @@ export const retryHours = pgTable(
   (t) => [primaryKey({ name: 'retry_hours_pkey', columns: [t.hour, t.errorClass] })],
 );
 
+export type SessionHour = typeof sessionHours.$inferSelect;
 export type ToolExecutionHour = typeof toolExecutionHours.$inferSelect;
 export type ToolUserDay = typeof toolUserDays.$inferSelect;
 export type InterventionHour = typeof interventionHours.$inferSelect;

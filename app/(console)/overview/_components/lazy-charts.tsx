@@ -11,11 +11,9 @@ function ChartSkeleton() {
   return <div className="animate-pulse rounded-md bg-slate-100" style={{ height: CHART_HEIGHT }} aria-hidden />;
 }
 
-const opts = { ssr: false, loading: ChartSkeleton } as const;
-
-export const InterventionsChart = dynamic(() => import('@/components/charts/interventions-chart'), opts);
-export const RecoveriesChart = dynamic(() => import('@/components/charts/recoveries-chart'), opts);
-export const RateBarsChart = dynamic(() => import('@/components/charts/rate-bars-chart'), opts);
-export const FailingToolsChart = dynamic(() => import('@/components/charts/failing-tools-chart'), opts);
-export const LatencyChart = dynamic(() => import('@/components/charts/latency-chart'), opts);
-export const PreferenceChart = dynamic(() => import('@/components/charts/preference-chart'), opts);
+export const InterventionsChart = dynamic(() => import('@/components/charts/interventions-chart'), { ssr: false, loading: ChartSkeleton });
+export const RecoveriesChart = dynamic(() => import('@/components/charts/recoveries-chart'), { ssr: false, loading: ChartSkeleton });
+export const RateBarsChart = dynamic(() => import('@/components/charts/rate-bars-chart'), { ssr: false, loading: ChartSkeleton });
+export const FailingToolsChart = dynamic(() => import('@/components/charts/failing-tools-chart'), { ssr: false, loading: ChartSkeleton });
+export const LatencyChart = dynamic(() => import('@/components/charts/latency-chart'), { ssr: false, loading: ChartSkeleton });
+export const PreferenceChart = dynamic(() => import('@/components/charts/preference-chart'), { ssr: false, loading: ChartSkeleton });
