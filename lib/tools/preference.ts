@@ -48,6 +48,8 @@ export type PreferenceOptions = {
   seed?: number;
   /** Credible interval; default 0.9. */
   interval?: number;
+  /** How long fleet priors are reused in this process (default 60 s; 0 = always read). */
+  priorCacheMs?: number;
 };
 
 export type ToolEvidence = {
@@ -111,14 +113,34 @@ function textArray(values: string[]) {
   return `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
 }
 
+type FleetRow = { tool_name: string; runs: number; successes: number };
+const PRIOR_CACHE_MS = 60_000;
+const priorCache = new WeakMap<Db, { at: number; rows: FleetRow[] }>();
+
+/**
+ * Fleet-wide success per tool over the last 30 days (the priors). They move slowly and summing 30 days of hourly
+ * roll-ups is the costly half of a ranking, so each process keeps them for a minute.
+ */
+async function loadFleetPriors(db: Db, now: Date, cacheMs: number): Promise<FleetRow[]> {
+  const hit = priorCache.get(db);
+  if (cacheMs > 0 && hit && Date.now() - hit.at < cacheMs) return hit.rows;
+  const priorSince = new Date(now.getTime() - PRIOR_WINDOW_DAYS * DAY_MS).toISOString();
+  const rows = await queryRows<FleetRow>(
+    db,
+    sql`SELECT tool_name, sum(executions)::int AS runs, sum(successes)::int AS successes
+        FROM tool_execution_hours WHERE hour >= ${priorSince}::timestamptz GROUP BY tool_name`,
+  );
+  if (cacheMs > 0) priorCache.set(db, { at: Date.now(), rows });
+  return rows;
+}
+
 /** Loads the evidence for one user from the roll-ups (two index range scans). */
 export async function loadToolEvidence(
   db: Db,
-  input: { userId: string; tools?: string[]; now: Date; horizonDays?: number },
+  input: { userId: string; tools?: string[]; now: Date; horizonDays?: number; priorCacheMs?: number },
 ): Promise<ToolEvidence[]> {
   const horizon = input.horizonDays ?? env().TOOL_HISTORY_RETENTION_DAYS;
   const since = new Date(input.now.getTime() - horizon * DAY_MS).toISOString().slice(0, 10);
-  const priorSince = new Date(input.now.getTime() - PRIOR_WINDOW_DAYS * DAY_MS).toISOString();
   const toolFilter = (col: string) =>
     input.tools ? sql`AND ${sql.raw(col)} = ANY(${textArray(input.tools)}::text[])` : sql``;
   const [days, fleet] = await Promise.all([
@@ -127,12 +149,7 @@ export async function loadToolEvidence(
       sql`SELECT tool_name, day::text AS day, runs, successes, satisfaction_sum, satisfaction_count
           FROM tool_user_days WHERE user_id = ${input.userId} AND day >= ${since}::date ${toolFilter('tool_name')}`,
     ),
-    queryRows<{ tool_name: string; runs: number; successes: number }>(
-      db,
-      sql`SELECT tool_name, sum(executions)::int AS runs, sum(successes)::int AS successes
-          FROM tool_execution_hours WHERE hour >= ${priorSince}::timestamptz ${toolFilter('tool_name')}
-          GROUP BY tool_name`,
-    ),
+    loadFleetPriors(db, input.now, input.priorCacheMs ?? PRIOR_CACHE_MS),
   ]);
   const byTool = new Map<string, ToolEvidence>();
   const entry = (tool: string) => {
@@ -141,7 +158,9 @@ export async function loadToolEvidence(
     return e;
   };
   for (const t of input.tools ?? []) entry(t);
+  const wanted = input.tools ? new Set(input.tools) : null;
   for (const f of fleet) {
+    if (wanted && !wanted.has(f.tool_name)) continue;
     const e = entry(f.tool_name);
     e.fleetRuns = Number(f.runs);
     e.fleetSuccesses = Number(f.successes);
@@ -167,6 +186,11 @@ export async function rankTools(
 ): Promise<RankedTool[]> {
   const now = input.now ?? new Date();
   if (input.tools && input.tools.length === 0) return [];
-  const evidence = await loadToolEvidence(input.db, { userId: input.userId, tools: input.tools, now });
+  const evidence = await loadToolEvidence(input.db, {
+    userId: input.userId,
+    tools: input.tools,
+    now,
+    priorCacheMs: input.priorCacheMs,
+  });
   return scoreTools(evidence, { ...input, now });
 }
