@@ -40,7 +40,7 @@ export default function RateBarsChart({
         ) : (
           <Bar yAxisId="n" dataKey="count" name={countLabel} fill={palette.sky} isAnimationActive={false} />
         )}
-        <Line yAxisId="r" dataKey="rate" name={rateLabel} stroke={palette.indigo} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+        <Line yAxisId="r" dataKey="rate" name={rateLabel} stroke={palette.indigo} strokeWidth={2} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
       </ComposedChart>
     </ResponsiveContainer>
   );

@@ -27,7 +27,7 @@ export default function RecoveriesChart({ data, bucket }: { data: RecoveriesChar
         <Bar yAxisId="n" dataKey="failed" stackId="s" fill={palette.red} isAnimationActive={false} />
         <Bar yAxisId="n" dataKey="abandoned" stackId="s" fill={palette.slate} isAnimationActive={false} />
         <Bar yAxisId="n" dataKey="in_progress" name="in progress" stackId="s" fill={palette.violet} isAnimationActive={false} />
-        <Line yAxisId="r" dataKey="success_rate" name="success rate" stroke={palette.indigo} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+        <Line yAxisId="r" dataKey="success_rate" name="success rate" stroke={palette.indigo} strokeWidth={2} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
       </ComposedChart>
     </ResponsiveContainer>
   );

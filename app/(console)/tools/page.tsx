@@ -45,7 +45,7 @@ export default async function ToolsPage({ searchParams }: { searchParams: Search
         <Suspense key={`s-${key}`} fallback={<WidgetSkeleton title="Tools" />}>
           <ToolStatsCard range={range} filters={filters} />
         </Suspense>
-        <div className="grid gap-4 xl:grid-cols-2">
+        <div className="grid items-start gap-4 xl:grid-cols-2">
           <Suspense key={`l-${key}`} fallback={<WidgetSkeleton title="Execution time by tool" />}>
             <LatencyCard range={range} filters={filters} />
           </Suspense>
