@@ -343,6 +343,73 @@ CREATE TABLE "notifications" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "intervention_hours" (
+	"hour" timestamp with time zone NOT NULL,
+	"pause_type" text NOT NULL,
+	"pauses" integer NOT NULL,
+	"resumed" integer NOT NULL,
+	"restored" integer NOT NULL,
+	"aborted" integer NOT NULL,
+	"resume_seconds_sum" double precision NOT NULL,
+	"resume_buckets" integer[] NOT NULL,
+	CONSTRAINT "intervention_hours_pkey" PRIMARY KEY("hour","pause_type")
+);
+--> statement-breakpoint
+CREATE TABLE "recovery_hours" (
+	"hour" timestamp with time zone NOT NULL,
+	"recovery_method" text NOT NULL,
+	"recovery_status" text NOT NULL,
+	"recoveries" integer NOT NULL,
+	"duration_seconds_sum" double precision NOT NULL,
+	"duration_count" integer NOT NULL,
+	CONSTRAINT "recovery_hours_pkey" PRIMARY KEY("hour","recovery_method","recovery_status")
+);
+--> statement-breakpoint
+CREATE TABLE "retry_hours" (
+	"hour" timestamp with time zone NOT NULL,
+	"error_class" text NOT NULL,
+	"retries" integer NOT NULL,
+	"recovered" integer NOT NULL,
+	"failed" integer NOT NULL,
+	CONSTRAINT "retry_hours_pkey" PRIMARY KEY("hour","error_class")
+);
+--> statement-breakpoint
+CREATE TABLE "rollup_dirty" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "rollup_dirty_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"kind" text NOT NULL,
+	"hour" timestamp with time zone NOT NULL,
+	"user_id" text
+);
+--> statement-breakpoint
+CREATE TABLE "session_hours" (
+	"hour" timestamp with time zone PRIMARY KEY NOT NULL,
+	"started" integer NOT NULL,
+	"ended" integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "tool_execution_hours" (
+	"hour" timestamp with time zone NOT NULL,
+	"tool_name" text NOT NULL,
+	"executions" integer NOT NULL,
+	"successes" integer NOT NULL,
+	"time_sum_ms" bigint NOT NULL,
+	"latency_buckets" integer[] NOT NULL,
+	"satisfaction_sum" integer NOT NULL,
+	"satisfaction_count" integer NOT NULL,
+	CONSTRAINT "tool_execution_hours_pkey" PRIMARY KEY("hour","tool_name")
+);
+--> statement-breakpoint
+CREATE TABLE "tool_user_days" (
+	"user_id" text NOT NULL,
+	"tool_name" text NOT NULL,
+	"day" date NOT NULL,
+	"runs" integer NOT NULL,
+	"successes" integer NOT NULL,
+	"satisfaction_sum" integer NOT NULL,
+	"satisfaction_count" integer NOT NULL,
+	CONSTRAINT "tool_user_days_pkey" PRIMARY KEY("user_id","tool_name","day")
+);
+--> statement-breakpoint
 ALTER TABLE "account" ADD CONSTRAINT "account_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_created_by_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "session" ADD CONSTRAINT "session_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -372,6 +439,7 @@ CREATE UNIQUE INDEX "agent_sessions_project_external_id_key" ON "agent_sessions"
 CREATE INDEX "idx_agent_sessions_started" ON "agent_sessions" USING btree ("started_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_agent_sessions_status_started" ON "agent_sessions" USING btree ("status","started_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_agent_sessions_project_started" ON "agent_sessions" USING btree ("project","started_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "idx_agent_sessions_external_id" ON "agent_sessions" USING btree ("external_id");--> statement-breakpoint
 CREATE INDEX "idx_intervention_actions_pause" ON "intervention_actions" USING btree ("paused_session_id","created_at");--> statement-breakpoint
 CREATE INDEX "idx_intervention_actions_session" ON "intervention_actions" USING btree ("session_id","created_at");--> statement-breakpoint
 CREATE INDEX "idx_notification_preferences_user" ON "notification_preferences" USING btree ("user_id");--> statement-breakpoint
@@ -387,6 +455,7 @@ CREATE UNIQUE INDEX "session_checkpoints_session_sequence_key" ON "session_check
 CREATE INDEX "idx_session_checkpoints_created" ON "session_checkpoints" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_execution_events_aggregate" ON "execution_events" USING btree ("aggregate_type","aggregate_id","created_at");--> statement-breakpoint
 CREATE INDEX "idx_execution_events_conversation" ON "execution_events" USING btree (("metadata"->>'conversation_id'));--> statement-breakpoint
+CREATE INDEX "idx_execution_events_correlation" ON "execution_events" USING btree (("metadata"->>'correlation_id'));--> statement-breakpoint
 CREATE INDEX "idx_execution_events_created" ON "execution_events" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_user_tool_history_user_id" ON "user_tool_history" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "idx_user_tool_history_tool_name" ON "user_tool_history" USING btree ("tool_name");--> statement-breakpoint
@@ -394,6 +463,9 @@ CREATE INDEX "idx_user_tool_history_success" ON "user_tool_history" USING btree 
 CREATE INDEX "idx_user_tool_history_created_at" ON "user_tool_history" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_user_tool_history_user_created" ON "user_tool_history" USING btree ("user_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_user_tool_history_metrics" ON "user_tool_history" USING btree ("tool_name","created_at","success","execution_time_ms");--> statement-breakpoint
+CREATE INDEX "idx_user_tool_history_failures" ON "user_tool_history" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE NOT "user_tool_history"."success";--> statement-breakpoint
+CREATE INDEX "idx_user_tool_history_failures_tool" ON "user_tool_history" USING btree ("tool_name","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE NOT "user_tool_history"."success";--> statement-breakpoint
+CREATE INDEX "idx_user_tool_history_failures_user" ON "user_tool_history" USING btree ("user_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE NOT "user_tool_history"."success";--> statement-breakpoint
 CREATE INDEX "idx_db_retry_log_minute" ON "db_retry_log" USING btree ("minute" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "checklist_items_checklist_position_key" ON "checklist_items" USING btree ("checklist_id","position");--> statement-breakpoint
 CREATE INDEX "idx_checklist_items_section" ON "checklist_items" USING btree ("section_id");--> statement-breakpoint
@@ -409,4 +481,6 @@ CREATE INDEX "idx_idempotency_keys_created" ON "idempotency_keys" USING btree ("
 CREATE INDEX "idx_notification_deliveries_due" ON "notification_deliveries" USING btree ("next_attempt_at") WHERE "notification_deliveries"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "idx_notification_deliveries_created" ON "notification_deliveries" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_notifications_user_unread" ON "notifications" USING btree ("user_id","created_at" DESC NULLS LAST) WHERE "notifications"."read_at" IS NULL;--> statement-breakpoint
-CREATE INDEX "idx_notifications_user" ON "notifications" USING btree ("user_id","created_at" DESC NULLS LAST);
+CREATE INDEX "idx_notifications_user" ON "notifications" USING btree ("user_id","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "idx_rollup_dirty_kind" ON "rollup_dirty" USING btree ("kind","hour");--> statement-breakpoint
+CREATE INDEX "idx_tool_execution_hours_tool" ON "tool_execution_hours" USING btree ("tool_name","hour");

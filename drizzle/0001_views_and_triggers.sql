@@ -126,3 +126,140 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_log_no_update_delete
   BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+--> statement-breakpoint
+
+-- Roll-ups (lib/analytics/rollups.ts, tables in lib/db/schema/analytics.ts). Every write to a source table
+-- records the UTC hours it touched in rollup_dirty, in the writer's own transaction; the refresh job deletes
+-- the committed marks and recomputes those hours from the raw rows. Statement-level triggers with transition
+-- tables add one small insert per statement (not per row) and no lock on a shared counter row, so concurrent
+-- ingest never queues or deadlocks on a roll-up row. Deletes are marked too: roll-ups always equal the raw rows.
+CREATE OR REPLACE FUNCTION fd_hour(ts timestamptz) RETURNS timestamptz
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT date_bin('1 hour', ts, timestamptz '2000-01-01 00:00:00+00') $$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION fd_day(ts timestamptz) RETURNS timestamptz
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT date_bin('1 day', ts, timestamptz '2000-01-01 00:00:00+00') $$;
+--> statement-breakpoint
+-- Fixed log2 histogram bucket 0..19 of a duration (lib/analytics/histogram.ts has the same bounds).
+CREATE OR REPLACE FUNCTION fd_log2_bucket(x double precision) RETURNS integer
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT width_bucket(x, '{2,4,8,16,32,64,128,256,512,1024,2048,4096,8192,16384,32768,65536,131072,262144,524288}'::float8[]) $$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION rollup_mark_tool_history() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO rollup_dirty (kind, hour) SELECT DISTINCT 'tool', fd_hour(created_at) FROM new_rows;
+    INSERT INTO rollup_dirty (kind, hour, user_id) SELECT DISTINCT 'tool_user_day', fd_day(created_at), user_id FROM new_rows;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rollup_dirty (kind, hour) SELECT DISTINCT 'tool', fd_hour(created_at) FROM old_rows;
+    INSERT INTO rollup_dirty (kind, hour, user_id) SELECT DISTINCT 'tool_user_day', fd_day(created_at), user_id FROM old_rows;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER user_tool_history_rollup_ins AFTER INSERT ON user_tool_history
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_tool_history();
+--> statement-breakpoint
+CREATE TRIGGER user_tool_history_rollup_upd AFTER UPDATE ON user_tool_history
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_tool_history();
+--> statement-breakpoint
+CREATE TRIGGER user_tool_history_rollup_del AFTER DELETE ON user_tool_history
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_tool_history();
+--> statement-breakpoint
+-- A pause counts in the hour it started and, once resolved, its resolution in the hour it was resolved.
+CREATE OR REPLACE FUNCTION rollup_mark_pauses() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO rollup_dirty (kind, hour)
+      SELECT DISTINCT 'pause', h FROM new_rows, LATERAL (VALUES (fd_hour(paused_at)), (fd_hour(resolved_at))) v(h) WHERE h IS NOT NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rollup_dirty (kind, hour)
+      SELECT DISTINCT 'pause', h FROM old_rows, LATERAL (VALUES (fd_hour(paused_at)), (fd_hour(resolved_at))) v(h) WHERE h IS NOT NULL;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER paused_sessions_rollup_ins AFTER INSERT ON paused_sessions
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_pauses();
+--> statement-breakpoint
+CREATE TRIGGER paused_sessions_rollup_upd AFTER UPDATE ON paused_sessions
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_pauses();
+--> statement-breakpoint
+CREATE TRIGGER paused_sessions_rollup_del AFTER DELETE ON paused_sessions
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_pauses();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION rollup_mark_recoveries() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO rollup_dirty (kind, hour) SELECT DISTINCT 'recovery', fd_hour(started_at) FROM new_rows;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rollup_dirty (kind, hour) SELECT DISTINCT 'recovery', fd_hour(started_at) FROM old_rows;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER checkpoint_recoveries_rollup_ins AFTER INSERT ON checkpoint_recoveries
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_recoveries();
+--> statement-breakpoint
+CREATE TRIGGER checkpoint_recoveries_rollup_upd AFTER UPDATE ON checkpoint_recoveries
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_recoveries();
+--> statement-breakpoint
+CREATE TRIGGER checkpoint_recoveries_rollup_del AFTER DELETE ON checkpoint_recoveries
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_recoveries();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION rollup_mark_retries() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO rollup_dirty (kind, hour) SELECT DISTINCT 'retry', fd_hour(minute) FROM new_rows;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rollup_dirty (kind, hour) SELECT DISTINCT 'retry', fd_hour(minute) FROM old_rows;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER db_retry_log_rollup_ins AFTER INSERT ON db_retry_log
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_retries();
+--> statement-breakpoint
+CREATE TRIGGER db_retry_log_rollup_upd AFTER UPDATE ON db_retry_log
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_retries();
+--> statement-breakpoint
+CREATE TRIGGER db_retry_log_rollup_del AFTER DELETE ON db_retry_log
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_retries();
+--> statement-breakpoint
+-- Sessions: only a change of started_at / ended_at marks an hour; heartbeats (most updates) mark nothing.
+CREATE OR REPLACE FUNCTION rollup_mark_sessions() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO rollup_dirty (kind, hour)
+      SELECT DISTINCT 'session', h FROM new_rows, LATERAL (VALUES (fd_hour(started_at)), (fd_hour(ended_at))) v(h) WHERE h IS NOT NULL;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO rollup_dirty (kind, hour)
+      SELECT DISTINCT 'session', h FROM old_rows, LATERAL (VALUES (fd_hour(started_at)), (fd_hour(ended_at))) v(h) WHERE h IS NOT NULL;
+  ELSE
+    INSERT INTO rollup_dirty (kind, hour)
+      SELECT DISTINCT 'session', h
+      FROM new_rows n JOIN old_rows o ON o.id = n.id,
+        LATERAL (VALUES (fd_hour(n.started_at)), (fd_hour(n.ended_at)), (fd_hour(o.started_at)), (fd_hour(o.ended_at))) v(h)
+      WHERE h IS NOT NULL AND (n.started_at IS DISTINCT FROM o.started_at OR n.ended_at IS DISTINCT FROM o.ended_at);
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER agent_sessions_rollup_ins AFTER INSERT ON agent_sessions
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_sessions();
+--> statement-breakpoint
+CREATE TRIGGER agent_sessions_rollup_upd AFTER UPDATE ON agent_sessions
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_sessions();
+--> statement-breakpoint
+CREATE TRIGGER agent_sessions_rollup_del AFTER DELETE ON agent_sessions
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_sessions();

@@ -49,6 +49,9 @@ const schema = z.object({
   RECOVERY_ABANDON_AFTER_S: int(900),
   TOOL_HISTORY_RETENTION_DAYS: int(90),
   TOOL_PREFERENCE_HALF_LIFE_DAYS: z.coerce.number().positive().default(14),
+  // Weight, in runs, of the fleet-wide success rate in each (user, tool) estimate (lib/tools/preference.ts).
+  TOOL_PREFERENCE_PRIOR_STRENGTH: z.coerce.number().positive().default(10),
+  ROLLUP_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).default(10_000),
   HEARTBEAT_STALE_S: int(120),
 
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

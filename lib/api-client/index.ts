@@ -154,7 +154,7 @@ export function createClient(options: ClientOptions) {
       return (await request<Out<typeof s.SatisfactionResponse>>('PATCH', `/api/v1/tool-executions/${id(executionId)}`, { body: { userSatisfaction } }))
         .data;
     },
-    async preferredTools(userId: string, tools: string[], strategy?: 'mean' | 'thompson') {
+    async preferredTools(userId: string, tools: string[], strategy?: 'mean' | 'lower_bound' | 'thompson') {
       return (await request<Out<typeof s.PreferredToolsResponse>>('GET', '/api/v1/tools/preferred', { query: { userId, tools: tools.join(','), strategy } }))
         .data;
     },

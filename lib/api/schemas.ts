@@ -178,7 +178,7 @@ export const PreferredToolsQuery = z.strictObject({
     .max(5000)
     .transform((v) => [...new Set(v.split(',').map((t) => t.trim()).filter(Boolean))])
     .pipe(z.array(z.string().max(200)).min(1).max(100)),
-  strategy: z.enum(['mean', 'thompson']).optional(),
+  strategy: z.enum(['mean', 'lower_bound', 'thompson']).default('mean'),
 });
 export const PreferredToolsResponse = z.object({
   userId: z.string(),

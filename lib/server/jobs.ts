@@ -1,9 +1,11 @@
 import { pruneIdempotencyKeys } from '@/lib/api/idempotency';
+import { refreshRollups } from '@/lib/analytics/rollups';
 import { abandonStaleRecoveries } from '@/lib/checkpoints/commands';
 import { pruneCheckpoints } from '@/lib/checkpoints/retention';
 import type { Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { deliverDueWebhooks } from '@/lib/interventions/webhooks';
+import { pruneToolHistory } from '@/lib/tools/retention';
 
 /**
  * Periodic background work. Every job is safe with several app instances (it claims rows with
@@ -35,6 +37,18 @@ const jobs: Job[] = [
     name: 'prune-idempotency-keys',
     everyMs: 10 * 60_000,
     run: (db) => pruneIdempotencyKeys(db),
+  },
+  {
+    // Folds the hours marked by the roll-up triggers into the Overview/Tools roll-ups (advisory lock: one instance).
+    name: 'refresh-rollups',
+    everyMs: env().ROLLUP_REFRESH_INTERVAL_MS,
+    run: (db) => refreshRollups(db),
+  },
+  {
+    // TOOL_HISTORY_RETENTION_DAYS; batches with SKIP LOCKED, so every instance may run it.
+    name: 'prune-tool-history',
+    everyMs: 15 * 60_000,
+    run: (db) => pruneToolHistory(db, { retentionDays: env().TOOL_HISTORY_RETENTION_DAYS }),
   },
 ];
 

@@ -1,70 +1,54 @@
 import type { Metadata } from 'next';
-import { Card, Stat } from '@/components/ui/card';
+import { Suspense } from 'react';
 import { PageHeader } from '@/components/ui/page-header';
+import { freshenRollups } from '@/lib/analytics/fresh';
+import { parseTimeRange } from '@/lib/analytics/range';
 import { requirePageUser } from '@/lib/auth/guards';
-import { recoveryStatusSummary } from '@/lib/checkpoints/queries';
-import { getDb } from '@/lib/db/client';
-import { countActiveInterventions } from '@/lib/interventions/queries';
-import { countSessionsByStatus } from '@/lib/sessions/queries';
-import { listToolStats } from '@/lib/tools/queries';
-import { formatPercent } from '@/lib/ui/format';
+import { FailingToolsCard, InterventionsCard, KpiRow, RecoveriesCard, RetriesCard, ToolTrendCard } from './_components/cards';
+import { TimeRangePicker } from './_components/time-range-picker';
+import { WidgetSkeleton } from './_components/widget';
 
 export const metadata: Metadata = { title: 'Overview' };
 
-export default async function OverviewPage() {
-  await requirePageUser('console:read');
-  const db = await getDb();
-  const [byStatus, paused, recoveries, tools] = await Promise.all([
-    countSessionsByStatus(db),
-    countActiveInterventions(db),
-    recoveryStatusSummary(db),
-    listToolStats(db, { days: 7 }),
-  ]);
-  const count = (s: string) => byStatus.find((r) => r.status === s)?.n ?? 0;
-  const finished = recoveries.filter((r) => r.recovery_status === 'succeeded' || r.recovery_status === 'failed');
-  const succeeded = recoveries.find((r) => r.recovery_status === 'succeeded')?.count ?? 0;
-  const recoveryRate = finished.length ? succeeded / finished.reduce((a, r) => a + r.count, 0) : null;
-  const toolRuns = tools.reduce((a, t) => a + t.executions, 0);
-  const toolRate = toolRuns ? tools.reduce((a, t) => a + t.success_rate * t.executions, 0) / toolRuns : null;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePageUser('console:read');
+  const range = parseTimeRange(await searchParams);
+  await freshenRollups();
+  const key = range.query;
   return (
     <>
-      <PageHeader title="Overview" description="How the fleet is doing: sessions, interventions, recoveries and tools." />
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Stat label="Active sessions" value={count('running') + count('recovering')} />
-        <Stat label="Paused now" value={paused} hint="waiting for a person" />
-        <Stat label="Recovery success" value={formatPercent(recoveryRate)} hint="all time" />
-        <Stat label="Tool success (7 d)" value={formatPercent(toolRate)} hint={`${toolRuns.toLocaleString()} executions`} />
-      </div>
-      <div className="mt-6 grid gap-4 lg:grid-cols-2">
-        <Card title="Sessions by status">
-          {byStatus.length === 0 ? (
-            <p className="text-sm text-slate-500">No sessions yet. Agents create them through POST /api/v1/sessions.</p>
-          ) : (
-            <ul className="space-y-1 text-sm">
-              {byStatus.map((r) => (
-                <li key={r.status} className="flex justify-between">
-                  <span>{r.status}</span>
-                  <span className="tabular-nums">{r.n}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
-        <Card title="Recoveries by outcome">
-          {recoveries.length === 0 ? (
-            <p className="text-sm text-slate-500">No recoveries yet. They appear when someone restores a session from a checkpoint.</p>
-          ) : (
-            <ul className="space-y-1 text-sm">
-              {recoveries.map((r) => (
-                <li key={r.recovery_status} className="flex justify-between">
-                  <span>{r.recovery_status.replace('_', ' ')}</span>
-                  <span className="tabular-nums">{r.count}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
+      <PageHeader
+        title="Overview"
+        description={`Is the fleet getting better? ${range.label}, compared with the period before.`}
+        actions={
+          <TimeRangePicker
+            current={range.key}
+            from={range.from.toISOString().slice(0, 10)}
+            to={new Date(range.to.getTime() - 1).toISOString().slice(0, 10)}
+          />
+        }
+      />
+      <Suspense key={`kpi-${key}`} fallback={<WidgetSkeleton title="Key figures" height={110} />}>
+        <KpiRow range={range} />
+      </Suspense>
+      <div className="mt-6 grid gap-4 xl:grid-cols-2">
+        <Suspense key={`i-${key}`} fallback={<WidgetSkeleton title="Interventions by pause type" />}>
+          <InterventionsCard range={range} />
+        </Suspense>
+        <Suspense key={`r-${key}`} fallback={<WidgetSkeleton title="Recoveries by status" />}>
+          <RecoveriesCard range={range} />
+        </Suspense>
+        <Suspense key={`t-${key}`} fallback={<WidgetSkeleton title="Tool success trend" />}>
+          <ToolTrendCard range={range} />
+        </Suspense>
+        <Suspense key={`f-${key}`} fallback={<WidgetSkeleton title="Top failing tools" />}>
+          <FailingToolsCard range={range} />
+        </Suspense>
+        <Suspense key={`d-${key}`} fallback={<WidgetSkeleton title="Database retries per hour" />}>
+          <RetriesCard range={range} />
+        </Suspense>
       </div>
     </>
   );

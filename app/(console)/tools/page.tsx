@@ -1,53 +1,66 @@
 import type { Metadata } from 'next';
-import { Card } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
+import { Suspense } from 'react';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { freshenRollups } from '@/lib/analytics/fresh';
+import { parseTimeRange } from '@/lib/analytics/range';
 import { requirePageUser } from '@/lib/auth/guards';
-import { getDb } from '@/lib/db/client';
-import { listToolStats } from '@/lib/tools/queries';
-import { formatPercent } from '@/lib/ui/format';
+import type { PreferenceStrategy } from '@/lib/tools/preference';
+import { TimeRangePicker } from '../overview/_components/time-range-picker';
+import { WidgetSkeleton } from '../overview/_components/widget';
+import { FailuresCard, LatencyCard, PreferenceCard, ToolStatsCard, type ToolsFilters } from './_components/tool-cards';
 
 export const metadata: Metadata = { title: 'Tools' };
 
-export default async function ToolsPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
+const strategies: PreferenceStrategy[] = ['mean', 'lower_bound', 'thompson'];
+
+export default async function ToolsPage({ searchParams }: { searchParams: SearchParams }) {
   await requirePageUser('console:read');
-  const rows = await listToolStats(await getDb(), { days: 30 });
+  const params = await searchParams;
+  const range = parseTimeRange(params);
+  const strategy = one(params.strategy) as PreferenceStrategy | undefined;
+  const filters: ToolsFilters = {
+    userId: one(params.user)?.slice(0, 200),
+    tool: one(params.tool)?.slice(0, 200),
+    cursor: one(params.cursor),
+    strategy: strategy && strategies.includes(strategy) ? strategy : 'mean',
+  };
+  await freshenRollups();
+  const key = `${range.query}|${filters.userId}|${filters.tool}|${filters.cursor}|${filters.strategy}`;
   return (
     <>
-      <PageHeader title="Tools" description="Tool executions of the last 30 days: volume, success and latency." />
-      <Card>
-        {rows.length === 0 ? (
-          <EmptyState title="No tool executions in the last 30 days">
-            Agents report tool executions through POST /api/v1/tool-executions; they appear here per tool.
-          </EmptyState>
-        ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Tool</Th>
-                <Th className="text-right">Executions</Th>
-                <Th className="text-right">Success</Th>
-                <Th className="text-right">p50</Th>
-                <Th className="text-right">p95</Th>
-                <Th className="text-right">Satisfaction</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((t) => (
-                <Tr key={t.tool_name}>
-                  <Td className="font-mono text-xs font-medium">{t.tool_name}</Td>
-                  <Td className="text-right tabular-nums">{t.executions.toLocaleString()}</Td>
-                  <Td className="text-right tabular-nums">{formatPercent(t.success_rate)}</Td>
-                  <Td className="text-right tabular-nums">{t.p50_ms === null ? '—' : `${Math.round(t.p50_ms)} ms`}</Td>
-                  <Td className="text-right tabular-nums">{t.p95_ms === null ? '—' : `${Math.round(t.p95_ms)} ms`}</Td>
-                  <Td className="text-right tabular-nums">{t.satisfaction === null ? '—' : t.satisfaction.toFixed(2)}</Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-      </Card>
+      <PageHeader
+        title="Tools"
+        description={`Tool executions: volume, success, latency, who prefers what, and what failed. ${range.label}.`}
+        actions={
+          <TimeRangePicker
+            current={range.key}
+            from={range.from.toISOString().slice(0, 10)}
+            to={new Date(range.to.getTime() - 1).toISOString().slice(0, 10)}
+          />
+        }
+      />
+      <div className="space-y-6">
+        <Suspense key={`s-${key}`} fallback={<WidgetSkeleton title="Tools" />}>
+          <ToolStatsCard range={range} filters={filters} />
+        </Suspense>
+        <div className="grid items-start gap-4 xl:grid-cols-2">
+          <Suspense key={`l-${key}`} fallback={<WidgetSkeleton title="Execution time by tool" />}>
+            <LatencyCard range={range} filters={filters} />
+          </Suspense>
+          <section aria-label="Preferred tools">
+            <Suspense key={`p-${key}`} fallback={<WidgetSkeleton title="Preferred tools" />}>
+              <PreferenceCard range={range} filters={filters} />
+            </Suspense>
+          </section>
+        </div>
+        <div id="failures">
+          <Suspense key={`f-${key}`} fallback={<WidgetSkeleton title="Recent failures" />}>
+            <FailuresCard range={range} filters={filters} />
+          </Suspense>
+        </div>
+      </div>
     </>
   );
 }

@@ -10,3 +10,4 @@ export * from './checklists';
 export * from './audit';
 export * from './api';
 export * from './notifications';
+export * from './analytics';

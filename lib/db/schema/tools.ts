@@ -34,6 +34,14 @@ export const userToolHistory = pgTable(
     index('idx_user_tool_history_user_created').on(t.userId, t.createdAt.desc()),
     // Statistics query: per-tool volume / success / latency over a time range.
     index('idx_user_tool_history_metrics').on(t.toolName, t.createdAt, t.success, t.executionTimeMs),
+    // Tools page "recent failures", newest first, keyset on (created_at, id): all, by tool, by user.
+    index('idx_user_tool_history_failures').on(t.createdAt.desc(), t.id.desc()).where(sql`NOT ${t.success}`),
+    index('idx_user_tool_history_failures_tool')
+      .on(t.toolName, t.createdAt.desc(), t.id.desc())
+      .where(sql`NOT ${t.success}`),
+    index('idx_user_tool_history_failures_user')
+      .on(t.userId, t.createdAt.desc(), t.id.desc())
+      .where(sql`NOT ${t.success}`),
   ],
 );
 

@@ -1,0 +1,148 @@
+import { clsx } from 'clsx';
+import { charts } from '@/lib/analytics/charts';
+import { getOverviewKpis, pauseTypeOrder, type Kpi } from '@/lib/analytics/queries';
+import type { TimeRange } from '@/lib/analytics/range';
+import { getDb } from '@/lib/db/client';
+import { EmptyState } from '@/components/ui/empty-state';
+import { formatDuration, formatPercent } from '@/lib/ui/format';
+import { ChartPanel } from './chart-panel';
+import { FailingToolsChart, InterventionsChart, RateBarsChart, RecoveriesChart } from './lazy-charts';
+import { DataTable, safeLoad, WidgetError } from './widget';
+
+/** Overview widgets: each loads its own data (in its own Suspense boundary) and renders chart + table + CSV. */
+type Props = { range: TimeRange };
+
+const csv = (id: string, range: TimeRange) => `/overview/export/${id}?${range.query}`;
+
+function Empty({ what }: { what: string }) {
+  return <EmptyState title={`No ${what} in this range`}>Pick a longer range, or check that agents are reporting.</EmptyState>;
+}
+
+type Direction = 'up-good' | 'down-good' | 'neutral';
+
+function Delta({ kpi, kind, direction }: { kpi: Kpi; kind: 'count' | 'rate' | 'seconds'; direction: Direction }) {
+  const { current, previous } = kpi;
+  if (current === null || previous === null) return <span className="text-slate-400">no data for the previous period</span>;
+  const diff = current - previous;
+  const text =
+    kind === 'rate'
+      ? `${diff >= 0 ? '+' : '−'}${Math.abs(diff * 100).toFixed(1)} pp`
+      : previous === 0
+        ? `${diff >= 0 ? '+' : '−'}${Math.abs(diff).toLocaleString('en', { maximumFractionDigits: 0 })}`
+        : `${diff >= 0 ? '+' : '−'}${Math.abs((diff / previous) * 100).toFixed(0)}%`;
+  const good = direction === 'neutral' || diff === 0 ? null : (diff > 0) === (direction === 'up-good');
+  return (
+    <span className={clsx(good === null ? 'text-slate-500' : good ? 'text-emerald-700' : 'text-red-700')}>
+      {diff > 0 ? '▲' : diff < 0 ? '▼' : '■'} {text} vs previous period
+    </span>
+  );
+}
+
+function KpiTile({ label, value, kpi, kind, direction }: { label: string; value: string; kpi: Kpi; kind: 'count' | 'rate' | 'seconds'; direction: Direction }) {
+  return (
+    <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" role="group" aria-label={label}>
+      <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</div>
+      <div className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">{value}</div>
+      <div className="mt-1 text-xs">
+        <Delta kpi={kpi} kind={kind} direction={direction} />
+      </div>
+    </div>
+  );
+}
+
+export async function KpiRow({ range }: Props) {
+  const r = await safeLoad('kpis', async () => getOverviewKpis(await getDb(), range));
+  if (!r.ok) return <WidgetError title="Key figures" />;
+  const k = r.value;
+  return (
+    <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
+      <KpiTile label="Active sessions" value={String(k.activeSessions.current ?? 0)} kpi={k.activeSessions} kind="count" direction="neutral" />
+      <KpiTile label="Paused now" value={String(k.pausedNow.current ?? 0)} kpi={k.pausedNow} kind="count" direction="down-good" />
+      <KpiTile label="Median time to resume" value={formatDuration(k.medianTimeToResumeS.current)} kpi={k.medianTimeToResumeS} kind="seconds" direction="down-good" />
+      <KpiTile label="Recovery success" value={formatPercent(k.recoverySuccessRate.current)} kpi={k.recoverySuccessRate} kind="rate" direction="up-good" />
+      <KpiTile label="Retry success" value={formatPercent(k.retrySuccessRate.current)} kpi={k.retrySuccessRate} kind="rate" direction="up-good" />
+      <KpiTile label="Tool success" value={formatPercent(k.toolSuccessRate.current)} kpi={k.toolSuccessRate} kind="rate" direction="up-good" />
+    </div>
+  );
+}
+
+export async function InterventionsCard({ range }: Props) {
+  const c = charts.interventions;
+  const r = await safeLoad('interventions', async () => c.load(await getDb(), { range }));
+  if (!r.ok) return <WidgetError title={c.title} />;
+  const total = r.value.reduce((a, p) => a + pauseTypeOrder.reduce((s, t) => s + p[t], 0), 0);
+  return (
+    <ChartPanel
+      title={c.title}
+      description={`${total.toLocaleString('en')} pauses started, per ${range.bucket}`}
+      csvHref={csv('interventions', range)}
+      chart={total ? <InterventionsChart data={r.value} types={pauseTypeOrder} bucket={range.bucket} /> : <Empty what="interventions" />}
+      table={<DataTable data={c.table(r.value)} caption={c.title} />}
+    />
+  );
+}
+
+export async function RecoveriesCard({ range }: Props) {
+  const c = charts.recoveries;
+  const r = await safeLoad('recoveries', async () => c.load(await getDb(), { range }));
+  if (!r.ok) return <WidgetError title={c.title} />;
+  const total = r.value.reduce((a, p) => a + p.succeeded + p.failed + p.abandoned + p.in_progress, 0);
+  return (
+    <ChartPanel
+      title={c.title}
+      description={`${total.toLocaleString('en')} recoveries started, per ${range.bucket}; line: success rate of finished ones`}
+      csvHref={csv('recoveries', range)}
+      chart={total ? <RecoveriesChart data={r.value} bucket={range.bucket} /> : <Empty what="recoveries" />}
+      table={<DataTable data={c.table(r.value)} caption={c.title} />}
+    />
+  );
+}
+
+export async function RetriesCard({ range }: Props) {
+  const c = charts.retries;
+  const r = await safeLoad('retries', async () => c.load(await getDb(), { range }));
+  if (!r.ok) return <WidgetError title={c.title} />;
+  const total = r.value.reduce((a, p) => a + p.retries, 0);
+  const data = r.value.map((p) => ({ bucket: p.bucket, count: p.retries, rate: p.success_rate }));
+  return (
+    <ChartPanel
+      title={c.title}
+      description={`${total.toLocaleString('en')} retries; line: operations that succeeded after retrying`}
+      csvHref={csv('retries', range)}
+      chart={total ? <RateBarsChart data={data} bucket="hour" countLabel="retries" rateLabel="success rate" /> : <Empty what="database retries" />}
+      table={<DataTable data={c.table(r.value)} caption={c.title} />}
+    />
+  );
+}
+
+export async function ToolTrendCard({ range }: Props) {
+  const c = charts['tool-trend'];
+  const r = await safeLoad('tool-trend', async () => c.load(await getDb(), { range }));
+  if (!r.ok) return <WidgetError title={c.title} />;
+  const total = r.value.reduce((a, p) => a + p.executions, 0);
+  const data = r.value.map((p) => ({ bucket: p.bucket, count: p.executions, bad: p.failures, rate: p.success_rate }));
+  return (
+    <ChartPanel
+      title={c.title}
+      description={`${total.toLocaleString('en')} tool executions, per ${range.bucket}`}
+      csvHref={csv('tool-trend', range)}
+      chart={total ? <RateBarsChart data={data} bucket={range.bucket} countLabel="succeeded" badLabel="failed" rateLabel="success rate" /> : <Empty what="tool executions" />}
+      table={<DataTable data={c.table(r.value)} caption={c.title} />}
+    />
+  );
+}
+
+export async function FailingToolsCard({ range }: Props) {
+  const c = charts['failing-tools'];
+  const r = await safeLoad('failing-tools', async () => c.load(await getDb(), { range }));
+  if (!r.ok) return <WidgetError title={c.title} />;
+  return (
+    <ChartPanel
+      title={c.title}
+      description="Failed executions by tool"
+      csvHref={csv('failing-tools', range)}
+      chart={r.value.length ? <FailingToolsChart data={r.value} /> : <Empty what="tool failures" />}
+      table={<DataTable data={c.table(r.value)} caption={c.title} />}
+    />
+  );
+}

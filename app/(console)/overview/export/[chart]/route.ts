@@ -1,0 +1,26 @@
+import { guardedRoute } from '@/lib/auth/guards';
+import { charts, isChartId, loadChartTable, toCsv } from '@/lib/analytics/charts';
+import { parseTimeRange } from '@/lib/analytics/range';
+import { getDb } from '@/lib/db/client';
+import { AppError } from '@/lib/db/errors';
+
+/** CSV of any Overview or Tools chart: the same rows as its table view (`?range=…`, and `user`/`tool` filters). */
+export const GET = guardedRoute<{ chart: string }>({ permission: 'console:read' }, async ({ params, request }) => {
+  if (!isChartId(params.chart)) throw new AppError('not_found', `No chart named "${params.chart}"`);
+  const url = new URL(request.url);
+  const range = parseTimeRange(url.searchParams);
+  const table = await loadChartTable(await getDb(), params.chart, {
+    range,
+    userId: url.searchParams.get('user') || undefined,
+    tool: url.searchParams.get('tool') || undefined,
+  });
+  const stamp = `${range.from.toISOString().slice(0, 13)}_${range.to.toISOString().slice(0, 13)}`.replace(/[:T]/g, '-');
+  return new Response(toCsv(table), {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${params.chart}_${stamp}.csv"`,
+      'cache-control': 'no-store',
+      'x-chart-title': encodeURIComponent(charts[params.chart].title),
+    },
+  });
+});

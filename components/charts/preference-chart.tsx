@@ -1,0 +1,29 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, ErrorBar, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CHART_HEIGHT, palette, pct } from './format';
+
+export type PreferencePoint = { tool: string; mean: number; lower: number; upper: number; score: number };
+
+/** Posterior mean success probability per tool with its 90 % credible interval as whiskers. */
+export default function PreferenceChart({ data }: { data: PreferencePoint[] }) {
+  const rows = data.map((d) => ({ ...d, err: [d.mean - d.lower, d.upper - d.mean] as [number, number] }));
+  return (
+    <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+      <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, left: 8, bottom: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e2e8f0" />
+        <XAxis type="number" domain={[0, 1]} tickFormatter={pct} fontSize={11} />
+        <YAxis type="category" dataKey="tool" width={110} fontSize={11} />
+        <Tooltip
+          formatter={(_v, _n, item) => {
+            const p = (item as { payload?: PreferencePoint }).payload;
+            return [p ? `${pct(p.mean)} (90 %: ${pct(p.lower)}–${pct(p.upper)})` : '', 'success probability'];
+          }}
+        />
+        <Bar dataKey="mean" fill={palette.emerald} isAnimationActive={false}>
+          <ErrorBar dataKey="err" width={4} stroke="#334155" direction="x" />
+        </Bar>
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}

@@ -1,2 +1,0 @@
-CREATE INDEX "idx_agent_sessions_external_id" ON "agent_sessions" USING btree ("external_id");--> statement-breakpoint
-CREATE INDEX "idx_execution_events_correlation" ON "execution_events" USING btree (("metadata"->>'correlation_id'));

@@ -1,0 +1,124 @@
+import type { Db } from '@/lib/db/client';
+import { rankTools, type RankedTool } from '@/lib/tools/preference';
+import { listRecentToolFailures, listToolStatistics, type ToolFailure, type ToolStatistics } from '@/lib/tools/stats';
+import {
+  listInterventionsByType,
+  listRecoveriesByStatus,
+  listRetriesPerHour,
+  listToolSuccessTrend,
+  listTopFailingTools,
+  pauseTypeOrder,
+  type FailingTool,
+  type InterventionsPoint,
+  type RecoveriesPoint,
+  type RetriesPoint,
+  type ToolTrendPoint,
+} from './queries';
+import type { TimeRange } from './range';
+
+/**
+ * Every chart's data once: the card draws it and shows it as a table, the CSV download (route
+ * app/(console)/overview/export/[chart]) writes the same table. Cells are raw values (rates 0–1, ms, s).
+ */
+export type Cell = string | number | null;
+export type TableData = { columns: string[]; rows: Cell[][] };
+export type ChartParams = { range: TimeRange; userId?: string; tool?: string };
+
+type ChartDef<T> = {
+  title: string;
+  load: (db: Db, p: ChartParams) => Promise<T>;
+  table: (data: T) => TableData;
+};
+
+const def = <T>(d: ChartDef<T>) => d;
+const r4 = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
+
+export const charts = {
+  interventions: def<InterventionsPoint[]>({
+    title: 'Interventions by pause type',
+    load: (db, p) => listInterventionsByType(db, p.range),
+    table: (d) => ({
+      columns: ['bucket', ...pauseTypeOrder, 'total'],
+      rows: d.map((x) => [x.bucket, ...pauseTypeOrder.map((t) => x[t]), pauseTypeOrder.reduce((a, t) => a + x[t], 0)]),
+    }),
+  }),
+  recoveries: def<RecoveriesPoint[]>({
+    title: 'Recoveries by status',
+    load: (db, p) => listRecoveriesByStatus(db, p.range),
+    table: (d) => ({
+      columns: ['bucket', 'succeeded', 'failed', 'abandoned', 'in_progress', 'success_rate'],
+      rows: d.map((x) => [x.bucket, x.succeeded, x.failed, x.abandoned, x.in_progress, r4(x.success_rate)]),
+    }),
+  }),
+  retries: def<RetriesPoint[]>({
+    title: 'Database retries per hour',
+    load: (db, p) => listRetriesPerHour(db, p.range),
+    table: (d) => ({
+      columns: ['hour', 'retries', 'recovered', 'failed', 'success_rate'],
+      rows: d.map((x) => [x.bucket, x.retries, x.recovered, x.failed, r4(x.success_rate)]),
+    }),
+  }),
+  'tool-trend': def<ToolTrendPoint[]>({
+    title: 'Tool success trend',
+    load: (db, p) => listToolSuccessTrend(db, p.range),
+    table: (d) => ({
+      columns: ['bucket', 'executions', 'failures', 'success_rate'],
+      rows: d.map((x) => [x.bucket, x.executions, x.failures, r4(x.success_rate)]),
+    }),
+  }),
+  'failing-tools': def<FailingTool[]>({
+    title: 'Top failing tools',
+    load: (db, p) => listTopFailingTools(db, p.range),
+    table: (d) => ({
+      columns: ['tool', 'failures', 'executions', 'failure_rate'],
+      rows: d.map((x) => [x.tool, x.failures, x.executions, r4(x.failure_rate)]),
+    }),
+  }),
+  'tool-stats': def<ToolStatistics[]>({
+    title: 'Tool statistics',
+    load: (db, p) => listToolStatistics(db, p.range),
+    table: (d) => ({
+      columns: ['tool', 'executions', 'success_rate', 'p50_ms', 'p95_ms', 'mean_ms', 'satisfaction'],
+      rows: d.map((x) => [x.tool, x.executions, r4(x.successRate), r4(x.p50Ms), r4(x.p95Ms), r4(x.meanMs), r4(x.satisfaction)]),
+    }),
+  }),
+  preference: def<RankedTool[]>({
+    title: 'Preferred tools',
+    load: (db, p) => (p.userId ? rankTools({ db, userId: p.userId, strategy: 'mean' }) : Promise.resolve([])),
+    table: (d) => ({
+      columns: ['rank', 'tool', 'score', 'mean', 'lower_90', 'upper_90', 'weighted_runs', 'weighted_successes', 'satisfaction'],
+      rows: d.map((x, i) => [i + 1, x.tool, r4(x.score), r4(x.mean), r4(x.lower), r4(x.upper), r4(x.runs), r4(x.successes), r4(x.satisfaction)]),
+    }),
+  }),
+  failures: def<ToolFailure[]>({
+    title: 'Recent tool failures',
+    load: async (db, p) =>
+      (await listRecentToolFailures(db, { range: p.range, tool: p.tool, userId: p.userId, limit: 200 })).items,
+    table: (d) => ({
+      columns: ['created_at', 'tool', 'user_id', 'execution_time_ms', 'error_message', 'session_id'],
+      rows: d.map((x) => [x.createdAt, x.toolName, x.userId, x.executionTimeMs, x.errorMessage, x.sessionId]),
+    }),
+  }),
+};
+
+export type ChartId = keyof typeof charts;
+
+export function isChartId(id: string): id is ChartId {
+  return Object.prototype.hasOwnProperty.call(charts, id);
+}
+
+export async function loadChartTable(db: Db, id: ChartId, p: ChartParams): Promise<TableData> {
+  const c = charts[id] as ChartDef<unknown>;
+  return c.table(await c.load(db, p));
+}
+
+/** RFC 4180 CSV; cells starting with = + - @ are prefixed with ' so spreadsheets do not run them as formulas. */
+export function toCsv(t: TableData): string {
+  const cell = (v: Cell) => {
+    if (v === null) return '';
+    let s = String(v);
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [t.columns, ...t.rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,130 @@
+import {
+  bigint,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Roll-ups behind the Overview and Tools pages. They are derived data: triggers (drizzle/0001) mark the hours a
+ * write touched in `rollup_dirty`, and lib/analytics/rollups.ts recomputes exactly those hours from the raw
+ * rows. `npm run rollups:rebuild` recomputes everything. Durations are kept as fixed log2-scale histograms
+ * (`*_buckets`, see lib/analytics/histogram.ts) so percentiles over any range come from sums of roll-up rows.
+ */
+export const rollupDirty = pgTable(
+  'rollup_dirty',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    // tool | tool_user_day | pause | recovery | retry | session
+    kind: text('kind').notNull(),
+    // Hour start (UTC); for tool_user_day the day start.
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    userId: text('user_id'),
+  },
+  // Processing order: the refresh takes marks oldest-first in batches.
+  (t) => [index('idx_rollup_dirty_kind').on(t.kind, t.hour)],
+);
+
+/** Per tool and hour (by created_at). */
+export const toolExecutionHours = pgTable(
+  'tool_execution_hours',
+  {
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    toolName: text('tool_name').notNull(),
+    executions: integer('executions').notNull(),
+    successes: integer('successes').notNull(),
+    timeSumMs: bigint('time_sum_ms', { mode: 'number' }).notNull(),
+    latencyBuckets: integer('latency_buckets').array().notNull(),
+    satisfactionSum: integer('satisfaction_sum').notNull(),
+    satisfactionCount: integer('satisfaction_count').notNull(),
+  },
+  (t) => [
+    // Overview/Tools range queries scan by hour; per-tool trend filters by tool then hour.
+    primaryKey({ name: 'tool_execution_hours_pkey', columns: [t.hour, t.toolName] }),
+    index('idx_tool_execution_hours_tool').on(t.toolName, t.hour),
+  ],
+);
+
+/**
+ * Sessions started and ended per hour (by started_at / ended_at). With the live count of active sessions they
+ * give the count at any past hour boundary: active(T) = active(now) − started since T + ended since T.
+ */
+export const sessionHours = pgTable('session_hours', {
+  hour: timestamp('hour', { withTimezone: true }).primaryKey(),
+  started: integer('started').notNull(),
+  ended: integer('ended').notNull(),
+});
+
+/** Per (end user, tool, UTC day): what the preference model reads (lib/tools/preference.ts). */
+export const toolUserDays = pgTable(
+  'tool_user_days',
+  {
+    userId: text('user_id').notNull(),
+    toolName: text('tool_name').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    runs: integer('runs').notNull(),
+    successes: integer('successes').notNull(),
+    satisfactionSum: integer('satisfaction_sum').notNull(),
+    satisfactionCount: integer('satisfaction_count').notNull(),
+  },
+  (t) => [primaryKey({ name: 'tool_user_days_pkey', columns: [t.userId, t.toolName, t.day] })],
+);
+
+/**
+ * Per pause type and hour. `pauses` counts by paused_at; the resolution columns count by resolved_at, so
+ * "time to resume in this period" means resumes that happened in it. Time to resume = resolved_at − paused_at
+ * of pauses resolved by resume or restore.
+ */
+export const interventionHours = pgTable(
+  'intervention_hours',
+  {
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    pauseType: text('pause_type').notNull(),
+    pauses: integer('pauses').notNull(),
+    resumed: integer('resumed').notNull(),
+    restored: integer('restored').notNull(),
+    aborted: integer('aborted').notNull(),
+    resumeSecondsSum: doublePrecision('resume_seconds_sum').notNull(),
+    resumeBuckets: integer('resume_buckets').array().notNull(),
+  },
+  (t) => [primaryKey({ name: 'intervention_hours_pkey', columns: [t.hour, t.pauseType] })],
+);
+
+/** Per recovery method, status and hour (by started_at). */
+export const recoveryHours = pgTable(
+  'recovery_hours',
+  {
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    recoveryMethod: text('recovery_method').notNull(),
+    recoveryStatus: text('recovery_status').notNull(),
+    recoveries: integer('recoveries').notNull(),
+    durationSecondsSum: doublePrecision('duration_seconds_sum').notNull(),
+    durationCount: integer('duration_count').notNull(),
+  },
+  (t) => [primaryKey({ name: 'recovery_hours_pkey', columns: [t.hour, t.recoveryMethod, t.recoveryStatus] })],
+);
+
+/** db_retry_log (per minute) summed per hour and error class. */
+export const retryHours = pgTable(
+  'retry_hours',
+  {
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    errorClass: text('error_class').notNull(),
+    retries: integer('retries').notNull(),
+    recovered: integer('recovered').notNull(),
+    failed: integer('failed').notNull(),
+  },
+  (t) => [primaryKey({ name: 'retry_hours_pkey', columns: [t.hour, t.errorClass] })],
+);
+
+export type SessionHour = typeof sessionHours.$inferSelect;
+export type ToolExecutionHour = typeof toolExecutionHours.$inferSelect;
+export type ToolUserDay = typeof toolUserDays.$inferSelect;
+export type InterventionHour = typeof interventionHours.$inferSelect;
+export type RecoveryHour = typeof recoveryHours.$inferSelect;
+export type RetryHour = typeof retryHours.$inferSelect;
