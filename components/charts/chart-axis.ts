@@ -11,7 +11,8 @@ export function formatTooltipTime(t: unknown) {
 
 export function formatMsValue(v: number | null | undefined) {
   if (v === null || v === undefined) return '—';
-  if (v >= 1000) return `${(v / 1000).toFixed(2)} s`;
+  if (v === 0) return '0';
+  if (v >= 1000) return `${+(v / 1000).toFixed(2)} s`;
   if (v >= 10) return `${Math.round(v)} ms`;
   return `${v.toFixed(v >= 1 ? 1 : 2)} ms`;
 }

@@ -175,7 +175,7 @@ export async function getServerActivity(options: { handle?: DbHandle } = {}): Pr
       queryRows<ServerActivity['longestTransactions'][number]>(
         h.db,
         sql`SELECT pid, state, application_name AS application,
-              extract(epoch FROM now() - xact_start)::float8 AS seconds, left(query, 500) AS query
+              extract(epoch FROM clock_timestamp() - xact_start)::float8 AS seconds, left(query, 500) AS query
             FROM pg_stat_activity
             WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()
             ORDER BY xact_start LIMIT 10`,
@@ -183,7 +183,7 @@ export async function getServerActivity(options: { handle?: DbHandle } = {}): Pr
       queryRows<ServerActivity['waitingLocks'][number]>(
         h.db,
         sql`SELECT a.pid, pg_blocking_pids(a.pid) AS "blockedBy", coalesce(a.wait_event, '') AS "lockType",
-              extract(epoch FROM now() - a.query_start)::float8 AS seconds, left(a.query, 500) AS query
+              extract(epoch FROM clock_timestamp() - a.query_start)::float8 AS seconds, left(a.query, 500) AS query
             FROM pg_stat_activity a
             WHERE a.datname = current_database() AND a.wait_event_type = 'Lock'
             ORDER BY a.query_start LIMIT 20`,

@@ -42,7 +42,7 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
   // Started together, not awaited: each widget suspends on its own promise and streams in when it resolves.
   const health = load(() => getHealth());
   const stats = load(() => getDatabaseStats({ sinceMinutes: range.minutes }));
-  const queries = load(() => getQueryStats({ limit: 25 }));
+  const queries = load(() => getQueryStats({ limit: 20 }));
 
   return (
     <>

@@ -1,4 +1,5 @@
 'use client';
+import { clsx } from 'clsx';
 import { use, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
@@ -118,7 +119,7 @@ export function TopTemplatesCard({ initial }: { initial: Promise<Loaded<QuerySta
                           type="button"
                           onClick={() => setOrderBy(c.key!)}
                           aria-pressed={orderBy === c.key}
-                          className={orderBy === c.key ? 'text-indigo-700 underline underline-offset-4' : 'hover:text-slate-800'}
+                          className={clsx('uppercase tracking-wide', orderBy === c.key ? 'text-indigo-700' : 'hover:text-slate-800')}
                         >
                           {c.label}
                           {orderBy === c.key ? ' ↓' : ''}

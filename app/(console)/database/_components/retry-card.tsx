@@ -68,7 +68,11 @@ export function RetryCard({ initial, range }: { initial: Promise<Loaded<Database
               <Figure
                 label="Retry success rate"
                 value={formatPercent(rate)}
-                hint={`this process: ${formatPercent(proc.retrySuccessRate)} of ${formatCount(proc.retriedOperations)} retried`}
+                hint={
+                  proc.retriedOperations
+                    ? `this process: ${formatPercent(proc.retrySuccessRate)} of ${formatCount(proc.retriedOperations)} retried`
+                    : 'recovered ÷ (recovered + failed)'
+                }
               />
               <Figure label="Recovered operations" value={formatCount(recovered)} hint="succeeded after retrying" />
               <Figure label="Failed operations" value={formatCount(failed)} hint={`${formatCount(proc.failedOperations)} in this process since start`} />

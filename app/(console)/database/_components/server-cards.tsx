@@ -24,6 +24,9 @@ const stateTones: Record<string, Tone> = {
   'idle in transaction (aborted)': 'red',
 };
 
+/** Shorter transactions are the normal traffic (including this page's own queries), not something to look at. */
+const LONG_TX_S = 1;
+
 function SqlCell({ text }: { text: string }) {
   return (
     <code title={text} className="block max-w-[40rem] truncate font-mono text-xs text-slate-700">
@@ -37,93 +40,99 @@ export function ServerActivityCard({ initial, sinceMinutes }: { initial: Promise
   const query = useDatabaseStats(sinceMinutes, first);
   return (
     <LiveBody title="Server activity" query={query} first={first}>
-      {({ server }) => (
-        <Card title="Server activity" action={<span className="text-xs text-slate-500">pg_stat_activity, this database</span>}>
-          {!server.available ? (
-            <Unavailable reason={server.reason}>
-              <p>Run Flightdeck against a Postgres server (DATABASE_URL) to see its connections, long transactions and lock waits.</p>
-            </Unavailable>
-          ) : (
-            <div className="space-y-4">
-              <div className="flex flex-wrap gap-2" aria-label="Connections by state">
-                {server.byState.length === 0 ? (
-                  <span className="text-sm text-slate-500">No client connections.</span>
-                ) : (
-                  server.byState.map((s) => (
-                    <Badge key={s.state} tone={stateTones[s.state] ?? 'gray'}>
-                      {s.state}: {s.count}
-                    </Badge>
-                  ))
-                )}
+      {({ server }) => {
+        const long = server.available ? server.longestTransactions.filter((t) => t.seconds >= LONG_TX_S) : [];
+        return (
+          <Card title="Server activity" action={<span className="text-xs text-slate-500">pg_stat_activity, this database</span>}>
+            {!server.available ? (
+              <Unavailable reason={server.reason}>
+                <p>Run Flightdeck against a Postgres server (DATABASE_URL) to see its connections, long transactions and lock waits.</p>
+              </Unavailable>
+            ) : (
+              <div className="space-y-4">
+                <div className="flex flex-wrap gap-2" aria-label="Connections by state">
+                  {server.byState.length === 0 ? (
+                    <span className="text-sm text-slate-500">No client connections.</span>
+                  ) : (
+                    server.byState.map((s) => (
+                      <Badge key={s.state} tone={stateTones[s.state] ?? 'gray'}>
+                        {s.state}: {s.count}
+                      </Badge>
+                    ))
+                  )}
+                </div>
+                <div>
+                  <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Longest transactions</h3>
+                  {long.length === 0 ? (
+                    <p className="text-sm text-slate-500">
+                      No transaction open longer than {LONG_TX_S} s
+                      {server.longestTransactions.length > 0 ? ` (${server.longestTransactions.length} shorter ones, such as this page's own queries, not shown)` : ''}.
+                    </p>
+                  ) : (
+                    <Table>
+                      <thead>
+                        <tr>
+                          <Th>PID</Th>
+                          <Th>State</Th>
+                          <Th className="text-right">Open for</Th>
+                          <Th>Application</Th>
+                          <Th>Last statement</Th>
+                        </tr>
+                      </thead>
+                      <tbody className="divide-y divide-slate-100">
+                        {long.map((t) => (
+                          <Tr key={t.pid}>
+                            <Td className="tabular-nums">{t.pid}</Td>
+                            <Td>{t.state ? <Badge tone={stateTones[t.state] ?? 'gray'}>{t.state}</Badge> : '—'}</Td>
+                            <Td className={`whitespace-nowrap text-right tabular-nums ${t.seconds > 60 ? 'font-medium text-amber-700' : ''}`}>
+                              {formatSeconds(t.seconds)}
+                            </Td>
+                            <Td className="text-xs">{t.application || '—'}</Td>
+                            <Td>
+                              <SqlCell text={t.query} />
+                            </Td>
+                          </Tr>
+                        ))}
+                      </tbody>
+                    </Table>
+                  )}
+                </div>
+                <div>
+                  <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Waiting for locks</h3>
+                  {server.waitingLocks.length === 0 ? (
+                    <p className="text-sm text-slate-500">No connection is waiting for a lock.</p>
+                  ) : (
+                    <Table>
+                      <thead>
+                        <tr>
+                          <Th>PID</Th>
+                          <Th>Blocked by</Th>
+                          <Th>Lock</Th>
+                          <Th className="text-right">Waiting</Th>
+                          <Th>Statement</Th>
+                        </tr>
+                      </thead>
+                      <tbody className="divide-y divide-slate-100">
+                        {server.waitingLocks.map((w) => (
+                          <Tr key={w.pid}>
+                            <Td className="tabular-nums">{w.pid}</Td>
+                            <Td className="tabular-nums">{w.blockedBy.join(', ') || '—'}</Td>
+                            <Td className="text-xs">{w.lockType || '—'}</Td>
+                            <Td className="whitespace-nowrap text-right tabular-nums text-amber-700">{formatSeconds(Math.max(0, w.seconds))}</Td>
+                            <Td>
+                              <SqlCell text={w.query} />
+                            </Td>
+                          </Tr>
+                        ))}
+                      </tbody>
+                    </Table>
+                  )}
+                </div>
               </div>
-              <div>
-                <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Longest transactions</h3>
-                {server.longestTransactions.length === 0 ? (
-                  <p className="text-sm text-slate-500">No other connection has a transaction open.</p>
-                ) : (
-                  <Table>
-                    <thead>
-                      <tr>
-                        <Th>PID</Th>
-                        <Th>State</Th>
-                        <Th className="text-right">Open for</Th>
-                        <Th>Application</Th>
-                        <Th>Last statement</Th>
-                      </tr>
-                    </thead>
-                    <tbody className="divide-y divide-slate-100">
-                      {server.longestTransactions.map((t) => (
-                        <Tr key={t.pid}>
-                          <Td className="tabular-nums">{t.pid}</Td>
-                          <Td>{t.state ? <Badge tone={stateTones[t.state] ?? 'gray'}>{t.state}</Badge> : '—'}</Td>
-                          <Td className={`whitespace-nowrap text-right tabular-nums ${t.seconds > 60 ? 'font-medium text-amber-700' : ''}`}>
-                            {formatSeconds(t.seconds)}
-                          </Td>
-                          <Td className="text-xs">{t.application || '—'}</Td>
-                          <Td>
-                            <SqlCell text={t.query} />
-                          </Td>
-                        </Tr>
-                      ))}
-                    </tbody>
-                  </Table>
-                )}
-              </div>
-              <div>
-                <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Waiting for locks</h3>
-                {server.waitingLocks.length === 0 ? (
-                  <p className="text-sm text-slate-500">No connection is waiting for a lock.</p>
-                ) : (
-                  <Table>
-                    <thead>
-                      <tr>
-                        <Th>PID</Th>
-                        <Th>Blocked by</Th>
-                        <Th>Lock</Th>
-                        <Th className="text-right">Waiting</Th>
-                        <Th>Statement</Th>
-                      </tr>
-                    </thead>
-                    <tbody className="divide-y divide-slate-100">
-                      {server.waitingLocks.map((w) => (
-                        <Tr key={w.pid}>
-                          <Td className="tabular-nums">{w.pid}</Td>
-                          <Td className="tabular-nums">{w.blockedBy.join(', ') || '—'}</Td>
-                          <Td className="text-xs">{w.lockType || '—'}</Td>
-                          <Td className="whitespace-nowrap text-right tabular-nums text-amber-700">{formatSeconds(w.seconds)}</Td>
-                          <Td>
-                            <SqlCell text={w.query} />
-                          </Td>
-                        </Tr>
-                      ))}
-                    </tbody>
-                  </Table>
-                )}
-              </div>
-            </div>
-          )}
-        </Card>
-      )}
+            )}
+          </Card>
+        );
+      }}
     </LiveBody>
   );
 }

@@ -50,7 +50,7 @@ export type TemplateOrder = 'total' | 'mean' | 'p95' | 'count' | 'errors';
 export function useQueryStats(orderBy: TemplateOrder = 'total', initial?: Loaded<QueryStats>) {
   return useQuery({
     queryKey: ['database', 'queries', orderBy],
-    queryFn: () => getJson<QueryStats>(`/api/metrics/queries?limit=25&orderBy=${orderBy}`),
+    queryFn: () => getJson<QueryStats>(`/api/metrics/queries?limit=20&orderBy=${orderBy}`),
     refetchInterval: LIVE_INTERVAL_MS,
     // Re-sorting keeps the table on screen until the new order arrives.
     placeholderData: keepPreviousData,
