@@ -28,6 +28,8 @@ function Caller({ caller }: { caller: string | null }) {
   return <div className="mt-0.5 truncate text-[11px] text-slate-400" title={caller}>from {caller}</div>;
 }
 
+const SLOW_SHOWN = 15;
+
 export function SlowQueriesCard({
   initial,
   initialStats,
@@ -63,7 +65,7 @@ export function SlowQueriesCard({
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
-                  {rows.map((s, i) => (
+                  {rows.slice(0, SLOW_SHOWN).map((s, i) => (
                     <Tr key={`${s.at}-${s.hash}-${i}`}>
                       <Td className="whitespace-nowrap text-xs tabular-nums">{new Date(s.at).toLocaleTimeString(undefined, { hour12: false })}</Td>
                       <Td className="whitespace-nowrap text-right tabular-nums">
@@ -77,6 +79,11 @@ export function SlowQueriesCard({
                   ))}
                 </tbody>
               </Table>
+            )}
+            {rows.length > SLOW_SHOWN && (
+              <p className="mt-2 text-xs text-slate-500">
+                {rows.length - SLOW_SHOWN} older slow queries not shown; the template table ranks them all.
+              </p>
             )}
           </Card>
         );
