@@ -9,7 +9,7 @@ test('an engineer sees the health verdict and the pool figures, live, for a chos
   await expect(health.getByTestId('health-verdict')).toHaveText(/^(Healthy|Degraded|Unavailable)$/);
 
   const pool = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Connection pool' }) });
-  await expect(pool.getByText('Pool size')).toBeVisible();
+  await expect(pool.getByText('Pool size', { exact: true })).toBeVisible();
   await expect(pool.getByRole('meter', { name: 'In flight' })).toBeVisible();
   await expect(pool.getByRole('meter', { name: 'Utilisation' })).toBeVisible();
   await expect(pool.getByText(/^\d+ \/ \d+$/)).toBeVisible();
