@@ -19,7 +19,7 @@ export function PoolWaitChart({ data, spanMinutes, height = 220 }: { data: PoolW
           tick={axisStyle}
           minTickGap={40}
         />
-        <YAxis yAxisId="ms" tick={axisStyle} width={56} tickFormatter={(v: number) => formatMsValue(v)} />
+        <YAxis yAxisId="ms" tick={axisStyle} width={64} tickFormatter={(v: number) => formatMsValue(v)} />
         <YAxis yAxisId="n" orientation="right" tick={axisStyle} width={32} allowDecimals={false} />
         <Tooltip
           labelFormatter={formatTooltipTime}

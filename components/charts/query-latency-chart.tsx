@@ -35,7 +35,7 @@ export function QueryLatencyChart({
           tick={axisStyle}
           minTickGap={40}
         />
-        <YAxis yAxisId="ms" tick={axisStyle} width={56} tickFormatter={(v: number) => formatMsValue(v)} />
+        <YAxis yAxisId="ms" tick={axisStyle} width={64} tickFormatter={(v: number) => formatMsValue(v)} />
         <YAxis yAxisId="n" orientation="right" tick={axisStyle} width={44} allowDecimals={false} />
         <Tooltip
           labelFormatter={formatTooltipTime}
