@@ -5,7 +5,7 @@ import { GET as metrics } from '@/app/api/metrics/route';
 import { GET as queries } from '@/app/api/metrics/queries/route';
 import { createApiToken } from '@/lib/auth/tokens';
 import { describeEachDb } from '@/lib/test/db';
-import { getDatabaseStats, getHealth, getQueryStats } from './stats';
+import { getDatabaseStats, getHealth, getQueryStats, getServerActivity } from './stats';
 
 describeEachDb('database statistics', (t) => {
   const useAsProcessHandle = () => {
@@ -44,6 +44,41 @@ describeEachDb('database statistics', (t) => {
     const stats = await getDatabaseStats({ handle: t().handle });
     expect(stats.pool.queries).toBeGreaterThan(5);
     expect(stats.server.available).toBe(t().kind === 'postgres');
+  });
+
+  it('name the session holding a lock that another one waits for, with how long each has been open', async () => {
+    if (t().kind !== 'postgres') {
+      expect(await getServerActivity({ handle: t().handle })).toMatchObject({ available: false });
+      return;
+    }
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holderPid = 0;
+    const holder = t().db.transaction(async (tx) => {
+      const [row] = (await tx.execute(sql`SELECT pg_backend_pid() AS pid`)) as unknown as { pid: number }[];
+      holderPid = Number(row.pid);
+      await tx.execute(sql`LOCK TABLE db_retry_log IN ACCESS EXCLUSIVE MODE`);
+      await held;
+    });
+    while (!holderPid) await new Promise((r) => setTimeout(r, 10));
+    // Drizzle queries start when awaited or then-ed: start this one now, it waits for the lock.
+    const blocked = t().db.execute(sql`SELECT count(*) FROM db_retry_log`).then(() => undefined);
+    try {
+      let activity = await getServerActivity({ handle: t().handle });
+      for (let i = 0; i < 100 && activity.available && activity.waitingLocks.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        activity = await getServerActivity({ handle: t().handle });
+      }
+      if (!activity.available) throw new Error(activity.reason);
+      expect(activity.waitingLocks[0].blockedBy).toEqual([holderPid]);
+      expect(activity.waitingLocks[0].seconds).toBeGreaterThanOrEqual(0);
+      const tx = activity.longestTransactions.find((x) => x.pid === holderPid);
+      expect(tx?.seconds).toBeGreaterThanOrEqual(0);
+    } finally {
+      release();
+      await holder;
+      await blocked;
+    }
   });
 
   it('serve health, queries and Prometheus text through the route handlers', async () => {

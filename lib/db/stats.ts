@@ -175,21 +175,27 @@ export async function getServerActivity(options: { handle?: DbHandle } = {}): Pr
       queryRows<ServerActivity['longestTransactions'][number]>(
         h.db,
         sql`SELECT pid, state, application_name AS application,
-              extract(epoch FROM now() - xact_start)::float8 AS seconds, left(query, 500) AS query
+              extract(epoch FROM clock_timestamp() - xact_start)::float8 AS seconds, left(query, 500) AS query
             FROM pg_stat_activity
             WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()
             ORDER BY xact_start LIMIT 10`,
       ),
-      queryRows<ServerActivity['waitingLocks'][number]>(
+      queryRows<Omit<ServerActivity['waitingLocks'][number], 'blockedBy'> & { blockedBy: string }>(
         h.db,
-        sql`SELECT a.pid, pg_blocking_pids(a.pid) AS "blockedBy", coalesce(a.wait_event, '') AS "lockType",
-              extract(epoch FROM now() - a.query_start)::float8 AS seconds, left(a.query, 500) AS query
+        // As text: raw execute() hands int[] back unparsed ("{12,34}"), so it is split here.
+        sql`SELECT a.pid, array_to_string(pg_blocking_pids(a.pid), ',') AS "blockedBy", coalesce(a.wait_event, '') AS "lockType",
+              extract(epoch FROM clock_timestamp() - a.query_start)::float8 AS seconds, left(a.query, 500) AS query
             FROM pg_stat_activity a
             WHERE a.datname = current_database() AND a.wait_event_type = 'Lock'
             ORDER BY a.query_start LIMIT 20`,
       ),
     ]);
-    return { available: true, byState, longestTransactions: longest, waitingLocks: waiting };
+    return {
+      available: true,
+      byState,
+      longestTransactions: longest,
+      waitingLocks: waiting.map((w) => ({ ...w, blockedBy: w.blockedBy ? w.blockedBy.split(',').map(Number) : [] })),
+    };
   } catch (err) {
     return { available: false, reason: `pg_stat_activity could not be read: ${(err as Error).message.split('\n')[0]}` };
   }

@@ -1,60 +1,98 @@
 import type { Metadata } from 'next';
-import { sql } from 'drizzle-orm';
-import { Card, Stat } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
+import { Suspense } from 'react';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
-import { getDbHandle, queryRows } from '@/lib/db/client';
+import { getDatabaseStats, getHealth, getQueryStats } from '@/lib/db/stats';
+import { parseTimeRange } from '@/lib/ui/time-buckets';
+import { HealthCard } from './_components/health-card';
+import { PoolWaitCard, QueryLatencyCard } from './_components/history-cards';
+import { LeaksCard } from './_components/leaks-card';
+import { LiveIndicator } from './_components/live';
+import { PoolCard } from './_components/pool-card';
+import { SlowQueriesCard, TopTemplatesCard } from './_components/query-tables';
+import { RangeSelector } from './_components/range-selector';
+import { RetryCard } from './_components/retry-card';
+import { ServerActivityCard, ServerStatementsCard } from './_components/server-cards';
+import type { Loaded } from './_components/use-database-stats';
+import { WidgetBoundary, WidgetSkeleton } from './_components/widget';
 
 export const metadata: Metadata = { title: 'Database' };
 
-export default async function DatabasePage() {
-  await requirePageUser('database:read');
-  const handle = await getDbHandle();
-  const retries = await queryRows<{ minute: Date; operation: string; error_class: string; retries: number; recovered: number; failed: number }>(
-    handle.db,
-    sql`SELECT minute, operation, error_class, retries, recovered, failed FROM db_retry_log ORDER BY minute DESC LIMIT 20`,
+/** Never rejects: a failed load becomes an error the widget shows in place while the rest of the page renders. */
+async function load<T>(fn: () => Promise<T>): Promise<Loaded<T>> {
+  try {
+    return { ok: true, data: await fn(), at: Date.now() };
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    return { ok: false, error: cause?.code ? `database error ${cause.code}` : 'the database did not answer', at: Date.now() };
+  }
+}
+
+function Widget({ title, height, children }: { title: string; height?: number; children: React.ReactNode }) {
+  return (
+    <WidgetBoundary title={title}>
+      <Suspense fallback={<WidgetSkeleton title={title} height={height} />}>{children}</Suspense>
+    </WidgetBoundary>
   );
+}
+
+export default async function DatabasePage({ searchParams }: { searchParams: Promise<{ range?: string | string[] }> }) {
+  await requirePageUser('database:read');
+  const range = parseTimeRange((await searchParams).range);
+  // Started together, not awaited: each widget suspends on its own promise and streams in when it resolves.
+  const health = load(() => getHealth());
+  const stats = load(() => getDatabaseStats({ sinceMinutes: range.minutes }));
+  const queries = load(() => getQueryStats({ limit: 20 }));
+
   return (
     <>
-      <PageHeader title="Database" description="The data layer: pool, retries and the server's own view." />
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Stat label="Driver" value={handle.kind === 'pglite' ? 'PGlite' : 'Postgres'} hint={handle.label} />
-        <Stat label="Pool size" value={handle.poolSize} />
+      <PageHeader
+        title="Database"
+        description="The data layer as it runs: health, the connection pool, latency, retries, and the server's own view."
+        actions={
+          <>
+            <LiveIndicator />
+            <RangeSelector current={range} />
+          </>
+        }
+      />
+      <div className="space-y-4">
+        <Widget title="Health" height={40}>
+          <HealthCard initial={health} />
+        </Widget>
+        <Widget title="Connection pool" height={120}>
+          <PoolCard initial={stats} sinceMinutes={range.minutes} />
+        </Widget>
+        <Widget title="Leak warnings" height={24}>
+          <LeaksCard initial={stats} sinceMinutes={range.minutes} />
+        </Widget>
+        <div className="grid gap-4 xl:grid-cols-2">
+          <Widget title="Acquisition wait" height={220}>
+            <PoolWaitCard initial={stats} range={range} />
+          </Widget>
+          <Widget title="Query latency" height={220}>
+            <QueryLatencyCard initial={stats} range={range} />
+          </Widget>
+        </div>
+        <Widget title="Retries" height={220}>
+          <RetryCard initial={stats} range={range} />
+        </Widget>
+        <Widget title="Top query templates" height={200}>
+          <TopTemplatesCard initial={queries} />
+        </Widget>
+        <Widget title="Slow queries" height={120}>
+          <SlowQueriesCard initial={queries} initialStats={stats} range={range} />
+        </Widget>
+        <h2 className="pt-2 text-sm font-semibold uppercase tracking-wide text-slate-500">The server&apos;s own view</h2>
+        <div className="grid gap-4 2xl:grid-cols-2">
+          <Widget title="Server activity" height={160}>
+            <ServerActivityCard initial={stats} sinceMinutes={range.minutes} />
+          </Widget>
+          <Widget title="Server top statements" height={160}>
+            <ServerStatementsCard initial={queries} />
+          </Widget>
+        </div>
       </div>
-      <Card title="Recent retries" className="mt-6">
-        {retries.length === 0 ? (
-          <EmptyState title="No retries recorded">
-            Transient failures (lost connections, deadlocks, serialization failures) that the data layer retried are counted here per minute.
-          </EmptyState>
-        ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Minute</Th>
-                <Th>Operation</Th>
-                <Th>Error class</Th>
-                <Th className="text-right">Retries</Th>
-                <Th className="text-right">Recovered</Th>
-                <Th className="text-right">Failed</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {retries.map((r) => (
-                <Tr key={`${r.minute}-${r.operation}-${r.error_class}`}>
-                  <Td className="text-xs">{new Date(r.minute).toISOString().slice(0, 16)}</Td>
-                  <Td className="font-mono text-xs">{r.operation}</Td>
-                  <Td>{r.error_class}</Td>
-                  <Td className="text-right tabular-nums">{r.retries}</Td>
-                  <Td className="text-right tabular-nums">{r.recovered}</Td>
-                  <Td className="text-right tabular-nums">{r.failed}</Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-      </Card>
     </>
   );
 }
