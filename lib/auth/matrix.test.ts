@@ -49,6 +49,7 @@ const root = path.resolve(__dirname, '../..');
  * - Better Auth's own endpoints: sign-in must work signed out; the library checks sessions itself.
  * - Health: load balancers probe it without credentials; it returns no data.
  * - First-run set-up: nobody can be signed in before the first user exists; it refuses once one does.
+ * - The agent API's OpenAPI document and its reference page: they describe the contract, not data.
  */
 const publicEntryPoints = new Set([
   'app/api/auth/[...all]/route.ts#GET',
@@ -56,6 +57,8 @@ const publicEntryPoints = new Set([
   'app/api/health/route.ts#GET',
   'app/api/health/route.ts#HEAD',
   'app/(auth)/setup/actions.ts#createFirstAdminAction',
+  'app/api/v1/openapi.json/route.ts#GET',
+  'app/api/v1/docs/route.ts#GET',
 ]);
 
 const modules = discoverEntryModules(root);

@@ -19,18 +19,18 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 type RouteModule = Partial<Record<'GET' | 'POST' | 'PATCH', Handler>>;
 
 export const apiRoutes: Array<[template: string, module: RouteModule]> = [
-  ['/api/v1/sessions', sessions as RouteModule],
-  ['/api/v1/sessions/{id}/heartbeat', heartbeat as RouteModule],
-  ['/api/v1/sessions/{id}/finish', finish as RouteModule],
-  ['/api/v1/sessions/{id}/checkpoints', checkpoints as RouteModule],
-  ['/api/v1/checkpoints/{id}', checkpoint as RouteModule],
-  ['/api/v1/sessions/{id}/pause', pause as RouteModule],
-  ['/api/v1/sessions/{id}/control', control as RouteModule],
-  ['/api/v1/recoveries/{id}/complete', complete as RouteModule],
-  ['/api/v1/events', events as RouteModule],
-  ['/api/v1/tool-executions', toolExecutions as RouteModule],
-  ['/api/v1/tool-executions/{id}', rate as RouteModule],
-  ['/api/v1/tools/preferred', preferred as RouteModule],
+  ['/api/v1/sessions', sessions as unknown as RouteModule],
+  ['/api/v1/sessions/{id}/heartbeat', heartbeat as unknown as RouteModule],
+  ['/api/v1/sessions/{id}/finish', finish as unknown as RouteModule],
+  ['/api/v1/sessions/{id}/checkpoints', checkpoints as unknown as RouteModule],
+  ['/api/v1/checkpoints/{id}', checkpoint as unknown as RouteModule],
+  ['/api/v1/sessions/{id}/pause', pause as unknown as RouteModule],
+  ['/api/v1/sessions/{id}/control', control as unknown as RouteModule],
+  ['/api/v1/recoveries/{id}/complete', complete as unknown as RouteModule],
+  ['/api/v1/events', events as unknown as RouteModule],
+  ['/api/v1/tool-executions', toolExecutions as unknown as RouteModule],
+  ['/api/v1/tool-executions/{id}', rate as unknown as RouteModule],
+  ['/api/v1/tools/preferred', preferred as unknown as RouteModule],
 ];
 
 const compiled = apiRoutes.map(([template, mod]) => ({

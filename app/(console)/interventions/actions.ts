@@ -3,7 +3,6 @@ import { headers } from 'next/headers';
 import { z } from 'zod';
 import { guardedAction, type ActionResult } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
-import type { BulkItemResult } from '@/lib/interventions/commands';
 import {
   operatorAbort,
   operatorAssign,
@@ -44,14 +43,19 @@ export const assignAction = guardedAction('interventions:assign', assignSchema, 
   operatorAssign(await getDb(), { operator: op(user), meta: await meta(), ...input }),
 );
 
-/** One chunk of a bulk resume/abort; the client sends chunks so it can show progress. */
-export async function bulkAction(input: z.input<typeof bulkSchema>): Promise<ActionResult<BulkItemResult[]>> {
-  const permission = input?.action === 'abort' ? 'interventions:abort' : 'interventions:resume';
-  return guardedAction(permission, bulkSchema, async (i, user) => ({
-    ok: true,
-    data: await operatorBulk(await getDb(), { operator: op(user), meta: await meta(), ...i }),
-  }))(input);
-}
+/** One chunk of a bulk resume or abort; the client sends chunks so it can show progress. */
+const bulkResumeSchema = bulkSchema.refine((i) => i.action === 'resume', { path: ['action'], message: 'must be resume' });
+const bulkAbortSchema = bulkSchema.refine((i) => i.action === 'abort', { path: ['action'], message: 'must be abort' });
+
+export const bulkResumeAction = guardedAction('interventions:resume', bulkResumeSchema, async (i, user) => ({
+  ok: true,
+  data: await operatorBulk(await getDb(), { operator: op(user), meta: await meta(), ...i }),
+}));
+
+export const bulkAbortAction = guardedAction('interventions:abort', bulkAbortSchema, async (i, user) => ({
+  ok: true,
+  data: await operatorBulk(await getDb(), { operator: op(user), meta: await meta(), ...i }),
+}));
 
 /** "All matching the filter": the ids to act on, resolved on the server at confirmation time. */
 export const matchingIdsAction = guardedAction('console:read', bulkMatchSchema, async (filter) => ({

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import type { BulkItemResult } from '@/lib/interventions/commands';
 import type { ActiveFilter } from '@/lib/interventions/schemas';
-import { bulkAction, matchingIdsAction } from '../actions';
+import { bulkAbortAction, bulkResumeAction, matchingIdsAction } from '../actions';
 import type { Permissions } from './active-table';
 
 const CHUNK = 10;
@@ -58,7 +58,7 @@ export function BulkBar({
     setPhase({ kind: 'running', action, ids, results });
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
-      const r = await bulkAction({ action, ids: chunk, note: note || undefined });
+      const r = await (action === 'abort' ? bulkAbortAction : bulkResumeAction)({ action, ids: chunk, note: note || undefined });
       const part: BulkItemResult[] = r.ok && r.data ? r.data : chunk.map((id) => ({ id, ok: false, message: r.error ?? 'Failed' }));
       results = [...results, ...part];
       setPhase({ kind: 'running', action, ids, results });
