@@ -98,7 +98,7 @@ runCli(async () => {
   const simulator = path.resolve('scripts/simulate.ts');
   const simulate = !hasFlag('no-simulator') && fs.existsSync(simulator);
   if (simulate) {
-    const sim = spawn(path.resolve('node_modules/.bin/tsx'), [simulator, '--agents', agents, '--url', url, '--token', token, '--quiet'], {
+    const sim = spawn(path.resolve('node_modules/.bin/tsx'), [simulator, '--agents', agents, '--url', url, '--token', token], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.push(sim);
