@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from './cli';
+
+/**
+ * npm run bench — every benchmark of the project, one after the other (they share two cores, so never at once),
+ * then docs/benchmarks.md assembled from their tables. Each part compares against the bare driver or the raw SQL
+ * floor in the same run; see the part's own header for what it measures.
+ */
+const parts = [
+  { script: 'scripts/bench-db.ts', doc: 'docs/benchmarks-db.md', what: 'data layer overhead (bare postgres.js / bare Drizzle / Drizzle + retry + monitor)' },
+  { script: 'scripts/bench-ingest.ts', doc: 'docs/benchmarks-ingest.md', what: 'agent API ingestion through HTTP vs a bare multi-row insert (needs `next build`)' },
+  { script: 'scripts/bench-queries.ts', doc: 'docs/benchmarks-queries.md', what: 'page queries on the large data set vs their EXPLAIN ANALYZE floor' },
+];
+
+runCli(async () => {
+  const failed: string[] = [];
+  for (const p of parts) {
+    console.log(`\n=== ${p.script}: ${p.what}`);
+    const r = spawnSync(path.resolve('node_modules/.bin/tsx'), [p.script], { stdio: 'inherit', env: process.env });
+    if (r.status !== 0) failed.push(p.script);
+  }
+  const sections = parts
+    .filter((p) => fs.existsSync(p.doc))
+    .map((p) => `<!-- from ${p.doc} -->\n${fs.readFileSync(p.doc, 'utf8').replace(/^# /, '## ')}`);
+  const doc = `# Flightdeck benchmarks\n\nAssembled by \`npm run bench\` on ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end.\n\n${sections.join('\n\n')}\n`;
+  fs.writeFileSync('docs/benchmarks.md', doc);
+  console.log(`\nWrote docs/benchmarks.md${failed.length ? `; failed parts: ${failed.join(', ')}` : ''}`);
+  if (failed.length) process.exitCode = 1;
+});
