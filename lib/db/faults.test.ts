@@ -42,33 +42,35 @@ describe.skipIf(!bin)('data layer under faults (private Postgres server)', () =>
   const killBackends = (name: string) =>
     admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ${name}`;
 
-  it('completes every read while backends are being killed, and counts the retries', async () => {
+  // Slow on a loaded 2-core machine (every kill costs reconnects), hence the longer bound; the killer always stops.
+  it('completes every read while backends are being killed, and counts the retries', { timeout: 180_000 }, async () => {
     const h = await open('fd-kill', { poolMax: 4 });
+    let stop = false;
+    let kills = 0;
+    const killer = (async () => {
+      while (!stop) {
+        await new Promise((r) => setTimeout(r, 250));
+        if (!stop) kills += (await killBackends('fd-kill').catch(() => [])).length;
+      }
+    })();
     try {
       const before = retryRecorder().stats().totalRetries;
-      let stop = false;
-      let kills = 0;
-      const killer = (async () => {
-        while (!stop) {
-          await new Promise((r) => setTimeout(r, 200));
-          kills += (await killBackends('fd-kill')).length;
-        }
-      })();
       const results: number[] = [];
       const worker = async (w: number) => {
-        for (let i = 0; i < 40; i++) {
+        for (let i = 0; i < 25; i++) {
           const rows = await queryRows<{ n: number }>(h.db, sql`SELECT ${w * 1000 + i}::int AS n, pg_sleep(0.005)`);
           results.push(rows[0].n);
           await h.db.select().from(dbRetryLog).limit(1);
         }
       };
       await Promise.all([0, 1, 2, 3, 4, 5].map(worker));
-      stop = true;
-      await killer;
-      expect(results).toHaveLength(240);
+      expect(results).toHaveLength(150);
+      expect(new Set(results).size).toBe(150);
       expect(kills).toBeGreaterThan(0);
       expect(retryRecorder().stats().totalRetries).toBeGreaterThan(before);
     } finally {
+      stop = true;
+      await killer;
       await h.close();
     }
   });
