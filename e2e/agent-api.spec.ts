@@ -3,15 +3,17 @@ import { api, expect, signIn, test } from './fixtures';
 
 /**
  * The agent API end to end against the built app: an agent (through the API) pauses and long-polls; a person
- * decides in the browser. The Interventions page's Resume / Restore buttons are built on another branch: the two
- * `fixme` tests below are the browser half, to be enabled by the lead after that merge. Until then the decision
- * half is covered in-process by lib/simulator/simulator.test.ts (resume, restore, abort through the real handlers).
+ * decides in the browser (Interventions page: "Act" opens the row's panel with Resume / Restore).
  */
 type Session = { session: { id: string } };
 type Decision = { decision: { action: string; note?: string | null; recoveryId?: string; checkpoint?: { completedTasks: string[] } } };
 
-async function pausedAgent(page: Parameters<typeof api>[0], reason: string) {
-  const s = await api<Session>(page, 'POST', '/api/v1/sessions', { project: 'e2e-agents', agent: 'coder', externalId: randomUUID(), currentTask: 'task-2' });
+type Page = Parameters<typeof api>[0];
+
+/** A session (own project, so its row and panel are unique) with one checkpoint, paused for a person. */
+async function pausedAgent(page: Page, reason: string) {
+  const project = `e2e-agents-${randomUUID().slice(0, 8)}`;
+  const s = await api<Session>(page, 'POST', '/api/v1/sessions', { project, agent: 'coder', externalId: randomUUID(), currentTask: 'task-2' });
   expect(s.status).toBe(201);
   const id = s.json.session.id;
   const cp = await api(page, 'POST', `/api/v1/sessions/${id}/checkpoints`, {
@@ -23,12 +25,19 @@ async function pausedAgent(page: Parameters<typeof api>[0], reason: string) {
   expect(cp.status).toBe(201);
   const p = await api(page, 'POST', `/api/v1/sessions/${id}/pause`, { reason, pauseType: 'retry_limit' });
   expect(p.status).toBe(201);
-  return id;
+  return { id, project };
+}
+
+/** Opens the intervention's action panel on the Interventions page. */
+async function openPanel(page: Page, project: string) {
+  await page.goto(`/interventions?project=${project}`);
+  await page.getByRole('button', { name: `Show details for ${project} / coder` }).click();
+  return page.getByRole('region', { name: `Intervention ${project} / coder` });
 }
 
 test('an agent pauses through the API; the pause waits for a person and shows on the Interventions page', async ({ page }) => {
   const reason = `Retry limit on web_search ${randomUUID().slice(0, 8)}`;
-  const id = await pausedAgent(page, reason);
+  const { id } = await pausedAgent(page, reason);
   const control = await api<Decision>(page, 'GET', `/api/v1/sessions/${id}/control?wait=1`);
   expect(control.status).toBe(200);
   expect(control.json.decision.action).toBe('wait');
@@ -46,24 +55,27 @@ test('the API reference is served from the OpenAPI document', async ({ page }) =
   await expect(page.getByRole('heading', { name: /POST \/api\/v1\/sessions\/\{id\}\/pause/ })).toBeVisible();
 });
 
-test.fixme('a person resumes in the browser and the agent long-poll returns resume', async ({ page }) => {
+test('a person resumes in the browser and the agent long-poll returns resume', async ({ page }) => {
   const reason = `Blocked ${randomUUID().slice(0, 8)}`;
-  const id = await pausedAgent(page, reason);
-  const polling = api<Decision>(page, 'GET', `/api/v1/sessions/${id}/control?wait=30`);
+  const { id, project } = await pausedAgent(page, reason);
   await signIn(page, 'engineer');
-  await page.goto('/interventions');
-  await page.getByRole('row', { name: new RegExp(reason) }).getByRole('button', { name: 'Resume' }).click();
+  const panel = await openPanel(page, project);
+  // The agent is already waiting (server-side long-poll, at most 30 s) when the person decides.
+  const polling = api<Decision>(page, 'GET', `/api/v1/sessions/${id}/control?wait=30`);
+  await panel.getByRole('button', { name: 'Resume' }).click();
   const decision = await polling;
-  expect(decision.json.decision).toMatchObject({ action: 'resume' });
+  expect(decision.status).toBe(200);
+  expect(decision.json.decision).toMatchObject({ action: 'resume', resolvedBy: 'engineer@flightdeck.local' });
 });
 
-test.fixme('a person restores in the browser; the agent receives the checkpoint and completes the recovery', async ({ page }) => {
+test('a person restores in the browser; the agent receives the checkpoint and completes the recovery', async ({ page }) => {
   const reason = `Retry limit ${randomUUID().slice(0, 8)}`;
-  const id = await pausedAgent(page, reason);
-  const polling = api<Decision>(page, 'GET', `/api/v1/sessions/${id}/control?wait=30`);
+  const { id, project } = await pausedAgent(page, reason);
   await signIn(page, 'engineer');
-  await page.goto('/interventions');
-  await page.getByRole('row', { name: new RegExp(reason) }).getByRole('button', { name: 'Restore' }).click();
+  const panel = await openPanel(page, project);
+  await panel.getByRole('button', { name: 'Restore…' }).click();
+  const polling = api<Decision>(page, 'GET', `/api/v1/sessions/${id}/control?wait=30`);
+  await panel.getByRole('button', { name: 'Confirm restore' }).click();
   const { decision } = (await polling).json;
   expect(decision.action).toBe('restore');
   expect(decision.checkpoint?.completedTasks).toEqual(['task-1']);

@@ -10,35 +10,67 @@ test('QA sees no Resume button on the Interventions page', async ({ page }) => {
   await expect(page.getByRole('button', { name: /resume/i })).toHaveCount(0);
 });
 
-// TODO(lead): enable once the agent API lands in main: POST /api/v1/sessions and
-// POST /api/v1/sessions/{id}/pause (create the pause), POST /api/v1/sessions/{id}/resume and the Resume server
-// action in app/(console)/interventions/actions.ts (the forged calls). Until then this would 404, not prove a refusal.
-test.fixme('QA sees an active pause without a Resume button, and a forged resume is refused', async ({ page }) => {
-  const created = await api<{ id: string }>(page, 'POST', '/api/v1/sessions', {
-    project: `e2e-${randomUUID().slice(0, 8)}`,
-    agentName: 'coder',
-    externalId: randomUUID(),
-  });
-  expect(created.status).toBeLessThan(300);
-  const paused = await api(page, 'POST', `/api/v1/sessions/${created.json.id}/pause`, { reason: 'blocked', pauseType: 'blocker' });
-  expect(paused.status).toBeLessThan(300);
+test('QA sees an active pause without a Resume button, and a forged resume is refused', async ({ page, browser, baseURL }) => {
+  const project = `e2e-${randomUUID().slice(0, 8)}`;
+  const reason = `blocked ${randomUUID().slice(0, 8)}`;
+  const created = await api<{ session: { id: string } }>(page, 'POST', '/api/v1/sessions', { project, agent: 'coder', externalId: randomUUID() });
+  expect(created.status).toBe(201);
+  const sessionId = created.json.session.id;
+  const paused = await api(page, 'POST', `/api/v1/sessions/${sessionId}/pause`, { reason, pauseType: 'blocker' });
+  expect(paused.status).toBe(201);
+
+  // An engineer's real Resume request for this pause, captured and stopped before it reaches the server.
+  const engContext = await browser.newContext();
+  const eng = await engContext.newPage();
+  await signIn(eng, 'engineer');
+  await eng.goto(`/interventions?project=${project}`);
+  await eng.getByRole('button', { name: `Show details for ${project} / coder` }).click();
+  const panel = eng.getByRole('region', { name: `Intervention ${project} / coder` });
+  // The panel loads its checkpoints through a server action on mount; the next action call is the Resume.
+  await expect(panel.getByText('No valid checkpoint to restore from.')).toBeVisible();
+  await eng.route(
+    (url) => url.pathname === '/interventions',
+    (route) => (route.request().method() === 'POST' && route.request().headers()['next-action'] ? route.abort() : route.continue()),
+  );
+  const resumeRequest = eng.waitForRequest((r) => r.method() === 'POST' && !!r.headers()['next-action']);
+  await panel.getByRole('button', { name: 'Resume' }).click();
+  const captured = await resumeRequest;
+  const headers = captured.headers();
+  const replay = (ctx: typeof page) =>
+    ctx.request.fetch(captured.url(), {
+      method: 'POST',
+      headers: { 'next-action': headers['next-action'], 'content-type': headers['content-type'], accept: 'text/x-component', origin: baseURL! },
+      data: captured.postDataBuffer() ?? undefined,
+    });
 
   await signIn(page, 'qa');
-  await page.goto('/interventions');
-  await expect(page.getByText('blocked').first()).toBeVisible();
+  await page.goto(`/interventions?project=${project}`);
+  const row = page.getByRole('row').filter({ hasText: reason });
+  await expect(row).toBeVisible();
   await expect(page.getByRole('button', { name: /resume/i })).toHaveCount(0);
 
-  // A forged resume with QA's own cookie (same origin) is refused by the route's guard, and nothing changes.
-  const forged = await page.request.post(`/api/v1/sessions/${created.json.id}/resume`, { data: {} });
-  expect(forged.status()).toBe(403);
+  // QA replays the engineer's exact request with QA's own session cookie (same origin): refused, nothing changes.
+  const forged = await replay(page);
+  expect(await forged.text()).toContain('not allowed');
   await page.reload();
-  await expect(page.getByText('blocked').first()).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: reason })).toBeVisible();
+  const stillWaiting = await api<{ decision: { action: string } }>(page, 'GET', `/api/v1/sessions/${sessionId}/control`);
+  expect(stillWaiting.json.decision.action).toBe('wait');
+
+  // The same request with the engineer's cookie is a valid resume: the refusal was the role, not the request.
+  const genuine = await replay(eng);
+  expect(genuine.status()).toBe(200);
+  expect(await genuine.text()).not.toContain('not allowed');
+  const resumed = await api<{ decision: { action: string } }>(page, 'GET', `/api/v1/sessions/${sessionId}/control`);
+  expect(resumed.json.decision.action).toBe('resume');
+  await engContext.close();
 });
 
 test('the 6th rapid failed sign-in for an account is refused', async ({ page }) => {
   const email = `nobody-${randomUUID().slice(0, 8)}@example.com`;
   await page.goto('/sign-in');
-  const alert = page.getByRole('alert');
+  // The form's message; Next's route announcer is an (empty) alert too.
+  const alert = page.getByRole('alert').filter({ hasText: /\S/ });
   for (let i = 1; i <= 6; i++) {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(`wrong-password-${i}`);

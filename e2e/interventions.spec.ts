@@ -2,20 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { api, expect, signIn, test } from './fixtures';
 import type { Page } from '@playwright/test';
 
-/**
- * The engineer's inbox end to end. Agents act through the agent API (POST /api/v1/sessions, /pause, GET /control);
- * those routes come from the API branch, so the agent-driven tests are fixme until it is merged.
- */
-const AGENT_API_MERGED = false;
+/** The engineer's inbox end to end. Agents act through the agent API (POST /api/v1/sessions, /pause, GET /control). */
+const AGENT_API_MERGED = true;
 
-type Created = { session?: { id: string }; id?: string };
+type Created = { session: { id: string } };
 
 async function pausedSession(page: Page, project: string, reason: string) {
   const created = await api<Created>(page, 'POST', '/api/v1/sessions', { project, agent: 'e2e-coder', externalId: randomUUID() });
-  expect(created.status).toBeLessThan(300);
-  const id = created.json.session?.id ?? created.json.id!;
+  expect(created.status).toBe(201);
+  const id = created.json.session.id;
   const paused = await api(page, 'POST', `/api/v1/sessions/${id}/pause`, { reason, pauseType: 'blocker' });
-  expect(paused.status).toBeLessThan(300);
+  expect(paused.status).toBe(201);
   return id;
 }
 
@@ -38,13 +35,13 @@ test.describe('interventions inbox', () => {
     await panel.getByRole('button', { name: 'Resume' }).click();
     await expect(page.getByRole('row').filter({ hasText: project })).toHaveCount(0);
 
-    const control = await api<{ action?: string; note?: string; decision?: { action: string; note: string } }>(
+    const control = await api<{ decision: { action: string; note: string | null; resolvedBy: string | null } }>(
       page,
       'GET',
       `/api/v1/sessions/${sessionId}/control`,
     );
-    const decision = control.json.decision ?? control.json;
-    expect(decision).toMatchObject({ action: 'resume', note: 'Approved; run it with --dry-run first' });
+    expect(control.status).toBe(200);
+    expect(control.json.decision).toMatchObject({ action: 'resume', note: 'Approved; run it with --dry-run first' });
 
     await page.goto(`/interventions/history?project=${project}`);
     const h = page.getByRole('row').filter({ hasText: project });

@@ -103,6 +103,30 @@ describeEachDb('agent API replays', (t) => {
     expect(n).toBe(0);
   });
 
+  it('a late batch keeps the time each execution happened; a time in the future is refused', async () => {
+    const user = `late-${randomUUID().slice(0, 8)}`;
+    const at = '2026-01-02T03:04:05.000Z';
+    const ok = await callApi('POST', '/api/v1/tool-executions', {
+      token,
+      body: [
+        { executionId: randomUUID(), userId: user, toolName: 'grep', success: true, createdAt: at },
+        { executionId: randomUUID(), userId: user, toolName: 'grep', success: true },
+      ],
+    });
+    expect(ok.status).toBe(200);
+    const rows = await queryRows<{ created_at: Date | string }>(
+      t().db,
+      sql`SELECT created_at FROM user_tool_history WHERE user_id = ${user} ORDER BY created_at`,
+    );
+    expect(new Date(rows[0].created_at).toISOString()).toBe(at);
+    expect(Date.now() - new Date(rows[1].created_at).getTime()).toBeLessThan(60_000);
+
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const r = await callApi('POST', '/api/v1/tool-executions', { token, body: { userId: user, toolName: 'grep', success: true, createdAt: future } });
+    expect(r.status).toBe(422);
+    expect(r.json).toMatchObject({ error: { fields: [{ path: 'createdAt' }] } });
+  });
+
   it('a replayed session create returns the same session and status', async () => {
     const body = { project: `p-${randomUUID()}`, agent: 'coder' };
     const a = await callApi('POST', '/api/v1/sessions', { token, body, headers: { 'idempotency-key': 'sess-1' } });

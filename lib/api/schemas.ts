@@ -14,6 +14,8 @@ const isoDate = z.string().describe('ISO 8601 timestamp');
 const int32 = z.number().int().min(0).max(2_147_483_647);
 
 export const MAX_BATCH = 1000;
+/** How far ahead of the server clock a client timestamp may be. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 // ---- errors
 export const FieldErrorSchema = z.object({ path: z.string(), message: z.string() });
@@ -157,6 +159,12 @@ export const ToolExecutionItem = z.strictObject({
   sessionId: id.nullable().optional(),
   context: json.optional(),
   userSatisfaction: z.number().int().min(1).max(5).nullable().optional(),
+  // Agents buffer executions and send them later; without this every late batch would land at "now".
+  createdAt: z.iso
+    .datetime({ offset: true })
+    .refine((v) => Date.parse(v) <= Date.now() + MAX_CLOCK_SKEW_MS, 'must not be in the future')
+    .optional()
+    .describe('When the execution happened (ISO 8601); defaults to when the server receives it'),
 });
 export const ToolExecutionsBody = z.union([ToolExecutionItem, z.array(ToolExecutionItem).min(1).max(MAX_BATCH)]);
 

@@ -13,6 +13,7 @@ export type IngestToolExecution = {
   sessionId?: string | null;
   context?: Record<string, unknown>;
   userSatisfaction?: number | null;
+  createdAt?: string;
 };
 
 export type IngestToolsResult =
@@ -43,6 +44,7 @@ export async function ingestToolExecutions(db: Db, input: { executions: IngestTo
     sessionId: e.sessionId?.toLowerCase() ?? null,
     context: e.context ?? {},
     userSatisfaction: e.userSatisfaction ?? null,
+    ...(e.createdAt ? { createdAt: new Date(e.createdAt) } : {}),
   }));
   const inserted = await db
     .insert(userToolHistory)

@@ -88,14 +88,20 @@ export default async function InterventionsPage({
         )}
       </FilterForm>
       <Card title={`Active (${total})`}>
-        {page.rows.length === 0 ? (
-          <EmptyState title={filtered ? 'No open pause matches these filters' : 'Nothing needs you right now'}>
-            When an agent hits a retry limit, a blocker or an error it pauses, and the pause appears here with its reason and
-            last error.
-          </EmptyState>
-        ) : (
-          <ActiveTable rows={page.rows} total={total} filter={filter} perms={perms} me={user.email} />
-        )}
+        {/* The table stays mounted when the last row goes, so a bulk run's per-item results remain readable. */}
+        <ActiveTable
+          rows={page.rows}
+          total={total}
+          filter={filter}
+          perms={perms}
+          me={user.email}
+          empty={
+            <EmptyState title={filtered ? 'No open pause matches these filters' : 'Nothing needs you right now'}>
+              When an agent hits a retry limit, a blocker or an error it pauses, and the pause appears here with its reason and
+              last error.
+            </EmptyState>
+          }
+        />
         <nav aria-label="Pagination" className="mt-3 flex gap-4 text-sm">
           {cursor && (
             <Link href={`/interventions?${new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])))}`} className="text-indigo-700 hover:underline">

@@ -11,8 +11,8 @@ const CHUNK = 10;
 
 type Phase =
   | { kind: 'idle' }
-  | { kind: 'confirm'; action: 'resume' | 'abort'; ids: string[] }
-  | { kind: 'running' | 'done'; action: 'resume' | 'abort'; ids: string[]; results: BulkItemResult[] };
+  | { kind: 'confirm'; action: 'resume' | 'abort'; ids: string[]; labels: Record<string, string> }
+  | { kind: 'running' | 'done'; action: 'resume' | 'abort'; ids: string[]; labels: Record<string, string>; results: BulkItemResult[] };
 
 /**
  * Bulk resume / abort: one confirmation naming the count, then chunks of 10 sent one after another so the
@@ -50,20 +50,21 @@ export function BulkBar({
     }
     if (!ids.length) return setError('Nothing to act on.');
     setNote('');
-    setPhase({ kind: 'confirm', action, ids });
+    // Labels as they are now: the rows leave the table while the run goes on.
+    setPhase({ kind: 'confirm', action, ids, labels: { ...labels } });
   }
 
-  async function run(action: 'resume' | 'abort', ids: string[]) {
+  async function run(action: 'resume' | 'abort', ids: string[], labels: Record<string, string>) {
     let results: BulkItemResult[] = [];
-    setPhase({ kind: 'running', action, ids, results });
+    setPhase({ kind: 'running', action, ids, labels, results });
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       const r = await (action === 'abort' ? bulkAbortAction : bulkResumeAction)({ action, ids: chunk, note: note || undefined });
       const part: BulkItemResult[] = r.ok && r.data ? r.data : chunk.map((id) => ({ id, ok: false, message: r.error ?? 'Failed' }));
       results = [...results, ...part];
-      setPhase({ kind: 'running', action, ids, results });
+      setPhase({ kind: 'running', action, ids, labels, results });
     }
-    setPhase({ kind: 'done', action, ids, results });
+    setPhase({ kind: 'done', action, ids, labels, results });
     setAllMatching(false);
     onDone();
     router.refresh();
@@ -81,7 +82,7 @@ export function BulkBar({
           <input value={note} onChange={(e) => setNote(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
         </label>
         <div className="mt-2 flex gap-2">
-          <Button size="sm" variant={phase.action === 'abort' ? 'danger' : 'primary'} onClick={() => run(phase.action, phase.ids)}>
+          <Button size="sm" variant={phase.action === 'abort' ? 'danger' : 'primary'} onClick={() => run(phase.action, phase.ids, phase.labels)}>
             {verb} {phase.ids.length}
           </Button>
           <Button size="sm" variant="ghost" onClick={() => setPhase({ kind: 'idle' })}>
@@ -112,13 +113,15 @@ export function BulkBar({
         <ul aria-label="Bulk results" className="mt-2 max-h-48 space-y-0.5 overflow-y-auto text-xs">
           {phase.results.map((r) => (
             <li key={r.id} className={r.ok ? 'text-emerald-700' : 'text-red-700'}>
-              {labels[r.id] ?? r.id.slice(0, 8)}: {r.ok ? 'ok' : r.message}
+              {phase.labels[r.id] ?? r.id.slice(0, 8)}: {r.ok ? 'ok' : r.message}
             </li>
           ))}
         </ul>
       </div>
     );
   }
+
+  if (total === 0 && !error) return null; // nothing left to select
 
   return (
     <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
