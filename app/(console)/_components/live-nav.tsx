@@ -56,7 +56,12 @@ function NotificationBell({ unread }: { unread: number }) {
         aria-label={`Notifications, ${unread} unread`}
         className="flex w-full items-center justify-between rounded-md px-2 py-2 text-sm font-medium text-slate-300 hover:bg-slate-800/60 hover:text-white"
       >
-        <span>🔔 Notifications</span>
+        <span className="flex items-center gap-2">
+          <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="h-4 w-4">
+            <path d="M10 2a6 6 0 0 0-6 6v3.59l-1.7 1.7A1 1 0 0 0 3 15h14a1 1 0 0 0 .7-1.71L16 11.59V8a6 6 0 0 0-6-6Zm0 16a3 3 0 0 1-2.83-2h5.66A3 3 0 0 1 10 18Z" />
+          </svg>
+          Notifications
+        </span>
         {unread > 0 && (
           <span data-testid="unread-count" className="rounded-full bg-red-500 px-1.5 py-0.5 text-xs font-semibold text-white tabular-nums">
             {unread}

@@ -120,9 +120,11 @@ export function ActiveTable({
                     <Td>
                       <Badge tone="amber">{a.pause_type.replace(/_/g, ' ')}</Badge>
                     </Td>
-                    <Td>{a.reason}</Td>
+                    <Td className="min-w-[12rem]">{a.reason}</Td>
                     <Td className="text-xs">{a.current_task ?? '—'}</Td>
-                    <Td className="max-w-xs truncate font-mono text-xs text-red-700" >{a.last_error ?? '—'}</Td>
+                    <Td className="max-w-[16rem] truncate font-mono text-xs text-red-700">
+                      <span title={a.last_error ?? undefined}>{a.last_error ?? '—'}</span>
+                    </Td>
                     <Td className="text-xs">
                       {a.assigned_to ?? '—'}
                       {perms.assign && (
@@ -137,9 +139,9 @@ export function ActiveTable({
                         aria-expanded={open}
                         aria-label={`${open ? 'Hide' : 'Show'} details for ${a.project} / ${a.agent_name}`}
                         onClick={() => setExpanded((s) => toggle(s, a.id))}
-                        className="rounded px-2 py-1 text-xs font-medium text-indigo-700 hover:bg-indigo-50"
+                        className="whitespace-nowrap rounded border border-indigo-200 px-2 py-1 text-xs font-medium text-indigo-700 hover:bg-indigo-50"
                       >
-                        {open ? 'Hide' : 'Act'}
+                        {open ? 'Hide' : 'Actions ▾'}
                       </button>
                     </Td>
                   </Tr>
