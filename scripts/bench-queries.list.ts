@@ -3,7 +3,6 @@ import { listRecoveries, recoveryStatusSummary } from '@/lib/checkpoints/queries
 import { queryRows, type Db } from '@/lib/db/client';
 import { listActiveInterventions, listInterventionHistory } from '@/lib/interventions/queries';
 import { getSession, listSessionCheckpoints, listSessionEvents, listSessions } from '@/lib/sessions/queries';
-import { listToolStats } from '@/lib/tools/queries';
 
 /** The queries each console page runs, with the p95 bar from the issues. */
 export type BenchQuery = {
@@ -41,5 +40,4 @@ export const benchQueries: BenchQuery[] = [
   },
   { name: 'recovery history (first page)', page: 'Recoveries', barMs: 100, run: (db) => listRecoveries(db, { limit: 50 }) },
   { name: 'recovery status summary', page: 'Overview', barMs: 20, run: (db) => recoveryStatusSummary(db) },
-  { name: 'tool stats, 7 days (raw)', page: 'Tools', barMs: 20, run: (db) => listToolStats(db, { days: 7 }) },
 ];
