@@ -44,7 +44,8 @@ export function checkpointContent(input: Pick<CheckpointInput, 'conversationHist
   return { sizeBytes: Buffer.byteLength(json), hash };
 }
 
-const summaryColumns = {
+/** Every checkpoint column but the (possibly megabytes of) conversation history. */
+export const summaryColumns = {
   id: sessionCheckpoints.id,
   sessionId: sessionCheckpoints.sessionId,
   sequence: sessionCheckpoints.sequence,

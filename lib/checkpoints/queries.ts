@@ -2,6 +2,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import { sessionCheckpoints } from '@/lib/db/schema';
+import { summaryColumns } from './commands';
 
 /**
  * Checkpoint reads for the console. Nothing here returns a whole conversation_history: it can be megabytes,
@@ -9,22 +10,6 @@ import { sessionCheckpoints } from '@/lib/db/schema';
  */
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const summaryColumns = {
-  id: sessionCheckpoints.id,
-  sessionId: sessionCheckpoints.sessionId,
-  sequence: sessionCheckpoints.sequence,
-  checkpointType: sessionCheckpoints.checkpointType,
-  currentTaskId: sessionCheckpoints.currentTaskId,
-  messageCount: sessionCheckpoints.messageCount,
-  completedTasks: sessionCheckpoints.completedTasks,
-  metricsSnapshot: sessionCheckpoints.metricsSnapshot,
-  sizeBytes: sessionCheckpoints.sizeBytes,
-  contentHash: sessionCheckpoints.contentHash,
-  isValid: sessionCheckpoints.isValid,
-  invalidatedAt: sessionCheckpoints.invalidatedAt,
-  invalidationReason: sessionCheckpoints.invalidationReason,
-  createdAt: sessionCheckpoints.createdAt,
-};
 
 export type CheckpointDiff = {
   previous: { id: string; sequence: number; messageCount: number } | null;

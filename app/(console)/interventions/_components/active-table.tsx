@@ -3,25 +3,14 @@ import Link from 'next/link';
 import { Fragment, useState, type ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
+import type { ActiveIntervention } from '@/lib/interventions/queries';
 import type { ActiveFilter } from '@/lib/interventions/schemas';
-import type { PauseContext } from '@/lib/db/schema';
 import { formatAge } from '@/lib/ui/format';
 import { AbortForm, AssignButton, NoteForm, RestoreForm, ResumeForm } from './action-forms';
 import { BulkBar } from './bulk-bar';
 
-export type ActiveRow = {
-  id: string;
-  session_id: string;
-  project: string;
-  agent_name: string;
-  reason: string;
-  pause_type: string;
-  current_task: string | null;
-  last_error: string | null;
-  context: PauseContext;
-  paused_at: string | Date;
-  assigned_to: string | null;
-};
+// Serialised across the server → client boundary: dates may arrive as strings.
+export type ActiveRow = Omit<ActiveIntervention, 'paused_at' | 'cursor_at'> & { paused_at: string | Date };
 
 export type Permissions = { resume: boolean; abort: boolean; restore: boolean; note: boolean; assign: boolean };
 
