@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { listRecoveries, recoveryStatusSummary } from '@/lib/checkpoints/queries';
+import { listRecoveries } from '@/lib/checkpoints/queries';
 import { queryRows, type Db } from '@/lib/db/client';
 import { listActiveInterventions, listInterventionHistory } from '@/lib/interventions/queries';
-import { getSession, listSessionCheckpoints, listSessionEvents, listSessions } from '@/lib/sessions/queries';
+import { loadSessionPage } from '@/lib/sessions/page-data';
+import { listSessions } from '@/lib/sessions/queries';
 
 /** The queries each console page runs, with the p95 bar from the issues. */
 export type BenchQuery = {
@@ -33,11 +34,8 @@ export const benchQueries: BenchQuery[] = [
     page: 'Session detail',
     barMs: 150,
     prepare: detailSession,
-    run: async (db) => {
-      const id = await detailSession(db);
-      return Promise.all([getSession(db, { id }), listSessionEvents(db, { sessionId: id }), listSessionCheckpoints(db, { sessionId: id })]);
-    },
+    // What the page runs: summary, latest metrics and the first page of the merged timeline.
+    run: async (db) => loadSessionPage(db, { id: await detailSession(db) }),
   },
   { name: 'recovery history (first page)', page: 'Recoveries', barMs: 100, run: (db) => listRecoveries(db, { limit: 50 }) },
-  { name: 'recovery status summary', page: 'Overview', barMs: 20, run: (db) => recoveryStatusSummary(db) },
 ];

@@ -101,6 +101,5 @@ export {
   recoveryStats,
   recoveryStatsByMethod,
   recoveryStatsOverTime,
-  recoveryStatusSummary,
   type RecoveryHistoryRow,
 } from './recovery-queries';

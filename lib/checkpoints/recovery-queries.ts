@@ -74,14 +74,6 @@ export async function listRecoveries(
   };
 }
 
-export async function recoveryStatusSummary(db: Db) {
-  return queryRows<{ recovery_status: string; count: number; avg_duration: number | null }>(
-    db,
-    sql`SELECT recovery_status, count(*)::int AS count, avg(recovery_duration_seconds)::float8 AS avg_duration
-        FROM checkpoint_recoveries GROUP BY recovery_status ORDER BY recovery_status`,
-  );
-}
-
 export type RecoveryMethodStats = {
   method: string;
   total: number;

@@ -159,15 +159,6 @@ export async function getSessionSummary(db: Db, input: { sessionId: string }) {
   };
 }
 
-export async function listSessionEvents(db: Db, input: { sessionId: string; limit?: number }) {
-  return db
-    .select()
-    .from(executionEvents)
-    .where(and(eq(executionEvents.aggregateType, 'session'), eq(executionEvents.aggregateId, input.sessionId)))
-    .orderBy(desc(executionEvents.createdAt), desc(executionEvents.id))
-    .limit(input.limit ?? 200);
-}
-
 export async function listSessionCheckpoints(db: Db, input: { sessionId: string; limit?: number }) {
   return db
     .select({
@@ -185,11 +176,4 @@ export async function listSessionCheckpoints(db: Db, input: { sessionId: string;
     .where(eq(sessionCheckpoints.sessionId, input.sessionId))
     .orderBy(desc(sessionCheckpoints.sequence))
     .limit(input.limit ?? 200);
-}
-
-export async function countSessionsByStatus(db: Db) {
-  return queryRows<{ status: string; n: number }>(
-    db,
-    sql`SELECT status, count(*)::int AS n FROM agent_sessions GROUP BY status ORDER BY status`,
-  );
 }
