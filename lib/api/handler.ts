@@ -63,9 +63,17 @@ export function apiRoute<
       throw mapDriverError(err);
     }
     if (reply.signalSessionId) signalSession(reply.signalSessionId);
-    const headers: Record<string, string> = { 'cache-control': 'no-store' };
+    const text = JSON.stringify(reply.body);
+    // Small answers skip compression ("no-transform" is the one signal Next's compression layer honours for a
+    // streamed body): gzip's set-up costs more CPU than the few bytes it saves on an agent's typical
+    // {"inserted":1} reply. Larger ones (lists, checkpoint state) are still compressed.
+    const small = text.length < SMALL_RESPONSE_BYTES;
+    const headers: Record<string, string> = {
+      'cache-control': small ? 'no-store, no-transform' : 'no-store',
+      'content-type': 'application/json',
+    };
     if (reply.replayed) headers['idempotent-replayed'] = 'true';
-    return NextResponse.json(reply.body, { status: reply.status, headers });
+    return new NextResponse(text, { status: reply.status, headers });
   });
   // Server-Timing covers the whole handler (authentication included); the ingest benchmark reads it.
   const timed = async (request: Request, context: { params: Promise<P> }) => {
@@ -77,6 +85,8 @@ export function apiRoute<
   // Keep guardedRoute's declaration visible to the role × operation matrix test.
   return Object.assign(timed, { __guard: guardInfoOf(handler) });
 }
+
+const SMALL_RESPONSE_BYTES = 1024;
 
 export function json(status: number, body: unknown, signalSessionId?: string): ApiReply {
   return { status, body, signalSessionId };

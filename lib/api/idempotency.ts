@@ -7,12 +7,16 @@ import { idempotencyKeys } from '@/lib/db/schema';
 import type { ApiReply } from './handler';
 
 /**
- * Idempotency-Key for POSTs. The key row is inserted first, in the same transaction as the work it guards:
- * its primary key (principal, key) is the lock, so a concurrent duplicate blocks on the insert until the first
- * commits and then replays the stored response; if the first rolls back, the duplicate runs instead. A crash
- * therefore never leaves a key "in progress". A domain refusal rolls back everything and is then stored by itself
- * (no savepoint on the common path: one round trip less per POST). Bad input (400/413/422 from validation) is refused before this
- * point and never stored, as in Stripe's design; domain refusals (404/409) are stored and replayed.
+ * Idempotency-Key for POSTs. The work and the key row (holding the response) commit in one transaction, the key
+ * row written last: BEGIN → work → INSERT key ON CONFLICT DO NOTHING → COMMIT, two round trips fewer than
+ * claiming the key first and storing the response after. The key's primary key (principal, key) still decides
+ * between duplicates: a concurrent duplicate blocks on that insert until the first commits, finds the key
+ * taken, rolls its own work back and replays the stored response; if the first rolls back instead, the
+ * duplicate's work stands. A retry after the first committed does its work, finds the key and rolls back —
+ * wasted effort only on a replay, never a second copy. A crash never leaves a key "in progress". A domain
+ * refusal rolls back everything and is then stored by itself. Bad input (400/413/422 from validation) is
+ * refused before this point and never stored, as in Stripe's design; domain refusals (404/409) are stored and
+ * replayed.
  */
 export const IDEMPOTENCY_KEEP_HOURS = 24;
 
@@ -42,15 +46,10 @@ export async function runIdempotent(
   const requestHash = createHash('sha256').update(`${input.method} ${input.path}\n`).update(input.raw).digest('hex');
   const where = and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, input.key));
   const refusal = { error: null as AppError | null };
+  const taken = new Error('idempotency key taken');
   try {
     return await db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const claimed = await tx
-        .insert(idempotencyKeys)
-        .values({ principal, key: input.key, method: input.method, path: input.path, requestHash })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key });
-      if (!claimed.length) return replay(tx, where, requestHash);
       let reply: ApiReply;
       try {
         reply = await run(tx);
@@ -59,13 +58,25 @@ export async function runIdempotent(
         if (err instanceof AppError && err.status < 500) refusal.error = err;
         throw err;
       }
-      await tx
-        .update(idempotencyKeys)
-        .set({ responseStatus: reply.status, responseBody: reply.body as object })
-        .where(where);
+      const stored = await tx
+        .insert(idempotencyKeys)
+        .values({
+          principal,
+          key: input.key,
+          method: input.method,
+          path: input.path,
+          requestHash,
+          responseStatus: reply.status,
+          responseBody: reply.body as object,
+        })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      // Someone holds this key already: undo this attempt's work and answer with theirs.
+      if (!stored.length) throw taken;
       return reply;
     });
   } catch (err) {
+    if (err === taken) return replay(db, where, requestHash);
     if (!refusal.error) throw err;
     const body = refusal.error.toJSON();
     const stored = await db
@@ -74,13 +85,13 @@ export async function runIdempotent(
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
     // Someone else stored an answer for this key in between: theirs is the one to replay.
-    if (!stored.length) return db.transaction((tx) => replay(tx as unknown as Db, where, requestHash));
+    if (!stored.length) return replay(db, where, requestHash);
     return { status: refusal.error.status, body };
   }
 }
 
-async function replay(tx: Db, where: SQL | undefined, requestHash: string): Promise<ApiReply & { replayed: true }> {
-  const [row] = await tx.select().from(idempotencyKeys).where(where);
+async function replay(db: Db, where: SQL | undefined, requestHash: string): Promise<ApiReply & { replayed: true }> {
+  const [row] = await db.select().from(idempotencyKeys).where(where);
   if (!row || row.responseStatus === null) {
     throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress; retry shortly');
   }

@@ -65,6 +65,24 @@ describeEachDb('API tokens and route guard', (t) => {
     expect((await call({ authorization: `Bearer ${old.token}` })).status).toBe(401);
   });
 
+  it('a token revoked by another instance stops working within TOKEN_CACHE_TTL_MS', async () => {
+    const { TOKEN_CACHE_TTL_MS } = await import('./tokens');
+    const { token, record } = await createApiToken(t().db, { name: 'elsewhere', scopes: ['read'] });
+    expect((await call({ authorization: `Bearer ${token}` })).status).toBe(200);
+    // Another app instance revokes it: this instance's cache does not know yet.
+    await t().db.update(apiTokens).set({ revokedAt: new Date(), revokedBy: 'other-instance' }).where(eq(apiTokens.id, record.id));
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      expect((await call({ authorization: `Bearer ${token}` })).status).toBe(200);
+      vi.setSystemTime(Date.now() + TOKEN_CACHE_TTL_MS + 1);
+      const refused = await call({ authorization: `Bearer ${token}` });
+      expect(refused.status).toBe(401);
+      expect((await refused.json()).error.message).toMatch(/revoked/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('records when a token was last used', async () => {
     const { token, record } = await createApiToken(t().db, { name: 'used', scopes: ['read'] });
     await call({ authorization: `Bearer ${token}` });

@@ -38,17 +38,62 @@ export type TokenCheck =
   | { ok: true; principal: TokenPrincipal }
   | { ok: false; reason: 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired' };
 
+/**
+ * A verified token is remembered for TOKEN_CACHE_TTL_MS per database handle, so an agent's burst of requests
+ * costs one lookup, not one per request. Expiry is still checked on every call against the cached expires_at;
+ * a revocation takes effect at once on the instance that revoked it (revokeApiToken drops the entry) and within
+ * the TTL on other instances. Only known tokens are cached: a guessed token always reaches the database.
+ */
+export const TOKEN_CACHE_TTL_MS = 5_000;
+const TOKEN_CACHE_MAX = 10_000;
+type CachedToken = {
+  row: Pick<ApiToken, 'id' | 'name' | 'scopes' | 'revokedAt' | 'expiresAt' | 'lastUsedAt'>;
+  until: number;
+};
+const tokenCaches = new WeakMap<Db, Map<string, CachedToken>>();
+
+function tokenCacheOf(db: Db) {
+  let cache = tokenCaches.get(db);
+  if (!cache) tokenCaches.set(db, (cache = new Map()));
+  return cache;
+}
+
 /** Verifies `Authorization: Bearer fd_…`. Updates last_used_at at most once a minute per token. */
 export async function authenticateToken(db: Db, authorization: string | null): Promise<TokenCheck> {
   if (!authorization) return { ok: false, reason: 'missing' };
   const m = /^Bearer\s+(fd_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{32})$/.exec(authorization.trim());
   if (!m) return { ok: false, reason: 'malformed' };
   const hash = hashToken(m[1]);
-  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hash)).limit(1);
-  if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return { ok: false, reason: 'unknown' };
+  const cache = tokenCacheOf(db);
+  const now = Date.now();
+  let cached = cache.get(hash);
+  if (!cached || cached.until <= now) {
+    const [row] = await db
+      .select({
+        id: apiTokens.id,
+        name: apiTokens.name,
+        tokenHash: apiTokens.tokenHash,
+        scopes: apiTokens.scopes,
+        revokedAt: apiTokens.revokedAt,
+        expiresAt: apiTokens.expiresAt,
+        lastUsedAt: apiTokens.lastUsedAt,
+      })
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hash))
+      .limit(1);
+    if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) {
+      cache.delete(hash);
+      return { ok: false, reason: 'unknown' };
+    }
+    if (cache.size >= TOKEN_CACHE_MAX) cache.clear();
+    cached = { row, until: now + TOKEN_CACHE_TTL_MS };
+    cache.set(hash, cached);
+  }
+  const row = cached.row;
   if (row.revokedAt) return { ok: false, reason: 'revoked' };
-  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+  if (row.expiresAt && row.expiresAt.getTime() <= now) return { ok: false, reason: 'expired' };
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) {
+    row.lastUsedAt = new Date(now);
     await db
       .update(apiTokens)
       .set({ lastUsedAt: sql`now()` })
@@ -65,6 +110,7 @@ export async function revokeApiToken(db: Db, input: { id: string; revokedBy: str
     .set({ revokedAt: sql`now()`, revokedBy: input.revokedBy })
     .where(and(eq(apiTokens.id, input.id), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
+  for (const [hash, entry] of tokenCacheOf(db)) if (entry.row.id === input.id) tokenCacheOf(db).delete(hash);
   return rows.length === 1 ? ({ ok: true } as const) : ({ ok: false, reason: 'not_found_or_revoked' } as const);
 }
 

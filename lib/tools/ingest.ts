@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
-import type { Db } from '@/lib/db/client';
-import { agentSessions, userToolHistory } from '@/lib/db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { queryRows, type Db } from '@/lib/db/client';
+import { userToolHistory } from '@/lib/db/schema';
 
 export type IngestToolExecution = {
   executionId?: string;
@@ -21,37 +21,51 @@ export type IngestToolsResult =
   | { ok: false; reason: 'unknown_session'; indexes: number[] };
 
 /**
- * Tool executions, one multi-row INSERT per batch; the client execution id is the natural key (ON CONFLICT DO
- * NOTHING). Sessions named by the batch are checked first so an unknown one is a 422 naming the item, not a
- * foreign-key failure of the whole statement.
+ * Tool executions in one statement (one round trip, whatever the batch size): the batch travels as one jsonb
+ * parameter; sessions it names are checked in the same statement so an unknown one is a 422 naming the item
+ * (nothing inserted), not a foreign-key failure; the client execution id is the natural key (ON CONFLICT DO
+ * NOTHING), so a replay is applied once. A session deleted between check and insert still fails the foreign
+ * key, which the API maps to 422.
  */
 export async function ingestToolExecutions(db: Db, input: { executions: IngestToolExecution[] }): Promise<IngestToolsResult> {
-  const items = input.executions;
-  const sessionIds = [...new Set(items.map((e) => e.sessionId?.toLowerCase()).filter((s): s is string => Boolean(s)))];
-  if (sessionIds.length) {
-    const found = await db.select({ id: agentSessions.id }).from(agentSessions).where(inArray(agentSessions.id, sessionIds));
-    const known = new Set(found.map((f) => f.id));
-    const indexes = items.flatMap((e, i) => (e.sessionId && !known.has(e.sessionId.toLowerCase()) ? [i] : []));
-    if (indexes.length) return { ok: false, reason: 'unknown_session', indexes };
-  }
-  const rows = items.map((e) => ({
-    executionId: e.executionId?.toLowerCase() ?? randomUUID(),
-    userId: e.userId,
-    toolName: e.toolName,
+  const rows = input.executions.map((e, i) => ({
+    i,
+    execution_id: e.executionId?.toLowerCase() ?? randomUUID(),
+    user_id: e.userId,
+    tool_name: e.toolName,
     success: e.success,
-    executionTimeMs: e.executionTimeMs ?? 0,
-    errorMessage: e.errorMessage ?? null,
-    sessionId: e.sessionId?.toLowerCase() ?? null,
+    execution_time_ms: e.executionTimeMs ?? 0,
+    error_message: e.errorMessage ?? null,
+    session_id: e.sessionId?.toLowerCase() ?? null,
     context: e.context ?? {},
-    userSatisfaction: e.userSatisfaction ?? null,
-    ...(e.createdAt ? { createdAt: new Date(e.createdAt) } : {}),
+    user_satisfaction: e.userSatisfaction ?? null,
+    created_at: e.createdAt ?? null,
   }));
-  const inserted = await db
-    .insert(userToolHistory)
-    .values(rows)
-    .onConflictDoNothing({ target: userToolHistory.executionId })
-    .returning({ id: userToolHistory.id });
-  return { ok: true, received: rows.length, inserted: inserted.length, duplicates: rows.length - inserted.length };
+  const [r] = await queryRows<{ missing: number[] | null; inserted: number }>(
+    db,
+    sql`WITH input AS (
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+            i int, execution_id uuid, user_id text, tool_name text, success boolean, execution_time_ms int,
+            error_message text, session_id uuid, context jsonb, user_satisfaction smallint, created_at timestamptz)
+        ), missing AS (
+          SELECT i FROM input
+          WHERE session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agent_sessions s WHERE s.id = input.session_id)
+        ), ins AS (
+          INSERT INTO user_tool_history (execution_id, user_id, tool_name, success, execution_time_ms, error_message,
+                                         session_id, context, user_satisfaction, created_at)
+          SELECT execution_id, user_id, tool_name, success, execution_time_ms, error_message, session_id, context,
+                 user_satisfaction, coalesce(created_at, now())
+          FROM input
+          WHERE NOT EXISTS (SELECT 1 FROM missing)
+          ORDER BY i
+          ON CONFLICT (execution_id) DO NOTHING
+          RETURNING 1
+        )
+        SELECT (SELECT jsonb_agg(i ORDER BY i) FROM missing) AS missing, (SELECT count(*) FROM ins)::int AS inserted`,
+  );
+  if (r.missing?.length) return { ok: false, reason: 'unknown_session', indexes: r.missing.map(Number) };
+  const inserted = Number(r.inserted);
+  return { ok: true, received: rows.length, inserted, duplicates: rows.length - inserted };
 }
 
 export async function rateToolExecution(
