@@ -382,7 +382,7 @@ function summariseAppLog(file: string): Array<[string, number]> {
   const counts = new Map<string, number>();
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   lines.forEach((line, i) => {
-    if (!/failed|error|unavailable/i.test(line) || /^\s+at /.test(line)) return;
+    if (!/failed|error|unavailable|uncaught/i.test(line) || /^\s+at /.test(line)) return;
     // "route handler failed <err>" prints the error on the same or the next line.
     const next = lines[i + 1] && !/^\s+at /.test(lines[i + 1]) ? ` / ${lines[i + 1].trim()}` : '';
     bump(counts, `${line.trim()}${/failed$/.test(line.trim()) ? next : ''}`.replace(uuidPattern, ':id').replace(/\d+/g, 'N').slice(0, 160));
@@ -510,6 +510,7 @@ function report(input: {
   durationMs: number;
   checks: Array<[string, boolean]>;
   appErrors: Array<[string, number]>;
+  appCrashes: number;
 }) {
   const { r } = input;
   const statusErrors = [...rec.byStatus].filter(([s]) => Number(s) >= 400).sort();
@@ -531,6 +532,7 @@ function report(input: {
     ['longest unavailability', `${fmtS(longestOutage)} (/api/health not 200); longest gap between successful API answers ${fmtS(rec.longestApiGapMs)}`],
     ['health transitions', `${health.transitions.length - 1}: ${health.transitions.map((t) => `${(t.at / 1000).toFixed(0)}s→${t.to}`).join(' ')}`],
     ['faults', `${input.kills} backends killed, 2 server restarts, 1 pool hold`],
+    ['postgres.js null-socket crashes (#1154)', `${input.appCrashes} in the app (logged by next start), ${driverCrashes} in the soak's own connections`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const table = ['| measure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
@@ -603,6 +605,20 @@ function cleanup() {
 }
 
 process.on('exit', cleanup);
+// postgres.js 3.4.9 can throw from a setImmediate write after its socket closed (porsager/postgres#1154, #1208;
+// unfixed upstream): uncatchable, it would end the soak at a server restart. Like `next start` does for the app
+// (it logs uncaught exceptions and keeps serving), the soak logs and counts exactly this one and survives it.
+let driverCrashes = 0;
+process.on('uncaughtException', (err) => {
+  if (err instanceof TypeError && /reading 'write'/.test(err.message) && /postgres\/src\/connection\.js/.test(err.stack ?? '')) {
+    driverCrashes++;
+    log(`postgres.js null-socket write in the soak's own connections (porsager/postgres#1154), survived`);
+    return;
+  }
+  console.error(err);
+  cleanup();
+  process.exit(1);
+});
 for (const s of ['SIGINT', 'SIGTERM'] as const) {
   process.once(s, () => {
     console.error(`\n${s}: stopping the app and the server`);
@@ -717,7 +733,8 @@ runCli(async () => {
   ];
   const appErrors = summariseAppLog(path.join(tempDir!, 'app.log'));
   const machine = `${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
-  report({ r, kills: kills(), machine, durationMs, checks, appErrors });
+  const appCrashes = appErrors.filter(([what]) => /uncaughtException/.test(what)).reduce((a, [, n]) => a + n, 0);
+  report({ r, kills: kills(), machine, durationMs, checks, appErrors, appCrashes });
   cleanup();
   if (checks.some(([, ok]) => !ok)) {
     process.exitCode = 1;
