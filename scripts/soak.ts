@@ -38,8 +38,8 @@ const appPort = Number(argValue('port', '3610'));
 const pgPort = Number(argValue('pg-port', '55610'));
 const poolMax = Number(argValue('pool', '4'));
 const acquireTimeoutMs = 2000;
-/** Per attempt; a long-poll adds its wait. An attempt that runs into it is a hung request. */
-const requestTimeoutMs = 20_000;
+/** Per attempt (the typed client's default); a long-poll adds its wait. An attempt that runs into it is hung. */
+const requestTimeoutMs = 30_000;
 const healthTimeoutMs = 10_000;
 const outFile = path.resolve('docs/soak.md');
 
