@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '@/lib/db/client';
 import { apiTokens } from '@/lib/db/schema';
 import { resetEnvCache } from '@/lib/env';
@@ -19,7 +19,8 @@ vi.mock('@/lib/db/client', async (importOriginal) => {
   return { ...m, getDb: async () => state.db };
 });
 
-const { guardedRoute } = await import('./guards');
+const { errorResponse, guardedRoute } = await import('./guards');
+const { TimeoutError } = await import('@/lib/db/monitor');
 const { resetTokenRateLimits } = await import('./rate-limit');
 const { authenticateToken, createApiToken, hashToken, revokeApiToken } = await import('./tokens');
 
@@ -32,6 +33,34 @@ afterEach(() => {
   resetEnvCache();
   resetTokenRateLimits();
   state.session = null;
+});
+
+describe('route errors', () => {
+  // As Drizzle throws them: a DrizzleQueryError-like wrapper with the driver error as its cause.
+  const wrapped = (cause: unknown) => Object.assign(new Error('Failed query: select 1'), { cause });
+  const driver = (code: string, name = 'Error') => Object.assign(new Error(code), { code, name });
+
+  it('answers 503 with Retry-After when the database is down, restarting or out of connections', async () => {
+    for (const err of [
+      wrapped(driver('ECONNREFUSED')),
+      wrapped(driver('57P03', 'PostgresError')),
+      wrapped(driver('CONNECTION_CLOSED')),
+      wrapped(new TimeoutError({ poolSize: 4, inFlight: 4, waiting: 9, waitedMs: 2000 })),
+    ]) {
+      const res = errorResponse(err);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect((await res.json()).error.code).toBe('unavailable');
+    }
+  });
+
+  it('still answers 500 for a bug', async () => {
+    for (const err of [new TypeError('x is undefined'), wrapped(driver('42703', 'PostgresError'))]) {
+      const res = errorResponse(err);
+      expect(res.status).toBe(500);
+      expect(res.headers.get('retry-after')).toBeNull();
+    }
+  });
 });
 
 describeEachDb('API tokens and route guard', (t) => {

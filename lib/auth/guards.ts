@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/log';
 import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/db/errors';
+import { classifyError } from '@/lib/db/retry';
 import { roles, type Role } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
 import { getAuth } from './auth';
@@ -138,6 +139,14 @@ export function errorResponse(err: unknown): NextResponse {
   if (err instanceof AppError) {
     const headers = err.retryAfterS !== undefined ? { 'Retry-After': String(err.retryAfterS) } : undefined;
     return NextResponse.json(err.toJSON(), { status: err.status, headers });
+  }
+  // The database down, restarting, or out of connections (after the data layer's own retries): a temporary
+  // condition, so 503 with Retry-After, which clients retry, rather than a 500 that reads as a bug.
+  const c = classifyError(err);
+  if (c.kind !== 'permanent' || c.errorClass === 'acquire_timeout') {
+    console.warn(`route handler: database unavailable (${c.errorClass})`);
+    const unavailable = new AppError('unavailable', 'The database is unavailable or busy; retry shortly');
+    return NextResponse.json(unavailable.toJSON(), { status: 503, headers: { 'Retry-After': '1' } });
   }
   console.error('route handler failed', err);
   return NextResponse.json({ error: { code: 'internal', message: 'Internal error' } }, { status: 500 });

@@ -22,6 +22,16 @@ describeEachDb('database statistics', (t) => {
     });
   });
 
+  it('answer within the deadline, as unavailable, when the database does not answer', async () => {
+    const stuck = new Proxy(t().db, {
+      get: (target, prop) => (prop === 'execute' ? () => new Promise(() => {}) : Reflect.get(target, prop, target)),
+    });
+    const started = Date.now();
+    const report = await getHealth({ ...t().handle, db: stuck }, { deadlineMs: 300 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(report).toMatchObject({ status: 'unavailable', database: { reachable: false, error: 'no answer within 300 ms' } });
+  });
+
   it('report pending migrations as unavailable', async () => {
     await t().db.execute(sql`DELETE FROM flightdeck_migrations WHERE tag LIKE '0001%'`);
     try {

@@ -20,10 +20,26 @@ export type HealthReport = {
   checkedAt: string;
 };
 
+/** A probe must answer even when the database does not (the data layer's retries and connect timeout can take
+ * tens of seconds while the server restarts): past this, the check reports the database unreachable. */
+export const HEALTH_DEADLINE_MS = 3000;
+
+class PastDeadline extends Error {}
+
+function withDeadline<T>(p: Promise<T>, until: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PastDeadline()), Math.max(0, until - Date.now()));
+  });
+  p.catch(() => {}); // settles after the deadline with nobody listening
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** For GET /api/health: unavailable (503) when the database is unreachable, migrations are pending or the pool
- * is unhealthy; degraded (still 200) when the pool is degraded. Never throws. */
-export async function getHealth(handle?: DbHandle): Promise<HealthReport> {
+ * is unhealthy; degraded (still 200) when the pool is degraded. Answers within `deadlineMs`. Never throws. */
+export async function getHealth(handle?: DbHandle, options: { deadlineMs?: number } = {}): Promise<HealthReport> {
   const checkedAt = new Date().toISOString();
+  const until = Date.now() + (options.deadlineMs ?? HEALTH_DEADLINE_MS);
   let h: DbHandle;
   try {
     h = handle ?? (await getDbHandle());
@@ -40,14 +56,19 @@ export async function getHealth(handle?: DbHandle): Promise<HealthReport> {
   let reachable = true;
   let error: string | undefined;
   try {
-    await h.db.execute(sql`SELECT 1`);
+    await withDeadline(h.db.execute(sql`SELECT 1`), until);
   } catch (err) {
     reachable = false;
     const cause = (err as { cause?: { code?: string } }).cause;
-    error = cause?.code ? `query failed (${cause.code})` : 'query failed';
+    error =
+      err instanceof PastDeadline
+        ? `no answer within ${options.deadlineMs ?? HEALTH_DEADLINE_MS} ms`
+        : cause?.code
+          ? `query failed (${cause.code})`
+          : 'query failed';
   }
   const latencyMs = reachable ? performance.now() - started : null;
-  const pending = reachable ? await pendingMigrations(h.db).catch(() => ['(unknown)']) : [];
+  const pending = reachable ? await withDeadline(pendingMigrations(h.db), until).catch(() => ['(unknown)']) : [];
   const pool = h.monitor.snapshot().health;
   const status =
     !reachable || pending.length > 0 || pool.status === 'unhealthy'

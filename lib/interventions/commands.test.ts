@@ -1,10 +1,42 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import type { Db } from '@/lib/db/client';
 import { agentSessions, interventionActions, executionEvents } from '@/lib/db/schema';
 import { getControlDecision } from '@/lib/sessions/control';
 import { describeEachDb } from '@/lib/test/db';
 import { agent, engineer, makePausedSession, makeSession } from '@/lib/test/factories';
 import { abortSession, assignIntervention, pauseSession, resumeSession } from './commands';
+
+/**
+ * The database as the control read sees it, with `hook` run (and committed) right after its first query returns:
+ * another person's decision landing between the two reads of one control call.
+ */
+function withDecisionBetweenReads(db: Db, hook: () => Promise<unknown>): Db {
+  let fired = false;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop !== 'select') return Reflect.get(target, prop, target);
+      return (...args: Parameters<Db['select']>) => {
+        const builder = target.select(...args);
+        const from = builder.from.bind(builder);
+        builder.from = ((...a: Parameters<typeof from>) => {
+          const query = from(...a);
+          const then = query.then.bind(query);
+          query.then = ((ok, fail) =>
+            then(async (rows) => {
+              if (!fired) {
+                fired = true;
+                await hook();
+              }
+              return rows;
+            }).then(ok, fail)) as typeof query.then;
+          return query;
+        }) as typeof builder.from;
+        return builder;
+      };
+    },
+  });
+}
 
 describeEachDb('interventions', (t) => {
   it('pause marks the session paused, writes the trail and an event', async () => {
@@ -83,6 +115,23 @@ describeEachDb('interventions', (t) => {
       assignedTo: 'ann@example.com',
     });
     expect((await assignIntervention(t().db, { pausedSessionId: pause.id, actor: engineer('bob'), force: true })).ok).toBe(true);
+  });
+
+  it('a decision committed between the control call\'s reads is never answered as continue', async () => {
+    const resolutions = {
+      abort: (id: string) => abortSession(t().db, { pausedSessionId: id, reason: 'budget', actor: engineer('ann') }),
+      resume: (id: string) => resumeSession(t().db, { pausedSessionId: id, note: 'go on', actor: engineer('ann') }),
+    };
+    for (const [action, resolve] of Object.entries(resolutions)) {
+      const { session, pause } = await makePausedSession(t().db);
+      const racing = withDecisionBetweenReads(t().db, () => resolve(pause.id));
+      const first = await getControlDecision(racing, { sessionId: session.id });
+      // Either still `wait` (the decision landed after the pause was read) or the decision itself.
+      expect(first.ok && ['wait', action]).toContain(first.ok && first.decision.action);
+      if (first.ok && first.decision.action === 'wait') {
+        expect(await getControlDecision(t().db, { sessionId: session.id })).toMatchObject({ decision: { action } });
+      }
+    }
   });
 
   it('a running session without pauses is told to continue', async () => {

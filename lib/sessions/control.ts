@@ -32,6 +32,18 @@ export type ControlDecision =
 export type ControlResult = { ok: true; decision: ControlDecision } | { ok: false; reason: 'not_found' };
 
 export async function getControlDecision(db: Db, input: { sessionId: string }): Promise<ControlResult> {
+  // The latest pause is read BEFORE the session, on purpose. Each resolution (resume → running, abort → aborted,
+  // restore → recovering) changes the pause and the session in one transaction, and these are two statements
+  // (two snapshots). Read the other way round, a resolution committing between them showed a resolved pause
+  // beside the stale `paused` status, which fell through to `continue`: an aborted or restored agent was told
+  // to carry on (found by the fault soak). In this order a stale pause only says `wait` and the next poll
+  // answers, and a resolved one is always seen with the status its resolution set.
+  const [latest] = await db
+    .select()
+    .from(pausedSessions)
+    .where(eq(pausedSessions.sessionId, input.sessionId))
+    .orderBy(desc(pausedSessions.pausedAt))
+    .limit(1);
   const [s] = await db
     .select({ id: agentSessions.id, status: agentSessions.status, error: agentSessions.error })
     .from(agentSessions)
@@ -71,13 +83,6 @@ export async function getControlDecision(db: Db, input: { sessionId: string }): 
       };
     }
   }
-
-  const [latest] = await db
-    .select()
-    .from(pausedSessions)
-    .where(eq(pausedSessions.sessionId, s.id))
-    .orderBy(desc(pausedSessions.pausedAt))
-    .limit(1);
 
   if (latest && !latest.resolved) {
     return {

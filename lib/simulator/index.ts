@@ -1,4 +1,4 @@
-import { createClient, type FlightdeckClient } from '@/lib/api-client';
+import { createClient, type ClientOptions, type FlightdeckClient } from '@/lib/api-client';
 import type { ControlDecision } from '@/lib/api/schemas';
 
 /**
@@ -22,6 +22,10 @@ export type SimulatorOptions = {
   /** How long an agent waits for a decision before giving up on the run. */
   decisionTimeoutMs?: number;
   random?: () => number;
+  /** Retry and timeout settings of the agents' client (the soak raises the retries to outlast a restart). */
+  client?: Pick<ClientOptions, 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs'>;
+  /** After a session fails with an error (the client gave up), start a new one instead of stopping the agent. */
+  keepGoing?: boolean;
 };
 
 export type Simulator = { stop(): Promise<void>; done: Promise<void> };
@@ -36,7 +40,13 @@ type Message = { role: 'user' | 'assistant' | 'tool'; content: string };
 export function startSimulator(options: SimulatorOptions): Simulator {
   const stopper = new AbortController();
   const log = options.log ?? ((line: string) => console.log(line));
-  const client = createClient({ baseUrl: options.url, token: options.token, fetch: options.fetch, userAgent: 'flightdeck-simulator' });
+  const client = createClient({
+    ...options.client,
+    baseUrl: options.url,
+    token: options.token,
+    fetch: options.fetch,
+    userAgent: 'flightdeck-simulator',
+  });
   const timer = options.minutes ? setTimeout(() => stopper.abort(), options.minutes * 60_000) : undefined;
   timer?.unref?.();
   const runs = Array.from({ length: options.agents }, (_, i) =>
@@ -70,7 +80,12 @@ async function runAgent(ctx: {
   // Stagger the start so a fleet does not arrive in one burst.
   await nap(ctx.n * 300);
   while (!ctx.signal.aborted) {
-    await runSession({ ...ctx, rnd, pick, nap });
+    try {
+      await runSession({ ...ctx, rnd, pick, nap });
+    } catch (err) {
+      if (!ctx.options.keepGoing || ctx.signal.aborted) throw err;
+      ctx.log(`[agent-${ctx.n}] session abandoned after an error: ${err instanceof Error ? err.message : String(err)}; starting a new one`);
+    }
     await nap(3000);
   }
 }

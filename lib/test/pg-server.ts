@@ -39,7 +39,8 @@ export type PgServer = {
   destroy(): void;
 };
 
-export async function startPgServer(): Promise<PgServer> {
+/** `port`: a fixed port (the soak uses its own range); a free one by default. */
+export async function startPgServer(options: { port?: number } = {}): Promise<PgServer> {
   const bin = findPgBin();
   if (!bin) throw new Error('initdb not found under /usr/lib/postgresql/*/bin');
   const asRoot = process.getuid?.() === 0;
@@ -56,7 +57,7 @@ export async function startPgServer(): Promise<PgServer> {
         err ? reject(new Error(`${path.basename(cmd)} failed: ${stderr || err.message}`)) : resolve(),
       ),
     );
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-N', '-E', 'UTF8']);
   const ctlArgs = (action: string, extra: string[] = []) => [
       '-D',
