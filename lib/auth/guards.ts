@@ -142,8 +142,10 @@ export function errorResponse(err: unknown): NextResponse {
   }
   // The database down, restarting, or out of connections (after the data layer's own retries): a temporary
   // condition, so 503 with Retry-After, which clients retry, rather than a 500 that reads as a bug.
+  // A statement cancelled by statement_timeout (57014) was rolled back: the database was too slow or locked,
+  // the request can be sent again.
   const c = classifyError(err);
-  if (c.kind !== 'permanent' || c.errorClass === 'acquire_timeout') {
+  if (c.kind !== 'permanent' || c.errorClass === 'acquire_timeout' || c.errorClass === 'query_canceled') {
     console.warn(`route handler: database unavailable (${c.errorClass})`);
     const unavailable = new AppError('unavailable', 'The database is unavailable or busy; retry shortly');
     return NextResponse.json(unavailable.toJSON(), { status: 503, headers: { 'Retry-After': '1' } });

@@ -177,10 +177,29 @@ export function monitorPostgres(sqlClient: postgres.Sql, monitor: DbMonitor): Mo
     begin: (...args: unknown[]) => {
       const fn = (args.length > 1 ? args[1] : args[0]) as (tx: unknown) => Promise<unknown>;
       const mode = args.length > 1 ? (args[0] as string) : undefined;
-      const body = (tx: postgres.TransactionSql) => fn(wrapPostgresTransaction(tx, monitor));
-      return holdSlot(monitor, 'transaction', () =>
-        (mode ? sqlClient.begin(mode, body) : sqlClient.begin(body)) as Promise<unknown>,
-      );
+      let bodyStarted = false;
+      const body = (tx: postgres.TransactionSql) => {
+        bodyStarted = true;
+        return fn(wrapPostgresTransaction(tx, monitor));
+      };
+      const once = () => {
+        bodyStarted = false;
+        return holdSlot(monitor, 'transaction', () =>
+          (mode ? sqlClient.begin(mode, body) : sqlClient.begin(body)) as Promise<unknown>,
+        );
+      };
+      // A transaction that failed before its body ran (connection refused or lost at BEGIN, or postgres.js
+      // 3.4's UNSAFE_TRANSACTION when BEGIN lands on a connection it did not reserve after a backend was killed,
+      // porsager/postgres#823) wrote nothing: it is retried like a single statement. Once the body has run, a
+      // failure is the caller's to handle (the work may have reached the server).
+      return withRetry('transaction', once, {
+        classify: (err) => {
+          const c = classifyError(err);
+          if (bodyStarted) return { ...c, kind: 'permanent' };
+          if (c.code === 'UNSAFE_TRANSACTION') return { kind: 'retryable', errorClass: 'unsafe_transaction', code: c.code };
+          return c.kind === 'ambiguous' ? { ...c, kind: 'retryable' } : c;
+        },
+      });
     },
     reserve: async () => {
       const wait = monitor.acquire();

@@ -596,12 +596,20 @@ export class DbMonitor {
   }
 }
 
+/**
+ * How long one acquisition timeout keeps the verdict unhealthy. Long enough for a load balancer polling every
+ * few seconds to see it, short enough that a brief stall does not take the instance out of rotation for a
+ * minute (the fault soak showed 60 s turning a 20 s stall into 100 s of 503s).
+ */
+export const RECENT_ACQUIRE_TIMEOUT_MS = 15_000;
+
 /** Rules of the health verdict; each failed rule adds its reason. */
 export function verdict(s: Omit<PoolSnapshot, 'health'>): HealthVerdict {
   const unhealthy: string[] = [];
   const degraded: string[] = [];
-  const recentTimeout = s.lastAcquireTimeoutAt && Date.now() - Date.parse(s.lastAcquireTimeoutAt) < 60_000;
-  if (recentTimeout) unhealthy.push('a caller timed out waiting for a connection in the last minute');
+  const recentTimeout =
+    s.lastAcquireTimeoutAt && Date.now() - Date.parse(s.lastAcquireTimeoutAt) < RECENT_ACQUIRE_TIMEOUT_MS;
+  if (recentTimeout) unhealthy.push(`a caller timed out waiting for a connection in the last ${RECENT_ACQUIRE_TIMEOUT_MS / 1000} s`);
   if (s.windowErrorRate >= 0.5 && s.queryMs.count >= 10)
     unhealthy.push(`${Math.round(s.windowErrorRate * 100)} % of recent queries failed`);
   else if (s.windowErrorRate >= 0.05 && s.queryMs.count >= 20)
