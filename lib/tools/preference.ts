@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { betaQuantile, sampleBeta } from '@/lib/analytics/beta';
 import { seededRng, type Rng } from '@/lib/analytics/random';
+import { rollupRows } from '@/lib/analytics/rollups';
 import { queryRows, type Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 
@@ -124,11 +125,11 @@ const priorCache = new WeakMap<Db, { at: number; rows: FleetRow[] }>();
 async function loadFleetPriors(db: Db, now: Date, cacheMs: number): Promise<FleetRow[]> {
   const hit = priorCache.get(db);
   if (cacheMs > 0 && hit && Date.now() - hit.at < cacheMs) return hit.rows;
-  const priorSince = new Date(now.getTime() - PRIOR_WINDOW_DAYS * DAY_MS).toISOString();
+  const priorSince = new Date(now.getTime() - PRIOR_WINDOW_DAYS * DAY_MS);
   const rows = await queryRows<FleetRow>(
     db,
     sql`SELECT tool_name, sum(executions)::int AS runs, sum(successes)::int AS successes
-        FROM tool_execution_hours WHERE hour >= ${priorSince}::timestamptz GROUP BY tool_name`,
+        FROM (${rollupRows('tool', { from: priorSince, to: null })}) r GROUP BY tool_name`,
   );
   if (cacheMs > 0) priorCache.set(db, { at: Date.now(), rows });
   return rows;
