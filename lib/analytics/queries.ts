@@ -59,8 +59,11 @@ export async function getOverviewKpis(db: Db, range: Range): Promise<OverviewKpi
         (SELECT coalesce(sum(started - ended), 0) FROM (${before('session', range.from)}) s)::int AS active_from,
         (SELECT coalesce(sum(pauses - resumed - restored - aborted), 0) FROM (${before('pause', range.to)}) p)::int AS paused_to,
         (SELECT coalesce(sum(pauses - resumed - restored - aborted), 0) FROM (${before('pause', range.from)}) p)::int AS paused_from`,
+      { prepare: true },
     ),
-    queryRows<Record<string, unknown> & { period: string }>(db, byPeriod('pause', histogramSums('resume_buckets'))),
+    queryRows<Record<string, unknown> & { period: string }>(db, byPeriod('pause', histogramSums('resume_buckets')), {
+      prepare: true,
+    }),
     queryRows<{ period: string; ok: number; done: number }>(
       db,
       byPeriod(
@@ -68,14 +71,17 @@ export async function getOverviewKpis(db: Db, range: Range): Promise<OverviewKpi
         sql`sum(recoveries) FILTER (WHERE recovery_status = 'succeeded')::int AS ok,
           sum(recoveries) FILTER (WHERE recovery_status <> 'in_progress')::int AS done`,
       ),
+      { prepare: true },
     ),
     queryRows<{ period: string; recovered: number; failed: number }>(
       db,
       byPeriod('retry', sql`sum(recovered)::int AS recovered, sum(failed)::int AS failed`),
+      { prepare: true },
     ),
     queryRows<{ period: string; ok: number; total: number }>(
       db,
       byPeriod('tool', sql`sum(successes)::int AS ok, sum(executions)::int AS total`),
+      { prepare: true },
     ),
   ]);
   const pick = <T extends { period: string }>(rows: T[], period: 'cur' | 'prev') => rows.find((r) => r.period === period);
@@ -103,6 +109,7 @@ export async function listInterventionsByType(db: Db, range: Range): Promise<Int
     db,
     sql`SELECT ${bucketExpr(range.bucket)} AS b, pause_type, sum(pauses)::int AS n
         FROM (${rangeRows('pause', range)}) r WHERE pauses > 0 GROUP BY 1, 2`,
+    { prepare: true },
   );
   const byBucket = new Map(
     bucketStarts(range, range.bucket).map((b) => [b, { bucket: b, ...Object.fromEntries(pauseTypeOrder.map((t) => [t, 0])) } as InterventionsPoint]),
@@ -130,6 +137,7 @@ export async function listRecoveriesByStatus(db: Db, range: Range): Promise<Reco
     db,
     sql`SELECT ${bucketExpr(range.bucket)} AS b, recovery_status, sum(recoveries)::int AS n
         FROM (${rangeRows('recovery', range)}) r GROUP BY 1, 2`,
+    { prepare: true },
   );
   const byBucket = new Map(
     bucketStarts(range, range.bucket).map((b) => [
@@ -154,6 +162,7 @@ export async function listRetriesPerHour(db: Db, range: Range): Promise<RetriesP
     db,
     sql`SELECT hour AS b, sum(retries)::int AS retries, sum(recovered)::int AS recovered, sum(failed)::int AS failed
         FROM (${rollupRows('retry', { from: range.from, to: range.to, hourly: true })}) r GROUP BY 1`,
+    { prepare: true },
   );
   const byHour = new Map(rows.map((r) => [keyOf(r.b), r]));
   return bucketStarts(range, 'hour').map((b) => {
@@ -172,6 +181,7 @@ export async function listToolSuccessTrend(db: Db, range: Range): Promise<ToolTr
     db,
     sql`SELECT ${bucketExpr(range.bucket)} AS b, sum(executions)::int AS executions, sum(successes)::int AS successes
         FROM (${rangeRows('tool', range)}) r GROUP BY 1`,
+    { prepare: true },
   );
   const byBucket = new Map(rows.map((r) => [keyOf(r.b), r]));
   return bucketStarts(range, range.bucket).map((b) => {
@@ -192,6 +202,7 @@ export async function listTopFailingTools(db: Db, range: Range, limit = 8): Prom
         FROM (${rollupRows('tool', { from: range.from, to: range.to })}) r
         GROUP BY tool_name HAVING sum(executions - successes) > 0
         ORDER BY failures DESC, tool_name LIMIT ${limit}`,
+    { prepare: true },
   );
   return rows.map((r) => ({
     tool: r.tool_name,

@@ -288,6 +288,7 @@ export async function refreshRollups(
     const [row] = await queryRows<{ n: number }>(
       db,
       sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM rollup_dirty LIMIT ${options.maxPending + 1}) x`,
+      { prepare: true },
     );
     const pending = Number(row?.n ?? 0);
     if (pending === 0) return { ok: true, marks: 0, hours: emptyCounts() };

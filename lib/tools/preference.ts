@@ -130,6 +130,7 @@ async function loadFleetPriors(db: Db, now: Date, cacheMs: number): Promise<Flee
     db,
     sql`SELECT tool_name, sum(executions)::int AS runs, sum(successes)::int AS successes
         FROM (${rollupRows('tool', { from: priorSince, to: null })}) r GROUP BY tool_name`,
+    { prepare: true },
   );
   if (cacheMs > 0) priorCache.set(db, { at: Date.now(), rows });
   return rows;
@@ -149,6 +150,7 @@ export async function loadToolEvidence(
       db,
       sql`SELECT tool_name, day::text AS day, runs, successes, satisfaction_sum, satisfaction_count
           FROM tool_user_days WHERE user_id = ${input.userId} AND day >= ${since}::date ${toolFilter('tool_name')}`,
+      { prepare: true },
     ),
     loadFleetPriors(db, input.now, input.priorCacheMs ?? PRIOR_CACHE_MS),
   ]);

@@ -36,11 +36,13 @@ export async function listToolStatistics(db: Db, range: Range): Promise<ToolStat
           sum(time_sum_ms)::float8 AS time_sum_ms, sum(satisfaction_sum)::int AS sat_sum,
           sum(satisfaction_count)::int AS sat_count, ${histogramSums('latency_buckets')}
         FROM (${rows}) r GROUP BY tool_name ORDER BY executions DESC, tool_name`,
+      { prepare: true },
     ),
     queryRows<{ tool_name: string; b: string; executions: number; successes: number }>(
       db,
       sql`SELECT tool_name, ${bucket} AS b, sum(executions)::int AS executions, sum(successes)::int AS successes
         FROM (${bucketRows}) r GROUP BY 1, 2`,
+      { prepare: true },
     ),
   ]);
   const buckets = bucketStarts(range, range.bucket);
@@ -119,6 +121,7 @@ export async function listRecentToolFailures(
           ${input.cursor ? sql`AND (created_at, id) < (${input.cursor.createdAt}::timestamptz, ${input.cursor.id})` : sql``}
         ORDER BY created_at DESC NULLS LAST, id DESC NULLS LAST
         LIMIT ${limit + 1}`,
+    { prepare: true },
   );
   const items = rows.slice(0, limit).map((r) => ({
     id: Number(r.id),
@@ -143,6 +146,7 @@ export async function listToolUsers(db: Db, input: { days?: number; limit?: numb
     sql`SELECT user_id, sum(runs)::int AS runs FROM tool_user_days
         WHERE day >= (now() AT TIME ZONE 'UTC')::date - ${input.days ?? 30}::int
         GROUP BY user_id ORDER BY runs DESC, user_id LIMIT ${input.limit ?? 200}`,
+    { prepare: true },
   );
   return rows.map((r) => ({ userId: r.user_id, runs: num(r.runs) }));
 }
