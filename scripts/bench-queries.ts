@@ -128,7 +128,8 @@ async function benchPage(client: postgres.Sql, db: Db, page: PageCase): Promise<
   const times = await concurrently(() => page.run(db));
   const bare = postgres(url, { max: Number(process.env.DB_POOL_MAX ?? 10), onnotice: () => {} });
   try {
-    const replay = () => Promise.all(statements.map((s) => bare.unsafe(s.text, s.params as never[])));
+    // Prepared, as the loaders send their roll-up reads: the floor is the cheapest way to run the same SQL.
+    const replay = () => Promise.all(statements.map((s) => bare.unsafe(s.text, s.params as never[], { prepare: true })));
     for (let i = 0; i < 3; i++) await replay();
     const bareTimes = await concurrently(replay);
     return {
@@ -206,7 +207,7 @@ runCli(async () => {
     '',
     `## Pages: server-side reads at ${READERS} concurrent readers`,
     '',
-    `Each page's server-side loader (lib/analytics/page-data.ts: the refresh-on-read check and every read the page's cards make, the cards' reads concurrently as their Suspense boundaries run them) called by ${READERS} concurrent readers, ${PAGE_LOADS} loads each, on the app's pool (DB_POOL_MAX). This is loader-level server time (no HTTP, no React render, no session check). Beside it, the same SQL statements (captured from one load) replayed on the bare postgres.js driver by ${READERS} concurrent readers — the raw-SQL floor at the same concurrency — and their summed Postgres execution time for one load (EXPLAIN ANALYZE, one caller).`,
+    `Each page's server-side loader (lib/analytics/page-data.ts: the refresh-on-read check and every read the page's cards make, the cards' reads concurrently as their Suspense boundaries run them) called by ${READERS} concurrent readers, ${PAGE_LOADS} loads each, on the app's pool (DB_POOL_MAX). This is loader-level server time (no HTTP, no React render, no session check). Beside it, the same SQL statements (captured from one load) replayed as prepared statements, all at once, on the bare postgres.js driver by ${READERS} concurrent readers — the raw-SQL floor at the same concurrency — and their summed Postgres execution time for one load (EXPLAIN ANALYZE, one caller).`,
     '',
     '| page | statements per load | loader p50 ms | loader p95 ms | bar (p95) | bare driver p50 ms | bare driver p95 ms | Postgres execution ms (one load) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',

@@ -119,8 +119,9 @@ const PRIOR_CACHE_MS = 60_000;
 const priorCache = new WeakMap<Db, { at: number; rows: FleetRow[] }>();
 
 /**
- * Fleet-wide success per tool over the last 30 days (the priors). They move slowly and summing 30 days of hourly
- * roll-ups is the costly half of a ranking, so each process keeps them for a minute.
+ * Fleet-wide success per tool over the last 30 days (the priors), from the daily roll-up (hourly rows for the
+ * window's first partial day). They move slowly and are half of a ranking's reads, so each process keeps them for
+ * a minute: a ranking's prior is at most PRIOR_CACHE_MS (60 s) older than the roll-ups.
  */
 async function loadFleetPriors(db: Db, now: Date, cacheMs: number): Promise<FleetRow[]> {
   const hit = priorCache.get(db);

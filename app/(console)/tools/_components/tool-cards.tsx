@@ -89,7 +89,7 @@ export async function ToolStatsCard({ range }: Props) {
         </Table>
       )}
       <p className="mt-3 text-xs text-slate-500">
-        p50/p95 are estimated from hourly log₂ latency histograms (within the bucket of the true value, ≤ 2× wide).
+        p50/p95 are estimated from daily and hourly log₂ latency histograms (within the bucket of the true value, ≤ 2× wide).
       </p>
     </Card>
   );
