@@ -31,6 +31,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const ONLY = argValue('only');
 const READERS = 10;
 const PAGE_LOADS = Number(process.env.BENCH_PAGE_LOADS ?? 20); // per reader
+const WARM_UP_LOADS = 8; // per reader
 const ROLLUP_TABLES = ['tool_execution_hours', 'tool_user_days', 'intervention_hours', 'recovery_hours', 'retry_hours', 'session_hours', 'tool_execution_days', 'intervention_days', 'recovery_days', 'retry_days', 'session_days'];
 const LARGE_TABLES = new Set(['agent_sessions', 'execution_events', 'user_tool_history', 'session_checkpoints', 'paused_sessions', 'checkpoint_recoveries', 'intervention_actions']);
 
@@ -106,11 +107,11 @@ async function pageCases(db: Db): Promise<PageCase[]> {
 }
 
 /** `READERS` callers each running `run` `PAGE_LOADS` times back to back; every call's latency. */
-async function concurrently(run: () => Promise<unknown>): Promise<number[]> {
+async function concurrently(run: () => Promise<unknown>, loads = PAGE_LOADS): Promise<number[]> {
   const times: number[] = [];
   await Promise.all(
     Array.from({ length: READERS }, async () => {
-      for (let i = 0; i < PAGE_LOADS; i++) {
+      for (let i = 0; i < loads; i++) {
         const t = performance.now();
         await run();
         times.push(performance.now() - t);
@@ -124,13 +125,15 @@ async function benchPage(client: postgres.Sql, db: Db, page: PageCase): Promise<
   const statements = await captureSql(client, { name: page.name, page: page.name, barMs: 150, run: page.run });
   let floor = 0;
   for (const s of statements) floor += (await explain(client, s)).ms;
-  for (let i = 0; i < 3; i++) await page.run(db);
+  // Warm-up by the same 10 readers, so every pooled connection has connected and prepared (and, after five runs,
+  // may cache the generic plans of) the page's statements, as in a server that has been up for a while.
+  await concurrently(() => page.run(db), WARM_UP_LOADS);
   const times = await concurrently(() => page.run(db));
   const bare = postgres(url, { max: Number(process.env.DB_POOL_MAX ?? 10), onnotice: () => {} });
   try {
     // Prepared, as the loaders send their roll-up reads: the floor is the cheapest way to run the same SQL.
     const replay = () => Promise.all(statements.map((s) => bare.unsafe(s.text, s.params as never[], { prepare: true })));
-    for (let i = 0; i < 3; i++) await replay();
+    await concurrently(replay, WARM_UP_LOADS);
     const bareTimes = await concurrently(replay);
     return {
       name: page.name,
@@ -207,7 +210,7 @@ runCli(async () => {
     '',
     `## Pages: server-side reads at ${READERS} concurrent readers`,
     '',
-    `Each page's server-side loader (lib/analytics/page-data.ts: the refresh-on-read check and every read the page's cards make, the cards' reads concurrently as their Suspense boundaries run them) called by ${READERS} concurrent readers, ${PAGE_LOADS} loads each, on the app's pool (DB_POOL_MAX). This is loader-level server time (no HTTP, no React render, no session check). Beside it, the same SQL statements (captured from one load) replayed as prepared statements, all at once, on the bare postgres.js driver by ${READERS} concurrent readers — the raw-SQL floor at the same concurrency — and their summed Postgres execution time for one load (EXPLAIN ANALYZE, one caller).`,
+    `Each page's server-side loader (lib/analytics/page-data.ts: the refresh-on-read check and every read the page's cards make, the cards' reads concurrently as their Suspense boundaries run them) called by ${READERS} concurrent readers, ${PAGE_LOADS} loads each after ${WARM_UP_LOADS} warm-up loads each, on the app's pool (DB_POOL_MAX). This is loader-level server time (no HTTP, no React render, no session check). Beside it, the same SQL statements (captured from one load) replayed as prepared statements, all at once, on the bare postgres.js driver by ${READERS} concurrent readers — the raw-SQL floor at the same concurrency — and their summed Postgres execution time for one load (EXPLAIN ANALYZE, one caller).`,
     '',
     '| page | statements per load | loader p50 ms | loader p95 ms | bar (p95) | bare driver p50 ms | bare driver p95 ms | Postgres execution ms (one load) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
-import { BUCKETS, histogramQuantile } from './histogram';
+import { BUCKETS, histogramQuantile, toNumberArray } from './histogram';
 import { bucketStarts, type TimeRange } from './range';
 import { rollupRows, type DailyKind } from './rollups';
 
@@ -24,6 +24,10 @@ const bucketExpr = (bucket: 'hour' | 'day'): SQL => (bucket === 'hour' ? sql`hou
 export function histogramSums(col: string): SQL {
   return sql.raw(Array.from({ length: BUCKETS }, (_, i) => `coalesce(sum(${col}[${i + 1}]), 0)::int AS b${i}`).join(', '));
 }
+/** `ARRAY[sum(col[1]), …]`: a summed histogram as one int[] column (zeros when no rows). */
+function histogramArray(col: string): string {
+  return `ARRAY[${Array.from({ length: BUCKETS }, (_, i) => `coalesce(sum(${col}[${i + 1}]), 0)`).join(', ')}]::int[]`;
+}
 export function histogramOf(row: Record<string, unknown>): number[] {
   return Array.from({ length: BUCKETS }, (_, i) => num(row[`b${i}`]));
 }
@@ -41,62 +45,46 @@ export type OverviewKpis = {
 const rate = (ok: number, total: number) => (total > 0 ? ok / total : null);
 
 /**
- * KPIs for the range against the previous period of the same length. Active sessions and paused are counted at
- * the end of each period T from the roll-ups: sessions started before T minus those ended before T (a session is
- * active until its ended_at), pauses started before T minus those resolved before T.
+ * KPIs for the range against the previous period of the same length, in one prepared statement of scalar
+ * subqueries (one round trip; each subquery planned on its own). Active sessions and paused are counted at the end
+ * of each period T from the roll-ups: sessions started before T minus those ended before T (a session is active
+ * until its ended_at), pauses started before T minus those resolved before T.
  */
 export async function getOverviewKpis(db: Db, range: Range): Promise<OverviewKpis> {
-  /** `select` over the current period's rows as period 'cur' and the previous period's as 'prev'. */
-  const byPeriod = (kind: DailyKind, select: SQL) =>
-    sql`SELECT 'cur' AS period, ${select} FROM (${rollupRows(kind, { from: range.from, to: range.to })}) cur
-      UNION ALL SELECT 'prev' AS period, ${select} FROM (${rollupRows(kind, { from: range.prevFrom, to: range.from })}) prev`;
-  const before = (kind: DailyKind, t: Date) => rollupRows(kind, { from: null, to: t });
-  const [counts, resumes, recoveries, retries, tools] = await Promise.all([
-    queryRows<Record<string, number>>(
-      db,
-      sql`SELECT
-        (SELECT coalesce(sum(started - ended), 0) FROM (${before('session', range.to)}) s)::int AS active_to,
-        (SELECT coalesce(sum(started - ended), 0) FROM (${before('session', range.from)}) s)::int AS active_from,
-        (SELECT coalesce(sum(pauses - resumed - restored - aborted), 0) FROM (${before('pause', range.to)}) p)::int AS paused_to,
-        (SELECT coalesce(sum(pauses - resumed - restored - aborted), 0) FROM (${before('pause', range.from)}) p)::int AS paused_from`,
-      { prepare: true },
+  const periods = { cur: { from: range.from, to: range.to }, prev: { from: range.prevFrom, to: range.from } };
+  /** One value (a number or an int[]) aggregated over a roll-up's rows in a span. */
+  const over = (name: string, kind: DailyKind, span: { from: Date | null; to: Date | null }, value: string) =>
+    sql`(SELECT ${sql.raw(value)} FROM (${rollupRows(kind, span)}) r) AS ${sql.raw(name)}`;
+  const ints = (...xs: string[]) => `ARRAY[${xs.map((x) => `coalesce(${x}, 0)`).join(', ')}]::int[]`;
+  const columns = (['cur', 'prev'] as const).flatMap((p) => [
+    over(`active_${p}`, 'session', { from: null, to: periods[p].to }, 'sum(started - ended)'),
+    over(`paused_${p}`, 'pause', { from: null, to: periods[p].to }, 'sum(pauses - resumed - restored - aborted)'),
+    over(`resume_${p}`, 'pause', periods[p], histogramArray('resume_buckets')),
+    over(
+      `recovery_${p}`,
+      'recovery',
+      periods[p],
+      ints(`sum(recoveries) FILTER (WHERE recovery_status = 'succeeded')`, `sum(recoveries) FILTER (WHERE recovery_status <> 'in_progress')`),
     ),
-    queryRows<Record<string, unknown> & { period: string }>(db, byPeriod('pause', histogramSums('resume_buckets')), {
-      prepare: true,
-    }),
-    queryRows<{ period: string; ok: number; done: number }>(
-      db,
-      byPeriod(
-        'recovery',
-        sql`sum(recoveries) FILTER (WHERE recovery_status = 'succeeded')::int AS ok,
-          sum(recoveries) FILTER (WHERE recovery_status <> 'in_progress')::int AS done`,
-      ),
-      { prepare: true },
-    ),
-    queryRows<{ period: string; recovered: number; failed: number }>(
-      db,
-      byPeriod('retry', sql`sum(recovered)::int AS recovered, sum(failed)::int AS failed`),
-      { prepare: true },
-    ),
-    queryRows<{ period: string; ok: number; total: number }>(
-      db,
-      byPeriod('tool', sql`sum(successes)::int AS ok, sum(executions)::int AS total`),
-      { prepare: true },
-    ),
+    over(`retry_${p}`, 'retry', periods[p], ints('sum(recovered)', 'sum(failed)')),
+    over(`tool_${p}`, 'tool', periods[p], ints('sum(successes)', 'sum(executions)')),
   ]);
-  const pick = <T extends { period: string }>(rows: T[], period: 'cur' | 'prev') => rows.find((r) => r.period === period);
-  const both = <T extends { period: string }>(rows: T[], f: (r: T | undefined) => number | null): Kpi => ({
-    current: f(pick(rows, 'cur')),
-    previous: f(pick(rows, 'prev')),
-  });
-  const c = counts[0] ?? {};
+  const [row = {}] = await queryRows<Record<string, unknown>>(db, sql`SELECT ${sql.join(columns, sql`, `)}`, { prepare: true });
+  const kpi = (f: (p: 'cur' | 'prev') => number | null): Kpi => ({ current: f('cur'), previous: f('prev') });
+  const pair = (name: string) => {
+    const [a = 0, b = 0] = toNumberArray(row[name]);
+    return [a, b] as const;
+  };
   return {
-    activeSessions: { current: num(c.active_to), previous: num(c.active_from) },
-    pausedNow: { current: num(c.paused_to), previous: num(c.paused_from) },
-    medianTimeToResumeS: both(resumes, (r) => (r ? histogramQuantile(histogramOf(r), 0.5) : null)),
-    recoverySuccessRate: both(recoveries, (r) => rate(num(r?.ok), num(r?.done))),
-    retrySuccessRate: both(retries, (r) => rate(num(r?.recovered), num(r?.recovered) + num(r?.failed))),
-    toolSuccessRate: both(tools, (r) => rate(num(r?.ok), num(r?.total))),
+    activeSessions: kpi((p) => num(row[`active_${p}`])),
+    pausedNow: kpi((p) => num(row[`paused_${p}`])),
+    medianTimeToResumeS: kpi((p) => histogramQuantile(toNumberArray(row[`resume_${p}`]), 0.5)),
+    recoverySuccessRate: kpi((p) => rate(...pair(`recovery_${p}`))),
+    retrySuccessRate: kpi((p) => {
+      const [recovered, failed] = pair(`retry_${p}`);
+      return rate(recovered, recovered + failed);
+    }),
+    toolSuccessRate: kpi((p) => rate(...pair(`tool_${p}`))),
   };
 }
 
