@@ -1,6 +1,7 @@
 import 'server-only';
 import { cache } from 'react';
 import { getDb } from '@/lib/db/client';
+import { FRESHEN_MAX_PENDING } from './page-data';
 import { refreshRollups } from './rollups';
 
 /**
@@ -10,7 +11,7 @@ import { refreshRollups } from './rollups';
  */
 export const freshenRollups = cache(async () => {
   try {
-    await refreshRollups(await getDb(), { maxPending: 500 });
+    await refreshRollups(await getDb(), { maxPending: FRESHEN_MAX_PENDING });
   } catch (err) {
     console.error('[flightdeck] roll-up refresh on read failed', err);
   }

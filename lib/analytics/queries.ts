@@ -1,23 +1,32 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
-import { BUCKETS, histogramQuantile } from './histogram';
+import { BUCKETS, histogramQuantile, toNumberArray } from './histogram';
 import { bucketStarts, type TimeRange } from './range';
+import { rollupRows, type DailyKind } from './rollups';
 
 /**
- * Overview queries. Everything over a time range reads the hourly roll-ups (lib/db/schema/analytics.ts);
- * only the two point-in-time KPIs (active sessions, paused now) read live rows, through indexes.
+ * Overview queries. Everything reads the roll-ups (lib/db/schema/analytics.ts) through `rollupRows`: whole UTC
+ * days from the daily twins, the partial days at the range's edges from the hourly tables.
  */
 type Range = Pick<TimeRange, 'from' | 'to' | 'prevFrom' | 'bucket'>;
 
-const iso = (d: Date) => d.toISOString();
-const bucketExpr = (bucket: 'hour' | 'day'): SQL => (bucket === 'hour' ? sql`hour` : sql`fd_day(hour)`);
-const inRange = (from: Date, to: Date): SQL => sql`hour >= ${iso(from)}::timestamptz AND hour < ${iso(to)}::timestamptz`;
 const keyOf = (v: unknown) => new Date(v as string).toISOString();
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+/** The roll-up rows of a chart range: days unless the chart is hourly. */
+const rangeRows = (kind: DailyKind, range: Pick<Range, 'from' | 'to' | 'bucket'>) =>
+  rollupRows(kind, { from: range.from, to: range.to, hourly: range.bucket === 'hour' });
+
+/** `bucket` of a roll-up row (the day of a day row is its `hour`). */
+const bucketExpr = (bucket: 'hour' | 'day'): SQL => (bucket === 'hour' ? sql`hour` : sql`fd_day(hour)`);
 
 /** `sum(col[1]) AS b0, …`: a summed histogram in one row. */
 export function histogramSums(col: string): SQL {
   return sql.raw(Array.from({ length: BUCKETS }, (_, i) => `coalesce(sum(${col}[${i + 1}]), 0)::int AS b${i}`).join(', '));
+}
+/** `ARRAY[sum(col[1]), …]`: a summed histogram as one int[] column (zeros when no rows). */
+function histogramArray(col: string): string {
+  return `ARRAY[${Array.from({ length: BUCKETS }, (_, i) => `coalesce(sum(${col}[${i + 1}]), 0)`).join(', ')}]::int[]`;
 }
 export function histogramOf(row: Record<string, unknown>): number[] {
   return Array.from({ length: BUCKETS }, (_, i) => num(row[`b${i}`]));
@@ -36,68 +45,46 @@ export type OverviewKpis = {
 const rate = (ok: number, total: number) => (total > 0 ? ok / total : null);
 
 /**
- * KPIs for the range against the previous period of the same length. Active sessions and paused are counted at
- * the end of each period: the live count now, walked back to the period's end with the hourly roll-ups.
+ * KPIs for the range against the previous period of the same length, in one prepared statement of scalar
+ * subqueries (one round trip; each subquery planned on its own). Active sessions and paused are counted at the end
+ * of each period T from the roll-ups: sessions started before T minus those ended before T (a session is active
+ * until its ended_at), pauses started before T minus those resolved before T.
  */
 export async function getOverviewKpis(db: Db, range: Range): Promise<OverviewKpis> {
-  const periods = sql`CASE WHEN hour >= ${iso(range.from)}::timestamptz THEN 'cur' ELSE 'prev' END`;
-  const window = inRange(range.prevFrom, range.to);
-  const [live, resumes, recoveries, retries, tools] = await Promise.all([
-    queryRows<Record<string, number>>(
-      db,
-      sql`SELECT
-        (SELECT count(*) FROM agent_sessions WHERE status IN ('running', 'paused', 'recovering'))::int AS active_now,
-        (SELECT count(*) FROM paused_sessions WHERE NOT resolved)::int AS paused_now,
-        (SELECT coalesce(sum(started), 0) FROM session_hours WHERE hour >= ${iso(range.to)}::timestamptz)::int AS s_to,
-        (SELECT coalesce(sum(ended), 0) FROM session_hours WHERE hour >= ${iso(range.to)}::timestamptz)::int AS e_to,
-        (SELECT coalesce(sum(started), 0) FROM session_hours WHERE hour >= ${iso(range.from)}::timestamptz)::int AS s_from,
-        (SELECT coalesce(sum(ended), 0) FROM session_hours WHERE hour >= ${iso(range.from)}::timestamptz)::int AS e_from,
-        (SELECT coalesce(sum(pauses), 0) FROM intervention_hours WHERE hour >= ${iso(range.to)}::timestamptz)::int AS p_to,
-        (SELECT coalesce(sum(resumed + restored + aborted), 0) FROM intervention_hours WHERE hour >= ${iso(range.to)}::timestamptz)::int AS r_to,
-        (SELECT coalesce(sum(pauses), 0) FROM intervention_hours WHERE hour >= ${iso(range.from)}::timestamptz)::int AS p_from,
-        (SELECT coalesce(sum(resumed + restored + aborted), 0) FROM intervention_hours WHERE hour >= ${iso(range.from)}::timestamptz)::int AS r_from`,
+  const periods = { cur: { from: range.from, to: range.to }, prev: { from: range.prevFrom, to: range.from } };
+  /** One value (a number or an int[]) aggregated over a roll-up's rows in a span. */
+  const over = (name: string, kind: DailyKind, span: { from: Date | null; to: Date | null }, value: string) =>
+    sql`(SELECT ${sql.raw(value)} FROM (${rollupRows(kind, span)}) r) AS ${sql.raw(name)}`;
+  const ints = (...xs: string[]) => `ARRAY[${xs.map((x) => `coalesce(${x}, 0)`).join(', ')}]::int[]`;
+  const columns = (['cur', 'prev'] as const).flatMap((p) => [
+    over(`active_${p}`, 'session', { from: null, to: periods[p].to }, 'sum(started - ended)'),
+    over(`paused_${p}`, 'pause', { from: null, to: periods[p].to }, 'sum(pauses - resumed - restored - aborted)'),
+    over(`resume_${p}`, 'pause', periods[p], histogramArray('resume_buckets')),
+    over(
+      `recovery_${p}`,
+      'recovery',
+      periods[p],
+      ints(`sum(recoveries) FILTER (WHERE recovery_status = 'succeeded')`, `sum(recoveries) FILTER (WHERE recovery_status <> 'in_progress')`),
     ),
-    queryRows<Record<string, unknown> & { period: string }>(
-      db,
-      sql`SELECT ${periods} AS period, ${histogramSums('resume_buckets')} FROM intervention_hours WHERE ${window} GROUP BY 1`,
-    ),
-    queryRows<{ period: string; ok: number; done: number }>(
-      db,
-      sql`SELECT ${periods} AS period, sum(recoveries) FILTER (WHERE recovery_status = 'succeeded')::int AS ok,
-          sum(recoveries) FILTER (WHERE recovery_status <> 'in_progress')::int AS done
-        FROM recovery_hours WHERE ${window} GROUP BY 1`,
-    ),
-    queryRows<{ period: string; recovered: number; failed: number }>(
-      db,
-      sql`SELECT ${periods} AS period, sum(recovered)::int AS recovered, sum(failed)::int AS failed
-        FROM retry_hours WHERE ${window} GROUP BY 1`,
-    ),
-    queryRows<{ period: string; ok: number; total: number }>(
-      db,
-      sql`SELECT ${periods} AS period, sum(successes)::int AS ok, sum(executions)::int AS total
-        FROM tool_execution_hours WHERE ${window} GROUP BY 1`,
-    ),
+    over(`retry_${p}`, 'retry', periods[p], ints('sum(recovered)', 'sum(failed)')),
+    over(`tool_${p}`, 'tool', periods[p], ints('sum(successes)', 'sum(executions)')),
   ]);
-  const pick = <T extends { period: string }>(rows: T[], period: 'cur' | 'prev') => rows.find((r) => r.period === period);
-  const both = <T extends { period: string }>(rows: T[], f: (r: T | undefined) => number | null): Kpi => ({
-    current: f(pick(rows, 'cur')),
-    previous: f(pick(rows, 'prev')),
-  });
-  // Counts at a past hour boundary T from the live count and the roll-ups: now − started since T + ended since T.
-  const l = live[0] ?? {};
+  const [row = {}] = await queryRows<Record<string, unknown>>(db, sql`SELECT ${sql.join(columns, sql`, `)}`, { prepare: true });
+  const kpi = (f: (p: 'cur' | 'prev') => number | null): Kpi => ({ current: f('cur'), previous: f('prev') });
+  const pair = (name: string) => {
+    const [a = 0, b = 0] = toNumberArray(row[name]);
+    return [a, b] as const;
+  };
   return {
-    activeSessions: {
-      current: num(l.active_now) - num(l.s_to) + num(l.e_to),
-      previous: num(l.active_now) - num(l.s_from) + num(l.e_from),
-    },
-    pausedNow: {
-      current: num(l.paused_now) - num(l.p_to) + num(l.r_to),
-      previous: num(l.paused_now) - num(l.p_from) + num(l.r_from),
-    },
-    medianTimeToResumeS: both(resumes, (r) => (r ? histogramQuantile(histogramOf(r), 0.5) : null)),
-    recoverySuccessRate: both(recoveries, (r) => rate(num(r?.ok), num(r?.done))),
-    retrySuccessRate: both(retries, (r) => rate(num(r?.recovered), num(r?.recovered) + num(r?.failed))),
-    toolSuccessRate: both(tools, (r) => rate(num(r?.ok), num(r?.total))),
+    activeSessions: kpi((p) => num(row[`active_${p}`])),
+    pausedNow: kpi((p) => num(row[`paused_${p}`])),
+    medianTimeToResumeS: kpi((p) => histogramQuantile(toNumberArray(row[`resume_${p}`]), 0.5)),
+    recoverySuccessRate: kpi((p) => rate(...pair(`recovery_${p}`))),
+    retrySuccessRate: kpi((p) => {
+      const [recovered, failed] = pair(`retry_${p}`);
+      return rate(recovered, recovered + failed);
+    }),
+    toolSuccessRate: kpi((p) => rate(...pair(`tool_${p}`))),
   };
 }
 
@@ -109,7 +96,8 @@ export async function listInterventionsByType(db: Db, range: Range): Promise<Int
   const rows = await queryRows<{ b: string; pause_type: string; n: number }>(
     db,
     sql`SELECT ${bucketExpr(range.bucket)} AS b, pause_type, sum(pauses)::int AS n
-        FROM intervention_hours WHERE ${inRange(range.from, range.to)} AND pauses > 0 GROUP BY 1, 2`,
+        FROM (${rangeRows('pause', range)}) r WHERE pauses > 0 GROUP BY 1, 2`,
+    { prepare: true },
   );
   const byBucket = new Map(
     bucketStarts(range, range.bucket).map((b) => [b, { bucket: b, ...Object.fromEntries(pauseTypeOrder.map((t) => [t, 0])) } as InterventionsPoint]),
@@ -136,7 +124,8 @@ export async function listRecoveriesByStatus(db: Db, range: Range): Promise<Reco
   const rows = await queryRows<{ b: string; recovery_status: string; n: number }>(
     db,
     sql`SELECT ${bucketExpr(range.bucket)} AS b, recovery_status, sum(recoveries)::int AS n
-        FROM recovery_hours WHERE ${inRange(range.from, range.to)} GROUP BY 1, 2`,
+        FROM (${rangeRows('recovery', range)}) r GROUP BY 1, 2`,
+    { prepare: true },
   );
   const byBucket = new Map(
     bucketStarts(range, range.bucket).map((b) => [
@@ -160,7 +149,8 @@ export async function listRetriesPerHour(db: Db, range: Range): Promise<RetriesP
   const rows = await queryRows<{ b: string; retries: number; recovered: number; failed: number }>(
     db,
     sql`SELECT hour AS b, sum(retries)::int AS retries, sum(recovered)::int AS recovered, sum(failed)::int AS failed
-        FROM retry_hours WHERE ${inRange(range.from, range.to)} GROUP BY 1`,
+        FROM (${rollupRows('retry', { from: range.from, to: range.to, hourly: true })}) r GROUP BY 1`,
+    { prepare: true },
   );
   const byHour = new Map(rows.map((r) => [keyOf(r.b), r]));
   return bucketStarts(range, 'hour').map((b) => {
@@ -178,7 +168,8 @@ export async function listToolSuccessTrend(db: Db, range: Range): Promise<ToolTr
   const rows = await queryRows<{ b: string; executions: number; successes: number }>(
     db,
     sql`SELECT ${bucketExpr(range.bucket)} AS b, sum(executions)::int AS executions, sum(successes)::int AS successes
-        FROM tool_execution_hours WHERE ${inRange(range.from, range.to)} GROUP BY 1`,
+        FROM (${rangeRows('tool', range)}) r GROUP BY 1`,
+    { prepare: true },
   );
   const byBucket = new Map(rows.map((r) => [keyOf(r.b), r]));
   return bucketStarts(range, range.bucket).map((b) => {
@@ -196,9 +187,10 @@ export async function listTopFailingTools(db: Db, range: Range, limit = 8): Prom
   const rows = await queryRows<{ tool_name: string; failures: number; executions: number }>(
     db,
     sql`SELECT tool_name, sum(executions - successes)::int AS failures, sum(executions)::int AS executions
-        FROM tool_execution_hours WHERE ${inRange(range.from, range.to)}
+        FROM (${rollupRows('tool', { from: range.from, to: range.to })}) r
         GROUP BY tool_name HAVING sum(executions - successes) > 0
         ORDER BY failures DESC, tool_name LIMIT ${limit}`,
+    { prepare: true },
   );
   return rows.map((r) => ({
     tool: r.tool_name,

@@ -38,6 +38,13 @@ async function expectRollupsEqualRaw(db: Db) {
   expect(normalise(await table('recovery_hours'))).toEqual(normalise(await rawAggregations.recoveryHours(db)));
   expect(normalise(await table('retry_hours'))).toEqual(normalise(await rawAggregations.retryHours(db)));
   expect(normalise(await table('session_hours'))).toEqual(normalise(await rawAggregations.sessionHours(db)));
+  // The daily twins against the raw rows aggregated by UTC day (not against the hourly tables they are summed from).
+  const days = (name: string) => queryRows(db, sql.raw(`SELECT * FROM ${name}`)).then((rows) => rows.map(({ day, ...r }) => ({ hour: day, ...r })));
+  expect(normalise(await days('tool_execution_days'))).toEqual(normalise(await rawAggregations.toolDays(db)));
+  expect(normalise(await days('intervention_days'))).toEqual(normalise(await rawAggregations.pauseDays(db)));
+  expect(normalise(await days('recovery_days'))).toEqual(normalise(await rawAggregations.recoveryDays(db)));
+  expect(normalise(await days('retry_days'))).toEqual(normalise(await rawAggregations.retryDays(db)));
+  expect(normalise(await days('session_days'))).toEqual(normalise(await rawAggregations.sessionDays(db)));
 }
 
 const pick = <T,>(rng: Rng, xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
@@ -131,6 +138,7 @@ describeEachDb('roll-ups', (t) => {
     const idle = await refreshRollups(db, { maxPending: 10 });
     expect(idle).toMatchObject({ ok: true, marks: 0 });
     await db.execute(sql`DELETE FROM tool_execution_hours`);
+    await db.execute(sql`DELETE FROM intervention_days`);
     await rebuildRollups(db);
     await expectRollupsEqualRaw(db);
   });

@@ -3,7 +3,7 @@ import { queryRows, type Db } from '@/lib/db/client';
 import { BUCKETS } from './histogram';
 
 /**
- * Keeping the hourly roll-ups (lib/db/schema/analytics.ts) equal to the raw rows.
+ * Keeping the hourly roll-ups and their daily twins (lib/db/schema/analytics.ts) equal to the raw rows.
  *
  * Why marks + recompute rather than incrementing counters on ingest: statement-level triggers (drizzle/0001)
  * insert the touched hours into rollup_dirty inside the writer's transaction, whichever code path writes
@@ -11,7 +11,8 @@ import { BUCKETS } from './histogram';
  * and recomputes those hours from the raw rows with the same SQL as the full rebuild, so an hour is either
  * right or still marked: a late row, a satisfaction set days later or a deleted session all heal on the next
  * run, and the test "roll-up = raw" checks one code path. A mark whose writer has not committed yet is not
- * visible to the DELETE, so it survives and its hour is recomputed next time. One instance refreshes at a time
+ * visible to the DELETE, so it survives and its hour is recomputed next time. The days of the recomputed hours are
+ * then recomputed from the hourly rows in the same transaction, so a daily twin always equals its hours. One instance refreshes at a time
  * (transaction-scoped advisory lock); others skip.
  */
 const ROLLUP_LOCK_KEY = 7_304_110_508; // arbitrary, constant: "flightdeck roll-ups"
@@ -40,8 +41,12 @@ const histogram = (expr: string, filter = 'TRUE') =>
     `ARRAY[${Array.from({ length: BUCKETS }, (_, i) => `count(*) FILTER (WHERE ${filter} AND fd_log2_bucket(${expr}) = ${i})`).join(', ')}]::int[]`,
   );
 
-function toolHoursSelect(hours: HourSet): SQL {
-  return sql`SELECT fd_hour(created_at) AS hour, tool_name,
+/** Raw aggregations by hour (what the hourly tables hold) or by UTC day (what the daily twins must equal). */
+type Grain = 'hour' | 'day';
+const bucketFn = (grain: Grain) => sql.raw(grain === 'hour' ? 'fd_hour' : 'fd_day');
+
+function toolHoursSelect(hours: HourSet, grain: Grain = 'hour'): SQL {
+  return sql`SELECT ${bucketFn(grain)}(created_at) AS hour, tool_name,
       count(*)::int AS executions, (count(*) FILTER (WHERE success))::int AS successes,
       coalesce(sum(execution_time_ms), 0)::bigint AS time_sum_ms, ${histogram('execution_time_ms')} AS latency_buckets,
       coalesce(sum(user_satisfaction), 0)::int AS satisfaction_sum, count(user_satisfaction)::int AS satisfaction_count
@@ -49,14 +54,14 @@ function toolHoursSelect(hours: HourSet): SQL {
     GROUP BY 1, 2`;
 }
 
-function pauseHoursSelect(hours: HourSet): SQL {
+function pauseHoursSelect(hours: HourSet, grain: Grain = 'hour'): SQL {
   const resumeSeconds = 'extract(epoch FROM resolved_at - paused_at)::float8';
   const resumedLike = `resolution IN ('resumed', 'restored')`;
   return sql`WITH p AS (
-      SELECT fd_hour(paused_at) AS hour, pause_type, count(*)::int AS pauses
+      SELECT ${bucketFn(grain)}(paused_at) AS hour, pause_type, count(*)::int AS pauses
       FROM paused_sessions WHERE ${inHours('paused_at', hours)} GROUP BY 1, 2
     ), r AS (
-      SELECT fd_hour(resolved_at) AS hour, pause_type,
+      SELECT ${bucketFn(grain)}(resolved_at) AS hour, pause_type,
         (count(*) FILTER (WHERE resolution = 'resumed'))::int AS resumed,
         (count(*) FILTER (WHERE resolution = 'restored'))::int AS restored,
         (count(*) FILTER (WHERE resolution = 'aborted'))::int AS aborted,
@@ -70,25 +75,25 @@ function pauseHoursSelect(hours: HourSet): SQL {
     FROM p FULL JOIN r USING (hour, pause_type)`;
 }
 
-function recoveryHoursSelect(hours: HourSet): SQL {
-  return sql`SELECT fd_hour(started_at) AS hour, recovery_method, recovery_status, count(*)::int AS recoveries,
+function recoveryHoursSelect(hours: HourSet, grain: Grain = 'hour'): SQL {
+  return sql`SELECT ${bucketFn(grain)}(started_at) AS hour, recovery_method, recovery_status, count(*)::int AS recoveries,
       coalesce(sum(recovery_duration_seconds), 0)::float8 AS duration_seconds_sum,
       count(recovery_duration_seconds)::int AS duration_count
     FROM checkpoint_recoveries WHERE ${inHours('started_at', hours)} GROUP BY 1, 2, 3`;
 }
 
-function retryHoursSelect(hours: HourSet): SQL {
-  return sql`SELECT fd_hour(minute) AS hour, error_class, sum(retries)::int AS retries, sum(recovered)::int AS recovered,
+function retryHoursSelect(hours: HourSet, grain: Grain = 'hour'): SQL {
+  return sql`SELECT ${bucketFn(grain)}(minute) AS hour, error_class, sum(retries)::int AS retries, sum(recovered)::int AS recovered,
       sum(failed)::int AS failed
     FROM db_retry_log WHERE ${inHours('minute', hours)} GROUP BY 1, 2`;
 }
 
-function sessionHoursSelect(hours: HourSet): SQL {
+function sessionHoursSelect(hours: HourSet, grain: Grain = 'hour'): SQL {
   return sql`WITH s AS (
-      SELECT fd_hour(started_at) AS hour, count(*)::int AS started FROM agent_sessions
+      SELECT ${bucketFn(grain)}(started_at) AS hour, count(*)::int AS started FROM agent_sessions
       WHERE ${inHours('started_at', hours)} GROUP BY 1
     ), e AS (
-      SELECT fd_hour(ended_at) AS hour, count(*)::int AS ended FROM agent_sessions
+      SELECT ${bucketFn(grain)}(ended_at) AS hour, count(*)::int AS ended FROM agent_sessions
       WHERE ended_at IS NOT NULL AND ${inHours('ended_at', hours)} GROUP BY 1
     )
     SELECT hour, coalesce(s.started, 0) AS started, coalesce(e.ended, 0) AS ended FROM s FULL JOIN e USING (hour)`;
@@ -152,6 +157,118 @@ async function recompute(tx: Db, kind: RollupKind, hours: HourSet, pairs: 'all' 
   }
 }
 
+/**
+ * The hourly roll-ups that have a daily twin (drizzle/0002): a day row is the sum of that UTC day's hourly rows.
+ * `keys` are the grouping columns besides the hour, `sums` the additive columns with their SQL type, `histograms`
+ * the log2-bucket arrays (added element-wise).
+ */
+type Family = {
+  hours: string;
+  days: string;
+  keys: string[];
+  sums: [column: string, type: 'int' | 'bigint' | 'float8'][];
+  histograms: string[];
+};
+
+export type DailyKind = Exclude<RollupKind, 'tool_user_day'>;
+
+export const rollupFamilies: Record<DailyKind, Family> = {
+  tool: {
+    hours: 'tool_execution_hours',
+    days: 'tool_execution_days',
+    keys: ['tool_name'],
+    sums: [['executions', 'int'], ['successes', 'int'], ['time_sum_ms', 'bigint'], ['satisfaction_sum', 'int'], ['satisfaction_count', 'int']],
+    histograms: ['latency_buckets'],
+  },
+  pause: {
+    hours: 'intervention_hours',
+    days: 'intervention_days',
+    keys: ['pause_type'],
+    sums: [['pauses', 'int'], ['resumed', 'int'], ['restored', 'int'], ['aborted', 'int'], ['resume_seconds_sum', 'float8']],
+    histograms: ['resume_buckets'],
+  },
+  recovery: {
+    hours: 'recovery_hours',
+    days: 'recovery_days',
+    keys: ['recovery_method', 'recovery_status'],
+    sums: [['recoveries', 'int'], ['duration_seconds_sum', 'float8'], ['duration_count', 'int']],
+    histograms: [],
+  },
+  retry: {
+    hours: 'retry_hours',
+    days: 'retry_days',
+    keys: ['error_class'],
+    sums: [['retries', 'int'], ['recovered', 'int'], ['failed', 'int']],
+    histograms: [],
+  },
+  session: { hours: 'session_hours', days: 'session_days', keys: [], sums: [['started', 'int'], ['ended', 'int']], histograms: [] },
+};
+
+const DAY_MS = 86_400_000;
+const dayOf = (hour: string) => new Date(Math.floor(new Date(hour).getTime() / DAY_MS) * DAY_MS).toISOString();
+
+const valueColumns = (f: Family) => [...f.keys, ...f.sums.map(([c]) => c), ...f.histograms];
+
+/** Recomputes the given UTC days (ISO day starts) of a daily twin from its hourly table. */
+async function recomputeDays(tx: Db, kind: DailyKind, days: 'all' | string[]) {
+  const f = rollupFamilies[kind];
+  const cols = valueColumns(f).join(', ');
+  const aggregates = [
+    ...f.keys,
+    ...f.sums.map(([c, type]) => `sum(${c})::${type}`),
+    ...f.histograms.map((h) => `ARRAY[${Array.from({ length: BUCKETS }, (_, i) => `sum(${h}[${i + 1}])`).join(', ')}]::int[]`),
+  ].join(', ');
+  const groupBy = ['1', ...f.keys.map((_, i) => String(i + 2))].join(', ');
+  const select = (where: SQL) =>
+    sql`INSERT INTO ${sql.raw(f.days)} (day, ${sql.raw(cols)})
+      SELECT fd_day(hour), ${sql.raw(aggregates)} FROM ${sql.raw(f.hours)} WHERE ${where} GROUP BY ${sql.raw(groupBy)}`;
+  if (days === 'all') {
+    await tx.execute(sql.raw(`DELETE FROM ${f.days}`));
+    await tx.execute(select(sql`TRUE`));
+    return;
+  }
+  if (!days.length) return;
+  const sorted = [...days].sort();
+  const to = new Date(new Date(sorted[sorted.length - 1]).getTime() + DAY_MS).toISOString();
+  await tx.execute(sql`DELETE FROM ${sql.raw(f.days)} WHERE day = ANY(${pgArray(sorted)}::timestamptz[])`);
+  await tx.execute(
+    select(sql`hour >= ${sorted[0]}::timestamptz AND hour < ${to}::timestamptz AND fd_day(hour) = ANY(${pgArray(sorted)}::timestamptz[])`),
+  );
+}
+
+/**
+ * The rows of a roll-up whose hour falls in [from, to) — `null` leaves that side open — with the same columns
+ * as the hourly table (`hour`, keys, sums, histograms): whole UTC days from the daily twin (their `hour` is the
+ * day start) and the partial days at the edges from the hourly table. Sums over it equal sums over the hourly
+ * rows; grouping by fd_day(hour) gives days. `hourly: true` reads only the hourly table (hour-bucketed charts).
+ */
+export function rollupRows(kind: DailyKind, span: { from: Date | null; to: Date | null; hourly?: boolean }): SQL {
+  const f = rollupFamilies[kind];
+  const cols = sql.raw(valueColumns(f).join(', '));
+  const hoursIn = (from: Date | null, to: Date | null) => {
+    const conds = [
+      ...(from ? [sql`hour >= ${from.toISOString()}::timestamptz`] : []),
+      ...(to ? [sql`hour < ${to.toISOString()}::timestamptz`] : []),
+    ];
+    return sql`SELECT hour, ${cols} FROM ${sql.raw(f.hours)}${conds.length ? sql` WHERE ${sql.join(conds, sql` AND `)}` : sql``}`;
+  };
+  if (span.hourly) return hoursIn(span.from, span.to);
+  // Whole days [d0, d1): d0 = first midnight at or after `from`, d1 = last midnight at or before `to`.
+  const d0 = span.from ? new Date(Math.ceil(span.from.getTime() / DAY_MS) * DAY_MS) : null;
+  const d1 = span.to ? new Date(Math.floor(span.to.getTime() / DAY_MS) * DAY_MS) : null;
+  if (d0 && d1 && d0 >= d1) return hoursIn(span.from, span.to);
+  const dayConds = [
+    ...(d0 ? [sql`day >= ${d0.toISOString()}::timestamptz`] : []),
+    ...(d1 ? [sql`day < ${d1.toISOString()}::timestamptz`] : []),
+  ];
+  const parts = [
+    sql`SELECT day AS hour, ${cols} FROM ${sql.raw(f.days)}${dayConds.length ? sql` WHERE ${sql.join(dayConds, sql` AND `)}` : sql``}`,
+    ...(d0 && span.from && span.from < d0 ? [hoursIn(span.from, d0)] : []),
+    ...(d1 && span.to && d1 < span.to ? [hoursIn(d1, span.to)] : []),
+  ];
+  return sql.join(parts, sql` UNION ALL `);
+}
+
 const KINDS: RollupKind[] = ['tool', 'tool_user_day', 'pause', 'recovery', 'retry', 'session'];
 
 export type RefreshResult =
@@ -171,6 +288,7 @@ export async function refreshRollups(
     const [row] = await queryRows<{ n: number }>(
       db,
       sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM rollup_dirty LIMIT ${options.maxPending + 1}) x`,
+      { prepare: true },
     );
     const pending = Number(row?.n ?? 0);
     if (pending === 0) return { ok: true, marks: 0, hours: emptyCounts() };
@@ -201,6 +319,7 @@ export async function refreshRollups(
       } else {
         const set = [...new Set(ofKind.map((m) => new Date(m.hour).toISOString()))];
         await recompute(tx, kind, set);
+        await recomputeDays(tx, kind, [...new Set(set.map(dayOf))]);
         hours[kind] = set.length;
       }
     }
@@ -220,6 +339,7 @@ export async function rebuildRollups(db: Db): Promise<{ rows: Record<string, num
     await tx.execute(sql`SET LOCAL statement_timeout = 0`);
     await tx.execute(sql`DELETE FROM rollup_dirty`);
     for (const kind of KINDS) await recompute(tx, kind, 'all');
+    for (const kind of Object.keys(rollupFamilies) as DailyKind[]) await recomputeDays(tx, kind, 'all');
   });
   const [row] = await queryRows<Record<string, number>>(
     db,
@@ -228,7 +348,12 @@ export async function rebuildRollups(db: Db): Promise<{ rows: Record<string, num
       (SELECT count(*) FROM intervention_hours)::int AS intervention_hours,
       (SELECT count(*) FROM recovery_hours)::int AS recovery_hours,
       (SELECT count(*) FROM retry_hours)::int AS retry_hours,
-      (SELECT count(*) FROM session_hours)::int AS session_hours`,
+      (SELECT count(*) FROM session_hours)::int AS session_hours,
+      (SELECT count(*) FROM tool_execution_days)::int AS tool_execution_days,
+      (SELECT count(*) FROM intervention_days)::int AS intervention_days,
+      (SELECT count(*) FROM recovery_days)::int AS recovery_days,
+      (SELECT count(*) FROM retry_days)::int AS retry_days,
+      (SELECT count(*) FROM session_days)::int AS session_days`,
   );
   return { rows: row };
 }
@@ -244,4 +369,10 @@ export const rawAggregations = {
   recoveryHours: (db: Db) => queryRows(db, recoveryHoursSelect('all')),
   retryHours: (db: Db) => queryRows(db, retryHoursSelect('all')),
   sessionHours: (db: Db) => queryRows(db, sessionHoursSelect('all')),
+  // By UTC day, what the daily twins hold (column `hour` = the day start).
+  toolDays: (db: Db) => queryRows(db, toolHoursSelect('all', 'day')),
+  pauseDays: (db: Db) => queryRows(db, pauseHoursSelect('all', 'day')),
+  recoveryDays: (db: Db) => queryRows(db, recoveryHoursSelect('all', 'day')),
+  retryDays: (db: Db) => queryRows(db, retryHoursSelect('all', 'day')),
+  sessionDays: (db: Db) => queryRows(db, sessionHoursSelect('all', 'day')),
 };

@@ -200,8 +200,29 @@ export async function getDb(): Promise<Db> {
   return (await getDbHandle()).db;
 }
 
-/** Rows of a raw SQL statement, whichever driver runs (postgres.js returns an array, PGlite `{ rows }`). */
-export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
+/** The part of Drizzle's database object that `db.execute` itself uses (marked internal in its types). */
+type DrizzleInternals = {
+  session: { prepareQuery(query: unknown, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<unknown> } };
+  dialect: { sqlToQuery(query: SQL): unknown };
+};
+
+/**
+ * Rows of a raw SQL statement, whichever driver runs (postgres.js returns an array, PGlite `{ rows }`).
+ *
+ * `prepare: true` sends it as a named prepared statement (postgres.js `prepare`; PGlite ignores it): each pooled
+ * connection parses it once and, after five executions, Postgres may reuse a generic plan instead of planning
+ * every call. For hot read-only statements whose planning costs more than their execution — the Overview/Tools
+ * roll-up reads plan a UNION of day and hour scans for a few hundred rows. Keep the statement's text stable (values
+ * as parameters): each distinct text is one more statement cached per connection.
+ */
+export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL, options: { prepare?: boolean } = {}): Promise<T[]> {
+  let result: unknown;
+  if (options.prepare) {
+    const { session, dialect } = db as unknown as DrizzleInternals;
+    result = await session.prepareQuery(dialect.sqlToQuery(query), undefined, 'fd', false).execute();
+  } else {
+    result = await db.execute(query);
+  }
+  const rows = result as T[] | { rows: T[] };
+  return Array.isArray(rows) ? rows : rows.rows;
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { betaQuantile, sampleBeta } from '@/lib/analytics/beta';
 import { seededRng, type Rng } from '@/lib/analytics/random';
+import { rollupRows } from '@/lib/analytics/rollups';
 import { queryRows, type Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 
@@ -118,17 +119,19 @@ const PRIOR_CACHE_MS = 60_000;
 const priorCache = new WeakMap<Db, { at: number; rows: FleetRow[] }>();
 
 /**
- * Fleet-wide success per tool over the last 30 days (the priors). They move slowly and summing 30 days of hourly
- * roll-ups is the costly half of a ranking, so each process keeps them for a minute.
+ * Fleet-wide success per tool over the last 30 days (the priors), from the daily roll-up (hourly rows for the
+ * window's first partial day). They move slowly and are half of a ranking's reads, so each process keeps them for
+ * a minute: a ranking's prior is at most PRIOR_CACHE_MS (60 s) older than the roll-ups.
  */
 async function loadFleetPriors(db: Db, now: Date, cacheMs: number): Promise<FleetRow[]> {
   const hit = priorCache.get(db);
   if (cacheMs > 0 && hit && Date.now() - hit.at < cacheMs) return hit.rows;
-  const priorSince = new Date(now.getTime() - PRIOR_WINDOW_DAYS * DAY_MS).toISOString();
+  const priorSince = new Date(now.getTime() - PRIOR_WINDOW_DAYS * DAY_MS);
   const rows = await queryRows<FleetRow>(
     db,
     sql`SELECT tool_name, sum(executions)::int AS runs, sum(successes)::int AS successes
-        FROM tool_execution_hours WHERE hour >= ${priorSince}::timestamptz GROUP BY tool_name`,
+        FROM (${rollupRows('tool', { from: priorSince, to: null })}) r GROUP BY tool_name`,
+    { prepare: true },
   );
   if (cacheMs > 0) priorCache.set(db, { at: Date.now(), rows });
   return rows;
@@ -148,6 +151,7 @@ export async function loadToolEvidence(
       db,
       sql`SELECT tool_name, day::text AS day, runs, successes, satisfaction_sum, satisfaction_count
           FROM tool_user_days WHERE user_id = ${input.userId} AND day >= ${since}::date ${toolFilter('tool_name')}`,
+      { prepare: true },
     ),
     loadFleetPriors(db, input.now, input.priorCacheMs ?? PRIOR_CACHE_MS),
   ]);

@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm';
 import { histogramOf, histogramSums } from '@/lib/analytics/queries';
 import { histogramQuantile } from '@/lib/analytics/histogram';
 import { bucketStarts, type TimeRange } from '@/lib/analytics/range';
+import { rollupRows } from '@/lib/analytics/rollups';
 import { queryRows, type Db } from '@/lib/db/client';
 
 /**
- * Tools page queries: per-tool statistics from the hourly roll-up (p50/p95 estimated from the summed log2
- * latency histograms), recent failures from the raw history (keyset pages), and the users to pick from.
+ * Tools page queries: per-tool statistics from the roll-ups (daily, hourly at the range's edges; p50/p95 estimated
+ * from the summed log2 latency histograms), recent failures from the raw history (keyset pages), and the users to pick from.
  */
 type Range = Pick<TimeRange, 'from' | 'to' | 'bucket'>;
 const iso = (d: Date) => d.toISOString();
@@ -25,7 +26,8 @@ export type ToolStatistics = {
 };
 
 export async function listToolStatistics(db: Db, range: Range): Promise<ToolStatistics[]> {
-  const where = sql`hour >= ${iso(range.from)}::timestamptz AND hour < ${iso(range.to)}::timestamptz`;
+  const rows = rollupRows('tool', { from: range.from, to: range.to });
+  const bucketRows = rollupRows('tool', { from: range.from, to: range.to, hourly: range.bucket === 'hour' });
   const bucket = range.bucket === 'hour' ? sql`hour` : sql`fd_day(hour)`;
   const [totals, trend] = await Promise.all([
     queryRows<Record<string, unknown> & { tool_name: string }>(
@@ -33,12 +35,14 @@ export async function listToolStatistics(db: Db, range: Range): Promise<ToolStat
       sql`SELECT tool_name, sum(executions)::int AS executions, sum(successes)::int AS successes,
           sum(time_sum_ms)::float8 AS time_sum_ms, sum(satisfaction_sum)::int AS sat_sum,
           sum(satisfaction_count)::int AS sat_count, ${histogramSums('latency_buckets')}
-        FROM tool_execution_hours WHERE ${where} GROUP BY tool_name ORDER BY executions DESC, tool_name`,
+        FROM (${rows}) r GROUP BY tool_name ORDER BY executions DESC, tool_name`,
+      { prepare: true },
     ),
     queryRows<{ tool_name: string; b: string; executions: number; successes: number }>(
       db,
       sql`SELECT tool_name, ${bucket} AS b, sum(executions)::int AS executions, sum(successes)::int AS successes
-        FROM tool_execution_hours WHERE ${where} GROUP BY 1, 2`,
+        FROM (${bucketRows}) r GROUP BY 1, 2`,
+      { prepare: true },
     ),
   ]);
   const buckets = bucketStarts(range, range.bucket);
@@ -117,6 +121,7 @@ export async function listRecentToolFailures(
           ${input.cursor ? sql`AND (created_at, id) < (${input.cursor.createdAt}::timestamptz, ${input.cursor.id})` : sql``}
         ORDER BY created_at DESC NULLS LAST, id DESC NULLS LAST
         LIMIT ${limit + 1}`,
+    { prepare: true },
   );
   const items = rows.slice(0, limit).map((r) => ({
     id: Number(r.id),
@@ -141,6 +146,7 @@ export async function listToolUsers(db: Db, input: { days?: number; limit?: numb
     sql`SELECT user_id, sum(runs)::int AS runs FROM tool_user_days
         WHERE day >= (now() AT TIME ZONE 'UTC')::date - ${input.days ?? 30}::int
         GROUP BY user_id ORDER BY runs DESC, user_id LIMIT ${input.limit ?? 200}`,
+    { prepare: true },
   );
   return rows.map((r) => ({ userId: r.user_id, runs: num(r.runs) }));
 }

@@ -122,6 +122,72 @@ export const retryHours = pgTable(
   (t) => [primaryKey({ name: 'retry_hours_pkey', columns: [t.hour, t.errorClass] })],
 );
 
+/**
+ * Daily twins of the hourly roll-ups (drizzle/0002): a row is the sum of that UTC day's hourly rows, recomputed
+ * with them (lib/analytics/rollups.ts). Range queries read whole days here and the partial days at the edges from
+ * the hourly tables (`rollupRows`), so a 30-day range reads ~30 rows per key instead of ~720.
+ */
+export const toolExecutionDays = pgTable(
+  'tool_execution_days',
+  {
+    day: timestamp('day', { withTimezone: true }).notNull(),
+    toolName: text('tool_name').notNull(),
+    executions: integer('executions').notNull(),
+    successes: integer('successes').notNull(),
+    timeSumMs: bigint('time_sum_ms', { mode: 'number' }).notNull(),
+    latencyBuckets: integer('latency_buckets').array().notNull(),
+    satisfactionSum: integer('satisfaction_sum').notNull(),
+    satisfactionCount: integer('satisfaction_count').notNull(),
+  },
+  (t) => [primaryKey({ name: 'tool_execution_days_pkey', columns: [t.day, t.toolName] })],
+);
+
+export const interventionDays = pgTable(
+  'intervention_days',
+  {
+    day: timestamp('day', { withTimezone: true }).notNull(),
+    pauseType: text('pause_type').notNull(),
+    pauses: integer('pauses').notNull(),
+    resumed: integer('resumed').notNull(),
+    restored: integer('restored').notNull(),
+    aborted: integer('aborted').notNull(),
+    resumeSecondsSum: doublePrecision('resume_seconds_sum').notNull(),
+    resumeBuckets: integer('resume_buckets').array().notNull(),
+  },
+  (t) => [primaryKey({ name: 'intervention_days_pkey', columns: [t.day, t.pauseType] })],
+);
+
+export const recoveryDays = pgTable(
+  'recovery_days',
+  {
+    day: timestamp('day', { withTimezone: true }).notNull(),
+    recoveryMethod: text('recovery_method').notNull(),
+    recoveryStatus: text('recovery_status').notNull(),
+    recoveries: integer('recoveries').notNull(),
+    durationSecondsSum: doublePrecision('duration_seconds_sum').notNull(),
+    durationCount: integer('duration_count').notNull(),
+  },
+  (t) => [primaryKey({ name: 'recovery_days_pkey', columns: [t.day, t.recoveryMethod, t.recoveryStatus] })],
+);
+
+export const retryDays = pgTable(
+  'retry_days',
+  {
+    day: timestamp('day', { withTimezone: true }).notNull(),
+    errorClass: text('error_class').notNull(),
+    retries: integer('retries').notNull(),
+    recovered: integer('recovered').notNull(),
+    failed: integer('failed').notNull(),
+  },
+  (t) => [primaryKey({ name: 'retry_days_pkey', columns: [t.day, t.errorClass] })],
+);
+
+export const sessionDays = pgTable('session_days', {
+  day: timestamp('day', { withTimezone: true }).primaryKey(),
+  started: integer('started').notNull(),
+  ended: integer('ended').notNull(),
+});
+
 export type SessionHour = typeof sessionHours.$inferSelect;
 export type ToolExecutionHour = typeof toolExecutionHours.$inferSelect;
 export type ToolUserDay = typeof toolUserDays.$inferSelect;

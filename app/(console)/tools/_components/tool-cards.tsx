@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { cache } from 'react';
 import { SparklineChart } from '@/components/charts/sparkline-chart';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -17,6 +18,11 @@ import { DataTable, safeLoad, WidgetError } from '../../overview/_components/wid
 export type ToolsFilters = { userId?: string; tool?: string; cursor?: string; strategy: PreferenceStrategy };
 type Props = { range: TimeRange; filters: ToolsFilters };
 
+// Three cards show the tool statistics and two the user list: one read each per request (React's request cache;
+// every card gets the page's same `range` object). lib/analytics/page-data.ts mirrors these reads for the benchmark.
+const toolStatistics = cache(async (range: TimeRange) => listToolStatistics(await getDb(), range));
+const toolUsers = cache(async () => listToolUsers(await getDb()));
+
 const ms = (v: number | null) => (v === null ? '—' : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 
 /** Hidden inputs that carry the time range through the filter forms (GET). */
@@ -31,7 +37,7 @@ function RangeInputs({ range }: { range: TimeRange }) {
 }
 
 export async function ToolStatsCard({ range }: Props) {
-  const r = await safeLoad('tool-stats', async () => listToolStatistics(await getDb(), range));
+  const r = await safeLoad('tool-stats', () => toolStatistics(range));
   if (!r.ok) return <WidgetError title="Tools" />;
   const rows = r.value;
   return (
@@ -83,7 +89,7 @@ export async function ToolStatsCard({ range }: Props) {
         </Table>
       )}
       <p className="mt-3 text-xs text-slate-500">
-        p50/p95 are estimated from hourly log₂ latency histograms (within the bucket of the true value, ≤ 2× wide).
+        p50/p95 are estimated from daily and hourly log₂ latency histograms (within the bucket of the true value, ≤ 2× wide).
       </p>
     </Card>
   );
@@ -91,7 +97,7 @@ export async function ToolStatsCard({ range }: Props) {
 
 export async function LatencyCard({ range }: Props) {
   const c = charts['tool-stats'];
-  const r = await safeLoad('latency', async () => c.load(await getDb(), { range }));
+  const r = await safeLoad('latency', () => toolStatistics(range));
   if (!r.ok) return <WidgetError title="Execution time by tool" />;
   const data = r.value.slice(0, 12).map((t) => ({ tool: t.tool, p50: t.p50Ms, p95: t.p95Ms }));
   return (
@@ -108,7 +114,7 @@ export async function LatencyCard({ range }: Props) {
 export async function PreferenceCard({ range, filters }: Props) {
   const r = await safeLoad('preference', async () => {
     const db = await getDb();
-    const users = await listToolUsers(db);
+    const users = await toolUsers();
     const userId = filters.userId ?? users[0]?.userId;
     const ranked = userId ? await rankTools({ db, userId, strategy: filters.strategy }) : [];
     return { users, userId, ranked };
@@ -184,8 +190,8 @@ export async function FailuresCard({ range, filters }: Props) {
         cursor: decodeFailureCursor(filters.cursor),
         limit: 25,
       }),
-      listToolStatistics(db, range),
-      listToolUsers(db),
+      toolStatistics(range),
+      toolUsers(),
     ]);
     return { page, tools: tools.map((t) => t.tool), users: users.map((u) => u.userId) };
   });
