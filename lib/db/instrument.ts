@@ -144,12 +144,17 @@ function wrapPostgresTransaction(tx: postgres.TransactionSql, monitor: DbMonitor
 }
 
 /** Runs `body` holding one slot for its whole duration, recorded as held (leak suspicion after a threshold). */
-async function holdSlot<T>(monitor: DbMonitor, kind: 'transaction' | 'reserved', body: () => Promise<T>): Promise<T> {
+async function holdSlot<T>(
+  monitor: DbMonitor,
+  kind: 'transaction' | 'reserved',
+  body: () => Promise<T>,
+  openedBy?: Error,
+): Promise<T> {
   const wait = monitor.acquire();
   if (wait) await wait;
   let id = 0;
   try {
-    id = monitor.openHeld(kind);
+    id = monitor.openHeld(kind, openedBy);
   } catch {
     // monitoring never breaks a query
   }
@@ -178,14 +183,19 @@ export function monitorPostgres(sqlClient: postgres.Sql, monitor: DbMonitor): Mo
       const fn = (args.length > 1 ? args[1] : args[0]) as (tx: unknown) => Promise<unknown>;
       const mode = args.length > 1 ? (args[0] as string) : undefined;
       let bodyStarted = false;
+      // Taken here, before the retry loop, so a leak report names the caller rather than our own frames.
+      const openedBy = new Error('opened here');
       const body = (tx: postgres.TransactionSql) => {
         bodyStarted = true;
         return fn(wrapPostgresTransaction(tx, monitor));
       };
       const once = () => {
         bodyStarted = false;
-        return holdSlot(monitor, 'transaction', () =>
-          (mode ? sqlClient.begin(mode, body) : sqlClient.begin(body)) as Promise<unknown>,
+        return holdSlot(
+          monitor,
+          'transaction',
+          () => (mode ? sqlClient.begin(mode, body) : sqlClient.begin(body)) as Promise<unknown>,
+          openedBy,
         );
       };
       // A transaction that failed before its body ran (connection refused or lost at BEGIN, or postgres.js

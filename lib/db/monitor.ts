@@ -441,9 +441,10 @@ export class DbMonitor {
     return !t || !t.firstSeen;
   }
 
-  openHeld(kind: HeldConnection['kind']): number {
+  /** `openedBy`: an Error made where the caller asked for the connection (its stack is formatted only on demand). */
+  openHeld(kind: HeldConnection['kind'], openedBy: Error = new Error('opened here')): number {
     const id = ++this.heldSeq;
-    this.held.set(id, { kind, openedAt: Date.now(), openedBy: new Error('opened here') });
+    this.held.set(id, { kind, openedAt: Date.now(), openedBy });
     return id;
   }
 
