@@ -3,7 +3,8 @@
  * Needs a production build (`flock /work/wt/build.lock npx next build`) and the large database (npm run bench:queries
  * creates and seeds it).
  *
- * Starts `next start` on BENCH_LARGE_DATABASE_URL with background jobs off (retention must not delete bench data),
+ * Starts `next start` on BENCH_LARGE_DATABASE_URL with background jobs off (retention must not delete bench data;
+ * the app still applies pending migrations at start, as it always does),
  * creates one admin for the run through lib/auth/users.ts and signs in once through the real sign-in page. Then per
  * route: 10 cold loads (a new browser context: empty cache, only the session cookie) and 10 warm loads (one context,
  * primed once, then reloaded). Measured in the browser: TTFB (Navigation Timing responseStart), LCP (the last
