@@ -13,6 +13,8 @@ const parts = [
   { script: 'scripts/bench-db.ts', doc: 'docs/benchmarks-db.md', what: 'data layer overhead (bare postgres.js / bare Drizzle / Drizzle + retry + monitor)' },
   { script: 'scripts/bench-ingest.ts', doc: 'docs/benchmarks-ingest.md', what: 'agent API ingestion through HTTP vs a bare multi-row insert (needs `next build`)' },
   { script: 'scripts/bench-queries.ts', doc: 'docs/benchmarks-queries.md', what: 'page queries on the large data set vs their EXPLAIN ANALYZE floor' },
+  // After bench-queries: it creates the large data set the pages are loaded on.
+  { script: 'scripts/bench-pages.ts', doc: 'docs/benchmarks-pages.md', what: 'every console page in headless Chromium on the large data set: TTFB, LCP, transfer, first-load JS (needs `next build`)' },
 ];
 
 runCli(async () => {

@@ -2,6 +2,7 @@ import 'server-only';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { NextResponse } from 'next/server';
+import { cache } from 'react';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/log';
 import { getDb } from '@/lib/db/client';
@@ -49,9 +50,17 @@ export async function requestMeta() {
   };
 }
 
+/**
+ * The signed-in user, looked up once per page render: the console layout and the page (and any streamed card)
+ * each call requirePageUser, and without this every call was another session + user lookup in the database.
+ * Actions and route handlers call getCurrentUser directly (no render scope), so a role changed by an action is
+ * seen by the render that follows it.
+ */
+const currentPageUser = cache(getCurrentUser);
+
 /** Pages: signed-out → /sign-in; signed in without the permission → /forbidden. */
 export async function requirePageUser(permission: Permission = 'console:read'): Promise<UserActor> {
-  const user = await getCurrentUser();
+  const user = await currentPageUser();
   if (!user) redirect('/sign-in');
   if (!can(user.role, permission)) redirect(`/forbidden?need=${encodeURIComponent(permission)}`);
   return user;

@@ -1,5 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { is, sql } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
+import * as schema from './schema';
 import { queryRows } from './client';
 import { migrate, MigrationError, readMigrations } from './migrate';
 import { createTestDatabase, describeEachDb, driverError, testDbKinds } from '@/lib/test/db';
@@ -33,6 +35,23 @@ describeEachDb('migrations', (t) => {
     ]) {
       expect(names).toContain(expected);
     }
+  });
+
+  it('leave exactly the indexes the Drizzle schema declares (a dropped or added index changes both)', async () => {
+    const declared = Object.values(schema)
+      .filter((v) => is(v, PgTable))
+      .flatMap((table) => getTableConfig(table).indexes.map((i) => i.config.name))
+      .sort();
+    // Indexes of their own, not the ones behind a primary key, unique or exclusion constraint.
+    const rows = await queryRows<{ name: string }>(
+      t().db,
+      sql`SELECT c.relname AS name FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public'
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))`,
+    );
+    expect(rows.map((r) => r.name).sort()).toEqual(declared);
+    expect(declared).not.toContain('idx_user_tool_history_metrics');
   });
 
   it('are idempotent: a second run applies nothing', async () => {

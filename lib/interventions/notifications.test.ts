@@ -8,7 +8,9 @@ import { agent, makeSession } from '@/lib/test/factories';
 import { pauseSession } from './commands';
 import {
   countUnreadNotifications,
+  decodeDeliveryCursor,
   listNotifications,
+  listWebhookDeliveries,
   markNotificationsRead,
   saveNotificationPreference,
   signWebhookBody,
@@ -95,6 +97,38 @@ describeEachDb('pause notifications', (t) => {
       ok: false,
       reason: 'not_found',
     });
+  });
+
+  it('the webhook delivery log pages newest first by keyset, rows sharing a timestamp included, and only the owner’s', async () => {
+    const db = t().db;
+    const owner = await makeUser(db, 'log');
+    const other = await makeUser(db, 'other-log');
+    const mine = await rule(db, owner, { channel: 'webhook', targetUrl: 'https://hooks.example.com/a' });
+    const theirs = await rule(db, other, { channel: 'webhook', targetUrl: 'https://hooks.example.com/b' });
+    // Five deliveries, three of them at the same instant: only the id orders those.
+    const at = ['2026-01-01T10:00:00.000001Z', '2026-01-01T11:00:00.000001Z', '2026-01-01T12:00:00.000001Z', '2026-01-01T12:00:00.000001Z', '2026-01-01T12:00:00.000001Z'];
+    const ids: number[] = [];
+    for (const createdAt of at) {
+      const [d] = await db
+        .insert(notificationDeliveries)
+        .values({ preferenceId: mine.id, targetUrl: 'https://hooks.example.com/a', payload: {}, createdAt: new Date(createdAt) })
+        .returning({ id: notificationDeliveries.id });
+      ids.push(d.id);
+    }
+    await db.insert(notificationDeliveries).values({ preferenceId: theirs.id, targetUrl: 'https://hooks.example.com/b', payload: {} });
+
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Awaited<ReturnType<typeof listWebhookDeliveries>> = await listWebhookDeliveries(db, { userId: owner, limit: 2, cursor: decodeDeliveryCursor(cursor) });
+      seen.push(...page.rows.map((r) => r.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([ids[4], ids[3], ids[2], ids[1], ids[0]]);
+    expect(decodeDeliveryCursor('not-a-cursor')).toBeNull();
   });
 });
 

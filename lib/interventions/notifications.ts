@@ -215,24 +215,50 @@ export async function markNotificationsRead(db: Db, input: { userId: string; ids
 }
 
 /** The user's webhook delivery log, newest first. */
-export async function listWebhookDeliveries(db: Db, input: { userId: string; limit?: number }) {
-  return queryRows<{
-    id: number;
-    target_url: string;
-    status: string;
-    attempts: number;
-    last_status_code: number | null;
-    last_error: string | null;
-    next_attempt_at: Date;
-    delivered_at: Date | null;
-    created_at: Date;
-    paused_session_id: string | null;
-  }>(
+/** Keyset cursor of the delivery log: created_at as Postgres text (microseconds kept) and the id. */
+export type DeliveryCursor = { at: string; id: number };
+
+export function encodeDeliveryCursor(c: DeliveryCursor) {
+  return Buffer.from(`${c.at}|${c.id}`).toString('base64url');
+}
+
+export function decodeDeliveryCursor(s: string | null | undefined): DeliveryCursor | null {
+  if (!s) return null;
+  const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
+  if (!at || !id || !/^\d{1,18}$/.test(id) || Number.isNaN(Date.parse(at))) return null;
+  return { at, id: Number(id) };
+}
+
+export type WebhookDelivery = {
+  id: number;
+  target_url: string;
+  status: string;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: Date;
+  delivered_at: Date | null;
+  created_at: Date;
+  paused_session_id: string | null;
+};
+
+/** The user's webhook delivery log, newest first, keyset-paginated on (created_at, id). */
+export async function listWebhookDeliveries(
+  db: Db,
+  input: { userId: string; limit?: number; cursor?: DeliveryCursor | null },
+): Promise<{ rows: WebhookDelivery[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
+  const c = input.cursor;
+  const rows = await queryRows<WebhookDelivery & { cursor_at: string }>(
     db,
     sql`SELECT d.id, d.target_url, d.status, d.attempts, d.last_status_code, d.last_error, d.next_attempt_at,
-               d.delivered_at, d.created_at, d.paused_session_id
+               d.delivered_at, d.created_at, d.paused_session_id, d.created_at::text AS cursor_at
         FROM notification_deliveries d JOIN notification_preferences p ON p.id = d.preference_id
         WHERE p.user_id = ${input.userId}
-        ORDER BY d.created_at DESC, d.id DESC LIMIT ${input.limit ?? 50}`,
+          ${c ? sql`AND (d.created_at, d.id) < (${c.at}::timestamptz, ${c.id})` : sql``}
+        ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit + 1}`,
   );
+  const shown = rows.slice(0, limit).map(({ cursor_at: _, ...r }) => ({ ...r, id: Number(r.id) }));
+  const last = rows[Math.min(rows.length, limit) - 1];
+  return { rows: shown, nextCursor: rows.length > limit && last ? encodeDeliveryCursor({ at: last.cursor_at, id: Number(last.id) }) : null };
 }

@@ -16,7 +16,7 @@ export function encodeCursor(c: Cursor) {
 export function decodeCursor(s: string | null | undefined): Cursor | null {
   if (!s) return null;
   const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
-  if (!at || !id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(Date.parse(at.replace(' ', 'T')))) return null;
+  if (!at || !id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(Date.parse(at))) return null;
   return { at, id };
 }
 

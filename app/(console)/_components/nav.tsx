@@ -22,9 +22,12 @@ export function Nav({ badges = {} }: { badges?: Record<string, number> }) {
         const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
         const badge = badges[item.href];
         return (
+          // No prefetch: every console page is dynamic, so a prefetch only brings the route tree, and it cost
+          // the server ~15 ms of CPU per link on every page view (docs/benchmarks-pages.md).
           <Link
             key={item.href}
             href={item.href}
+            prefetch={false}
             aria-current={active ? 'page' : undefined}
             className={clsx(
               'flex items-center justify-between rounded-md px-3 py-2 text-sm font-medium',

@@ -111,7 +111,7 @@ export default async function ChecklistsPage({
               {page.rows.map((c) => (
                 <Tr key={c.id}>
                   <Td className="font-medium">
-                    <Link href={`/checklists/${c.id}`} className="text-indigo-700 hover:underline">
+                    <Link prefetch={false} href={`/checklists/${c.id}`} className="text-indigo-700 hover:underline">
                       {c.title}
                     </Link>
                   </Td>

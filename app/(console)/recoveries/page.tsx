@@ -37,7 +37,7 @@ async function Failures() {
             <li key={r.id} className="py-2">
               <div className="flex items-center gap-2">
                 <StatusBadge status={r.recovery_status} />
-                <Link href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
+                <Link prefetch={false} href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
                   {r.project} · {shortId(r.session_id)}
                 </Link>
                 <span className="text-xs text-slate-500">#{r.checkpoint_sequence} · {formatDateTime(r.started_at)}</span>
@@ -130,12 +130,12 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: P
                   <Tr key={r.id}>
                     <Td className="whitespace-nowrap text-xs">{formatDateTime(r.started_at)}</Td>
                     <Td>
-                      <Link href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
+                      <Link prefetch={false} href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
                         {r.project} · {shortId(r.session_id)}
                       </Link>
                     </Td>
                     <Td className="tabular-nums">
-                      <Link href={`/sessions/${r.session_id}/checkpoints/${r.checkpoint_id}`} className="hover:underline">
+                      <Link prefetch={false} href={`/sessions/${r.session_id}/checkpoints/${r.checkpoint_id}`} className="hover:underline">
                         #{r.checkpoint_sequence}
                       </Link>
                     </Td>

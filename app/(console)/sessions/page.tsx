@@ -104,7 +104,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
                 return (
                   <Tr key={s.id}>
                     <Td>
-                      <Link href={`/sessions/${s.id}`} className="font-mono text-xs font-medium text-indigo-700 hover:underline" aria-label={`Session ${s.id}`}>
+                      <Link prefetch={false} href={`/sessions/${s.id}`} className="font-mono text-xs font-medium text-indigo-700 hover:underline" aria-label={`Session ${s.id}`}>
                         {shortId(s.id)}
                       </Link>
                       {s.externalId && <div className="max-w-[10rem] truncate text-xs text-slate-400">{s.externalId}</div>}

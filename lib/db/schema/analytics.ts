@@ -44,9 +44,9 @@ export const toolExecutionHours = pgTable(
     satisfactionCount: integer('satisfaction_count').notNull(),
   },
   (t) => [
-    // Overview/Tools range queries scan by hour; per-tool trend filters by tool then hour.
+    // Overview/Tools range queries scan by hour, then group by tool. (No query filters by tool first:
+    // idx_tool_execution_hours_tool was dropped in drizzle/0003.)
     primaryKey({ name: 'tool_execution_hours_pkey', columns: [t.hour, t.toolName] }),
-    index('idx_tool_execution_hours_tool').on(t.toolName, t.hour),
   ],
 );
 

@@ -32,8 +32,8 @@ export const userToolHistory = pgTable(
     index('idx_user_tool_history_created_at').on(t.createdAt.desc()),
     // Per-user history and preference (user, recent first).
     index('idx_user_tool_history_user_created').on(t.userId, t.createdAt.desc()),
-    // Statistics query: per-tool volume / success / latency over a time range.
-    index('idx_user_tool_history_metrics').on(t.toolName, t.createdAt, t.success, t.executionTimeMs),
+    // (idx_user_tool_history_metrics, for the raw per-tool statistics, was dropped in drizzle/0003: the statistics
+    // read the roll-up tool_execution_hours, and failures by tool have their partial index below.)
     // Tools page "recent failures", newest first, keyset on (created_at, id): all, by tool, by user.
     index('idx_user_tool_history_failures').on(t.createdAt.desc(), t.id.desc()).where(sql`NOT ${t.success}`),
     index('idx_user_tool_history_failures_tool')

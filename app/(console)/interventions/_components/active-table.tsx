@@ -101,7 +101,7 @@ export function ActiveTable({
                     )}
                     <Td className="whitespace-nowrap tabular-nums">{formatAge(a.paused_at)}</Td>
                     <Td>
-                      <Link href={`/sessions/${a.session_id}`} className="font-medium text-indigo-700 hover:underline">
+                      <Link prefetch={false} href={`/sessions/${a.session_id}`} className="font-medium text-indigo-700 hover:underline">
                         {a.project}
                       </Link>
                       <div className="text-xs text-slate-500">{a.agent_name}</div>

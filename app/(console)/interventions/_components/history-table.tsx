@@ -59,7 +59,7 @@ export function HistoryTable({ rows }: { rows: HistoryRow[] }) {
               <Tr>
                 <Td className="whitespace-nowrap text-xs">{formatDateTime(h.paused_at)}</Td>
                 <Td>
-                  <Link href={`/sessions/${h.session_id}`} className="text-indigo-700 hover:underline">
+                  <Link prefetch={false} href={`/sessions/${h.session_id}`} className="text-indigo-700 hover:underline">
                     {h.project} · {shortId(h.session_id)}
                   </Link>
                   <div className="text-xs text-slate-500">{h.agent_name}</div>

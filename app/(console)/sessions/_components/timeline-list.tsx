@@ -68,7 +68,7 @@ export function TimelineList({
               <div className="ml-36 mt-2 space-y-2 pl-3">
                 {isCheckpoint && (
                   <div className="flex flex-wrap items-center gap-2">
-                    <Link href={`/sessions/${sessionId}/checkpoints/${str(d.id)}`} className="text-sm font-medium text-indigo-700 hover:underline">
+                    <Link prefetch={false} href={`/sessions/${sessionId}/checkpoints/${str(d.id)}`} className="text-sm font-medium text-indigo-700 hover:underline">
                       Inspect checkpoint #{str(d.sequence)}
                     </Link>
                     {canRestore && Boolean(d.isValid) && (

@@ -21,6 +21,7 @@ export function SettingsTabs({ user, active }: { user: UserActor; active: string
         <Link
           key={t.href}
           href={t.href}
+          prefetch={false}
           aria-current={t.href === active ? 'page' : undefined}
           className={clsx(
             '-mb-px border-b-2 px-3 py-2 text-sm font-medium',

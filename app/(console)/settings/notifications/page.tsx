@@ -7,18 +7,20 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
-import { listNotificationPreferences, listWebhookDeliveries } from '@/lib/interventions/notifications';
+import { decodeDeliveryCursor, listNotificationPreferences, listWebhookDeliveries } from '@/lib/interventions/notifications';
 import { formatDateTime } from '@/lib/ui/format';
 import { PreferenceExtras, PreferenceForm } from './preference-form';
 
 export const metadata: Metadata = { title: 'Notifications' };
 
-export default async function NotificationSettingsPage() {
+export default async function NotificationSettingsPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   const me = await requirePageUser('notifications:manage-own');
+  const { before } = await searchParams;
+  const cursor = decodeDeliveryCursor(before);
   const db = await getDb();
-  const [prefs, deliveries] = await Promise.all([
+  const [prefs, { rows: deliveries, nextCursor }] = await Promise.all([
     listNotificationPreferences(db, { userId: me.id }),
-    listWebhookDeliveries(db, { userId: me.id, limit: 50 }),
+    listWebhookDeliveries(db, { userId: me.id, limit: 50, cursor }),
   ]);
   return (
     <>
@@ -78,6 +80,20 @@ export default async function NotificationSettingsPage() {
               ))}
             </tbody>
           </Table>
+        )}
+        {(cursor || nextCursor) && (
+          <div className="mt-3 flex gap-4 text-sm">
+            {cursor && (
+              <Link href="/settings/notifications" className="font-medium text-indigo-700 hover:underline">
+                ← Newest
+              </Link>
+            )}
+            {nextCursor && (
+              <Link href={`/settings/notifications?before=${nextCursor}`} className="font-medium text-indigo-700 hover:underline">
+                Older deliveries →
+              </Link>
+            )}
+          </div>
         )}
       </Card>
     </>

@@ -71,7 +71,7 @@ export async function ToolStatsCard({ range }: Props) {
             {rows.map((t) => (
               <Tr key={t.tool}>
                 <Td className="font-mono text-xs font-medium">
-                  <Link href={`/tools?${range.query}&tool=${encodeURIComponent(t.tool)}#failures`} className="hover:underline">
+                  <Link prefetch={false} href={`/tools?${range.query}&tool=${encodeURIComponent(t.tool)}#failures`} className="hover:underline">
                     {t.tool}
                   </Link>
                 </Td>
@@ -257,7 +257,7 @@ export async function FailuresCard({ range, filters }: Props) {
                 <Td className="max-w-md break-words text-xs text-red-800">
                   {f.errorMessage ?? '—'}
                   {f.sessionId && (
-                    <Link href={`/sessions/${f.sessionId}`} className="ml-2 text-indigo-700 hover:underline">
+                    <Link prefetch={false} href={`/sessions/${f.sessionId}`} className="ml-2 text-indigo-700 hover:underline">
                       session
                     </Link>
                   )}

@@ -1,0 +1,335 @@
+/**
+ * npm run bench:pages — page speed of every console page in headless Chromium on the `large` data set.
+ * Needs a production build (`flock /work/wt/build.lock npx next build`) and the large database (npm run bench:queries
+ * creates and seeds it).
+ *
+ * Starts `next start` on BENCH_LARGE_DATABASE_URL with background jobs off (retention must not delete bench data;
+ * the app still applies pending migrations at start, as it always does),
+ * creates one admin for the run through lib/auth/users.ts and signs in once through the real sign-in page. Then per
+ * route: 10 cold loads (a new browser context: empty cache, only the session cookie) and 10 warm loads (one context,
+ * primed once, then reloaded). Measured in the browser: TTFB (Navigation Timing responseStart), LCP (the last
+ * largest-contentful-paint entry once the page has settled), bytes on the wire (CDP Network encodedDataLength of the
+ * responses finished by then) and the JavaScript the route loads on a cold load, gzip-compressed (the chunks named by
+ * the HTML = first-load JS, and everything fetched by the time the page settled, lazy chart chunks included).
+ *
+ * Floors in the same run: GET /api/health (one round trip to Postgres through the whole HTTP stack) and a static
+ * asset (HTTP only), and for each page the database time of the queries it runs (the layout's two counts plus the
+ * page's own, from scripts/bench-queries.list.ts and lib/analytics/bench.ts, run together in this process as the
+ * page runs them). Prints a table and writes docs/benchmarks-pages.md; the created user is deleted at the end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { analyticsBenchCases } from '@/lib/analytics/bench';
+import { createUser } from '@/lib/auth/users';
+import { createDb, queryRows, type Db } from '@/lib/db/client';
+import { percentileOf } from '@/lib/db/monitor';
+import { countUnreadNotifications } from '@/lib/interventions/notifications';
+import { countActiveInterventions, listActiveProjects } from '@/lib/interventions/queries';
+import { benchQueries } from './bench-queries.list';
+import { argValue, runCli } from './cli';
+
+const dbUrl = process.env.BENCH_LARGE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/flightdeck_bench_large';
+const port = Number(argValue('port', process.env.BENCH_PAGES_PORT ?? '3510'));
+const RUNS = Number(argValue('runs', process.env.BENCH_RUNS ?? '10'));
+const only = argValue('only');
+const shotsDir = argValue('screenshots');
+const base = `http://localhost:${port}`;
+const BENCH_EMAIL = 'bench-pages@bench.example';
+
+const BARS = { ttfbP95: 200, lcpWarm: 1000, lcpCold: 1500, jsKb: 250 };
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+};
+
+type Route = { name: string; path: string; queries?: (db: Db) => Promise<unknown>[]; note?: string };
+
+type Load = { ttfb: number; lcp: number; bytes: number; js: { url: string; inHtml: boolean }[] };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const p = (xs: number[], q: number) => percentileOf([...xs].sort((a, b) => a - b), q) ?? NaN;
+
+/** The fixtures the parametrised routes need, looked up once on the large set. */
+async function fixtures(db: Db) {
+  const [detail] = await queryRows<{ id: string }>(db, sql`SELECT id FROM agent_sessions WHERE metadata->>'benchmark' = 'detail-1000-200' LIMIT 1`);
+  if (!detail) throw new Error('the large data set has no benchmark session (metadata.benchmark = detail-1000-200); reseed it with npm run bench:queries');
+  const [cp] = await queryRows<{ id: string }>(db, sql`SELECT id FROM session_checkpoints WHERE session_id = ${detail.id} ORDER BY sequence DESC LIMIT 1`);
+  const [checklist] = await queryRows<{ id: string }>(db, sql`SELECT id FROM deployment_checklists WHERE NOT is_template ORDER BY created_at DESC LIMIT 1`);
+  return { sessionId: detail.id, checkpointId: cp?.id, checklistId: checklist?.id };
+}
+
+async function routes(db: Db, userId: string): Promise<Route[]> {
+  const f = await fixtures(db);
+  const layout = (d: Db) => [countActiveInterventions(d), countUnreadNotifications(d, { userId })];
+  const named = (name: string) => {
+    const q = benchQueries.find((b) => b.name === name);
+    if (!q) throw new Error(`scripts/bench-queries.list.ts has no query named "${name}"`);
+    return q;
+  };
+  await named('session detail (1,000 events, 200 checkpoints)').prepare?.(db);
+  const analytics = await analyticsBenchCases(db, '7d');
+  const cases = (prefix: string) => analytics.filter((c) => c.group !== 'raw' && c.name.startsWith(prefix) && !/\((tool|user|thompson)\)/.test(c.name));
+  const out: Route[] = [
+    { name: 'Overview', path: '/overview', queries: (d) => [...layout(d), ...cases('overview.').map((c) => c.run(d))], note: 'cards stream after the shell' },
+    { name: 'Sessions', path: '/sessions', queries: (d) => [...layout(d), named('sessions list (first page)').run(d)] },
+    { name: 'Session detail', path: `/sessions/${f.sessionId}`, queries: (d) => [...layout(d), named('session detail (1,000 events, 200 checkpoints)').run(d)] },
+    ...(f.checkpointId ? [{ name: 'Checkpoint', path: `/sessions/${f.sessionId}/checkpoints/${f.checkpointId}`, queries: layout }] : []),
+    {
+      name: 'Interventions',
+      path: '/interventions',
+      queries: (d: Db) => [...layout(d), named('active interventions (first page)').run(d), countActiveInterventions(d), listActiveProjects(d)],
+    },
+    { name: 'Intervention history', path: '/interventions/history', queries: (d) => [...layout(d), named('intervention history (first page)').run(d)] },
+    { name: 'Recoveries', path: '/recoveries', queries: (d) => [...layout(d), named('recovery history (first page)').run(d)] },
+    { name: 'Tools', path: '/tools', queries: (d) => [...layout(d), ...cases('tools.').map((c) => c.run(d))], note: 'cards stream after the shell' },
+    { name: 'Checklists', path: '/checklists', queries: layout },
+    ...(f.checklistId ? [{ name: 'Checklist', path: `/checklists/${f.checklistId}`, queries: layout }] : []),
+    { name: 'Database', path: '/database', queries: layout },
+    { name: 'Settings', path: '/settings', queries: layout },
+    { name: 'Settings · users', path: '/settings/users', queries: layout },
+    { name: 'Settings · tokens', path: '/settings/tokens', queries: layout },
+    { name: 'Settings · notifications', path: '/settings/notifications', queries: layout },
+    { name: 'Settings · audit', path: '/settings/audit', queries: layout },
+  ];
+  return only ? out.filter((r) => r.name.toLowerCase().includes(only.toLowerCase())) : out;
+}
+
+/** Records the last LCP candidate from the first paint on; read after the page has settled. */
+const LCP_INIT = `(() => {
+  window.__lcp = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__lcp = e.renderTime || e.loadTime || e.startTime;
+  }).observe({ type: 'largest-contentful-paint', buffered: true });
+})();`;
+
+async function measure(page: Page, url: string, reload: boolean): Promise<Load> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  let bytes = 0;
+  const js = new Map<string, string>();
+  cdp.on('Network.responseReceived', (e) => {
+    if (e.type === 'Script' || /\.js(\?|$)/.test(e.response.url)) js.set(e.requestId, e.response.url);
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    bytes += e.encodedDataLength;
+  });
+  const response = reload ? await page.reload({ waitUntil: 'load', timeout: 30_000 }) : await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+  if (!response || response.status() !== 200) throw new Error(`${url}: HTTP ${response?.status()}`);
+  if (new URL(page.url()).pathname !== new URL(url).pathname) throw new Error(`${url}: redirected to ${page.url()} (not signed in?)`);
+  // Settle: the streamed cards are in by `load`; give lazy charts and late paints a moment, bounded.
+  let last = -1;
+  for (let i = 0; i < 20; i++) {
+    await sleep(100);
+    const now = (await page.evaluate('window.__lcp')) as number;
+    if (now > 0 && now === last && i >= 2) break;
+    last = now;
+  }
+  const [ttfb, lcp] = (await page.evaluate(`[performance.getEntriesByType('navigation')[0].responseStart, window.__lcp]`)) as [number, number];
+  const html = await response.text().catch(() => '');
+  await cdp.detach();
+  return {
+    ttfb,
+    lcp,
+    bytes,
+    js: [...new Set(js.values())].map((u) => ({ url: u, inHtml: html.includes(new URL(u).pathname.replace(/^\/_next\//, '')) })),
+  };
+}
+
+const gzipCache = new Map<string, number>();
+async function gzipSize(url: string, cookie: string) {
+  if (!gzipCache.has(url)) {
+    const body = Buffer.from(await (await fetch(url, { headers: { cookie } })).arrayBuffer());
+    gzipCache.set(url, gzipSync(body).length);
+  }
+  return gzipCache.get(url)!;
+}
+
+async function newContext(browser: Browser, storageState: Awaited<ReturnType<BrowserContext['storageState']>>) {
+  const ctx = await browser.newContext({ storageState, viewport: { width: 1440, height: 900 } });
+  await ctx.addInitScript(LCP_INIT);
+  return ctx;
+}
+
+async function httpFloor(url: string, n: number) {
+  const times: number[] = [];
+  for (let i = 0; i < n + 3; i++) {
+    const t = performance.now();
+    const r = await fetch(url);
+    await r.arrayBuffer();
+    if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+    if (i >= 3) times.push(performance.now() - t);
+  }
+  return { p50: p(times, 0.5), p95: p(times, 0.95) };
+}
+
+async function queryTime(db: Db, run: (d: Db) => Promise<unknown>[], n: number) {
+  for (let i = 0; i < 3; i++) await Promise.all(run(db));
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await Promise.all(run(db));
+    times.push(performance.now() - t);
+  }
+  return p(times, 0.5);
+}
+
+async function startServer(): Promise<ChildProcess> {
+  if (!fs.existsSync('.next/BUILD_ID')) throw new Error('no production build: run flock /work/wt/build.lock npx next build');
+  const server = spawn(path.resolve('node_modules/.bin/next'), ['start', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      DATABASE_URL: dbUrl,
+      PORT: String(port),
+      APP_URL: base,
+      BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+      BACKGROUND_JOBS: '0',
+      FLIGHTDECK_DEMO: '0',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/sign-in`).then((r) => r.ok, () => false)) return server;
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode} (port ${port} in use?)`);
+    if (i > 120) throw new Error('the server did not start within 60 s');
+    await sleep(500);
+  }
+}
+
+const fmt = (ms: number) => (Number.isFinite(ms) ? Math.round(ms).toString() : '—');
+const kb = (b: number) => `${(b / 1024).toFixed(0)} KB`;
+
+runCli(async () => {
+  const handle = await createDb({ url: dbUrl, poolMax: 10 });
+  const db = handle.db;
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  const password = randomBytes(18).toString('base64url');
+  try {
+    const [{ sessions }] = await queryRows<{ sessions: number }>(db, sql`SELECT count(*)::int AS sessions FROM agent_sessions`);
+    if (sessions < 100_000) throw new Error(`${dbUrl.replace(/:[^:@/]*@/, ':***@')} has ${sessions} sessions; seed the large set first (npm run bench:queries)`);
+    await db.execute(sql`DELETE FROM "user" WHERE email = ${BENCH_EMAIL}`);
+    const created = await createUser(db, { email: BENCH_EMAIL, name: 'Page bench', role: 'admin', password });
+    if (!created.ok) throw new Error('could not create the bench user');
+    const list = await routes(db, created.user.id);
+
+    server = await startServer();
+    browser = await chromium.launch(LAUNCH);
+
+    // Sign in once through the real page; every context below reuses the session cookie.
+    const signIn = await browser.newContext();
+    const sp = await signIn.newPage();
+    await sp.goto(`${base}/sign-in`);
+    await sp.getByLabel('Email').fill(BENCH_EMAIL);
+    await sp.getByLabel('Password').fill(password);
+    await sp.getByRole('button', { name: 'Sign in' }).click();
+    await sp.waitForURL(/\/overview/, { timeout: 30_000 });
+    const storageState = await signIn.storageState();
+    const cookie = storageState.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    await signIn.close();
+
+    // Warm-up: each route once, so the first measured load is not the server process's first.
+    for (const r of list) await fetch(`${base}${r.path}`, { headers: { cookie } }).then((res) => res.arrayBuffer());
+
+    const health = await httpFloor(`${base}/api/health`, 30);
+    const chunk = /\/_next\/static\/[^"'\s]+?\.js/.exec(await (await fetch(`${base}/sign-in`)).text())?.[0];
+    if (!chunk) throw new Error('the sign-in page names no /_next/static script');
+    const staticAsset = await httpFloor(`${base}${chunk}`, 30);
+
+    type Result = Route & { cold: Load[]; warm: Load[]; jsFirst: number; jsAll: number; queryMs?: number };
+    const results: Result[] = [];
+    for (const r of list) {
+      const url = `${base}${r.path}`;
+      const cold: Load[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const ctx = await newContext(browser, storageState);
+        try {
+          cold.push(await measure(await ctx.newPage(), url, false));
+        } finally {
+          await ctx.close();
+        }
+      }
+      const warm: Load[] = [];
+      const ctx = await newContext(browser, storageState);
+      try {
+        const page = await ctx.newPage();
+        await measure(page, url, false);
+        for (let i = 0; i < RUNS; i++) warm.push(await measure(page, url, true));
+        if (shotsDir) {
+          fs.mkdirSync(shotsDir, { recursive: true });
+          await page.screenshot({ path: path.join(shotsDir, `${r.name.replace(/\W+/g, '-').toLowerCase()}.png`), fullPage: false });
+        }
+      } finally {
+        await ctx.close();
+      }
+      const js = new Map<string, boolean>();
+      for (const l of cold) for (const s of l.js) js.set(s.url, (js.get(s.url) ?? false) || s.inHtml);
+      let jsFirst = 0;
+      let jsAll = 0;
+      for (const [u, inHtml] of js) {
+        const size = await gzipSize(u, cookie);
+        jsAll += size;
+        if (inHtml) jsFirst += size;
+      }
+      const queryMs = r.queries ? await queryTime(db, r.queries, RUNS) : undefined;
+      const res: Result = { ...r, cold, warm, jsFirst, jsAll, queryMs };
+      results.push(res);
+      console.log(
+        `  ${r.name}: TTFB p95 cold ${fmt(p(cold.map((l) => l.ttfb), 0.95))} / warm ${fmt(p(warm.map((l) => l.ttfb), 0.95))} ms, LCP p95 cold ${fmt(p(cold.map((l) => l.lcp), 0.95))} / warm ${fmt(p(warm.map((l) => l.lcp), 0.95))} ms, JS ${kb(jsFirst)} (${kb(jsAll)} with lazy chunks)`,
+      );
+    }
+
+    const head =
+      '| route | TTFB p50 / p95 cold | TTFB p50 / p95 warm | page queries (DB, p50) | LCP p50 / p95 cold | LCP p50 / p95 warm | transfer cold / warm | first-load JS gzip (all JS incl. lazy) | bars | result |';
+    const rows = results.map((r) => {
+      const t = (ls: Load[], k: 'ttfb' | 'lcp') => `${fmt(p(ls.map((l) => l[k]), 0.5))} / ${fmt(p(ls.map((l) => l[k]), 0.95))}`;
+      const ttfb95 = Math.max(p(r.cold.map((l) => l.ttfb), 0.95), p(r.warm.map((l) => l.ttfb), 0.95));
+      const misses = [
+        ttfb95 > BARS.ttfbP95 && `TTFB p95 ${fmt(ttfb95)} ms`,
+        p(r.cold.map((l) => l.lcp), 0.95) > BARS.lcpCold && 'LCP cold',
+        p(r.warm.map((l) => l.lcp), 0.95) > BARS.lcpWarm && 'LCP warm',
+        r.jsFirst > BARS.jsKb * 1024 && 'JS',
+      ].filter(Boolean);
+      const bytes = (ls: Load[]) => kb(p(ls.map((l) => l.bytes), 0.5));
+      return `| ${r.name} (\`${r.path.replace(/[0-9a-f-]{36}/g, ':id')}\`) | ${t(r.cold, 'ttfb')} | ${t(r.warm, 'ttfb')} | ${r.queryMs === undefined ? '—' : `${r.queryMs.toFixed(1)} ms${r.note ? ` (${r.note})` : ''}`} | ${t(r.cold, 'lcp')} | ${t(r.warm, 'lcp')} | ${bytes(r.cold)} / ${bytes(r.warm)} | ${kb(r.jsFirst)} (${kb(r.jsAll)}) | TTFB ≤ ${BARS.ttfbP95}, LCP ≤ ${BARS.lcpCold} / ${BARS.lcpWarm}, JS ≤ ${BARS.jsKb} KB | ${misses.length ? `❌ ${misses.join(', ')}` : '✅'} |`;
+    });
+    const floorRows = [
+      `| HTTP floor: \`GET /api/health\` (one Postgres round trip through the whole stack, Node fetch) | ${fmt(health.p50)} / ${fmt(health.p95)} | | | | | | | | |`,
+      `| HTTP floor: a static script, \`${chunk}\` (Node fetch) | ${fmt(staticAsset.p50)} / ${fmt(staticAsset.p95)} | | | | | | | | |`,
+    ];
+    const table = [head, '|---|---:|---:|---:|---:|---:|---:|---:|---|---|', ...rows, ...floorRows].join('\n');
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+    const md = [
+      '# Page speed (`npm run bench:pages`)',
+      '',
+      `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${load} at the end; headless Chromium (${browser.version()}) and \`next start\` (production build) on the same machine, data set: large (${sessions.toLocaleString('en')} sessions, \`${dbUrl.replace(/:[^:@/]*@/, ':***@')}\`), background jobs off.`,
+      `${RUNS} cold loads per route (new browser context: empty cache, signed-in cookie only) and ${RUNS} warm loads (one context, primed once, then reloaded). All times in ms.`,
+      '',
+      '- **TTFB**: Navigation Timing `responseStart`. Pages that stream (Suspense) send their shell first; their cards arrive in the same response before `load`.',
+      '- **page queries**: the database time of the layout\'s counts plus the page\'s own queries, run together in the bench process as the page runs them (the floor under the page\'s TTFB). For streaming pages those queries come after the first byte.',
+      '- **LCP**: the last `largest-contentful-paint` entry once the page has settled after `load`.',
+      '- **transfer**: bytes on the wire (CDP `encodedDataLength`, headers included) of the responses finished by then, median.',
+      '- **first-load JS**: gzip size (zlib default level, as `next start` compresses) of the scripts named by the route\'s HTML on a cold load; in brackets every script fetched by the time the page settled, lazily loaded chart chunks included.',
+      '',
+      table,
+      '',
+    ].join('\n');
+    console.log(`\n${table}\n`);
+    fs.mkdirSync('docs', { recursive: true });
+    fs.writeFileSync('docs/benchmarks-pages.md', md);
+    console.log('written to docs/benchmarks-pages.md');
+  } finally {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    await db.execute(sql`DELETE FROM "user" WHERE email = ${BENCH_EMAIL}`).catch(() => {});
+    await handle.close();
+  }
+});
