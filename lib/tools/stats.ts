@@ -95,7 +95,8 @@ export function decodeFailureCursor(s: string | null | undefined): FailureCursor
 
 /**
  * Failed executions in the range, newest first, filtered by tool and/or end user, keyset-paginated on
- * (created_at, id). Served by idx_user_tool_history_metrics (tool), _user_created (user) or _created_at.
+ * (created_at, id). Served by the partial indexes idx_user_tool_history_failures_tool (tool) and _failures, or
+ * _user_created (user).
  */
 export async function listRecentToolFailures(
   db: Db,
