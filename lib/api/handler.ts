@@ -6,7 +6,7 @@ import { getDb, type Db } from '@/lib/db/client';
 import { AppError, type FieldError } from '@/lib/db/errors';
 import { env } from '@/lib/env';
 import { signalSession } from '@/lib/events/bus';
-import { runIdempotent, idempotencyKeyOf } from './idempotency';
+import { idempotencyKeyOf, principalOf, requestHashOf, runIdempotent } from './idempotency';
 
 /**
  * Shared plumbing of every /api/v1 handler: authenticate (guardedRoute) → read the body under an explicit size
@@ -21,7 +21,19 @@ export type ApiReply = {
   signalSessionId?: string;
 };
 
-export type ApiContext<B, Q, P> = { actor: Actor; params: P; body: B; query: Q; db: Db; request: Request };
+/** The request's Idempotency-Key, for a handler that applies it itself (spec.ownIdempotency). */
+export type IdempotencyInput = { principal: string; key: string; method: string; path: string; requestHash: string };
+
+export type ApiContext<B, Q, P> = {
+  actor: Actor;
+  params: P;
+  body: B;
+  query: Q;
+  db: Db;
+  request: Request;
+  /** Set only with spec.ownIdempotency and a keyed POST: the handler must apply the key itself. */
+  idempotency: IdempotencyInput | null;
+};
 
 export type ApiSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> = {
   scopes: TokenScope[];
@@ -29,6 +41,11 @@ export type ApiSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undef
   query?: Q;
   /** Body size limit; API_MAX_BODY_BYTES by default. */
   maxBytes?: () => number;
+  /**
+   * The handler applies the Idempotency-Key itself in its own single statement (with the semantics of
+   * runIdempotent) instead of the generic transaction around it: for the hottest, single-statement calls.
+   */
+  ownIdempotency?: boolean;
 };
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -52,13 +69,17 @@ export function apiRoute<
       query = validate(spec.query, Object.fromEntries(url.searchParams), 'bad_request', 'The query string is invalid');
     }
     const db = await getDb();
-    const run = (d: Db) => fn({ actor, params, body: body as Infer<B>, query: query as Infer<Q>, db: d, request });
     const key = request.method === 'POST' ? idempotencyKeyOf(request) : null;
+    const path = new URL(request.url).pathname;
+    const own: IdempotencyInput | null =
+      key && spec.ownIdempotency
+        ? { principal: principalOf(actor), key, method: request.method, path, requestHash: requestHashOf(request.method, path, raw) }
+        : null;
+    const run = (d: Db) =>
+      fn({ actor, params, body: body as Infer<B>, query: query as Infer<Q>, db: d, request, idempotency: own });
     let reply: ApiReply & { replayed?: boolean };
     try {
-      reply = key
-        ? await runIdempotent(db, { actor, key, method: request.method, path: new URL(request.url).pathname, raw }, run)
-        : await run(db);
+      reply = key && !own ? await runIdempotent(db, { actor, key, method: request.method, path, raw }, run) : await run(db);
     } catch (err) {
       throw mapDriverError(err);
     }

@@ -43,7 +43,7 @@ export async function runIdempotent(
   run: (tx: Db) => Promise<ApiReply>,
 ): Promise<ApiReply & { replayed?: boolean }> {
   const principal = principalOf(input.actor);
-  const requestHash = createHash('sha256').update(`${input.method} ${input.path}\n`).update(input.raw).digest('hex');
+  const requestHash = requestHashOf(input.method, input.path, input.raw);
   const where = and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, input.key));
   const refusal = { error: null as AppError | null };
   const taken = new Error('idempotency key taken');
@@ -90,8 +90,16 @@ export async function runIdempotent(
   }
 }
 
-async function replay(db: Db, where: SQL | undefined, requestHash: string): Promise<ApiReply & { replayed: true }> {
-  const [row] = await db.select().from(idempotencyKeys).where(where);
+/** What identifies "the same request" under one key: method, path and the exact body. */
+export function requestHashOf(method: string, path: string, raw: string) {
+  return createHash('sha256').update(`${method} ${path}\n`).update(raw).digest('hex');
+}
+
+/** The stored answer for a key, if this request is the one it was stored for (else 422; no answer yet: 409). */
+export function replayStored(
+  row: { responseStatus: number | null; responseBody: unknown; requestHash: string } | undefined,
+  requestHash: string,
+): ApiReply & { replayed: true } {
   if (!row || row.responseStatus === null) {
     throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress; retry shortly');
   }
@@ -101,6 +109,11 @@ async function replay(db: Db, where: SQL | undefined, requestHash: string): Prom
     });
   }
   return { status: row.responseStatus, body: row.responseBody, replayed: true };
+}
+
+async function replay(db: Db, where: SQL | undefined, requestHash: string): Promise<ApiReply & { replayed: true }> {
+  const [row] = await db.select().from(idempotencyKeys).where(where);
+  return replayStored(row, requestHash);
 }
 
 /** Deletes keys older than the retention, a bounded batch at a time so no run holds locks for long. */

@@ -136,6 +136,42 @@ describeEachDb('agent API replays', (t) => {
     expect(b.json).toEqual(a.json);
   });
 
+  it('keyed tool executions (one statement in the database): replays, concurrent duplicates, another body, a refusal', async () => {
+    const s = await makeSession(t().db);
+    const count = async () =>
+      (await queryRows<{ n: number }>(t().db, sql`SELECT count(*)::int AS n FROM user_tool_history WHERE session_id = ${s.id}`))[0].n;
+    // No execution ids: only the key protects these.
+    const one = { userId: 'u2', toolName: 'web_search', success: true, sessionId: s.id };
+    const raced = await Promise.all(
+      Array.from({ length: 6 }, () => callApi('POST', '/api/v1/tool-executions', { token, body: one, headers: { 'idempotency-key': `tk-${s.id}` } })),
+    );
+    expect(raced.map((r) => [r.status, r.json])).toEqual(Array(6).fill([200, { received: 1, inserted: 1, duplicates: 0 }]));
+    expect(raced.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(5);
+    expect(await count()).toBe(1);
+
+    const other = await callApi('POST', '/api/v1/tool-executions', {
+      token,
+      body: { ...one, toolName: 'read_file' },
+      headers: { 'idempotency-key': `tk-${s.id}` },
+    });
+    expect(other.status).toBe(422);
+    expect(other.json).toMatchObject({ error: { code: 'unprocessable', fields: [{ path: 'Idempotency-Key' }] } });
+    expect(await count()).toBe(1);
+
+    const unknown = [one, { ...one, sessionId: randomUUID() }];
+    const refused = [];
+    for (let i = 0; i < 2; i++) {
+      refused.push(await callApi('POST', '/api/v1/tool-executions', { token, body: unknown, headers: { 'idempotency-key': `tk-bad-${s.id}` } }));
+    }
+    expect(refused.map((r) => r.status)).toEqual([422, 422]);
+    expect(refused[0].json).toEqual({
+      error: { code: 'unprocessable', message: 'Unknown sessionId', fields: [{ path: '1.sessionId', message: 'no session with this id' }] },
+    });
+    expect(refused[1].json).toEqual(refused[0].json);
+    expect(refused[1].headers.get('idempotent-replayed')).toBe('true');
+    expect(await count()).toBe(1);
+  });
+
   it('a domain refusal is stored and replayed, and nothing of the refused request remains', async () => {
     const path = `/api/v1/sessions/${randomUUID()}/heartbeat`;
     const a = await callApi('POST', path, { token, body: {}, headers: { 'idempotency-key': 'refused-1' } });

@@ -20,15 +20,9 @@ export type IngestToolsResult =
   | { ok: true; received: number; inserted: number; duplicates: number }
   | { ok: false; reason: 'unknown_session'; indexes: number[] };
 
-/**
- * Tool executions in one statement (one round trip, whatever the batch size): the batch travels as one jsonb
- * parameter; sessions it names are checked in the same statement so an unknown one is a 422 naming the item
- * (nothing inserted), not a foreign-key failure; the client execution id is the natural key (ON CONFLICT DO
- * NOTHING), so a replay is applied once. A session deleted between check and insert still fails the foreign
- * key, which the API maps to 422.
- */
-export async function ingestToolExecutions(db: Db, input: { executions: IngestToolExecution[] }): Promise<IngestToolsResult> {
-  const rows = input.executions.map((e, i) => ({
+/** The batch as fd_ingest_tool_executions reads it (drizzle/0004): one jsonb array, item order kept in `i`. */
+function toRows(executions: IngestToolExecution[]) {
+  return executions.map((e, i) => ({
     i,
     execution_id: e.executionId?.toLowerCase() ?? randomUUID(),
     user_id: e.userId,
@@ -41,31 +35,50 @@ export async function ingestToolExecutions(db: Db, input: { executions: IngestTo
     user_satisfaction: e.userSatisfaction ?? null,
     created_at: e.createdAt ?? null,
   }));
-  const [r] = await queryRows<{ missing: number[] | null; inserted: number }>(
+}
+
+/**
+ * Tool executions in one statement (one round trip, whatever the batch size): fd_ingest_tool_executions checks
+ * the sessions the batch names in the same statement, so an unknown one is a 422 naming the item (nothing
+ * inserted), not a foreign-key failure; the client execution id is the natural key (ON CONFLICT DO NOTHING), so a
+ * replay is applied once. A session deleted between check and insert still fails the foreign key, which the API
+ * maps to 422.
+ */
+export async function ingestToolExecutions(db: Db, input: { executions: IngestToolExecution[] }): Promise<IngestToolsResult> {
+  const rows = toRows(input.executions);
+  const [{ r }] = await queryRows<{ r: { missing: number[] | null; inserted: number } }>(
     db,
-    sql`WITH input AS (
-          SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
-            i int, execution_id uuid, user_id text, tool_name text, success boolean, execution_time_ms int,
-            error_message text, session_id uuid, context jsonb, user_satisfaction smallint, created_at timestamptz)
-        ), missing AS (
-          SELECT i FROM input
-          WHERE session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agent_sessions s WHERE s.id = input.session_id)
-        ), ins AS (
-          INSERT INTO user_tool_history (execution_id, user_id, tool_name, success, execution_time_ms, error_message,
-                                         session_id, context, user_satisfaction, created_at)
-          SELECT execution_id, user_id, tool_name, success, execution_time_ms, error_message, session_id, context,
-                 user_satisfaction, coalesce(created_at, now())
-          FROM input
-          WHERE NOT EXISTS (SELECT 1 FROM missing)
-          ORDER BY i
-          ON CONFLICT (execution_id) DO NOTHING
-          RETURNING 1
-        )
-        SELECT (SELECT jsonb_agg(i ORDER BY i) FROM missing) AS missing, (SELECT count(*) FROM ins)::int AS inserted`,
+    sql`SELECT fd_ingest_tool_executions(${JSON.stringify(rows)}::jsonb) AS r`,
   );
   if (r.missing?.length) return { ok: false, reason: 'unknown_session', indexes: r.missing.map(Number) };
   const inserted = Number(r.inserted);
   return { ok: true, received: rows.length, inserted, duplicates: rows.length - inserted };
+}
+
+/**
+ * The same under an Idempotency-Key in one autocommit statement (fd_ingest_tool_executions_once): claims the key,
+ * ingests, stores the answer (success or the 422 naming unknown sessions). `replayed` answers come from the key
+ * row; the caller checks their requestHash (lib/api/idempotency.ts replayStored).
+ */
+export async function ingestToolExecutionsOnce(
+  db: Db,
+  input: {
+    principal: string;
+    key: string;
+    method: string;
+    path: string;
+    requestHash: string;
+    executions: IngestToolExecution[];
+    batch: boolean;
+  },
+): Promise<{ replayed: boolean; status: number | null; body: unknown; requestHash?: string }> {
+  const rows = toRows(input.executions);
+  const [{ r }] = await queryRows<{ r: { replayed: boolean; status: number | null; body: unknown; requestHash?: string } }>(
+    db,
+    sql`SELECT fd_ingest_tool_executions_once(${input.principal}, ${input.key}, ${input.method}, ${input.path},
+          ${input.requestHash}, ${JSON.stringify(rows)}::jsonb, ${input.batch}) AS r`,
+  );
+  return r;
 }
 
 export async function rateToolExecution(

@@ -1,12 +1,25 @@
 import { apiRoute, json } from '@/lib/api/handler';
+import { replayStored } from '@/lib/api/idempotency';
 import { ToolExecutionsBody } from '@/lib/api/schemas';
 import { AppError } from '@/lib/db/errors';
-import { ingestToolExecutions } from '@/lib/tools/ingest';
+import { ingestToolExecutions, ingestToolExecutionsOnce } from '@/lib/tools/ingest';
 
-/** One tool execution or a batch of up to 1000, keyed by the client executionId. */
-export const POST = apiRoute({ scopes: ['ingest'], body: ToolExecutionsBody }, async ({ db, body }) => {
+/**
+ * One tool execution or a batch of up to 1000, keyed by the client executionId. The agents' hottest call: with an
+ * Idempotency-Key it is one database statement that claims the key, ingests and stores the answer
+ * (lib/tools/ingest.ts, drizzle/0004), without one a single insert statement.
+ */
+export const POST = apiRoute({ scopes: ['ingest'], body: ToolExecutionsBody, ownIdempotency: true }, async ({ db, body, idempotency }) => {
   const batch = Array.isArray(body);
-  const r = await ingestToolExecutions(db, { executions: batch ? body : [body] });
+  const executions = batch ? body : [body];
+  if (idempotency) {
+    const r = await ingestToolExecutionsOnce(db, { ...idempotency, executions, batch });
+    if (r.replayed) {
+      return replayStored({ responseStatus: r.status, responseBody: r.body, requestHash: r.requestHash ?? '' }, idempotency.requestHash);
+    }
+    return json(r.status ?? 500, r.body);
+  }
+  const r = await ingestToolExecutions(db, { executions });
   if (!r.ok) {
     throw new AppError('unprocessable', 'Unknown sessionId', {
       fields: r.indexes.slice(0, 50).map((i) => ({ path: batch ? `${i}.sessionId` : 'sessionId', message: 'no session with this id' })),
