@@ -15,8 +15,10 @@ export default function RecoveryRateChart({ data }: { data: RecoveryRatePoint[] 
         <YAxis domain={[0, 1]} tickFormatter={pct} fontSize={11} />
         <Tooltip formatter={(v) => pct(v)} />
         <Legend />
-        <Line type="monotone" dataKey="manual" name="manual" stroke="#6366f1" connectNulls dot={{ r: 2 }} isAnimationActive={false} />
-        <Line type="monotone" dataKey="automatic" name="automatic" stroke="#0ea5e9" connectNulls dot={{ r: 2 }} isAnimationActive={false} />
+        {/* Straight segments between consecutive days only: a day where nothing finished is a gap, not a curve
+            drawn through it (a smoothed line across empty days showed rates nobody measured). */}
+        <Line type="linear" dataKey="manual" name="manual" stroke="#6366f1" dot={{ r: 3 }} isAnimationActive={false} />
+        <Line type="linear" dataKey="automatic" name="automatic" stroke="#0ea5e9" dot={{ r: 3 }} isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>
   );
