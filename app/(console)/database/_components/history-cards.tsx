@@ -1,5 +1,5 @@
 'use client';
-import dynamic from 'next/dynamic';
+import { deferredChart } from '@/components/charts/deferred-chart';
 import { use, useMemo } from 'react';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -11,14 +11,8 @@ import { useDatabaseStats, type Loaded } from './use-database-stats';
 import { ChartSkeleton } from './widget';
 
 // Recharts is most of a chart page's JavaScript: load it after the page is interactive.
-const PoolWaitChart = dynamic(() => import('@/components/charts/pool-wait-chart').then((m) => m.PoolWaitChart), {
-  ssr: false,
-  loading: () => <ChartSkeleton />,
-});
-const QueryLatencyChart = dynamic(() => import('@/components/charts/query-latency-chart').then((m) => m.QueryLatencyChart), {
-  ssr: false,
-  loading: () => <ChartSkeleton />,
-});
+const PoolWaitChart = deferredChart(() => import('@/components/charts/pool-wait-chart').then((m) => m.PoolWaitChart), <ChartSkeleton />);
+const QueryLatencyChart = deferredChart(() => import('@/components/charts/query-latency-chart').then((m) => m.QueryLatencyChart), <ChartSkeleton />);
 
 function useMonitorSeries(rows: MonitorMinute[], range: TimeRange, updatedAt: number) {
   return useMemo(

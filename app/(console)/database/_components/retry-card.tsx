@@ -1,5 +1,5 @@
 'use client';
-import dynamic from 'next/dynamic';
+import { deferredChart } from '@/components/charts/deferred-chart';
 import { use, useMemo } from 'react';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -12,10 +12,7 @@ import { LiveBody } from './live';
 import { useDatabaseStats, type Loaded } from './use-database-stats';
 import { ChartSkeleton } from './widget';
 
-const RetryTrendChart = dynamic(() => import('@/components/charts/retry-trend-chart').then((m) => m.RetryTrendChart), {
-  ssr: false,
-  loading: () => <ChartSkeleton />,
-});
+const RetryTrendChart = deferredChart(() => import('@/components/charts/retry-trend-chart').then((m) => m.RetryTrendChart), <ChartSkeleton />);
 
 type ClassTotals = { errorClass: string; retries: number; recovered: number; failed: number };
 

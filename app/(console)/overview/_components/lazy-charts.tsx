@@ -1,19 +1,20 @@
 'use client';
 
-import dynamic from 'next/dynamic';
+import { deferredChart } from '@/components/charts/deferred-chart';
 import { CHART_HEIGHT } from '@/components/charts/format';
 
 /**
- * Recharts is loaded only where a chart is drawn (next/dynamic, client only), so the route's first-load JS
- * stays small and the server streams the tables and numbers without waiting for chart code.
+ * Recharts is loaded only where a chart is drawn (its own chunk, client only), so the route's first-load JS
+ * stays small and the server streams the tables and numbers without waiting for chart code; deferredChart mounts
+ * them one per task, on-screen ones first.
  */
 function ChartSkeleton() {
   return <div className="animate-pulse rounded-md bg-slate-100" style={{ height: CHART_HEIGHT }} aria-hidden />;
 }
 
-export const InterventionsChart = dynamic(() => import('@/components/charts/interventions-chart'), { ssr: false, loading: ChartSkeleton });
-export const RecoveriesChart = dynamic(() => import('@/components/charts/recoveries-chart'), { ssr: false, loading: ChartSkeleton });
-export const RateBarsChart = dynamic(() => import('@/components/charts/rate-bars-chart'), { ssr: false, loading: ChartSkeleton });
-export const FailingToolsChart = dynamic(() => import('@/components/charts/failing-tools-chart'), { ssr: false, loading: ChartSkeleton });
-export const LatencyChart = dynamic(() => import('@/components/charts/latency-chart'), { ssr: false, loading: ChartSkeleton });
-export const PreferenceChart = dynamic(() => import('@/components/charts/preference-chart'), { ssr: false, loading: ChartSkeleton });
+export const InterventionsChart = deferredChart(() => import('@/components/charts/interventions-chart').then((m) => m.default), <ChartSkeleton />);
+export const RecoveriesChart = deferredChart(() => import('@/components/charts/recoveries-chart').then((m) => m.default), <ChartSkeleton />);
+export const RateBarsChart = deferredChart(() => import('@/components/charts/rate-bars-chart').then((m) => m.default), <ChartSkeleton />);
+export const FailingToolsChart = deferredChart(() => import('@/components/charts/failing-tools-chart').then((m) => m.default), <ChartSkeleton />);
+export const LatencyChart = deferredChart(() => import('@/components/charts/latency-chart').then((m) => m.default), <ChartSkeleton />);
+export const PreferenceChart = deferredChart(() => import('@/components/charts/preference-chart').then((m) => m.default), <ChartSkeleton />);
