@@ -89,6 +89,26 @@ describe('DbMonitor', () => {
     expect(m.snapshot()).toMatchObject({ inFlight: 1, waiting: 0 });
   });
 
+  it('times every waiter from its own start, also when the one before it was served', async () => {
+    const m = monitor(60);
+    m.acquire();
+    m.acquire();
+    const t0 = performance.now();
+    const first = m.acquire()!.then(() => 'served');
+    await new Promise((r) => setTimeout(r, 30));
+    const second = m.acquire()!.then(
+      () => 'served',
+      (e) => ({ err: e, after: performance.now() - t0 }),
+    );
+    m.release(); // the first waiter gets this slot before its deadline
+    expect(await first).toBe('served');
+    const r = (await second) as { err: unknown; after: number };
+    expect(r.err).toBeInstanceOf(TimeoutError);
+    // Refused at its own deadline (30 + 60 ms), not the first waiter's (60 ms), and not never.
+    expect(r.after).toBeGreaterThanOrEqual(85);
+    expect(m.snapshot()).toMatchObject({ acquireTimeouts: 1, inFlight: 2 });
+  });
+
   it('records templates, slow queries with their caller, and suspected leaks', () => {
     const m = monitor();
     const info = templateOf('select * from agent_sessions where id = $1');

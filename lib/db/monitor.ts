@@ -256,7 +256,6 @@ export type MonitorOptions = {
 type Waiter = {
   resolve: () => void;
   reject: (err: Error) => void;
-  timer: ReturnType<typeof setTimeout> | null;
   since: number;
   done: boolean;
 };
@@ -278,6 +277,8 @@ export class DbMonitor {
   private inFlightCount = 0;
   private waiters: Waiter[] = [];
   private waiterHead = 0;
+  /** One timer for the oldest live waiter's deadline (waiters queue in order, all with the same timeout). */
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
   private maxWaitingSeen = 0;
   private acquireTimeouts = 0;
   private lastAcquireTimeoutAt = 0;
@@ -323,12 +324,9 @@ export class DbMonitor {
       return null;
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, timer: null, since: performance.now(), done: false };
-      const timeout = this.options.acquireTimeoutMs;
-      if (timeout > 0) {
-        waiter.timer = setTimeout(() => this.expire(waiter), timeout);
-      }
+      const waiter: Waiter = { resolve, reject, since: performance.now(), done: false };
       this.waiters.push(waiter);
+      if (this.options.acquireTimeoutMs > 0 && !this.expiryTimer) this.armExpiry();
       const waiting = this.waiting;
       if (waiting > this.maxWaitingSeen) this.maxWaitingSeen = waiting;
       const m = this.currentMinute();
@@ -347,7 +345,6 @@ export class DbMonitor {
       }
       if (w.done) continue;
       w.done = true;
-      if (w.timer) clearTimeout(w.timer);
       const waited = performance.now() - w.since;
       this.acquireWindow.push(waited);
       const m = this.currentMinute();
@@ -360,6 +357,27 @@ export class DbMonitor {
       this.waiterHead = 0;
     }
     if (this.inFlightCount > 0) this.inFlightCount--;
+  }
+
+  /**
+   * Arms the timer for the oldest live waiter; when it fires, every waiter past its deadline is refused and the
+   * timer is armed again for the next. A waiter served before its deadline leaves the timer to fire once for
+   * nothing, which is cheaper than a timer per waiting caller (created and cleared on every contended acquire).
+   */
+  private armExpiry() {
+    this.expiryTimer = null;
+    const timeout = this.options.acquireTimeoutMs;
+    const now = performance.now();
+    for (let i = this.waiterHead; i < this.waiters.length; i++) {
+      const w = this.waiters[i];
+      if (w.done) continue;
+      const due = w.since + timeout - now;
+      if (due > 0) {
+        this.expiryTimer = setTimeout(() => this.armExpiry(), Math.ceil(due));
+        return;
+      }
+      this.expire(w);
+    }
   }
 
   private expire(w: Waiter) {
