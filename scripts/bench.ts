@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from './cli';
+import { argValue, runCli } from './cli';
 
 /**
  * npm run bench — every benchmark of the project, one after the other (they share two cores, so never at once),
@@ -17,10 +17,41 @@ const parts = [
   { script: 'scripts/bench-pages.ts', doc: 'docs/benchmarks-pages.md', what: 'every console page in headless Chromium on the large data set: TTFB, LCP, transfer, first-load JS (needs `next build`)' },
 ];
 
+/** Share of CPU time idle over `ms`, from /proc/stat (Linux); 1 where it cannot be read. */
+async function idleShare(ms: number) {
+  const read = () => {
+    try {
+      const [, ...v] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+      return { idle: v[3] + v[4], total: v.reduce((a, b) => a + b, 0) };
+    } catch {
+      return null;
+    }
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  return a && b && b.total > a.total ? (b.idle - a.idle) / (b.total - a.total) : 1;
+}
+
+/**
+ * Before each part: wait until the machine is quiet (≥ 85 % idle over a second; at most 60 s), so that one part's
+ * after-effects (Postgres writing back what bench:ingest inserted, autovacuum) do not land in the next part's figures.
+ */
+async function settle() {
+  const until = Date.now() + 60_000;
+  let idle = 0;
+  while (Date.now() < until && (idle = await idleShare(1000)) < 0.85);
+  return idle;
+}
+
 runCli(async () => {
   const failed: string[] = [];
-  for (const p of parts) {
-    console.log(`\n=== ${p.script}: ${p.what}`);
+  // `--only <text>`: run only the parts whose script name contains it, then assemble docs/benchmarks.md from
+  // every part's latest doc.
+  const only = argValue('only');
+  for (const p of parts.filter((x) => !only || x.script.includes(only))) {
+    const idle = await settle();
+    console.log(`\n=== ${p.script}: ${p.what} (machine ${Math.round(idle * 100)} % idle at the start)`);
     const r = spawnSync(path.resolve('node_modules/.bin/tsx'), [p.script], { stdio: 'inherit', env: process.env });
     if (r.status !== 0) failed.push(p.script);
   }
