@@ -79,7 +79,9 @@ export function ActiveTable({
               <Th>Task</Th>
               <Th>Last error</Th>
               <Th>Assigned</Th>
-              <Th />
+              <Th className="sticky right-0 bg-white">
+                <span className="sr-only">Actions</span>
+              </Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -88,7 +90,7 @@ export function ActiveTable({
               const calls = a.context?.recent_tool_calls ?? [];
               return (
                 <Fragment key={a.id}>
-                  <Tr>
+                  <Tr className="group">
                     {canBulk && (
                       <Td>
                         <input
@@ -109,20 +111,23 @@ export function ActiveTable({
                     <Td>
                       <Badge tone="amber">{a.pause_type.replace(/_/g, ' ')}</Badge>
                     </Td>
-                    <Td className="min-w-[12rem]">{a.reason}</Td>
-                    <Td className="text-xs">{a.current_task ?? '—'}</Td>
-                    <Td className="max-w-[16rem] truncate font-mono text-xs text-red-700">
+                    <Td className="min-w-[10rem]">{a.reason}</Td>
+                    <Td className="min-w-[9rem] max-w-[14rem] text-xs">{a.current_task ?? '—'}</Td>
+                    <Td className="max-w-[12rem] truncate font-mono text-xs text-red-700">
                       <span title={a.last_error ?? undefined}>{a.last_error ?? '—'}</span>
                     </Td>
                     <Td className="text-xs">
-                      {a.assigned_to ?? '—'}
+                      <span className="block max-w-[9rem] truncate" title={a.assigned_to ?? undefined}>
+                        {a.assigned_to ?? '—'}
+                      </span>
                       {perms.assign && (
                         <div>
                           <AssignButton id={a.id} assignedTo={a.assigned_to} me={me} />
                         </div>
                       )}
                     </Td>
-                    <Td>
+                    {/* Pinned to the right edge: on a narrow screen the table scrolls, the actions stay in reach. */}
+                    <Td className="sticky right-0 bg-white shadow-[-8px_0_8px_-8px_rgba(15,23,42,0.15)] group-hover:bg-slate-50">
                       <button
                         type="button"
                         aria-expanded={open}
