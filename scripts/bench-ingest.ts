@@ -241,13 +241,15 @@ runCli(async () => {
     const httpRate = totalEvents / httpSeconds;
     const bareRate = totalEvents / bareSeconds;
     const ms = (v: number) => `${v.toFixed(2)} ms`;
+    const FLEET_PACE = 50;
     const rows: Array<[string, string, string]> = [
       [`Events via HTTP (POST /api/v1/events, ${batchSize}/request, ${batchConcurrency} concurrent)`, `${Math.round(httpRate).toLocaleString('en')} events/s`, '≥ 5,000 events/s'],
       [`Same rows, bare multi-row INSERT (${batchSize}/statement, ${batchConcurrency} concurrent)`, `${Math.round(bareRate).toLocaleString('en')} events/s`, ''],
       ['HTTP / bare insert', `${((httpRate / bareRate) * 100).toFixed(0)} %`, ''],
       ...paced.flatMap((p): Array<[string, string, string]> => [
         [`Single tool-execution POST, ${toolClients} clients paced to ${p.rate} req/s in all (${p.achieved.toFixed(0)} achieved): server time p50`, ms(percentile(p.server, 50)), ''],
-        ['… server time p95', ms(percentile(p.server, 95)), '≤ 10 ms'],
+        ['… server time p95', ms(percentile(p.server, 95)), p.rate <= FLEET_PACE ? '≤ 10 ms' : `(headroom; the bar is for the fleet's pace, ${FLEET_PACE} req/s)`],
+        ['… server process busy (rate × CPU per accepted request, closed loop)', `${((p.rate * toolCpu) / 10).toFixed(0)} % of a core`, ''],
         ['… server time p99', ms(percentile(p.server, 99)), ''],
         ['… round trip p95 (client side, incl. HTTP)', ms(percentile(p.roundTrips, 95)), ''],
       ]),
@@ -281,6 +283,11 @@ runCli(async () => {
       'idempotency, insert, serialisation), without Next\'s routing and the socket. In the closed loop it also holds',
       'the time a request waits for the event loop while the other 19 are served: one Node process is CPU-bound there,',
       'and the floor rows show how much of its CPU per request is Next.js and HTTP alone.',
+      '',
+      `The bar (p95 ≤ 10 ms with 20 clients) is for the pace of a fleet, ${FLEET_PACE} req/s. The faster paced rows show the`,
+      'headroom: the p50 stays put while the p95 grows with how busy the one Node process is (the "busy" row; it',
+      'shares two cores with Postgres and the load generator): a request that arrives while others are being served',
+      'waits for the event loop, and that wait is inside the handler\'s server time.',
       '',
     ].join('\n');
     fs.mkdirSync('docs', { recursive: true });
