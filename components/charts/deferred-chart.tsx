@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState, type ComponentType, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ComponentType } from 'react';
 
 /**
  * Mounts a page's charts one at a time, those on screen first.
@@ -51,12 +51,12 @@ async function drain() {
 
 /**
  * A chart loaded in its own chunk (the `import()` in `load`) and mounted in turn, client only: the server and the
- * first client render show `placeholder`. The component is rendered straight from the loaded module, not through
+ * first client render show a skeleton of the chart's `height`. The component is rendered straight from the loaded module, not through
  * React.lazy: a lazy component suspends on its first render even when its chunk is already there, and React
  * throttles the reveal of suspended content (300 ms), so two charts queued a few frames apart still committed in
  * one task.
  */
-export function deferredChart<P extends object>(load: () => Promise<ComponentType<P>>, placeholder: ReactNode): ComponentType<P> {
+export function deferredChart<P extends object>(load: () => Promise<ComponentType<P>>, height: number): ComponentType<P> {
   function DeferredChart(props: P) {
     const ref = useRef<HTMLDivElement>(null);
     const [Chart, setChart] = useState<ComponentType<P> | null>(null);
@@ -80,7 +80,11 @@ export function deferredChart<P extends object>(load: () => Promise<ComponentTyp
       };
     }, []);
     if (Chart) return <Chart {...props} />;
-    return <div ref={ref}>{placeholder}</div>;
+    return (
+      <div ref={ref}>
+        <div className="animate-pulse rounded-md bg-slate-100" style={{ height }} aria-hidden />
+      </div>
+    );
   }
   return DeferredChart;
 }

@@ -8,11 +8,10 @@ import { bucketSeries, maxOf, sumOf, type TimeRange } from '@/lib/ui/time-bucket
 import { formatMs } from './format';
 import { LiveBody } from './live';
 import { useDatabaseStats, type Loaded } from './use-database-stats';
-import { ChartSkeleton } from './widget';
 
 // Recharts is most of a chart page's JavaScript: load it after the page is interactive.
-const PoolWaitChart = deferredChart(() => import('@/components/charts/pool-wait-chart').then((m) => m.PoolWaitChart), <ChartSkeleton />);
-const QueryLatencyChart = deferredChart(() => import('@/components/charts/query-latency-chart').then((m) => m.QueryLatencyChart), <ChartSkeleton />);
+const PoolWaitChart = deferredChart(() => import('@/components/charts/pool-wait-chart').then((m) => m.PoolWaitChart), 220);
+const QueryLatencyChart = deferredChart(() => import('@/components/charts/query-latency-chart').then((m) => m.QueryLatencyChart), 220);
 
 function useMonitorSeries(rows: MonitorMinute[], range: TimeRange, updatedAt: number) {
   return useMemo(

@@ -10,9 +10,8 @@ import { bucketSeries, sumOf, type Reducer, type TimeRange } from '@/lib/ui/time
 import { formatCount } from './format';
 import { LiveBody } from './live';
 import { useDatabaseStats, type Loaded } from './use-database-stats';
-import { ChartSkeleton } from './widget';
 
-const RetryTrendChart = deferredChart(() => import('@/components/charts/retry-trend-chart').then((m) => m.RetryTrendChart), <ChartSkeleton />);
+const RetryTrendChart = deferredChart(() => import('@/components/charts/retry-trend-chart').then((m) => m.RetryTrendChart), 220);
 
 type ClassTotals = { errorClass: string; retries: number; recovered: number; failed: number };
 

@@ -14,10 +14,6 @@ export function WidgetSkeleton({ title, height = 160 }: { title: string; height?
   );
 }
 
-export function ChartSkeleton({ height = 220 }: { height?: number }) {
-  return <div aria-hidden className="animate-pulse rounded bg-slate-50" style={{ height }} />;
-}
-
 export function WidgetError({ title, message }: { title: string; message: string }) {
   return (
     <Card title={title}>

@@ -8,13 +8,9 @@ import { CHART_HEIGHT } from '@/components/charts/format';
  * stays small and the server streams the tables and numbers without waiting for chart code; deferredChart mounts
  * them one per task, on-screen ones first.
  */
-function ChartSkeleton() {
-  return <div className="animate-pulse rounded-md bg-slate-100" style={{ height: CHART_HEIGHT }} aria-hidden />;
-}
-
-export const InterventionsChart = deferredChart(() => import('@/components/charts/interventions-chart').then((m) => m.default), <ChartSkeleton />);
-export const RecoveriesChart = deferredChart(() => import('@/components/charts/recoveries-chart').then((m) => m.default), <ChartSkeleton />);
-export const RateBarsChart = deferredChart(() => import('@/components/charts/rate-bars-chart').then((m) => m.default), <ChartSkeleton />);
-export const FailingToolsChart = deferredChart(() => import('@/components/charts/failing-tools-chart').then((m) => m.default), <ChartSkeleton />);
-export const LatencyChart = deferredChart(() => import('@/components/charts/latency-chart').then((m) => m.default), <ChartSkeleton />);
-export const PreferenceChart = deferredChart(() => import('@/components/charts/preference-chart').then((m) => m.default), <ChartSkeleton />);
+export const InterventionsChart = deferredChart(() => import('@/components/charts/interventions-chart').then((m) => m.default), CHART_HEIGHT);
+export const RecoveriesChart = deferredChart(() => import('@/components/charts/recoveries-chart').then((m) => m.default), CHART_HEIGHT);
+export const RateBarsChart = deferredChart(() => import('@/components/charts/rate-bars-chart').then((m) => m.default), CHART_HEIGHT);
+export const FailingToolsChart = deferredChart(() => import('@/components/charts/failing-tools-chart').then((m) => m.default), CHART_HEIGHT);
+export const LatencyChart = deferredChart(() => import('@/components/charts/latency-chart').then((m) => m.default), CHART_HEIGHT);
+export const PreferenceChart = deferredChart(() => import('@/components/charts/preference-chart').then((m) => m.default), CHART_HEIGHT);

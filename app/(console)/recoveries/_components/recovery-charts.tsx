@@ -5,9 +5,8 @@ import type { RecoveryRatePoint } from '@/components/charts/recovery-rate-chart'
 
 // Recharts is the heaviest script on the page: load it only in the browser, in its own chunk, after the
 // server-rendered numbers are already visible.
-const skeleton = () => <div className="h-[220px] animate-pulse rounded-md bg-slate-100" aria-hidden />;
-const RateChart = deferredChart(() => import('@/components/charts/recovery-rate-chart').then((m) => m.default), skeleton());
-const DurationChart = deferredChart(() => import('@/components/charts/recovery-duration-chart').then((m) => m.default), skeleton());
+const RateChart = deferredChart(() => import('@/components/charts/recovery-rate-chart').then((m) => m.default), 220);
+const DurationChart = deferredChart(() => import('@/components/charts/recovery-duration-chart').then((m) => m.default), 220);
 
 export function RecoveryRateChartLazy({ data }: { data: RecoveryRatePoint[] }) {
   return <RateChart data={data} />;
