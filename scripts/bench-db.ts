@@ -159,9 +159,8 @@ async function main() {
           `concurrency ${r.concurrency}: throughput ${f(lost, 1)} % lost (middle half of the paired rounds ${f(lo, 1)} to ${f(hi, 1)} %; bar ≤ 5 %) ${lost <= 5 ? 'PASS' : 'FAIL'}; ` +
             `p50 ${signed(added)} (${signed(plo)} to ${signed(phi)}; bar ≤ 0.1 ms) ${added <= 0.1 ? 'PASS' : 'FAIL'}; mean ${signed(meanAdded)}` +
             (noise
-              ? ' — the miss is inside the spread of this run: a quarter or more of the paired rounds had the wrappers as fast as bare ' +
-                'Drizzle or faster, and on this shared 2-core machine the same code has measured from 6 % slower to 6 % faster ' +
-                'between runs at concurrency 32.'
+              ? ' — the miss is inside the spread of this run: in a quarter or more of the paired rounds the wrappers were as fast ' +
+                'as bare Drizzle or faster (the middle half above), so the difference is the machine drifting between rounds.'
               : ''),
         );
       }
