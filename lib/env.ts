@@ -63,6 +63,12 @@ const schema = z.object({
   SIGN_IN_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
   SIGN_IN_FAILURE_WINDOW_S: z.coerce.number().int().min(1).default(900),
   BACKGROUND_JOBS: bool(true),
+  // Hosts (names or IPs, comma-separated) that outbound calls may reach even though they resolve to a loopback,
+  // private, link-local or otherwise non-public address (lib/net/outbound.ts). Empty: public addresses only.
+  OUTBOUND_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
