@@ -26,6 +26,8 @@ export const permissionTable = {
   'database:read': ['admin', 'engineer', 'manager'],
   // own settings
   'notifications:manage-own': ['admin', 'engineer', 'qa', 'manager', 'viewer'],
+  // a webhook rule makes the server call a URL of the user's choosing (and signs it): not for everyone
+  'notifications:webhook': ['admin', 'engineer'],
   // administration
   'users:manage': ['admin'],
   'tokens:manage': ['admin'],

@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { permissionTable } from '@/lib/auth/permissions';
 import { queryRows, type Db } from '@/lib/db/client';
 import {
   notificationDeliveries,
@@ -10,29 +11,14 @@ import {
 } from '@/lib/db/schema';
 import type { PauseType } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
+import { checkOutboundTarget, OutboundError } from '@/lib/net/outbound';
+import { encryptWebhookSecret, generateWebhookSecret } from './webhook-signing';
 
 /**
  * Who hears about a pause, and how. `fanOutPauseNotifications` runs inside pauseSession's transaction and only
  * inserts rows (in-app notifications and webhook outbox rows), so a dead or slow webhook can never delay or fail a
  * pause; the delivery worker (./webhooks.ts) does the HTTP later.
  */
-export function generateWebhookSecret() {
-  return `whsec_${randomBytes(24).toString('hex')}`;
-}
-
-/** `X-Flightdeck-Signature` value: HMAC-SHA256 of the raw body with the endpoint's secret. */
-export function signWebhookBody(secret: string, body: string) {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-/** For receivers (and tests): constant-time check of a signature header against the raw body. */
-export function verifyWebhookSignature(secret: string, body: string, header: string | null | undefined) {
-  if (!header) return false;
-  const expected = Buffer.from(signWebhookBody(secret, body));
-  const given = Buffer.from(header);
-  return expected.length === given.length && timingSafeEqual(expected, given);
-}
-
 export type PauseNotice = {
   pause: Pick<PausedSession, 'id' | 'sessionId' | 'reason' | 'pauseType' | 'currentTask' | 'pausedAt' | 'context'>;
   project: string;
@@ -78,13 +64,16 @@ export function buildWebhookPayload(n: PauseNotice) {
 
 /** Inserts the in-app notifications and webhook outbox rows for a new pause; returns how many of each. */
 export async function fanOutPauseNotifications(tx: Db, n: PauseNotice) {
+  // A webhook rule counts only while its owner may still have one (a role lowered since it was saved).
+  const webhookRoles = sql.join(permissionTable['notifications:webhook'].map((r) => sql`${r}`), sql`, `);
   const prefs = await queryRows<{ id: string; user_id: string; channel: string; target_url: string | null }>(
     tx,
-    sql`SELECT id, user_id, channel, target_url FROM notification_preferences
-        WHERE enabled
-          AND (cardinality(pause_types) = 0 OR ${n.pause.pauseType} = ANY(pause_types))
-          AND (cardinality(projects) = 0 OR ${n.project} = ANY(projects))
-        ORDER BY created_at, id`,
+    sql`SELECT p.id, p.user_id, p.channel, p.target_url FROM notification_preferences p JOIN "user" u ON u.id = p.user_id
+        WHERE p.enabled
+          AND (p.channel <> 'webhook' OR u.role IN (${webhookRoles}))
+          AND (cardinality(p.pause_types) = 0 OR ${n.pause.pauseType} = ANY(p.pause_types))
+          AND (cardinality(p.projects) = 0 OR ${n.project} = ANY(p.projects))
+        ORDER BY p.created_at, p.id`,
   );
   // One in-app notification per person even when several of their rules match.
   const inAppUsers = [...new Set(prefs.filter((p) => p.channel === 'in_app').map((p) => p.user_id))];
@@ -106,12 +95,13 @@ export async function fanOutPauseNotifications(tx: Db, n: PauseNotice) {
 
 // ---- preferences (Settings → Notifications) ----
 
-export async function listNotificationPreferences(db: Db, input: { userId: string }) {
-  return db
+export async function listNotificationPreferences(db: Db, input: { userId: string }): Promise<PreferenceSummary[]> {
+  const rows = await db
     .select()
     .from(notificationPreferences)
     .where(eq(notificationPreferences.userId, input.userId))
     .orderBy(notificationPreferences.createdAt);
+  return rows.map(summarize);
 }
 
 export type PreferenceInput = {
@@ -124,10 +114,38 @@ export type PreferenceInput = {
   enabled: boolean;
 };
 
-export type SavePreferenceResult = { ok: true; preference: NotificationPreference } | { ok: false; reason: 'not_found' };
+/** A rule as its owner's page may see it: never the secret, not even encrypted. */
+export type PreferenceSummary = Omit<NotificationPreference, 'secretCiphertext' | 'legacySecret'> & { hasSecret: boolean };
 
-/** Creates or updates one of the user's own rules; a new webhook rule gets a fresh secret. */
+function summarize({ secretCiphertext, legacySecret, ...rest }: NotificationPreference): PreferenceSummary {
+  return { ...rest, hasSecret: Boolean(secretCiphertext ?? legacySecret) };
+}
+
+export type SavePreferenceResult =
+  /** `secret`: only when this save created one (a new webhook rule): show it now, it is never readable again. */
+  | { ok: true; preference: PreferenceSummary; secret: string | null }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'refused_target'; message: string };
+
+/**
+ * Refuses a webhook URL the outbound client would refuse (private, loopback, unresolvable…), with the reason to
+ * show beside the field. The delivery worker checks again at send time: DNS can change after saving.
+ */
+async function refuseTarget(input: PreferenceInput) {
+  if (input.channel !== 'webhook' || !input.targetUrl) return null;
+  try {
+    await checkOutboundTarget(input.targetUrl);
+    return null;
+  } catch (err) {
+    if (err instanceof OutboundError) return { ok: false as const, reason: 'refused_target' as const, message: err.message };
+    throw err;
+  }
+}
+
+/** Creates or updates one of the user's own rules; a rule that becomes a webhook gets a fresh secret. */
 export async function saveNotificationPreference(db: Db, input: PreferenceInput): Promise<SavePreferenceResult> {
+  const refused = await refuseTarget(input);
+  if (refused) return refused;
   const values = {
     channel: input.channel,
     targetUrl: input.channel === 'webhook' ? (input.targetUrl ?? null) : null,
@@ -141,19 +159,26 @@ export async function saveNotificationPreference(db: Db, input: PreferenceInput)
       .from(notificationPreferences)
       .where(and(eq(notificationPreferences.id, input.id), eq(notificationPreferences.userId, input.userId)));
     if (!existing) return { ok: false, reason: 'not_found' };
-    const secret = values.channel === 'webhook' ? (existing.secret ?? generateWebhookSecret()) : null;
+    const keep = values.channel === 'webhook' && Boolean(existing.secretCiphertext ?? existing.legacySecret);
+    const secret = values.channel === 'webhook' && !keep ? generateWebhookSecret() : null;
     const [preference] = await db
       .update(notificationPreferences)
-      .set({ ...values, secret, updatedAt: sql`now()` })
+      .set({
+        ...values,
+        ...(keep ? {} : { secretCiphertext: secret && encryptWebhookSecret(secret, existing.id), legacySecret: null }),
+        updatedAt: sql`now()`,
+      })
       .where(eq(notificationPreferences.id, existing.id))
       .returning();
-    return { ok: true, preference };
+    return { ok: true, preference: summarize(preference), secret };
   }
+  const id = randomUUID();
+  const secret = values.channel === 'webhook' ? generateWebhookSecret() : null;
   const [preference] = await db
     .insert(notificationPreferences)
-    .values({ ...values, userId: input.userId, secret: values.channel === 'webhook' ? generateWebhookSecret() : null })
+    .values({ ...values, id, userId: input.userId, secretCiphertext: secret && encryptWebhookSecret(secret, id) })
     .returning();
-  return { ok: true, preference };
+  return { ok: true, preference: summarize(preference), secret };
 }
 
 export async function deleteNotificationPreference(db: Db, input: { userId: string; id: string }) {
@@ -164,10 +189,12 @@ export async function deleteNotificationPreference(db: Db, input: { userId: stri
   return rows.length > 0;
 }
 
+/** A new secret for one of the user's webhook rules: returned once to show, stored only encrypted. */
 export async function rotateWebhookSecret(db: Db, input: { userId: string; id: string }) {
+  const secret = generateWebhookSecret();
   const [row] = await db
     .update(notificationPreferences)
-    .set({ secret: generateWebhookSecret(), updatedAt: sql`now()` })
+    .set({ secretCiphertext: encryptWebhookSecret(secret, input.id), legacySecret: null, updatedAt: sql`now()` })
     .where(
       and(
         eq(notificationPreferences.id, input.id),
@@ -175,8 +202,8 @@ export async function rotateWebhookSecret(db: Db, input: { userId: string; id: s
         eq(notificationPreferences.channel, 'webhook'),
       ),
     )
-    .returning();
-  return row ?? null;
+    .returning({ id: notificationPreferences.id });
+  return row ? { id: row.id, secret } : null;
 }
 
 // ---- in-app notifications (the bell) ----

@@ -103,8 +103,11 @@ export const notificationPreferences = pgTable(
       .references(() => user.id, { onDelete: 'cascade' }),
     channel: text('channel', { enum: notificationChannels }).notNull(),
     targetUrl: text('target_url'),
-    // Per-endpoint HMAC secret for X-Flightdeck-Signature.
-    secret: text('secret'),
+    // Per-endpoint HMAC secret for Flightdeck-Signature, AES-256-GCM encrypted (lib/interventions/webhook-signing.ts).
+    secretCiphertext: text('secret_ciphertext'),
+    // Plaintext secret of a rule saved before migration 0005; encrypted into secret_ciphertext and cleared by the
+    // delivery worker's first run (encryptLegacyWebhookSecrets). Always NULL for rules saved since.
+    legacySecret: text('legacy_secret'),
     pauseTypes: text('pause_types').array().notNull().default(sql`'{}'::text[]`),
     projects: text('projects').array().notNull().default(sql`'{}'::text[]`),
     enabled: boolean('enabled').notNull().default(true),

@@ -1,8 +1,10 @@
 'use server';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { guardedAction } from '@/lib/auth/guards';
-import { getDb } from '@/lib/db/client';
+import { recordAudit } from '@/lib/audit/log';
+import { guardedAction, requestMeta, type ActionResult, type UserActor } from '@/lib/auth/guards';
+import { can } from '@/lib/auth/permissions';
+import { getDb, type Db } from '@/lib/db/client';
 import { pauseTypes } from '@/lib/db/schema/enums';
 import {
   deleteNotificationPreference,
@@ -50,9 +52,26 @@ const preferenceSchema = z
     }
   });
 
-/** Saves one of the caller's own rules; a new webhook rule returns its signing secret once, to show. */
+/** A webhook makes the server call a URL the user chose: that needs `notifications:webhook`, refused and audited. */
+async function refuseWebhook(db: Db, user: UserActor): Promise<ActionResult<{ secret: string }>> {
+  await recordAudit(db, {
+    actor: { kind: 'user', id: user.id, email: user.email, role: user.role },
+    action: 'notifications:webhook',
+    outcome: 'denied',
+    ...(await requestMeta()),
+    details: { permission: 'notifications:webhook' },
+  });
+  return { error: `Your role (${user.role}) is not allowed to add webhooks.` };
+}
+
+/**
+ * Saves one of the caller's own rules. A rule that becomes a webhook returns its new signing secret in `data`,
+ * the only time it is readable; a URL the outbound client refuses is a field error naming the address.
+ */
 export const savePreferenceAction = guardedAction('notifications:manage-own', preferenceSchema, async (input, user) => {
-  const r = await saveNotificationPreference(await getDb(), {
+  const db = await getDb();
+  if (input.channel === 'webhook' && !can(user.role, 'notifications:webhook')) return refuseWebhook(db, user);
+  const r = await saveNotificationPreference(db, {
     userId: user.id,
     id: input.id,
     channel: input.channel,
@@ -61,9 +80,12 @@ export const savePreferenceAction = guardedAction('notifications:manage-own', pr
     projects: input.projects,
     enabled: input.enabled,
   });
+  if (!r.ok && r.reason === 'refused_target') {
+    return { error: 'Please correct the highlighted fields.', fieldErrors: { targetUrl: [r.message] } };
+  }
   if (!r.ok) return { error: 'That rule no longer exists.' };
   revalidatePath('/settings/notifications');
-  return { ok: true };
+  return r.secret ? { ok: true, data: { secret: r.secret } } : { ok: true };
 });
 
 const idSchema = z.object({ id: z.string().uuid() });
@@ -74,8 +96,9 @@ export const deletePreferenceAction = guardedAction('notifications:manage-own', 
   return ok ? { ok: true } : { error: 'That rule no longer exists.' };
 });
 
-export const rotateSecretAction = guardedAction('notifications:manage-own', idSchema, async (input, user) => {
+/** A new signing secret, returned once in `data` to show; the old one stops verifying at once. */
+export const rotateSecretAction = guardedAction('notifications:webhook', idSchema, async (input, user) => {
   const row = await rotateWebhookSecret(await getDb(), { userId: user.id, id: input.id });
   revalidatePath('/settings/notifications');
-  return row ? { ok: true } : { error: 'That webhook no longer exists.' };
+  return row ? { ok: true, data: { secret: row.secret } } : { error: 'That webhook no longer exists.' };
 });

@@ -42,7 +42,8 @@ export default async function NotificationSettingsPage({ searchParams }: { searc
               <PreferenceExtras preference={{ ...p, channel: p.channel as 'in_app' | 'webhook' }} />
             </div>
           ))}
-          <PreferenceForm key={prefs.length} />
+          {/* No key that changes on add: the form must keep its action state to show the new secret once. */}
+          <PreferenceForm />
         </div>
       </Card>
       <Card title="Webhook delivery log" className="mt-6">

@@ -5,13 +5,15 @@ import type { ActionResult } from '@/lib/auth/guards';
 import { pauseTypes } from '@/lib/db/schema/enums';
 import { deletePreferenceAction, rotateSecretAction, savePreferenceAction } from './actions';
 
-type Action = (prev: ActionResult, fd: FormData) => Promise<ActionResult>;
+type SecretResult = ActionResult<{ secret: string }>;
+type Action = (prev: SecretResult, fd: FormData) => Promise<SecretResult>;
 
+/** A rule as the page may send it to the browser: whether it has a signing secret, never the secret. */
 export type PreferenceView = {
   id: string;
   channel: 'in_app' | 'webhook';
   targetUrl: string | null;
-  secret: string | null;
+  hasSecret: boolean;
   pauseTypes: string[];
   projects: string[];
   enabled: boolean;
@@ -61,13 +63,16 @@ export function PreferenceForm({ preference }: { preference?: PreferenceView }) 
       <label className="inline-flex items-center gap-1 text-xs text-slate-600">
         <input type="checkbox" name="enabled" defaultChecked={preference?.enabled ?? true} /> On
       </label>
-      {preference?.channel === 'webhook' && preference.secret && (
-        <p className="text-xs text-slate-600">
-          Signing secret (verify <code>X-Flightdeck-Signature: sha256=HMAC-SHA256(body)</code>):{' '}
-          <code data-testid="webhook-secret" className="select-all rounded bg-slate-100 px-1">
-            {preference.secret}
-          </code>
-        </p>
+      {state.data?.secret ? (
+        <NewSecret secret={state.data.secret} />
+      ) : (
+        preference?.channel === 'webhook' &&
+        preference.hasSecret && (
+          <p className="text-xs text-slate-600">
+            Signed with a secret shown only when it was created; rotate it to get a new one (see the README for checking{' '}
+            <code>Flightdeck-Signature</code>).
+          </p>
+        )
       )}
       <div className="flex items-center gap-2">
         <Button type="submit" size="sm" disabled={pending}>
@@ -85,6 +90,18 @@ export function PreferenceForm({ preference }: { preference?: PreferenceView }) 
         )}
       </div>
     </form>
+  );
+}
+
+/** A signing secret just created or rotated: the only time it is ever readable. */
+function NewSecret({ secret }: { secret: string }) {
+  return (
+    <p role="status" className="rounded-md bg-amber-50 p-2 text-xs text-slate-700">
+      Signing secret — copy it now, it will not be shown again:{' '}
+      <code data-testid="webhook-secret" className="select-all rounded bg-white px-1">
+        {secret}
+      </code>
+    </p>
   );
 }
 
@@ -107,6 +124,7 @@ export function PreferenceExtras({ preference }: { preference: PreferenceView })
           {deleting ? 'Deleting…' : 'Delete rule'}
         </Button>
       </form>
+      {rotState.data?.secret && <NewSecret secret={rotState.data.secret} />}
       {(delState.error || rotState.error) && (
         <span role="alert" className="text-xs text-red-700">
           {delState.error ?? rotState.error}
