@@ -1,15 +1,47 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { afterEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { createDb, type Db } from '@/lib/db/client';
-import { notificationDeliveries, user } from '@/lib/db/schema';
+import { notificationDeliveries, notificationPreferences, user } from '@/lib/db/schema';
+import { resetEnvCache } from '@/lib/env';
 import { describeEachDb } from '@/lib/test/db';
 import { agent, makeSession } from '@/lib/test/factories';
 import { pauseSession } from './commands';
-import { saveNotificationPreference, verifyWebhookSignature } from './notifications';
-import { deliverDueWebhooks } from './webhooks';
+import { saveNotificationPreference } from './notifications';
+import { deliverDueWebhooks, encryptLegacyWebhookSecrets, REFUSED_ERROR } from './webhooks';
+
+/**
+ * The README's receiver example, run as written: the block between the webhook-verify markers is written to a
+ * temporary module and imported, so a README edit that breaks verification fails this file.
+ */
+type Verify = (secret: string, rawBody: string, header: string | undefined, toleranceS?: number) => string | null;
+async function readmeVerifier(): Promise<Verify> {
+  const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+  const block = /<!-- webhook-verify:start -->\s*```js\n([\s\S]*?)```\s*<!-- webhook-verify:end -->/.exec(readme)?.[1];
+  if (!block) throw new Error('README: no webhook-verify block');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fd-readme-')), 'verify.mjs');
+  fs.writeFileSync(file, block);
+  return ((await import(/* @vite-ignore */ pathToFileURL(file).href)) as { verifyFlightdeckWebhook: Verify }).verifyFlightdeckWebhook;
+}
+let verify: Verify;
+
+// The receivers listen on 127.0.0.1: allowed here as an operator would with OUTBOUND_ALLOWED_HOSTS.
+const previousAllowed = process.env.OUTBOUND_ALLOWED_HOSTS;
+function allowOutbound(hosts: string) {
+  process.env.OUTBOUND_ALLOWED_HOSTS = hosts;
+  resetEnvCache();
+}
+beforeAll(async () => {
+  verify = await readmeVerifier();
+});
+beforeEach(() => allowOutbound('127.0.0.1'));
+afterAll(() => allowOutbound(previousAllowed ?? ''));
 
 /** A real HTTP receiver on loopback; `respond` decides each answer (or never answers). */
 type Received = { body: string; signature: string | undefined; delivery: string | undefined };
@@ -21,7 +53,7 @@ async function receiver(respond: (n: number, req: IncomingMessage, res: ServerRe
     req.on('end', () => {
       received.push({
         body,
-        signature: req.headers['x-flightdeck-signature'] as string | undefined,
+        signature: req.headers['flightdeck-signature'] as string | undefined,
         delivery: req.headers['x-flightdeck-delivery'] as string | undefined,
       });
       respond(received.length, req, res);
@@ -45,8 +77,8 @@ async function subscribe(db: Db, url: string) {
   const project = `proj-${userId.slice(0, 8)}`;
   await db.insert(user).values({ id: userId, name: 'hook', email: `hook-${userId}@example.com`, role: 'engineer' });
   const r = await saveNotificationPreference(db, { userId, channel: 'webhook', targetUrl: url, pauseTypes: [], projects: [project], enabled: true });
-  if (!r.ok) throw new Error('no preference');
-  return { project, secret: r.preference.secret! };
+  if (!r.ok || !r.secret) throw new Error('no preference');
+  return { project, secret: r.secret, preferenceId: r.preference.id, userId };
 }
 
 async function pauseIn(db: Db, project: string) {
@@ -61,18 +93,89 @@ async function deliveriesOf(db: Db, pausedSessionId: string) {
 }
 
 describeEachDb('webhook delivery', (t) => {
-  it('posts a Slack-compatible body whose signature verifies with the endpoint secret', async () => {
+  it('posts a Slack-compatible body whose signature verifies with the README code; a replay after 5 minutes does not', async () => {
     const hook = await receiver((_, __, res) => res.writeHead(200).end('ok'));
     const { project, secret } = await subscribe(t().db, hook.url);
     const pause = await pauseIn(t().db, project);
     await deliverDueWebhooks(t().db);
     expect(hook.received).toHaveLength(1);
     const got = hook.received[0];
-    expect(verifyWebhookSignature(secret, got.body, got.signature)).toBe(true);
-    expect(JSON.parse(got.body)).toMatchObject({ text: expect.stringContaining('Blocked on review'), blocks: expect.any(Array), intervention: { id: pause.id } });
     const [d] = await deliveriesOf(t().db, pause.id);
+    expect(verify(secret, got.body, got.signature)).toBe(String(d.id));
+    expect(verify(secret, got.body.replace('Blocked', 'Unblocked'), got.signature)).toBeNull();
+    expect(verify(`${secret}x`, got.body, got.signature)).toBeNull();
+    expect(JSON.parse(got.body)).toMatchObject({ text: expect.stringContaining('Blocked on review'), blocks: expect.any(Array), intervention: { id: pause.id } });
     expect(d).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200, lastError: null });
     expect(got.delivery).toBe(String(d.id));
+    // The same captured request replayed 5 minutes and 1 second later.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 301_000);
+      expect(verify(secret, got.body, got.signature)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('delivers to a local receiver only while 127.0.0.1 is allowed; refused targets all log the same line', async () => {
+    const hook = await receiver((_, __, res) => res.writeHead(200).end('ok'));
+    const { project, preferenceId, userId } = await subscribe(t().db, hook.url);
+    // A closed port beside the open one (a rule written before the save-time check): the log must not tell them apart.
+    const closed = await receiver(() => {});
+    servers.at(-1)!.close();
+    const [closedPref] = await t()
+      .db.insert(notificationPreferences)
+      .values({ userId, channel: 'webhook', targetUrl: closed.url, projects: [project] })
+      .returning();
+    allowOutbound('');
+    const pause = await pauseIn(t().db, project);
+    const out = await deliverDueWebhooks(t().db);
+    expect(out.map((o) => ({ status: o.status, statusCode: o.statusCode, error: o.error }))).toEqual([
+      { status: 'failed', statusCode: null, error: REFUSED_ERROR },
+      { status: 'failed', statusCode: null, error: REFUSED_ERROR },
+    ]);
+    expect(hook.received).toHaveLength(0);
+    const rows = await deliveriesOf(t().db, pause.id);
+    expect(rows.map((r) => [r.preferenceId === closedPref.id ? 'closed' : 'open', r.status, r.lastError, r.lastStatusCode]).sort()).toEqual([
+      ['closed', 'failed', 'refused: private address', null],
+      ['open', 'failed', 'refused: private address', null],
+    ]);
+
+    allowOutbound('127.0.0.1');
+    const again = await pauseIn(t().db, project);
+    await deliverDueWebhooks(t().db);
+    expect(hook.received).toHaveLength(1);
+    const open = (await deliveriesOf(t().db, again.id)).find((r) => r.preferenceId === preferenceId);
+    expect(open).toMatchObject({ status: 'delivered', lastStatusCode: 200 });
+  });
+
+  it('does not follow a redirect, to a private address or anywhere else', async () => {
+    const inner = await receiver((_, __, res) => res.writeHead(200).end('ok'));
+    const innerPort = new URL(inner.url).port;
+    const hook = await receiver((_, __, res) => res.writeHead(307, { location: `http://localhost:${innerPort}/admin` }).end());
+    const { project } = await subscribe(t().db, hook.url);
+    const pause = await pauseIn(t().db, project);
+    const [out] = await deliverDueWebhooks(t().db, { backoffMs: 60_000 });
+    expect(out).toMatchObject({ status: 'pending', statusCode: 307, error: 'HTTP 307' });
+    expect(hook.received).toHaveLength(1);
+    expect(inner.received).toHaveLength(0);
+    expect((await deliveriesOf(t().db, pause.id))[0]).toMatchObject({ lastStatusCode: 307, lastError: 'HTTP 307' });
+  });
+
+  it('a rule saved before secrets were encrypted keeps verifying, and its plaintext is encrypted away', async () => {
+    const hook = await receiver((_, __, res) => res.writeHead(200).end('ok'));
+    const { project, preferenceId } = await subscribe(t().db, hook.url);
+    const legacy = 'whsec_legacy0000000000000000000000000000000000000000';
+    await t().db.update(notificationPreferences).set({ secretCiphertext: null, legacySecret: legacy }).where(eq(notificationPreferences.id, preferenceId));
+    const pause = await pauseIn(t().db, project);
+    // The first worker run on this handle may already be done (earlier tests): the job is idempotent, run it here.
+    expect(await encryptLegacyWebhookSecrets(t().db)).toBe(1);
+    const [row] = await t().db.select().from(notificationPreferences).where(eq(notificationPreferences.id, preferenceId));
+    expect(row.legacySecret).toBeNull();
+    expect(row.secretCiphertext).toMatch(/^v1\./);
+    await deliverDueWebhooks(t().db);
+    const got = hook.received[0];
+    expect(verify(legacy, got.body, got.signature)).toBe(String((await deliveriesOf(t().db, pause.id))[0].id));
   });
 
   it('a receiver failing 3 times then succeeding gets exactly one accepted delivery', async () => {
