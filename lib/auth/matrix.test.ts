@@ -230,6 +230,23 @@ describeEachDb('role × operation matrix', (t) => {
     });
   });
 
+  // The notification rule action is guarded by notifications:manage-own (in-app rules are for everyone); a webhook
+  // rule makes the server call a chosen URL and also needs notifications:webhook, checked inside the action.
+  it('saving a webhook rule follows notifications:webhook for every role', async () => {
+    const { savePreferenceAction } = await import('@/app/(console)/settings/notifications/actions');
+    for (const p of principals) {
+      if (p.kind !== 'user') continue;
+      actAs(p);
+      const denied = await deniedRows(t().db, p.id);
+      const result = await savePreferenceAction({ channel: 'webhook', targetUrl: 'https://93.184.215.14/hook' });
+      if (can(p.role, 'notifications:webhook')) expect(result, label(p)).toMatchObject({ ok: true });
+      else {
+        expect(result.error, label(p)).toMatch(/not allowed/);
+        expect(await deniedRows(t().db, p.id), label(p)).toBe(denied + 1);
+      }
+    }
+  });
+
   it('the public set-up action refuses once any user exists and changes nothing', async () => {
     const { createFirstAdminAction } = await import('@/app/(auth)/setup/actions');
     actAs({ kind: 'none' });

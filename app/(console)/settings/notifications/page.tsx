@@ -6,6 +6,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
+import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db/client';
 import { decodeDeliveryCursor, listNotificationPreferences, listWebhookDeliveries } from '@/lib/interventions/notifications';
 import { formatDateTime } from '@/lib/ui/format';
@@ -15,6 +16,7 @@ export const metadata: Metadata = { title: 'Notifications' };
 
 export default async function NotificationSettingsPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   const me = await requirePageUser('notifications:manage-own');
+  const canWebhook = can(me.role, 'notifications:webhook');
   const { before } = await searchParams;
   const cursor = decodeDeliveryCursor(before);
   const db = await getDb();
@@ -38,12 +40,12 @@ export default async function NotificationSettingsPage({ searchParams }: { searc
           {prefs.length === 0 && <p className="text-sm text-slate-500">No rules yet: you are not notified of pauses.</p>}
           {prefs.map((p) => (
             <div key={p.id}>
-              <PreferenceForm preference={{ ...p, channel: p.channel as 'in_app' | 'webhook' }} />
+              <PreferenceForm preference={{ ...p, channel: p.channel as 'in_app' | 'webhook' }} canWebhook={canWebhook} />
               <PreferenceExtras preference={{ ...p, channel: p.channel as 'in_app' | 'webhook' }} />
             </div>
           ))}
           {/* No key that changes on add: the form must keep its action state to show the new secret once. */}
-          <PreferenceForm />
+          <PreferenceForm canWebhook={canWebhook} />
         </div>
       </Card>
       <Card title="Webhook delivery log" className="mt-6">

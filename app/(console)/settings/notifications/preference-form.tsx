@@ -21,8 +21,11 @@ export type PreferenceView = {
 
 const inputCls = 'mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm';
 
-/** One rule: channel, filters, on/off. Without a preference it is the "add a rule" form. */
-export function PreferenceForm({ preference }: { preference?: PreferenceView }) {
+/**
+ * One rule: channel, filters, on/off. Without a preference it is the "add a rule" form. `canWebhook` only greys out
+ * the option; the action checks the permission itself.
+ */
+export function PreferenceForm({ preference, canWebhook }: { preference?: PreferenceView; canWebhook: boolean }) {
   const [state, formAction, pending] = useActionState(savePreferenceAction as Action, {});
   const [channel, setChannel] = useState(preference?.channel ?? 'in_app');
   const label = preference ? `Rule ${preference.channel === 'webhook' ? preference.targetUrl : 'in-app'}` : 'New rule';
@@ -34,7 +37,9 @@ export function PreferenceForm({ preference }: { preference?: PreferenceView }) 
           Channel
           <select name="channel" value={channel} onChange={(e) => setChannel(e.target.value as 'in_app' | 'webhook')} className={inputCls}>
             <option value="in_app">In-app (bell)</option>
-            <option value="webhook">Webhook</option>
+            <option value="webhook" disabled={!canWebhook && preference?.channel !== 'webhook'}>
+              {canWebhook ? 'Webhook' : 'Webhook (engineers and admins)'}
+            </option>
           </select>
         </label>
         {channel === 'webhook' && (
