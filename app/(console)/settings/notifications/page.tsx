@@ -10,7 +10,7 @@ import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db/client';
 import { decodeDeliveryCursor, listNotificationPreferences, listWebhookDeliveries } from '@/lib/interventions/notifications';
 import { formatDateTime } from '@/lib/ui/format';
-import { PreferenceExtras, PreferenceForm } from './preference-form';
+import { NewRuleForm, PreferenceExtras, PreferenceForm } from './preference-form';
 
 export const metadata: Metadata = { title: 'Notifications' };
 
@@ -44,8 +44,7 @@ export default async function NotificationSettingsPage({ searchParams }: { searc
               <PreferenceExtras preference={{ ...p, channel: p.channel as 'in_app' | 'webhook' }} />
             </div>
           ))}
-          {/* No key that changes on add: the form must keep its action state to show the new secret once. */}
-          <PreferenceForm canWebhook={canWebhook} />
+          <NewRuleForm canWebhook={canWebhook} />
         </div>
       </Card>
       <Card title="Webhook delivery log" className="mt-6">

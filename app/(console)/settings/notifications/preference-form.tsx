@@ -1,5 +1,5 @@
 'use client';
-import { useActionState, useState } from 'react';
+import { startTransition, useActionState, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/guards';
 import { pauseTypes } from '@/lib/db/schema/enums';
@@ -23,14 +23,33 @@ const inputCls = 'mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-
 
 /**
  * One rule: channel, filters, on/off. Without a preference it is the "add a rule" form. `canWebhook` only greys out
- * the option; the action checks the permission itself.
+ * the option; the action checks the permission itself. Submitted through onSubmit rather than `action`: React
+ * resets a form after its action, which would clear a refused URL the user is correcting and put the channel
+ * select back out of step with the fields shown.
  */
-export function PreferenceForm({ preference, canWebhook }: { preference?: PreferenceView; canWebhook: boolean }) {
-  const [state, formAction, pending] = useActionState(savePreferenceAction as Action, {});
+export function PreferenceForm({
+  preference,
+  canWebhook,
+  onSaved,
+}: {
+  preference?: PreferenceView;
+  canWebhook: boolean;
+  onSaved?: (result: SecretResult) => void;
+}) {
+  const [state, formAction, pending] = useActionState<SecretResult, FormData>(async (prev, fd) => {
+    const result = await (savePreferenceAction as Action)(prev, fd);
+    if (result.ok) onSaved?.(result);
+    return result;
+  }, {});
   const [channel, setChannel] = useState(preference?.channel ?? 'in_app');
   const label = preference ? `Rule ${preference.channel === 'webhook' ? preference.targetUrl : 'in-app'}` : 'New rule';
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const fd = new FormData(e.currentTarget);
+    startTransition(() => formAction(fd));
+  };
   return (
-    <form action={formAction} aria-label={label} className="space-y-2 rounded-lg border border-slate-200 p-3">
+    <form onSubmit={submit} aria-label={label} className="space-y-2 rounded-lg border border-slate-200 p-3">
       {preference && <input type="hidden" name="id" value={preference.id} />}
       <div className="flex flex-wrap gap-4">
         <label className="text-xs font-medium text-slate-600">
@@ -95,6 +114,26 @@ export function PreferenceForm({ preference, canWebhook }: { preference?: Prefer
         )}
       </div>
     </form>
+  );
+}
+
+/** The "add a rule" form: after each add it starts empty again, and shows the new rule's secret (once) above. */
+export function NewRuleForm({ canWebhook }: { canWebhook: boolean }) {
+  const [added, setAdded] = useState<{ round: number; secret: string | null }>({ round: 0, secret: null });
+  return (
+    <div className="space-y-2">
+      {added.secret && <NewSecret secret={added.secret} />}
+      {added.round > 0 && !added.secret && (
+        <p role="status" className="text-xs text-emerald-700">
+          Rule added.
+        </p>
+      )}
+      <PreferenceForm
+        key={added.round}
+        canWebhook={canWebhook}
+        onSaved={(r) => setAdded((a) => ({ round: a.round + 1, secret: r.data?.secret ?? null }))}
+      />
+    </div>
   );
 }
 
