@@ -5,12 +5,13 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDb, type Db } from '@/lib/db/client';
 import { notificationDeliveries, notificationPreferences, user } from '@/lib/db/schema';
 import { resetEnvCache } from '@/lib/env';
-import { describeEachDb } from '@/lib/test/db';
+import { migrate, readMigrations } from '@/lib/db/migrate';
+import { createTestDatabase, describeEachDb, testDbKinds } from '@/lib/test/db';
 import { agent, makeSession } from '@/lib/test/factories';
 import { pauseSession } from './commands';
 import { saveNotificationPreference } from './notifications';
@@ -249,5 +250,40 @@ describeEachDb('webhook delivery', (t) => {
     expect(ids).toHaveLength(12);
     expect(new Set(ids).size).toBe(12);
     for (const p of pauses) expect((await deliveriesOf(t().db, p.id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+});
+
+describe.each(testDbKinds())('upgrading a database with plaintext webhook secrets [%s]', (kind) => {
+  it('the secret-encryption migration keeps them working and the worker encrypts them away', async () => {
+    const fresh = await createTestDatabase(kind);
+    try {
+      const db = fresh.db;
+      await db.execute(sql`DROP SCHEMA public CASCADE`);
+      await db.execute(sql`CREATE SCHEMA public`);
+      const all = readMigrations();
+      const upTo = all.findIndex((m) => m.tag.endsWith('_webhook_secret_encryption'));
+      await migrate(db, { migrations: all.slice(0, upTo) });
+      // A rule as the code before 0005 wrote it: the secret in plaintext in notification_preferences.secret.
+      const hook = await receiver((_, __, res) => res.writeHead(200).end('ok'));
+      const userId = randomUUID();
+      const project = `proj-${userId.slice(0, 8)}`;
+      const legacy = `whsec_${'ab'.repeat(24)}`;
+      await db.insert(user).values({ id: userId, name: 'old', email: `old-${userId}@example.com`, role: 'engineer' });
+      await db.execute(sql`INSERT INTO notification_preferences (user_id, channel, target_url, secret, projects)
+                           VALUES (${userId}, 'webhook', ${hook.url}, ${legacy}, ARRAY[${project}])`);
+      expect((await migrate(db)).applied).toEqual(all.slice(upTo).map((m) => m.tag));
+
+      const pause = await pauseIn(db, project);
+      await deliverDueWebhooks(db);
+      const [d] = await deliveriesOf(db, pause.id);
+      expect(d).toMatchObject({ status: 'delivered' });
+      expect(verify(legacy, hook.received[0].body, hook.received[0].signature)).toBe(String(d.id));
+      const [row] = await db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, userId));
+      expect(row.legacySecret).toBeNull();
+      expect(row.secretCiphertext).toMatch(/^v1\./);
+      expect(JSON.stringify(await db.execute(sql`SELECT * FROM notification_preferences`))).not.toContain(legacy);
+    } finally {
+      await fresh.destroy();
+    }
   });
 });
