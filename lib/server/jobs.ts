@@ -21,7 +21,8 @@ const jobs: Job[] = [
     run: (db) => abandonStaleRecoveries(db, { olderThanSeconds: env().RECOVERY_ABANDON_AFTER_S }),
   },
   {
-    // Webhook outbox: a pause only inserts rows; this delivers them (claims with SKIP LOCKED, 5 s timeout, backoff).
+    // Webhook outbox: a pause only inserts rows; this delivers them through the guarded outbound client
+    // (lib/net/outbound.ts: target re-checked at send time), claims with SKIP LOCKED, 5 s timeout, backoff.
     name: 'deliver-webhooks',
     everyMs: 2_000,
     run: (db) => deliverDueWebhooks(db),
