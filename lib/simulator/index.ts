@@ -7,8 +7,9 @@ export { applyDecision } from './agent';
 
 /**
  * A fleet of fake agents driving the real API through the typed client. Most of the time they work: tool calls a
- * few seconds apart, a checkpoint after each task. Now and then one runs into trouble and pauses (by default about
- * one task in sixteen, so a pause every several minutes per agent, never the whole fleet at once), long-polls for a
+ * few seconds apart, a checkpoint after each task. Now and then one runs into trouble and pauses (by default 1.5 % of
+ * tasks: each agent about every quarter of an hour, so six agents pause one at a time every few minutes, and with
+ * nobody answering (a run gives up after 10 minutes) about two in three keep working), long-polls for a
  * person's decision, and after a resume or restore finishes a couple of tasks before trouble may strike again.
  * It can also carry on runs the database already holds (`adopt`: the demo's seeded live sessions), so those keep
  * heartbeating, pick up their open restores and answer decisions on their pauses like real agents would.
@@ -24,7 +25,7 @@ export type SimulatorOptions = {
   log?: (line: string) => void;
   /** Scales every pause between actions (tests use a small value). */
   pace?: number;
-  /** Probability that a task runs into trouble and the agent pauses (default 0.06). */
+  /** Probability that a task (2-4 tool calls, 10-20 s) runs into trouble and the agent pauses (default 0.015). */
   troubleRate?: number;
   /** Tasks a resumed or restored agent finishes before it may pause again (default 2). */
   calmTasks?: number;
@@ -66,7 +67,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     rnd,
     say: (line) => log(`[${tag}] ${line}`),
     nap: (ms) => sleep(ms * pace * (0.5 + rnd()), stopper.signal),
-    troubleRate: options.troubleRate ?? 0.06,
+    troubleRate: options.troubleRate ?? 0.015,
     calmTasks: options.calmTasks ?? 2,
     decisionTimeoutMs: options.decisionTimeoutMs ?? 10 * 60_000,
     stepMs,

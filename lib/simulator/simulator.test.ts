@@ -126,6 +126,19 @@ describeEachDb('agent control loop', (t) => {
     }
   }, 120_000);
 
+  it('by default most tasks go through: a pause is the exception, not what every agent does within a minute', async () => {
+    const lines: string[] = [];
+    // Nobody answers here, so a paused run gives up at once and the agent starts another.
+    const sim = startSimulator({ url: BASE, token, agents: 3, fetch: routeFetch, pace: 0.0005, decisionTimeoutMs: 1, log: (l) => lines.push(l) });
+    const finished = () => lines.filter((l) => / finished "/.test(l)).length;
+    const deadline = Date.now() + 60_000;
+    while (finished() < 100 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await sim.stop();
+    expect(finished()).toBeGreaterThanOrEqual(100);
+    // 1.5 % of tasks: about 1.5 pauses expected per 100 tasks.
+    expect(lines.filter((l) => / paused \(/.test(l)).length).toBeLessThanOrEqual(8);
+  }, 90_000);
+
   it('carries on live runs it is given: heartbeats a running one to the end, picks up an open restore', async () => {
     const db = t().db;
     const c = api();
