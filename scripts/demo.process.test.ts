@@ -140,6 +140,14 @@ describe('npm run demo, as a process', () => {
     }
   });
 
+  it('--logins prints the log-ins again and exits, without touching the port or the data', async () => {
+    const dataDir = tempDir();
+    const again = run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/demo.ts', '--logins'], demoEnv(dataDir));
+    expect(await within(60_000, 'demo --logins to exit', again.exited)).toBe(0);
+    for (const u of demoUsers) expect(again.out.stdout).toMatch(new RegExp(`${u.role}\\s+${u.email.replace('.', '\\.')}\\s+${u.password}`));
+    expect(fs.existsSync(path.join(dataDir, 'pglite'))).toBe(false);
+  });
+
   const signals: { name: string; send: (npmPid: number) => void }[] = [
     { name: 'SIGTERM to npm (a process manager, `kill <pid>`)', send: (pid) => process.kill(pid, 'SIGTERM') },
     { name: 'SIGHUP to npm', send: (pid) => process.kill(pid, 'SIGHUP') },
