@@ -11,7 +11,7 @@ runCli(async () => {
   try {
     await migrate(handle.db);
     console.log(`Seeding ${scale} data into ${handle.label} …`);
-    const result = await seed(handle.db, { scale, force: hasFlag('force'), log: (line) => console.log(line) }).catch(
+    const result = await seed(handle.db, { scale, force: hasFlag('force'), embedded: handle.kind === 'pglite', log: (line) => console.log(line) }).catch(
       (err: Error & { cause?: Error }) => {
         // Drizzle's message is the whole generated statement; the driver's reason is what helps.
         throw err.cause instanceof Error ? err.cause : err;

@@ -114,6 +114,7 @@ describeEachDb('checkpoints and recoveries', (t) => {
     expect((await abandonStaleRecoveries(t().db, { olderThanSeconds: 3600 })).abandoned).toBe(1);
     const [r] = await t().db.select().from(checkpointRecoveries).where(eq(checkpointRecoveries.id, started.recovery.id));
     expect(r.recoveryStatus).toBe('abandoned');
+    expect(r.error).toBe('The agent did not report an outcome within 1 hour of the restore');
   });
 
   it('refuses a checkpoint for an unknown session', async () => {

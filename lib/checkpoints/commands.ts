@@ -14,6 +14,7 @@ import {
 import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
 import { resolvePauseInTx } from '@/lib/interventions/commands';
+import { recoveryAbandonedReason } from './abandon-reason';
 
 
 export type CheckpointInput = {
@@ -327,7 +328,7 @@ export async function abandonStaleRecoveries(db: Db, input: { olderThanSeconds: 
           recoveryStatus: 'abandoned',
           completedAt: sql`now()`,
           recoveryDurationSeconds: sql`extract(epoch from (now() - ${checkpointRecoveries.startedAt}))`,
-          error: `No outcome reported within ${input.olderThanSeconds} s`,
+          error: recoveryAbandonedReason(input.olderThanSeconds),
         })
         .where(eq(checkpointRecoveries.id, r.id));
       await tx

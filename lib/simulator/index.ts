@@ -1,12 +1,21 @@
-import { createClient, type ClientOptions, type FlightdeckClient } from '@/lib/api-client';
-import type { ControlDecision } from '@/lib/api/schemas';
+import { setMaxListeners } from 'node:events';
+import { createClient, type ClientOptions } from '@/lib/api-client';
+import { projects, toolUsers } from '@/lib/db/seed/catalog';
+import { awaitDecision, workTasks, type AgentContext, type Run } from './agent';
+
+export { applyDecision } from './agent';
 
 /**
- * A fleet of fake agents driving the real API through the typed client: they start sessions, use tools (some
- * fail), post events, checkpoint after each task, sometimes hit a retry limit or a blocker and pause, long-poll
- * for a person's decision, then resume / stop / restore from the state they receive, and finally finish or fail.
- * Gentle on purpose (about one request per second per agent) so the console stays responsive during a demo.
+ * A fleet of fake agents driving the real API through the typed client. Most of the time they work: tool calls a
+ * few seconds apart, a checkpoint after each task. Now and then one runs into trouble and pauses (by default 1.5 % of
+ * tasks: each agent about every quarter of an hour, so six agents pause one at a time every few minutes, and with
+ * nobody answering (a run gives up after 10 minutes) about two in three keep working), long-polls for a
+ * person's decision, and after a resume or restore finishes a couple of tasks before trouble may strike again.
+ * It can also carry on runs the database already holds (`adopt`: the demo's seeded live sessions), so those keep
+ * heartbeating, pick up their open restores and answer decisions on their pauses like real agents would.
  */
+export type AdoptedSession = { project: string; agent: string; externalId: string; status: string };
+
 export type SimulatorOptions = {
   url: string;
   token: string;
@@ -16,29 +25,30 @@ export type SimulatorOptions = {
   log?: (line: string) => void;
   /** Scales every pause between actions (tests use a small value). */
   pace?: number;
-  /** Probability that a task runs into trouble and the agent pauses. */
+  /** Probability that a task (2-4 tool calls, 10-20 s) runs into trouble and the agent pauses (default 0.015). */
   troubleRate?: number;
+  /** Tasks a resumed or restored agent finishes before it may pause again (default 2). */
+  calmTasks?: number;
   fetch?: typeof fetch;
-  /** How long an agent waits for a decision before giving up on the run. */
+  /** How long an agent waits for a decision before giving up on the run (default 10 min). */
   decisionTimeoutMs?: number;
   random?: () => number;
   /** Retry and timeout settings of the agents' client (the soak raises the retries to outlast a restart). */
   client?: Pick<ClientOptions, 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs'>;
   /** After a session fails with an error (the client gave up), start a new one instead of stopping the agent. */
   keepGoing?: boolean;
+  /** Live runs to carry on (same project and externalId: the API returns the existing session). */
+  adopt?: AdoptedSession[];
 };
 
 export type Simulator = { stop(): Promise<void>; done: Promise<void> };
 
-const projects = ['checkout-service', 'data-pipeline', 'docs-site', 'billing'];
-const agentKinds = ['coder', 'reviewer', 'migrator', 'triager'];
-const tools = ['web_search', 'read_file', 'write_file', 'run_tests', 'sql_query', 'http_request'];
-const endUsers = ['u-alice', 'u-bob', 'u-carol', 'u-dan'];
-
-type Message = { role: 'user' | 'assistant' | 'tool'; content: string };
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function startSimulator(options: SimulatorOptions): Simulator {
   const stopper = new AbortController();
+  // Every agent's sleeps and long-polls listen on this one signal: dozens of listeners are expected, not a leak.
+  setMaxListeners(0, stopper.signal);
   const log = options.log ?? ((line: string) => console.log(line));
   const client = createClient({
     ...options.client,
@@ -49,11 +59,27 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   });
   const timer = options.minutes ? setTimeout(() => stopper.abort(), options.minutes * 60_000) : undefined;
   timer?.unref?.();
-  const runs = Array.from({ length: options.agents }, (_, i) =>
-    runAgent({ n: i + 1, client, options, log, signal: stopper.signal }).catch((err) => {
-      if (!stopper.signal.aborted) log(`[agent-${i + 1}] stopped by an error: ${err instanceof Error ? err.message : String(err)}`);
-    }),
-  );
+  const rnd = options.random ?? Math.random;
+  const pace = options.pace ?? 1;
+  const context = (tag: string, stepMs: number): AgentContext => ({
+    client,
+    signal: stopper.signal,
+    rnd,
+    say: (line) => log(`[${tag}] ${line}`),
+    nap: (ms) => sleep(ms * pace * (0.5 + rnd()), stopper.signal),
+    troubleRate: options.troubleRate ?? 0.015,
+    calmTasks: options.calmTasks ?? 2,
+    decisionTimeoutMs: options.decisionTimeoutMs ?? 10 * 60_000,
+    stepMs,
+  });
+  const guard = (tag: string, run: Promise<unknown>) =>
+    run.catch((err) => {
+      if (!stopper.signal.aborted) log(`[${tag}] stopped by an error: ${message(err)}`);
+    });
+  const runs = [
+    ...Array.from({ length: options.agents }, (_, i) => guard(`agent-${i + 1}`, runAgent(i + 1, context(`agent-${i + 1}`, 5000), options))),
+    ...(options.adopt ?? []).map((s, i) => guard(s.externalId, adoptSession(context(s.externalId, 20_000), s, i))),
+  ];
   const done = Promise.all(runs).then(() => {
     if (timer) clearTimeout(timer);
   });
@@ -66,200 +92,95 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   };
 }
 
-async function runAgent(ctx: {
-  n: number;
-  client: FlightdeckClient;
-  options: SimulatorOptions;
-  log: (line: string) => void;
-  signal: AbortSignal;
-}) {
-  const rnd = ctx.options.random ?? Math.random;
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
-  const pace = ctx.options.pace ?? 1;
-  const nap = (ms: number) => sleep(ms * pace * (0.5 + rnd()), ctx.signal);
+function tasksOf(project: string, rnd: () => number, count: number) {
+  const p = projects.find((x) => x.name === project);
+  const pool: readonly string[] = p?.tasks ?? ['Investigate the failing job', 'Write the fix', 'Add a regression test', 'Open the pull request'];
+  const start = Math.floor(rnd() * pool.length);
+  return Array.from({ length: Math.min(count, pool.length) }, (_, i) => pool[(start + i) % pool.length]);
+}
+
+async function runAgent(n: number, ctx: AgentContext, options: SimulatorOptions) {
+  const pickOf = <T,>(xs: readonly T[]) => xs[Math.floor(ctx.rnd() * xs.length)];
   // Stagger the start so a fleet does not arrive in one burst.
-  await nap(ctx.n * 300);
+  await ctx.nap(n * 400);
   while (!ctx.signal.aborted) {
     try {
-      await runSession({ ...ctx, rnd, pick, nap });
+      await runSession(ctx, n, pickOf(projects), pickOf);
     } catch (err) {
-      if (!ctx.options.keepGoing || ctx.signal.aborted) throw err;
-      ctx.log(`[agent-${ctx.n}] session abandoned after an error: ${err instanceof Error ? err.message : String(err)}; starting a new one`);
+      if (!options.keepGoing || ctx.signal.aborted) throw err;
+      ctx.say(`session abandoned after an error: ${message(err)}; starting a new one`);
     }
-    await nap(3000);
+    await ctx.nap(3000);
   }
 }
 
-async function runSession(ctx: {
-  n: number;
-  client: FlightdeckClient;
-  options: SimulatorOptions;
-  log: (line: string) => void;
-  signal: AbortSignal;
-  rnd: () => number;
-  pick: <T>(xs: readonly T[]) => T;
-  nap: (ms: number) => Promise<void>;
-}) {
-  const { client, rnd, pick, nap, signal } = ctx;
-  const agentName = `${pick(agentKinds)}-${ctx.n}`;
-  const tag = `[agent-${ctx.n}]`;
-  const say = (line: string) => ctx.log(`${tag} ${line}`);
-  const taskCount = 3 + Math.floor(rnd() * 5);
-  const tasks = Array.from({ length: taskCount }, (_, i) => `task-${i + 1}`);
-  const { session } = await client.createSession({
-    project: pick(projects),
-    agent: agentName,
-    externalId: `sim-${ctx.n}-${crypto.randomUUID().slice(0, 8)}`,
+async function runSession(ctx: AgentContext, n: number, project: (typeof projects)[number], pickOf: <T>(xs: readonly T[]) => T) {
+  const tasks = tasksOf(project.name, ctx.rnd, 3 + Math.floor(ctx.rnd() * 3));
+  const { session } = await ctx.client.createSession({
+    project: project.name,
+    agent: pickOf(project.agents),
+    externalId: `sim-${n}-${crypto.randomUUID().slice(0, 8)}`,
     currentTask: tasks[0],
     metadata: { simulated: true },
   });
-  say(`started session ${session.id.slice(0, 8)} (${session.project}, ${taskCount} tasks)`);
-  const history: Message[] = [{ role: 'user', content: `Work through ${taskCount} tasks in ${session.project}` }];
-  let completed: string[] = [];
-  let taskIndex = 0;
-  let toolCalls = 0;
-  let lastCheckpointId: string | undefined;
-
-  while (taskIndex < tasks.length) {
-    if (signal.aborted) return;
-    const task = tasks[taskIndex];
-    await client.heartbeat(session.id, { currentTask: task });
-    const trouble = rnd() < (ctx.options.troubleRate ?? 0.2) ? (rnd() < 0.6 ? 'retry_limit' : 'blocker') : null;
-    const tool = pick(tools);
-    const userId = pick(endUsers);
-    const attempts = trouble === 'retry_limit' ? 3 : 1 + Math.floor(rnd() * 2);
-    const executions = Array.from({ length: attempts }, (_, a) => {
-      const success = trouble === 'retry_limit' ? false : a === attempts - 1 ? rnd() > 0.1 : rnd() > 0.5;
-      return {
-        userId,
-        toolName: tool,
-        success,
-        executionTimeMs: Math.round(20 + rnd() * 800),
-        errorMessage: success ? null : pick(['HTTP 429 Too Many Requests', 'timeout after 30s', 'permission denied']),
-        sessionId: session.id,
-        context: { task },
-      };
-    });
-    const posted = await client.postToolExecutions(executions);
-    toolCalls += attempts;
-    const failures = executions.filter((e) => !e.success).length;
-    if (failures) say(`${tool} failed ${failures}× on ${task}`);
-    if (rnd() < 0.3) await client.rateToolExecution(posted.executionIds[posted.executionIds.length - 1], 1 + Math.floor(rnd() * 5));
-    await client.postEvents(
-      executions.map((e, i) => ({
-        eventType: 'tool_call',
-        aggregateType: 'session',
-        aggregateId: session.id,
-        metadata: { tool: e.toolName, status: e.success ? 'success' : 'error', duration_ms: e.executionTimeMs, execution_order: toolCalls - attempts + i + 1 },
-      })),
-    );
-    history.push({ role: 'assistant', content: `Calling ${tool} for ${task}` }, { role: 'tool', content: failures === attempts ? 'error' : 'ok' });
-    await nap(1500);
-
-    if (trouble) {
-      const cp = await client.createCheckpoint(session.id, {
-        checkpointType: 'pre_intervention',
-        conversationHistory: history,
-        currentTaskId: task,
-        completedTasks: completed,
-        metricsSnapshot: { toolCalls },
-      });
-      const reason =
-        trouble === 'retry_limit' ? `Retry limit reached: ${tool} failed 3 times on ${task}` : `Blocked on ${task}: needs credentials for ${session.project}`;
-      await client.pause(session.id, {
-        reason,
-        pauseType: trouble,
-        currentTask: task,
-        checkpointId: cp.id,
-        context: {
-          last_error: executions[executions.length - 1].errorMessage ?? undefined,
-          recent_tool_calls: executions.map((e) => ({ tool: e.toolName, success: e.success, error: e.errorMessage ?? undefined })),
-        },
-      });
-      say(`paused (${trouble}): ${reason}; waiting for a decision`);
-      const decision = await waitForDecision(client, session.id, ctx.options.decisionTimeoutMs ?? 30 * 60_000, signal);
-      if (!decision || signal.aborted) return;
-      const outcome = await applyDecision({ client, decision, say, sessionId: session.id });
-      if (outcome.kind === 'stop') return;
-      if (outcome.kind === 'wait') {
-        say('no decision in time; giving up the run');
-        await client.finishSession(session.id, { status: 'failed', error: 'No decision before the deadline' });
-        return;
-      }
-      if (outcome.kind === 'restored') {
-        history.splice(0, history.length, ...(outcome.history as Message[]));
-        completed = [...outcome.completed];
-        taskIndex = Math.max(0, tasks.indexOf(outcome.currentTask ?? '') >= 0 ? tasks.indexOf(outcome.currentTask!) : completed.length);
-        continue;
-      }
-      if (outcome.note) history.push({ role: 'user', content: outcome.note });
-    }
-
-    completed = [...completed, task];
-    const cp = await client.createCheckpoint(session.id, {
-      checkpointType: 'task_completion',
-      conversationHistory: history,
-      currentTaskId: tasks[taskIndex + 1] ?? null,
-      completedTasks: completed,
-      metricsSnapshot: { toolCalls, tasksDone: completed.length },
-    });
-    lastCheckpointId = cp.id;
-    say(`finished ${task}, checkpoint #${cp.sequence}`);
-    taskIndex++;
-    await nap(1500);
-  }
-  void lastCheckpointId;
-  const failed = rnd() < 0.1;
-  await client.finishSession(session.id, failed ? { status: 'failed', error: 'Final verification failed' } : { status: 'completed' });
-  say(failed ? 'run failed at final verification' : `run completed (${completed.length} tasks)`);
+  ctx.say(`started session ${session.id.slice(0, 8)} (${session.project}, ${tasks.length} tasks)`);
+  const run: Run = {
+    sessionId: session.id,
+    project: session.project,
+    tasks,
+    taskIndex: 0,
+    completed: [],
+    history: [{ role: 'user', content: `Work through ${tasks.length} tasks in ${session.project}: ${tasks.join('; ')}` }],
+    toolCalls: 0,
+    calm: 0,
+  };
+  await finishRun(ctx, run, pickOf(toolUsers));
 }
 
-async function waitForDecision(client: FlightdeckClient, sessionId: string, timeoutMs: number, signal: AbortSignal) {
-  try {
-    return await client.waitForControl(sessionId, { timeoutMs, signal });
-  } catch (err) {
-    if (signal.aborted) return null;
-    throw err;
-  }
+async function finishRun(ctx: AgentContext, run: Run, userId: string) {
+  if ((await workTasks(ctx, run, userId)) === 'stopped') return;
+  const failed = ctx.rnd() < 0.1;
+  await ctx.client.finishSession(run.sessionId, failed ? { status: 'failed', error: 'Final verification failed' } : { status: 'completed' });
+  ctx.say(failed ? 'run failed at final verification' : `run completed (${run.completed.length} tasks)`);
 }
 
-type Outcome =
-  | { kind: 'continue'; note: string | null }
-  | { kind: 'stop' }
-  | { kind: 'wait' }
-  | { kind: 'restored'; history: unknown[]; completed: string[]; currentTask: string | null };
-
-/** What an agent does with each decision; exported for tests. */
-export async function applyDecision(input: {
-  client: FlightdeckClient;
-  decision: ControlDecision;
-  sessionId: string;
-  say: (line: string) => void;
-}): Promise<Outcome> {
-  const d = input.decision;
-  switch (d.action) {
-    case 'resume':
-      input.say(`resumed by ${d.resolvedBy ?? 'someone'}${d.note ? `; instructions: "${d.note}"` : ''}`);
-      return { kind: 'continue', note: d.note };
-    case 'continue':
-      input.say('continuing');
-      return { kind: 'continue', note: null };
-    case 'abort':
-      input.say(`aborted by ${d.resolvedBy ?? 'operator'}: ${d.reason}; stopping`);
-      return { kind: 'stop' };
-    case 'wait':
-      return { kind: 'wait' };
-    case 'restore': {
-      const c = d.checkpoint;
-      input.say(
-        `restoring checkpoint #${c.sequence} (${c.completedTasks.length} tasks done, ${c.messageCount} messages)` +
-          (d.modifications?.instruction ? `; instruction: "${d.modifications.instruction}"` : ''),
-      );
-      await input.client.completeRecovery(d.recoveryId, { status: 'succeeded' });
-      input.say(`recovery ${d.recoveryId.slice(0, 8)} reported as succeeded`);
-      return { kind: 'restored', history: c.conversationHistory, completed: c.completedTasks, currentTask: c.currentTaskId };
+/**
+ * Carries on a live run the database already holds. A running one keeps working (slowly) and finishes; a
+ * recovering one heartbeats, picks up its restore after a short while and works on; a paused one waits for a
+ * person's decision for as long as the simulator runs.
+ */
+async function adoptSession(ctx: AgentContext, s: AdoptedSession, i: number) {
+  // Fresh heartbeats first, spread over a few seconds: seeded runs are seconds away from counting as stale.
+  await sleep(Math.min(i * 150, 5000), ctx.signal);
+  const { session } = await ctx.client.createSession({ project: s.project, agent: s.agent, externalId: s.externalId });
+  const run: Run = {
+    sessionId: session.id,
+    project: session.project,
+    tasks: tasksOf(session.project, ctx.rnd, 1 + Math.floor(ctx.rnd() * 3)),
+    taskIndex: 0,
+    completed: [],
+    history: [{ role: 'user', content: session.currentTask ?? 'Carry on' }],
+    toolCalls: 0,
+    calm: 0,
+  };
+  const userId = toolUsers[i % toolUsers.length];
+  if (session.status === 'running' || session.status === 'recovering') await ctx.client.heartbeat(session.id, { currentTask: session.currentTask });
+  if (session.status === 'recovering') {
+    // An agent takes a little while to notice a restore (5-45 s); its heartbeat stays fresh meanwhile.
+    const beats = 1 + Math.floor(ctx.rnd() * 3);
+    for (let k = 0; k < beats && !ctx.signal.aborted; k++) {
+      await ctx.nap(10_000);
+      if (!ctx.signal.aborted) await ctx.client.heartbeat(session.id, {});
     }
   }
+  if (session.status === 'paused' || session.status === 'recovering') {
+    const outcome = await awaitDecision({ ...ctx, decisionTimeoutMs: session.status === 'paused' ? 7 * 86_400_000 : ctx.decisionTimeoutMs }, run);
+    if (outcome === 'stopped') return;
+  } else if (session.status !== 'running') {
+    return;
+  }
+  ctx.say(`carrying on session ${session.id.slice(0, 8)} (${session.project})`);
+  await finishRun(ctx, run, userId);
 }
 
 function sleep(ms: number, signal: AbortSignal) {

@@ -9,6 +9,7 @@ import { abortSession, resumeSession } from '@/lib/interventions/commands';
 import { BASE, routeFetch } from '@/lib/test/api';
 import { describeEachDb } from '@/lib/test/db';
 import { engineer } from '@/lib/test/factories';
+import { tools as catalogTools } from '@/lib/db/seed/catalog';
 import { applyDecision, startSimulator } from './index';
 
 vi.mock('server-only', () => ({}));
@@ -102,11 +103,59 @@ describeEachDb('agent control loop', (t) => {
     const [counts] = await queryRows<{ tools: number; events: number; checkpoints: number }>(
       db,
       sql`SELECT (SELECT count(*)::int FROM user_tool_history) AS tools,
-                 (SELECT count(*)::int FROM execution_events WHERE event_type = 'tool_call') AS events,
+                 (SELECT count(*)::int FROM execution_events WHERE event_type = 'tool_called') AS events,
                  (SELECT count(*)::int FROM session_checkpoints) AS checkpoints`,
     );
     expect(counts.tools).toBeGreaterThan(0);
     expect(counts.events).toBeGreaterThan(0);
     expect(counts.checkpoints).toBeGreaterThan(0);
+    // One tool vocabulary: the fleet calls the tools the demo seed's history names.
+    const used = await queryRows<{ tool_name: string }>(db, sql`SELECT DISTINCT tool_name FROM user_tool_history`);
+    expect(used.map((r) => r.tool_name).filter((n) => !catalogTools.some((c) => c.name === n))).toEqual([]);
+    // A resumed agent finishes at least two tasks before it may pause again.
+    for (const agent of new Set(lines.map((l) => l.split(' ')[0]))) {
+      let sinceResume: number | null = null;
+      for (const l of lines.filter((x) => x.startsWith(`${agent} `))) {
+        if (/ resumed by /.test(l)) sinceResume = 0;
+        else if (/ finished "/.test(l) && sinceResume !== null) sinceResume++;
+        else if (/ paused \(/.test(l) && sinceResume !== null) {
+          expect(sinceResume, `${agent}: tasks finished between a resume and the next pause`).toBeGreaterThanOrEqual(2);
+          sinceResume = null;
+        }
+      }
+    }
   }, 120_000);
+
+  it('by default most tasks go through: a pause is the exception, not what every agent does within a minute', async () => {
+    const lines: string[] = [];
+    // Nobody answers here, so a paused run gives up at once and the agent starts another.
+    const sim = startSimulator({ url: BASE, token, agents: 3, fetch: routeFetch, pace: 0.0005, decisionTimeoutMs: 1, log: (l) => lines.push(l) });
+    const finished = () => lines.filter((l) => / finished "/.test(l)).length;
+    const deadline = Date.now() + 60_000;
+    while (finished() < 100 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await sim.stop();
+    expect(finished()).toBeGreaterThanOrEqual(100);
+    // 1.5 % of tasks: about 1.5 pauses expected per 100 tasks.
+    expect(lines.filter((l) => / paused \(/.test(l)).length).toBeLessThanOrEqual(8);
+  }, 90_000);
+
+  it('carries on live runs it is given: heartbeats a running one to the end, picks up an open restore', async () => {
+    const db = t().db;
+    const c = api();
+    const { session: running } = await c.createSession({ project: 'checkout-service', agent: 'refactor-bot', externalId: `seeded-${crypto.randomUUID()}` });
+    await db.update(agentSessions).set({ lastHeartbeatAt: new Date(Date.now() - 100_000) }).where(eq(agentSessions.id, running.id));
+    const { session: recovering } = await c.createSession({ project: 'data-pipeline', agent: 'etl-agent', externalId: `seeded-${crypto.randomUUID()}` });
+    await c.createCheckpoint(recovering.id, { checkpointType: 'task_completion', conversationHistory: [{ role: 'user', content: 'go' }], completedTasks: [] });
+    const restore = await startRecovery(db, { sessionId: recovering.id, actor: engineer() });
+    expect(restore.ok).toBe(true);
+    const adopt = [running, recovering].map((s) => ({ project: s.project, agent: s.agentName, externalId: s.externalId!, status: s.status }));
+    const sim = startSimulator({ url: BASE, token, agents: 0, adopt, fetch: routeFetch, pace: 0.002, troubleRate: 0, log: quiet });
+    await Promise.race([sim.done, new Promise((r) => setTimeout(r, 60_000))]);
+    await sim.stop();
+    const [r] = await db.select().from(agentSessions).where(eq(agentSessions.id, running.id));
+    expect(['completed', 'failed']).toContain(r.status);
+    expect(Date.now() - r.lastHeartbeatAt.getTime()).toBeLessThan(60_000);
+    const [rec] = await db.select().from(checkpointRecoveries).where(eq(checkpointRecoveries.sessionId, recovering.id));
+    expect(rec.recoveryStatus).toBe('succeeded');
+  }, 90_000);
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { recoveryAbandonedReason } from '@/lib/checkpoints/abandon-reason';
 import type { Db } from '@/lib/db/client';
 import {
   agentSessions,
@@ -46,6 +47,8 @@ import { Prng } from './prng';
  * multi-row statements: a few thousand rows, well within PGlite's reach.
  */
 const MIN = 60_000;
+/** RECOVERY_ABANDON_AFTER_S's default: seeded abandoned recoveries waited this long, as the job would have. */
+const SEEDED_ABANDON_AFTER_S = 900;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
@@ -347,7 +350,7 @@ class SessionStory {
     if (outcome === 'in_progress') return rec;
     this.tick(outcome === 'abandoned' ? 3 : 0.6);
     if (outcome === 'failed') rec.error = this.rng.pick(recoveryErrors);
-    if (outcome === 'abandoned') rec.error = 'agent did not pick up the restore within RECOVERY_ABANDON_AFTER_S';
+    if (outcome === 'abandoned') rec.error = recoveryAbandonedReason(SEEDED_ABANDON_AFTER_S);
     const done = this.event(`recovery_${outcome}`, {
       status: outcome,
       actor: outcome === 'abandoned' ? 'system' : this.session.agentName,
@@ -356,7 +359,7 @@ class SessionStory {
     });
     // Real durations, not the stretched story clock: a restore takes seconds; abandonment waits out the timeout.
     const seconds =
-      outcome === 'succeeded' ? this.rng.int(3, 90) : outcome === 'failed' ? this.rng.int(5, 60) : this.rng.int(900, 960);
+      outcome === 'succeeded' ? this.rng.int(3, 90) : outcome === 'failed' ? this.rng.int(5, 60) : this.rng.int(SEEDED_ABANDON_AFTER_S, SEEDED_ABANDON_AFTER_S + 60);
     const ms = seconds * 1000 + this.rng.int(0, 999);
     this.stamp(() => {
       const end = new Date(rec.startedAt!.getTime() + ms);
@@ -381,10 +384,24 @@ class SessionStory {
     this.stamp((d) => (this.session.lastHeartbeatAt = d));
   }
 
-  /** Stretch the virtual clock onto [start, end]. */
-  place(start: number, end: number) {
+  /** The story clock now, to split the placement at this point (see `place`). */
+  mark() {
+    return this.v;
+  }
+
+  /**
+   * Stretch the virtual clock onto [start, end]. With a knee, what happened before the knee's mark is stretched onto
+   * [start, knee.at] and what happened after it onto [knee.at, end], so a story's last scene can be minutes long
+   * while its beginning spans hours.
+   */
+  place(start: number, end: number, knee?: { v: number; at: number }) {
     const span = Math.max(this.v, 1);
-    for (const s of this.stamps) s.set(new Date(Math.round(start + ((end - start) * s.v) / span)));
+    const at = (v: number) => {
+      if (!knee) return start + ((end - start) * v) / span;
+      if (v < knee.v) return start + ((knee.at - start) * v) / Math.max(knee.v, 1e-9);
+      return knee.at + ((end - knee.at) * (v - knee.v)) / Math.max(span - knee.v, 1e-9);
+    };
+    for (const s of this.stamps) s.set(new Date(Math.round(at(s.v))));
   }
 }
 
@@ -424,7 +441,8 @@ export function buildDemoRows(now: Date, salt = 0): { rows: Rows; rng: Prng } {
           if (i % 3 === 0) story.checkpoint('manual');
           story.work(rng.int(8, 20));
           story.finish('running');
-          end = t - rng.int(0, 90_000);
+          // The last heartbeat is seconds old: the demo's simulator carries these runs on and keeps them fresh.
+          end = t - rng.int(5_000, 45_000);
           start = end - rng.int(30 * MIN, 3 * DAY);
           break;
         }
@@ -443,7 +461,11 @@ export function buildDemoRows(now: Date, salt = 0): { rows: Rows; rng: Prng } {
           break;
         }
         case 'recovering': {
-          if (i === 1) story.recover('automatic', 'abandoned');
+          if (i === 1) {
+            story.recover('automatic', 'abandoned');
+            story.work(15);
+          }
+          const knee = story.mark();
           if (i % 2 === 0) {
             const p = story.pause(type);
             story.notify(p);
@@ -452,9 +474,12 @@ export function buildDemoRows(now: Date, salt = 0): { rows: Rows; rng: Prng } {
             story.recover('automatic', 'in_progress');
           }
           story.finish('recovering');
-          end = t - rng.int(MIN, 8 * MIN);
+          // The open restore began a minute or three ago, well inside the abandonment timeout, so the agent (the
+          // demo's simulator) picks it up instead of the background job abandoning it at once.
+          end = t - rng.int(5_000, 30_000);
           start = end - rng.int(HOUR, DAY);
-          break;
+          story.place(start, end, { v: knee, at: end - rng.int(40_000, 180_000) });
+          continue;
         }
         case 'completed': {
           if (i % 5 === 0) story.resolve(story.pause(type), 'resumed');
@@ -535,7 +560,7 @@ async function insertChunks<T>(items: T[], size: number, insert: (chunk: T[]) =>
   for (let i = 0; i < items.length; i += size) await insert(items.slice(i, i + size));
 }
 
-export async function seedDemo(db: Db, options: { now: Date; salt: number; log: (line: string) => void }): Promise<DemoCounts> {
+export async function seedDemo(db: Db, options: { now: Date; salt: number; log: (line: string) => void; embedded: boolean }): Promise<DemoCounts> {
   const { rows, rng } = buildDemoRows(options.now, options.salt);
   const { log } = options;
   // Checkpoints first: pauses and recoveries point at them; actions, events and tools point at sessions/pauses.
@@ -548,7 +573,8 @@ export async function seedDemo(db: Db, options: { now: Date; salt: number; log: 
   await insertChunks(rows.events, 1000, (c) => db.insert(executionEvents).values(c));
   await insertChunks(rows.tools, 1000, (c) => db.insert(userToolHistory).values(c));
   log(`  events ${rows.events.length}, tool executions ${rows.tools.length}`);
-  const retryLog = await seedRetryLog(db, rng, options.now);
+  // An embedded database has one in-process connection: nothing the retry log records can happen to it.
+  const retryLog = options.embedded ? 0 : await seedRetryLog(db, rng, options.now);
   const checklists = await seedChecklists(db, rng, options.now);
   return {
     sessions: rows.sessions.length,
@@ -563,7 +589,11 @@ export async function seedDemo(db: Db, options: { now: Date; salt: number; log: 
   };
 }
 
-/** A few minutes of retry roll-ups over the last three hours (what the data layer's retry wrapper records). */
+/**
+ * A few minutes of retry roll-ups over the last three hours, of the kinds a Postgres server gives the data layer's
+ * retry wrapper (lib/db/retry.ts): a failover refusing connections, deadlocks and serialization failures between
+ * concurrent writers, connections closed by a restart. Only for a Postgres server, never for the embedded PGlite.
+ */
 export async function seedRetryLog(db: Db, rng: Prng, now: Date): Promise<number> {
   const operations = ['pause_session', 'create_checkpoint', 'ingest_events', 'record_tool_execution'];
   const classes = ['connection_refused', 'deadlock_detected', 'serialization_failure', 'connection_closed'];

@@ -13,6 +13,11 @@ export type SeedOptions = {
   /** Timestamps are placed relative to this, so the data always looks recent. */
   now?: Date;
   log?: (line: string) => void;
+  /**
+   * The database is the embedded PGlite: one in-process connection, so none of the retries the data layer records
+   * (lost connections, deadlocks, serialization failures) can happen, and none are seeded.
+   */
+  embedded?: boolean;
 };
 
 export type SeedResult =
@@ -59,12 +64,12 @@ export async function seed(db: Db, options: SeedOptions): Promise<SeedResult> {
   // With --force the existing count salts ids and external ids, so a second run adds instead of colliding.
   const salt = existing;
   let benchmark: LargeResult['benchmark'] | undefined;
-  if (options.scale === 'demo') await seedDemo(db, { now, salt, log });
-  else benchmark = (await seedLarge(db, { now, salt, log })).benchmark;
+  if (options.scale === 'demo') await seedDemo(db, { now, salt, log, embedded: options.embedded ?? false });
+  else benchmark = (await seedLarge(db, { now, salt, log, embedded: options.embedded ?? false })).benchmark;
   return { ok: true, scale: options.scale, elapsedMs: Date.now() - started, counts: await countSeededRows(db), benchmark };
 }
 
 /** For `npm run demo`: seed only a database without sessions; says whether it did. */
-export async function seedIfEmpty(db: Db, scale: SeedScale = 'demo'): Promise<SeedResult> {
-  return seed(db, { scale });
+export async function seedIfEmpty(db: Db, scale: SeedScale = 'demo', options: Pick<SeedOptions, 'embedded'> = {}): Promise<SeedResult> {
+  return seed(db, { scale, ...options });
 }

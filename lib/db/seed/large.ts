@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { recoveryAbandonedReason } from '@/lib/checkpoints/abandon-reason';
 import { queryRows, type Db } from '@/lib/db/client';
 import { pauseTypes } from '@/lib/db/schema';
 import { engineers, projects, recoveryErrors, tools } from './catalog';
@@ -227,7 +228,7 @@ function insertRecoveries(c: Ctx) {
          x.completed, round(extract(epoch FROM x.completed - x.started)::numeric, 3), x.by,
          CASE WHEN x.status <> 'abandoned' THEN x.started + interval '2 seconds' END,
          CASE x.status WHEN 'failed' THEN (${textArray(recoveryErrors)})[1 + g % ${recoveryErrors.length}]
-                       WHEN 'abandoned' THEN 'agent did not pick up the restore within RECOVERY_ABANDON_AFTER_S' END
+                       WHEN 'abandoned' THEN ${lit(recoveryAbandonedReason(900))} END
        FROM generate_series(1, ${total}) AS m,
          LATERAL (SELECT ((m - 1) / 94) * 100 + 5 + (m - 1) % 94 + 1 AS g) gg ${sessionFrame(c, 'g')}
          CROSS JOIN LATERAL (SELECT
@@ -414,7 +415,7 @@ export type LargeResult = {
   benchmark: { detailSessionId: string; bigCheckpointSessionId: string; bigCheckpointId: string; bigCheckpointBytes: number };
 };
 
-export async function seedLarge(db: Db, options: { now: Date; salt: number; log: (line: string) => void }): Promise<LargeResult> {
+export async function seedLarge(db: Db, options: { now: Date; salt: number; log: (line: string) => void; embedded: boolean }): Promise<LargeResult> {
   const c: Ctx = { db, prefix: `large-${options.salt}-`, now: `${lit(options.now.toISOString())}::timestamptz`, log: options.log };
   for (let from = 1; from <= SESSIONS; from += 50_000) await insertSessions(c, from, Math.min(from + 49_999, SESSIONS));
   await insertCheckpoints(c);
@@ -426,7 +427,7 @@ export async function seedLarge(db: Db, options: { now: Date; salt: number; log:
   const detailSessionId = await insertDetailBenchmark(c);
   const big = await insertBigCheckpointBenchmark(c);
   const rng = new Prng(0x1a76e + options.salt);
-  await seedRetryLog(db, rng, options.now);
+  if (!options.embedded) await seedRetryLog(db, rng, options.now);
   await seedChecklists(db, rng, options.now);
   const started = Date.now();
   await db.execute(sql`ANALYZE`);

@@ -7,6 +7,7 @@ import { buildDemoRows } from './demo';
 import { countSeededRows, seed, seedIfEmpty } from './index';
 
 const now = new Date('2026-03-01T12:00:00Z');
+const lit = (d: Date) => `'${d.toISOString()}'::timestamptz`;
 
 describeEachDb('seed demo', (t) => {
   const rows = <T = Record<string, unknown>>(text: string) => queryRows<T>(t().db, sql.raw(text));
@@ -92,6 +93,36 @@ describeEachDb('seed demo', (t) => {
     expect(c.user_tool_history).toBeGreaterThan(2000);
     expect(c.deployment_checklists).toBe(2);
     expect(c.checklist_signoffs).toBe(1);
+  });
+
+  it('seeds live sessions the background jobs leave alone: fresh heartbeats, young restores, readable reasons', async () => {
+    const [oldest] = await rows<{ heartbeat_age_s: number; restore_age_s: number }>(`SELECT
+      (SELECT max(extract(epoch FROM (${lit(now)} - last_heartbeat_at))) FROM agent_sessions
+        WHERE status IN ('running', 'recovering'))::float AS heartbeat_age_s,
+      (SELECT max(extract(epoch FROM (${lit(now)} - started_at))) FROM checkpoint_recoveries
+        WHERE recovery_status = 'in_progress')::float AS restore_age_s`);
+    // HEARTBEAT_STALE_S and RECOVERY_ABANDON_AFTER_S default to 120 s and 900 s.
+    expect(oldest.heartbeat_age_s).toBeLessThan(60);
+    expect(oldest.restore_age_s).toBeLessThan(240);
+    const texts = await rows<{ text: string }>(`
+      SELECT error AS text FROM checkpoint_recoveries WHERE error IS NOT NULL
+      UNION ALL SELECT error FROM agent_sessions WHERE error IS NOT NULL
+      UNION ALL SELECT metadata->>'error' FROM execution_events WHERE metadata ? 'error'`);
+    expect(texts.filter((r) => /\b[A-Z]+_[A-Z_]+\b/.test(r.text))).toEqual([]);
+    const abandoned = await values("SELECT DISTINCT error FROM checkpoint_recoveries WHERE recovery_status = 'abandoned'", 'error');
+    expect(abandoned).toEqual(['The agent did not report an outcome within 15 minutes of the restore']);
+  });
+
+  it('seeds retries only of kinds a Postgres server gives, and none into the embedded database', async () => {
+    const classes = await values('SELECT DISTINCT error_class FROM db_retry_log', 'error_class');
+    expect(classes.length).toBeGreaterThan(0);
+    const embedded = await createTestDatabase('pglite');
+    try {
+      await seed(embedded.db, { scale: 'demo', now, embedded: true });
+      expect((await countSeededRows(embedded.db)).db_retry_log).toBe(0);
+    } finally {
+      await embedded.destroy();
+    }
   });
 
   it('seeds a second fresh database with the same counts', async () => {
