@@ -49,6 +49,7 @@ test('over 2 MB is refused with the message: a file, a paste of multi-byte text,
     buffer: Buffer.from(bigChecklist('Huge', 2_100_000)),
   });
   await expect(page.getByText(TOO_LARGE)).toBeVisible();
+  await page.reload();
 
   // 1.2 million "é" are fewer than 2,000,000 characters but 2.4 MB on the wire.
   await page.getByLabel('Markdown').fill(`# Accents\n\n## Step\n- [ ] ${'é'.repeat(1_200_000)}`);
