@@ -20,6 +20,9 @@ const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that break when bundled; load it from node_modules at run time.
   serverExternalPackages: ['@electric-sql/pglite'],
   poweredByHeader: false,
+  // The checklist import sends up to 2 MB of Markdown (lib/checklists/import-limit.ts) plus a few small fields;
+  // Next's default of 1 MB answered a bigger import with a 500. Over 2 MB the form and the action refuse it.
+  experimental: { serverActions: { bodySizeLimit: '3mb' } },
   async headers() {
     return [
       {

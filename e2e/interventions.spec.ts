@@ -83,7 +83,7 @@ test.describe('interventions inbox', () => {
     const res = await page.request.get('/interventions/export?resolution=resumed');
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toContain('text/csv');
-    expect((await res.text()).split('\n')[0]).toBe(
+    expect((await res.text()).split('\r\n')[0]).toBe(
       'id,session_id,project,agent_name,pause_type,reason,paused_at,resolution,resolved_by,resolved_at,resolution_seconds,resolution_note,action_count',
     );
   });

@@ -18,7 +18,8 @@ import type { TimeRange } from './range';
 
 /**
  * Every chart's data once: the card draws it and shows it as a table, the CSV download (route
- * app/(console)/overview/export/[chart]) writes the same table. Cells are raw values (rates 0–1, ms, s).
+ * app/(console)/overview/export/[chart], through lib/csv.ts) writes the same table. Cells are raw values (rates
+ * 0–1, ms, s); times are ISO 8601 UTC strings.
  */
 export type Cell = string | number | null;
 export type TableData = { columns: string[]; rows: Cell[][] };
@@ -110,15 +111,4 @@ export function isChartId(id: string): id is ChartId {
 export async function loadChartTable(db: Db, id: ChartId, p: ChartParams): Promise<TableData> {
   const c = charts[id] as ChartDef<unknown>;
   return c.table(await c.load(db, p));
-}
-
-/** RFC 4180 CSV; cells starting with = + - @ are prefixed with ' so spreadsheets do not run them as formulas. */
-export function toCsv(t: TableData): string {
-  const cell = (v: Cell) => {
-    if (v === null) return '';
-    let s = String(v);
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [t.columns, ...t.rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -105,7 +105,7 @@ describeEachDb('agent API replays', (t) => {
 
   it('a late batch keeps the time each execution happened; a time in the future is refused', async () => {
     const user = `late-${randomUUID().slice(0, 8)}`;
-    const at = '2026-01-02T03:04:05.000Z';
+    const at = new Date(Date.now() - 3 * 86_400_000).toISOString();
     const ok = await callApi('POST', '/api/v1/tool-executions', {
       token,
       body: [
@@ -125,6 +125,37 @@ describeEachDb('agent API replays', (t) => {
     const r = await callApi('POST', '/api/v1/tool-executions', { token, body: { userId: user, toolName: 'grep', success: true, createdAt: future } });
     expect(r.status).toBe(422);
     expect(r.json).toMatchObject({ error: { fields: [{ path: 'createdAt' }] } });
+  });
+
+  it.each([
+    ['year 0001', '0001-01-01T00:00:00Z', /older than 90 days/],
+    ['before the retention', new Date(Date.now() - 91 * 86_400_000).toISOString(), /older than 90 days/],
+    ['far future', '9999-12-31T23:59:59Z', /5 minutes ahead/],
+    ['6 minutes ahead', new Date(Date.now() + 6 * 60_000).toISOString(), /5 minutes ahead/],
+  ])('a createdAt of %s is refused with 422 naming the field; nothing of the batch is written', async (_, createdAt, message) => {
+    const user = `bounds-${randomUUID().slice(0, 8)}`;
+    const r = await callApi('POST', '/api/v1/tool-executions', {
+      token,
+      body: [
+        { executionId: randomUUID(), userId: user, toolName: 'grep', success: true },
+        { executionId: randomUUID(), userId: user, toolName: 'grep', success: true, createdAt },
+      ],
+    });
+    expect(r.status).toBe(422);
+    expect(r.json).toMatchObject({ error: { code: 'unprocessable', fields: [{ path: '1.createdAt', message: expect.stringMatching(message) }] } });
+    const [{ n }] = await queryRows<{ n: number }>(t().db, sql`SELECT count(*)::int AS n FROM user_tool_history WHERE user_id = ${user}`);
+    expect(n).toBe(0);
+  });
+
+  it('a createdAt inside the bounds (89 days ago, 4 minutes ahead) is kept', async () => {
+    const user = `inside-${randomUUID().slice(0, 8)}`;
+    const times = [new Date(Date.now() - 89 * 86_400_000), new Date(Date.now() + 4 * 60_000)].map((d) => d.toISOString());
+    const r = await callApi('POST', '/api/v1/tool-executions', {
+      token,
+      body: times.map((createdAt) => ({ executionId: randomUUID(), userId: user, toolName: 'grep', success: true, createdAt })),
+    });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ inserted: 2 });
   });
 
   it('a replayed session create returns the same session and status', async () => {

@@ -159,12 +159,16 @@ export const ToolExecutionItem = z.strictObject({
   sessionId: id.nullable().optional(),
   context: json.optional(),
   userSatisfaction: z.number().int().min(1).max(5).nullable().optional(),
-  // Agents buffer executions and send them later; without this every late batch would land at "now".
+  // Agents buffer executions and send them later; without this every late batch would land at "now". The lower
+  // bound (retention) depends on server configuration, so the route checks it (app/api/v1/tool-executions).
   createdAt: z.iso
     .datetime({ offset: true })
-    .refine((v) => Date.parse(v) <= Date.now() + MAX_CLOCK_SKEW_MS, 'must not be in the future')
+    .refine((v) => Date.parse(v) <= Date.now() + MAX_CLOCK_SKEW_MS, 'must not be more than 5 minutes ahead of the server clock')
     .optional()
-    .describe('When the execution happened (ISO 8601); defaults to when the server receives it'),
+    .describe(
+      'When the execution happened (ISO 8601 with offset), at most TOOL_HISTORY_RETENTION_DAYS (90 by default) ago and ' +
+        '5 minutes ahead of the server clock; defaults to when the server receives it',
+    ),
 });
 export const ToolExecutionsBody = z.union([ToolExecutionItem, z.array(ToolExecutionItem).min(1).max(MAX_BATCH)]);
 

@@ -43,6 +43,10 @@ export type TokenCheck =
  * costs one lookup, not one per request. Expiry is still checked on every call against the cached expires_at;
  * a revocation takes effect at once on the instance that revoked it (revokeApiToken drops the entry) and within
  * the TTL on other instances. Only known tokens are cached: a guessed token always reaches the database.
+ *
+ * The cache lives on globalThis, like the rate-limit buckets: Next bundles server actions (where Settings revokes)
+ * and route handlers (where agents call) separately, and module state would give each bundle its own copy, so the
+ * revoking bundle's drop would leave the API's copy accepting the token until its TTL ran out.
  */
 export const TOKEN_CACHE_TTL_MS = 5_000;
 const TOKEN_CACHE_MAX = 10_000;
@@ -50,11 +54,14 @@ type CachedToken = {
   row: Pick<ApiToken, 'id' | 'name' | 'scopes' | 'revokedAt' | 'expiresAt' | 'lastUsedAt'>;
   until: number;
 };
-const tokenCaches = new WeakMap<Db, Map<string, CachedToken>>();
+/** `generation` moves on every revoke, so a lookup that read the row before the revoke does not cache it after. */
+type TokenCache = { entries: Map<string, CachedToken>; generation: number };
+const globalForTokens = globalThis as unknown as { __flightdeckTokenCaches?: WeakMap<Db, TokenCache> };
+const tokenCaches = (globalForTokens.__flightdeckTokenCaches ??= new WeakMap());
 
-function tokenCacheOf(db: Db) {
+function tokenCacheOf(db: Db): TokenCache {
   let cache = tokenCaches.get(db);
-  if (!cache) tokenCaches.set(db, (cache = new Map()));
+  if (!cache) tokenCaches.set(db, (cache = { entries: new Map(), generation: 0 }));
   return cache;
 }
 
@@ -66,8 +73,9 @@ export async function authenticateToken(db: Db, authorization: string | null): P
   const hash = hashToken(m[1]);
   const cache = tokenCacheOf(db);
   const now = Date.now();
-  let cached = cache.get(hash);
+  let cached = cache.entries.get(hash);
   if (!cached || cached.until <= now) {
+    const generation = cache.generation;
     const [row] = await db
       .select({
         id: apiTokens.id,
@@ -82,12 +90,14 @@ export async function authenticateToken(db: Db, authorization: string | null): P
       .where(eq(apiTokens.tokenHash, hash))
       .limit(1);
     if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) {
-      cache.delete(hash);
+      cache.entries.delete(hash);
       return { ok: false, reason: 'unknown' };
     }
-    if (cache.size >= TOKEN_CACHE_MAX) cache.clear();
     cached = { row, until: now + TOKEN_CACHE_TTL_MS };
-    cache.set(hash, cached);
+    if (cache.generation === generation) {
+      if (cache.entries.size >= TOKEN_CACHE_MAX) cache.entries.clear();
+      cache.entries.set(hash, cached);
+    }
   }
   const row = cached.row;
   if (row.revokedAt) return { ok: false, reason: 'revoked' };
@@ -110,7 +120,9 @@ export async function revokeApiToken(db: Db, input: { id: string; revokedBy: str
     .set({ revokedAt: sql`now()`, revokedBy: input.revokedBy })
     .where(and(eq(apiTokens.id, input.id), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
-  for (const [hash, entry] of tokenCacheOf(db)) if (entry.row.id === input.id) tokenCacheOf(db).delete(hash);
+  const cache = tokenCacheOf(db);
+  cache.generation += 1;
+  for (const [hash, entry] of cache.entries) if (entry.row.id === input.id) cache.entries.delete(hash);
   return rows.length === 1 ? ({ ok: true } as const) : ({ ok: false, reason: 'not_found_or_revoked' } as const);
 }
 

@@ -73,7 +73,7 @@ describeEachDb('checkpoints and recoveries', (t) => {
     const cp1 = await makeCheckpoint(t().db, session.id, 1);
     const cp2 = await makeCheckpoint(t().db, session.id, 2);
     const inv = await invalidateCheckpoints(t().db, { checkpointId: cp1.id, andLater: true, reason: 'corrupt tool output', actor: engineer() });
-    expect(inv).toEqual({ ok: true, invalidated: 2 });
+    expect(inv).toEqual({ ok: true, invalidated: 2, sessionId: session.id });
     expect(await startRecovery(t().db, { sessionId: session.id, checkpointId: cp2.id, actor: engineer() })).toMatchObject({
       ok: false,
       reason: 'checkpoint_invalid',

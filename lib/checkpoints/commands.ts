@@ -116,12 +116,19 @@ export async function createCheckpoint(db: Db, input: CheckpointInput): Promise<
   });
 }
 
-export type InvalidateResult = { ok: true; invalidated: number } | { ok: false; reason: 'not_found' };
+export type InvalidateResult =
+  | { ok: true; invalidated: number; sessionId: string }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'checkpoint_other_session'; sessionId: string };
 
-/** Marks a checkpoint (and, with `andLater`, every later one of its session) invalid: it can no longer be restored. */
+/**
+ * Marks a checkpoint (and, with `andLater`, every later one of its session) invalid: it can no longer be restored.
+ * The session is the checkpoint's own; a caller naming another session (`sessionId`, the page it acted from) is
+ * refused, so neither the event nor the audit trail can be attributed to a session the checkpoint is not part of.
+ */
 export async function invalidateCheckpoints(
   db: Db,
-  input: { checkpointId: string; andLater?: boolean; reason: string; actor: DomainActor },
+  input: { checkpointId: string; sessionId?: string; andLater?: boolean; reason: string; actor: DomainActor },
 ): Promise<InvalidateResult> {
   return db.transaction(async (tx): Promise<InvalidateResult> => {
     const [c] = await tx
@@ -129,6 +136,9 @@ export async function invalidateCheckpoints(
       .from(sessionCheckpoints)
       .where(eq(sessionCheckpoints.id, input.checkpointId));
     if (!c) return { ok: false, reason: 'not_found' };
+    if (input.sessionId !== undefined && input.sessionId !== c.sessionId) {
+      return { ok: false, reason: 'checkpoint_other_session', sessionId: c.sessionId };
+    }
     const rows = await tx
       .update(sessionCheckpoints)
       .set({ isValid: false, invalidatedAt: sql`now()`, invalidationReason: input.reason })
@@ -148,7 +158,7 @@ export async function invalidateCheckpoints(
         metadata: { actor_id: input.actor.label, checkpoint_ids: rows.map((r) => r.id), reason: input.reason },
       });
     }
-    return { ok: true, invalidated: rows.length };
+    return { ok: true, invalidated: rows.length, sessionId: c.sessionId };
   });
 }
 

@@ -52,10 +52,11 @@ const historySelect = sql`SELECT r.id, r.session_id, r.checkpoint_id, s.project,
 
 export async function listRecoveries(
   db: Db,
-  input: { limit?: number; cursor?: RecoveryCursor | null; status?: RecoveryStatus } = {},
+  input: { limit?: number; cursor?: RecoveryCursor | null; status?: RecoveryStatus; since?: Date } = {},
 ) {
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 500);
   const where: SQL[] = [];
+  if (input.since) where.push(sql`r.started_at >= ${input.since.toISOString()}::timestamptz`);
   if (input.cursor) {
     where.push(sql`(r.started_at, r.id) < (${input.cursor.startedAt}::timestamptz, ${input.cursor.id}::uuid)`);
   }
@@ -72,6 +73,17 @@ export async function listRecoveries(
     rows: page,
     nextCursor: rows.length > limit && last ? encodeRecoveryCursor({ startedAt: last.started_at_text, id: last.id }) : null,
   };
+}
+
+/** Every matching recovery, newest first, page by page (CSV export) so memory stays flat. */
+export async function* iterateRecoveries(db: Db, input: { status?: RecoveryStatus; since?: Date }, pageSize = 500) {
+  let cursor: RecoveryCursor | null = null;
+  for (;;) {
+    const page: Awaited<ReturnType<typeof listRecoveries>> = await listRecoveries(db, { ...input, cursor, limit: pageSize });
+    yield* page.rows;
+    if (!page.nextCursor) return;
+    cursor = decodeRecoveryCursor(page.nextCursor);
+  }
 }
 
 export type RecoveryMethodStats = {

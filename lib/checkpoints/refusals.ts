@@ -22,5 +22,7 @@ export function describeInvalidateRefusal(r: Exclude<InvalidateResult, { ok: tru
   switch (r.reason) {
     case 'not_found':
       return 'That checkpoint no longer exists (it may have been pruned). Reload the page.';
+    case 'checkpoint_other_session':
+      return 'This checkpoint belongs to another session: nothing was invalidated.';
   }
 }

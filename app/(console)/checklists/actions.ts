@@ -11,6 +11,7 @@ import {
   untickItem,
   voidSignoff,
 } from '@/lib/checklists/commands';
+import { IMPORT_TOO_LARGE, isImportTooLarge } from '@/lib/checklists/import-limit';
 import { parseChecklistMarkdown, previewChecklist, type ChecklistPreview } from '@/lib/checklists/markdown';
 import type { SignoffRole } from '@/lib/db/schema/enums';
 
@@ -40,7 +41,10 @@ function refreshChecklist(checklistId: string) {
 
 // ------------------------------------------------------------------------------------------------ import
 
-const markdownField = z.string().min(1, 'Paste or upload some Markdown first').max(2_000_000, 'The text is over 2 MB');
+const markdownField = z
+  .string()
+  .min(1, 'Paste or upload some Markdown first')
+  .refine((s) => !isImportTooLarge(s), IMPORT_TOO_LARGE);
 
 const previewSchema = z.object({ markdown: markdownField });
 

@@ -91,6 +91,15 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: P
         <Card
           title="History"
           action={
+            <div className="flex items-center gap-3">
+            <a
+              href={`/recoveries/export?${new URLSearchParams({ days: String(days), ...(status ? { status } : {}) })}`}
+              download
+              aria-label="Download recovery history as CSV"
+              className="rounded-md border border-slate-300 px-2 py-0.5 text-xs font-medium text-slate-600 hover:bg-slate-50"
+            >
+              CSV
+            </a>
             <div className="flex gap-2 text-xs" role="group" aria-label="Filter by status">
               <Link href={`/recoveries?${new URLSearchParams(days !== 30 ? { days: String(days) } : {})}`} className={!status ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:underline'}>
                 all
@@ -104,6 +113,7 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: P
                   {s.replace('_', ' ')}
                 </Link>
               ))}
+            </div>
             </div>
           }
         >

@@ -86,10 +86,13 @@ export const invalidateCheckpoint = guardedAction(
     const db = await getDb();
     const result = await invalidateCheckpoints(db, {
       checkpointId: input.checkpointId,
+      sessionId: input.sessionId,
       andLater: input.andLater,
       reason: input.reason,
       actor: userActor(user),
     });
+    // The audit row names the checkpoint's own session (from the database), never only the one the form claimed.
+    const sessionId = result.ok || result.reason === 'checkpoint_other_session' ? result.sessionId : null;
     await recordAudit(db, {
       ...(await auditMeta(user)),
       action: 'checkpoints:invalidate',
@@ -97,11 +100,11 @@ export const invalidateCheckpoint = guardedAction(
       targetId: input.checkpointId,
       outcome: result.ok ? 'success' : 'failure',
       details: result.ok
-        ? { session_id: input.sessionId, and_later: input.andLater, invalidated: result.invalidated, reason: input.reason }
-        : { session_id: input.sessionId, refused: result.reason },
+        ? { session_id: sessionId, and_later: input.andLater, invalidated: result.invalidated, reason: input.reason }
+        : { session_id: sessionId, claimed_session_id: input.sessionId, refused: result.reason },
     });
     if (!result.ok) return { error: describeInvalidateRefusal(result) };
-    revalidatePath(`/sessions/${input.sessionId}`);
+    revalidatePath(`/sessions/${result.sessionId}`);
     return { ok: true, data: { invalidated: result.invalidated } };
   },
   { audit: 'checkpoints:invalidate' },

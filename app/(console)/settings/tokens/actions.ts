@@ -33,7 +33,6 @@ export const createTokenAction = guardedAction(
       targetType: 'api_token',
       targetId: record.id,
       outcome: 'success',
-    ...(await requestMeta()),
       ...(await requestMeta()),
       details: { name: record.name, scopes: record.scopes, prefix: record.prefix, expiresAt: expiresAt?.toISOString() ?? null },
     });

@@ -4,6 +4,7 @@ import { useActionState, useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import type { ActionResult } from '@/lib/auth/guards';
+import { IMPORT_MAX_BYTES, IMPORT_TOO_LARGE, isImportTooLarge } from '@/lib/checklists/import-limit';
 import { phaseLabel, roleLabel, type ChecklistPreview } from '@/lib/checklists/markdown';
 import { importChecklistAction, previewMarkdownAction } from '../../actions';
 import { FieldError, FormError, inputClass, ReleaseFields } from '../../_components/form-bits';
@@ -18,15 +19,19 @@ export function ImportForm() {
   const [previewedText, setPreviewedText] = useState<string | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [preview, previewAction, previewing] = useActionState<ActionResult<ChecklistPreview>, FormData>(
-    async (prev, fd) => {
-      const result = await previewMarkdownAction(prev, fd);
+    async (_prev, fd) => {
+      // Refused here, before a megabyte-sized request is sent; the action checks the same limit again.
+      if (isImportTooLarge(String(fd.get('markdown') ?? ''))) return { fieldErrors: { markdown: [IMPORT_TOO_LARGE] } };
+      // The previous preview is not sent back: the action does not read it and it can be large.
+      const result = await previewMarkdownAction({}, fd);
       if (result.ok) setPreviewedText(String(fd.get('markdown') ?? ''));
       return result;
     },
     {},
   );
   const [saved, saveAction, saving] = useActionState<ActionResult<{ checklistId: string }>, FormData>(
-    importChecklistAction,
+    async (prev, fd) =>
+      isImportTooLarge(String(fd.get('markdown') ?? '')) ? { error: IMPORT_TOO_LARGE } : importChecklistAction(prev, fd),
     {},
   );
   const fileInput = useRef<HTMLInputElement>(null);
@@ -41,8 +46,8 @@ export function ImportForm() {
   async function onFile(file: File | undefined) {
     setFileError(null);
     if (!file) return;
-    if (file.size > 2_000_000) {
-      setFileError('The file is over 2 MB');
+    if (file.size > IMPORT_MAX_BYTES) {
+      setFileError(IMPORT_TOO_LARGE);
       return;
     }
     // Decoded as UTF-8 with replacement characters, never "repaired": what you see is what is imported.

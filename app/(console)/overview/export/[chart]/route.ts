@@ -1,6 +1,7 @@
 import { guardedRoute } from '@/lib/auth/guards';
-import { charts, isChartId, loadChartTable, toCsv } from '@/lib/analytics/charts';
+import { charts, isChartId, loadChartTable } from '@/lib/analytics/charts';
 import { parseTimeRange } from '@/lib/analytics/range';
+import { csvHeaders, toCsv } from '@/lib/csv';
 import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/db/errors';
 
@@ -15,12 +16,7 @@ export const GET = guardedRoute<{ chart: string }>({ permission: 'console:read' 
     tool: url.searchParams.get('tool') || undefined,
   });
   const stamp = `${range.from.toISOString().slice(0, 13)}_${range.to.toISOString().slice(0, 13)}`.replace(/[:T]/g, '-');
-  return new Response(toCsv(table), {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${params.chart}_${stamp}.csv"`,
-      'cache-control': 'no-store',
-      'x-chart-title': encodeURIComponent(charts[params.chart].title),
-    },
+  return new Response(toCsv(table.columns, table.rows), {
+    headers: { ...csvHeaders(`${params.chart}_${stamp}.csv`), 'x-chart-title': encodeURIComponent(charts[params.chart].title) },
   });
 });

@@ -1,0 +1,42 @@
+import { guardedRoute } from '@/lib/auth/guards';
+import { iterateRecoveries } from '@/lib/checkpoints/recovery-queries';
+import { csvHeaders, csvStream, isoUtc } from '@/lib/csv';
+import { getDb } from '@/lib/db/client';
+import { recoveryStatuses, type RecoveryStatus } from '@/lib/db/schema/enums';
+import { AppError } from '@/lib/db/errors';
+
+export const dynamic = 'force-dynamic';
+
+const windows = ['7', '30', '90'];
+const columns = [
+  'id', 'session_id', 'project', 'agent_name', 'checkpoint_sequence', 'recovery_method', 'recovery_status',
+  'started_at', 'completed_at', 'duration_seconds', 'initiated_by', 'error',
+] as const;
+
+/**
+ * The Recoveries page's history as CSV: the recoveries started in its window (`?days=7|30|90`, 30 by default),
+ * with its status filter, newest first, streamed page by page.
+ */
+export const GET = guardedRoute({ permission: 'console:read' }, async ({ request }) => {
+  const sp = new URL(request.url).searchParams;
+  const days = sp.get('days') ?? '30';
+  const status = sp.get('status') || undefined;
+  if (!windows.includes(days)) throw new AppError('bad_request', 'days must be 7, 30 or 90');
+  if (status && !(recoveryStatuses as readonly string[]).includes(status)) {
+    throw new AppError('bad_request', `status must be one of ${recoveryStatuses.join(', ')}`);
+  }
+  const since = new Date(Date.now() - Number(days) * 86_400_000);
+  const history = iterateRecoveries(await getDb(), { status: status as RecoveryStatus | undefined, since });
+  async function* rows() {
+    for await (const r of history) {
+      yield [
+        r.id, r.session_id, r.project, r.agent_name, r.checkpoint_sequence, r.recovery_method, r.recovery_status,
+        isoUtc(r.started_at), isoUtc(r.completed_at),
+        r.recovery_duration_seconds === null ? null : Number(r.recovery_duration_seconds),
+        r.initiated_by, r.error,
+      ];
+    }
+  }
+  const stamp = new Date().toISOString().slice(0, 10);
+  return new Response(csvStream(columns, rows()), { headers: csvHeaders(`recoveries-${days}d-${stamp}.csv`) });
+});
