@@ -6,7 +6,10 @@ import { createAuth } from './auth';
 import { checkRequestOrigin } from './origin';
 import { createUser } from './users';
 
-/** One origin policy for Better Auth's sign-in and the app's own cookie-call checks (issue 15, item 2). */
+/**
+ * One origin policy for Better Auth's sign-in and the app's own cookie-call checks (issue 15, item 2); what a
+ * sign-in answers: cookie flags, no token in the body (item 6).
+ */
 const saved = { ...process.env };
 
 function useEnv(vars: Record<string, string | undefined>) {
@@ -99,5 +102,15 @@ describeEachDb('sign-in origin policy (Better Auth handler)', (t) => {
     expect(body).toMatchObject({ user: { email } });
     const cookieToken = decodeURIComponent(/session_token=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]).split('.')[0];
     expect(JSON.stringify(body)).not.toContain(cookieToken);
+  });
+
+  it('sets a Secure (__Secure-) session cookie under the README production example (APP_URL=https://…)', async () => {
+    useEnv({ NODE_ENV: 'production', APP_URL: 'https://flightdeck.example.com' });
+    const res = await signInAt('https://flightdeck.example.com');
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie().find((c) => c.includes('session_token='))!;
+    expect(cookie).toMatch(/^__Secure-better-auth\.session_token=/);
+    expect(cookie).toMatch(/; Secure/i);
+    expect(cookie).toMatch(/; HttpOnly/i);
   });
 });
