@@ -77,6 +77,16 @@ export function createAuth(db: Db) {
       useSecureCookies: baseURL.startsWith('https://'),
       ipAddress: { ipAddressHeaders: ['x-forwarded-for', 'x-real-ip'] },
     },
+    logger: {
+      // A sign-in from an origin the policy refuses is a refused request, not a fault of ours: a warning.
+      log: (level, message, ...args) => {
+        if (/^(Invalid origin|Blocked cross-site navigation login)/.test(message)) {
+          console.warn(`[flightdeck] refused a sign-in request: ${message}`);
+        } else {
+          (level === 'error' ? console.error : level === 'warn' ? console.warn : console.log)(`[Better Auth] ${message}`, ...args);
+        }
+      },
+    },
     telemetry: { enabled: false },
     // nextCookies last: it copies the response's Set-Cookie into Next's cookie store.
     plugins: [omitSessionTokenFromBody, nextCookies()],
