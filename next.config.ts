@@ -1,20 +1,5 @@
 import type { NextConfig } from 'next';
-
-const isDev = process.env.NODE_ENV !== 'production';
-
-// Next's runtime needs inline scripts for hydration; eval only in development (React Refresh).
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ''}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "object-src 'none'",
-].join('; ');
+import { staticCsp } from './lib/http/csp';
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that break when bundled; load it from node_modules at run time.
@@ -28,13 +13,15 @@ const nextConfig: NextConfig = {
       {
         source: '/:path*',
         headers: [
-          { key: 'Content-Security-Policy', value: csp },
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'X-Frame-Options', value: 'DENY' },
           { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
           { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
         ],
       },
+      // Pages get a per-request nonce policy from proxy.ts; the API (its HTML docs included) gets one without
+      // any inline script.
+      { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: staticCsp }] },
     ];
   },
 };

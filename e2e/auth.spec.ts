@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { demoUsers } from '../lib/auth/demo-users';
 import { api, expect, signIn, test } from './fixtures';
 
 /** Issue 4 in the browser: roles see only what they may do, forged calls are refused, limits hold, tokens show once. */
@@ -130,4 +131,82 @@ test('an admin creates an API token and sees it once; QA replaying that server a
 test('the one-time set-up page is gone once users exist', async ({ page }) => {
   const res = await page.goto('/setup');
   expect(res?.status()).toBe(404);
+});
+
+/** Issue 15: open redirect (item 5), refused origin (item 2), no token in the body (item 6), nonce CSP (item 16). */
+
+for (const next of ['/\\evil.example/x', '/%09/evil.example/x', '/.//evil.example/x']) {
+  test(`sign-in?next=${next} stays on this origin`, async ({ page, baseURL }) => {
+    const u = demoUsers.find((d) => d.role === 'viewer')!;
+    // Anything that tries to leave for evil.example is stopped and remembered.
+    const leaks: string[] = [];
+    await page.context().route((url) => url.hostname.endsWith('evil.example'), (route) => {
+      leaks.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(`/sign-in?next=${next}`);
+    await page.getByLabel('Email').fill(u.email);
+    await page.getByLabel('Password').fill(u.password);
+    const signedIn = page.waitForResponse((r) => r.url().endsWith('/api/auth/sign-in/email'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const body = (await (await signedIn).json()) as Record<string, unknown>;
+    expect(body).not.toHaveProperty('token');
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+    expect(new URL(page.url()).pathname).toBe('/overview');
+    expect(leaks).toEqual([]);
+  });
+}
+
+test('a signed-in visit to /sign-in?next=//evil.example goes to the console, not to evil.example', async ({ page, baseURL }) => {
+  await signIn(page, 'viewer');
+  await page.goto('/sign-in?next=//evil.example/x');
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+});
+
+test('signing in at another address than APP_URL says the origin was refused, naming the right address', async ({ page, baseURL }) => {
+  // The suite's server has APP_URL=http://localhost:<port>; 127.0.0.1 reaches the same server under another origin.
+  const other = baseURL!.replace('localhost', '127.0.0.1');
+  const u = demoUsers.find((d) => d.role === 'viewer')!;
+  await page.goto(`${other}/sign-in`);
+  await page.getByLabel('Email').fill(u.email);
+  await page.getByLabel('Password').fill(u.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: /\S/ });
+  await expect(alert).toHaveText(
+    `Sign-in refused: this server does not accept sign-ins from ${new URL(other).origin}. Open ${new URL(baseURL!).origin}/sign-in instead.`,
+  );
+  await expect(alert).not.toContainText(/password/i);
+});
+
+test('pages carry a nonce CSP without unsafe-inline scripts and run without a single violation', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const policies: string[] = [];
+  const visit = async (path: string) => {
+    const res = await page.goto(path);
+    const csp = res!.headers()['content-security-policy'] ?? '';
+    policies.push(csp);
+    const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? '';
+    expect(scriptSrc, path).toMatch(/'nonce-[A-Za-z0-9+/=]{16,}'/);
+    expect(scriptSrc, path).toContain("'strict-dynamic'");
+    expect(scriptSrc, path).not.toContain("'unsafe-inline'");
+  };
+  await visit('/sign-in');
+  // The form works, so the page's scripts ran under the policy.
+  await signIn(page, 'admin');
+  for (const path of ['/overview', '/interventions', '/sessions', '/recoveries', '/tools', '/checklists', '/database', '/settings']) {
+    await visit(path);
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  }
+  expect(violations).toEqual([]);
+  // A fresh nonce per response.
+  const nonces = policies.map((p) => /'nonce-([^']+)'/.exec(p)![1]);
+  expect(new Set(nonces).size).toBe(nonces.length);
 });

@@ -4,40 +4,50 @@ import { z } from 'zod';
  * Configuration, validated once. A bad value stops start-up with one line naming the variable.
  * Every variable is listed with its default and meaning in .env.example.
  */
-const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+/** Every numeric setting is a whole number in a range; the message says which, for the one start-up line. */
+const intIn = (min: number, max: number | undefined, def: number) => {
+  const allowed = max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
+  const n = z.coerce.number({ error: `must be ${allowed}` }).int({ error: `must be ${allowed}` }).min(min, { error: `must be ${allowed}` });
+  return (max === undefined ? n : n.max(max, { error: `must be ${allowed}` })).default(def);
+};
+const int = (def: number) => intIn(0, undefined, def);
+const positive = (def: number) =>
+  z.coerce.number({ error: 'must be a number > 0' }).positive({ error: 'must be a number > 0' }).default(def);
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, def: T[number]) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` }).default(def);
 const bool = (def: boolean) =>
-  z
-    .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-    .default(def ? '1' : '0')
-    .transform((v) => v === '1' || v === 'true' || v === 'yes');
+  oneOf(['1', '0', 'true', 'false', 'yes', 'no'], def ? '1' : '0').transform((v) => v === '1' || v === 'true' || v === 'yes');
+const httpUrl = z
+  .string()
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http:// or https:// URL');
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NODE_ENV: oneOf(['development', 'production', 'test'], 'development'),
   DATABASE_URL: z
     .string()
-    .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v), 'must be a postgres:// or postgresql:// URL')
-    .refine((v) => {
-      try {
-        new URL(v);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'is not a valid URL')
+    .refine(
+      (v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v),
+      'must be a postgres:// or postgresql:// URL (postgres://user:password@host:5432/database)',
+    )
     .optional(),
   PGLITE_DATA_DIR: z.string().min(1).default('./.data/pglite'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  APP_URL: z.string().url().optional(),
+  PORT: intIn(1, 65535, 3000),
+  APP_URL: httpUrl.optional(),
 
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  DB_POOL_MAX: intIn(1, 1000, 10),
   DB_ACQUIRE_TIMEOUT_MS: int(30_000),
   DB_STATEMENT_TIMEOUT_MS: int(30_000),
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000),
-  DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(5),
+  DB_CONNECT_TIMEOUT_S: intIn(1, 600, 5),
   DB_SLOW_QUERY_MS: int(1000),
   DB_LEAK_THRESHOLD_MS: int(30_000),
-  MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
-  RETRY_BACKOFF_BASE: z.coerce.number().min(1).max(10).default(2),
+  MAX_RETRIES: intIn(0, 20, 3),
+  RETRY_BACKOFF_BASE: z.coerce
+    .number({ error: 'must be a number from 1 to 10' })
+    .min(1, { error: 'must be a number from 1 to 10' })
+    .max(10, { error: 'must be a number from 1 to 10' })
+    .default(2),
   RETRY_BACKOFF_CAP_MS: int(5_000),
   RETRY_INITIAL_DELAY_MS: int(50),
 
@@ -48,20 +58,20 @@ const schema = z.object({
   CHECKPOINT_KEEP_LAST: int(50),
   RECOVERY_ABANDON_AFTER_S: int(900),
   TOOL_HISTORY_RETENTION_DAYS: int(90),
-  TOOL_PREFERENCE_HALF_LIFE_DAYS: z.coerce.number().positive().default(14),
+  TOOL_PREFERENCE_HALF_LIFE_DAYS: positive(14),
   // Weight, in runs, of the fleet-wide success rate in each (user, tool) estimate (lib/tools/preference.ts).
-  TOOL_PREFERENCE_PRIOR_STRENGTH: z.coerce.number().positive().default(10),
-  ROLLUP_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).default(10_000),
+  TOOL_PREFERENCE_PRIOR_STRENGTH: positive(10),
+  ROLLUP_REFRESH_INTERVAL_MS: intIn(1000, undefined, 10_000),
   HEARTBEAT_STALE_S: int(120),
 
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_S: int(60 * 60 * 12),
-  FLIGHTDECK_ADMIN_EMAIL: z.string().email().optional(),
+  FLIGHTDECK_ADMIN_EMAIL: z.email({ error: 'must be an email address' }).optional(),
   FLIGHTDECK_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   FLIGHTDECK_DEMO: bool(false),
   SIGN_IN_MAX_FAILURES: int(5),
-  SIGN_IN_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
-  SIGN_IN_FAILURE_WINDOW_S: z.coerce.number().int().min(1).default(900),
+  SIGN_IN_RATE_LIMIT_PER_ADDRESS: intIn(1, undefined, 5),
+  SIGN_IN_FAILURE_WINDOW_S: intIn(1, undefined, 900),
   BACKGROUND_JOBS: bool(true),
   // Hosts (names or IPs, comma-separated) that outbound calls may reach even though they resolve to a loopback,
   // private, link-local or otherwise non-public address (lib/net/outbound.ts). Empty: public addresses only.
@@ -69,7 +79,7 @@ const schema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean)),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -81,6 +91,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** What the start-up line may show of a value: never a secret, never a URL's password. */
+function shownValue(name: string, value: string): string {
+  if (/SECRET|PASSWORD|TOKEN|KEY/.test(name)) return '';
+  return `="${value.replace(/(\/\/[^/@:]*):[^@/]*@/, '$1:***@')}"`;
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings mean "unset" so that `FOO=` in a .env file falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -88,10 +104,35 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = String(issue.path[0] ?? 'environment');
-    const shown = name in cleaned && !/SECRET|PASSWORD|URL/.test(name) ? ` (got "${cleaned[name]}")` : '';
-    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
+    const value = name in cleaned ? shownValue(name, String(cleaned[name])) : '';
+    throw new ConfigError(`Invalid configuration: ${name}${value} ${issue.message}`);
   }
   return result.data;
+}
+
+/**
+ * Settings that the schema alone cannot require: in production (outside the demo) the cookie secret and the
+ * public URL must be set, because without them the server would start and then fail or sign people in over
+ * cookies an attacker can forge or read. Checked at start-up (lib/server/startup.ts), not at build time.
+ */
+export function assertProductionConfig(e: Env): void {
+  if (e.FLIGHTDECK_ADMIN_EMAIL && !e.FLIGHTDECK_ADMIN_PASSWORD) {
+    throw new ConfigError('Invalid configuration: FLIGHTDECK_ADMIN_PASSWORD is required when FLIGHTDECK_ADMIN_EMAIL is set');
+  }
+  if (e.FLIGHTDECK_ADMIN_PASSWORD && !e.FLIGHTDECK_ADMIN_EMAIL) {
+    throw new ConfigError('Invalid configuration: FLIGHTDECK_ADMIN_EMAIL is required when FLIGHTDECK_ADMIN_PASSWORD is set');
+  }
+  if (e.NODE_ENV !== 'production' || e.FLIGHTDECK_DEMO) return;
+  if (!e.BETTER_AUTH_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: BETTER_AUTH_SECRET is required in production: 32+ random characters (openssl rand -base64 32)',
+    );
+  }
+  if (!e.APP_URL) {
+    throw new ConfigError(
+      'Invalid configuration: APP_URL is required in production: the URL people open, e.g. https://flightdeck.example.com',
+    );
+  }
 }
 
 let cached: Env | undefined;

@@ -1,11 +1,36 @@
-import { betterAuth } from 'better-auth';
+import { betterAuth, type BetterAuthPlugin } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { createAuthMiddleware } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
 import { getDb, type Db } from '@/lib/db/client';
 import { account, session, user, verification } from '@/lib/db/schema';
 import { env } from '@/lib/env';
 import { authDatabaseHooks, authHooks } from './auth-hooks';
+import { allowedOrigins } from './origin';
 import { authSecret } from './secret';
+
+/**
+ * Better Auth answers a sign-in with the session token in the JSON body as well as in the HttpOnly cookie. The
+ * browser needs only the cookie; a token in the body is readable by any script on the page and lands in logs
+ * and HAR files, so it is dropped here.
+ */
+const omitSessionTokenFromBody = {
+  id: 'flightdeck-omit-session-token',
+  hooks: {
+    after: [
+      {
+        matcher: (ctx) => ctx.path === '/sign-in/email',
+        handler: createAuthMiddleware(async (ctx) => {
+          const returned = ctx.context.returned;
+          if (returned && typeof returned === 'object' && !(returned instanceof Response) && 'token' in returned) {
+            const { token: _token, ...rest } = returned as Record<string, unknown>;
+            return ctx.json(rest);
+          }
+        }),
+      },
+    ],
+  },
+} satisfies BetterAuthPlugin;
 
 /**
  * Better Auth: email + password sign-in, database sessions, scrypt password hashing, per-address rate limits.
@@ -20,7 +45,8 @@ export function createAuth(db: Db) {
     appName: 'Flightdeck',
     baseURL,
     secret: authSecret(),
-    trustedOrigins: [baseURL],
+    // The one origin policy (lib/auth/origin.ts), shared with the route-handler and server-action checks.
+    trustedOrigins: (request) => allowedOrigins(request),
     database: drizzleAdapter(db, { provider: 'pg', schema: { user, session, account, verification } }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 256 },
     session: {
@@ -46,11 +72,24 @@ export function createAuth(db: Db) {
     hooks: authHooks(db),
     databaseHooks: authDatabaseHooks(db),
     advanced: {
+      // Better Auth skips the origin check when NODE_ENV=test; the tests exercise the real policy.
+      disableOriginCheck: false,
       useSecureCookies: baseURL.startsWith('https://'),
       ipAddress: { ipAddressHeaders: ['x-forwarded-for', 'x-real-ip'] },
     },
+    logger: {
+      // A sign-in from an origin the policy refuses is a refused request, not a fault of ours: a warning.
+      log: (level, message, ...args) => {
+        if (/^(Invalid origin|Blocked cross-site navigation login)/.test(message)) {
+          console.warn(`[flightdeck] refused a sign-in request: ${message}`);
+        } else {
+          (level === 'error' ? console.error : level === 'warn' ? console.warn : console.log)(`[Better Auth] ${message}`, ...args);
+        }
+      },
+    },
     telemetry: { enabled: false },
-    plugins: [nextCookies()],
+    // nextCookies last: it copies the response's Set-Cookie into Next's cookie store.
+    plugins: [omitSessionTokenFromBody, nextCookies()],
   });
 }
 

@@ -11,6 +11,7 @@ import { classifyError } from '@/lib/db/retry';
 import { roles, type Role } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
 import { getAuth } from './auth';
+import { checkRequestOrigin } from './origin';
 import { DEMO_EMAIL_DOMAIN } from './demo-users';
 import { can, type Permission, type TokenScope } from './permissions';
 import { checkTokenRateLimit } from './rate-limit';
@@ -192,31 +193,10 @@ export function guardedRoute<P = Record<string, string>>(
   return Object.assign(route, { __guard: { kind: 'route', access } satisfies GuardInfo });
 }
 
-/**
- * Cookies ride along on cross-site requests, so a cookie-authenticated call must prove it comes from our own
- * pages: Sec-Fetch-Site when the browser sends it, else Origin (older browsers). A request with neither is
- * not from a browser form or script, so it cannot be a CSRF.
- */
+/** Cookies ride along on cross-site requests: a cookie-authenticated call must pass the one origin policy. */
 function assertSameOrigin(request: Request) {
-  const site = request.headers.get('sec-fetch-site');
-  if (site) {
-    if (site !== 'same-origin' && site !== 'none') throw new AppError('forbidden', 'Cross-site request refused');
-    return;
-  }
-  const origin = request.headers.get('origin');
-  if (!origin || origin === 'null') {
-    if (origin === 'null') throw new AppError('forbidden', 'Cross-site request refused');
-    return;
-  }
-  const allowed = new Set<string>([new URL(request.url).origin]);
-  const appUrl = env().APP_URL;
-  if (appUrl) allowed.add(new URL(appUrl).origin);
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  if (host) {
-    const proto = request.headers.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '');
-    allowed.add(`${proto}://${host}`);
-  }
-  if (!allowed.has(origin)) throw new AppError('forbidden', 'Cross-site request refused');
+  const check = checkRequestOrigin(request);
+  if (!check.ok) throw new AppError('forbidden', `Cross-site request refused: origin ${check.origin} is not allowed`);
 }
 
 export async function authenticateRequest(request: Request, access: RouteAccess): Promise<Actor> {

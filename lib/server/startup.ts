@@ -1,18 +1,28 @@
-import { ensureFirstAdmin } from '@/lib/auth/users';
-import { getDbHandle } from '@/lib/db/client';
-import { migrate } from '@/lib/db/migrate';
 import { describeStartupError } from '@/lib/db/startup';
-import { env } from '@/lib/env';
-import { startBackgroundJobs } from './jobs';
+import { assertProductionConfig, env } from '@/lib/env';
 
 /**
  * Server start-up (from instrumentation.ts): validate configuration, connect, migrate under the advisory lock,
  * create the first admin from the environment, start background jobs. Any failure ends the process with one
  * clear line instead of serving a half-working console.
+ *
+ * Everything past the configuration check is imported here, inside the try: a module that reads env() while
+ * it loads (the job table does) would otherwise throw before this catch, and Next.js would log it with a stack
+ * and keep serving 500s.
  */
 export async function startServer() {
   try {
     const e = env();
+    assertProductionConfig(e);
+    if (e.NODE_ENV === 'production' && e.APP_URL?.startsWith('http://') && !isLoopbackUrl(e.APP_URL)) {
+      console.warn(`[flightdeck] APP_URL is ${e.APP_URL}: session cookies are sent without Secure over plain HTTP`);
+    }
+    const [{ ensureFirstAdmin }, { getDbHandle }, { migrate }, { startBackgroundJobs }] = await Promise.all([
+      import('@/lib/auth/users'),
+      import('@/lib/db/client'),
+      import('@/lib/db/migrate'),
+      import('./jobs'),
+    ]);
     const handle = await getDbHandle();
     const result = await migrate(handle.db);
     if (result.applied.length) console.log(`[flightdeck] applied migrations: ${result.applied.join(', ')}`);
@@ -25,4 +35,9 @@ export async function startServer() {
     console.error(`[flightdeck] cannot start: ${describeStartupError(err)}`);
     process.exit(1);
   }
+}
+
+function isLoopbackUrl(url: string) {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
 }

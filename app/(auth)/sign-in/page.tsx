@@ -1,18 +1,26 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getCurrentUser } from '@/lib/auth/guards';
+import { safeNextPath } from '@/lib/auth/redirect';
 import { countUsers } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
+import { env } from '@/lib/env';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 // Depends on the database (is there a user yet?), so never prerendered at build time.
 export const dynamic = 'force-dynamic';
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ setup?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ setup?: string; next?: string | string[] }>;
+}) {
   if ((await countUsers(await getDb())) === 0) redirect('/setup');
-  if (await getCurrentUser()) redirect('/overview');
-  const { setup } = await searchParams;
+  const { setup, next: rawNext } = await searchParams;
+  const next = safeNextPath(typeof rawNext === 'string' ? rawNext : null);
+  if (await getCurrentUser()) redirect(next);
+  const appUrl = env().APP_URL;
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -25,7 +33,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             Admin created. Sign in with it.
           </p>
         )}
-        <SignInForm />
+        <SignInForm next={next} appOrigin={appUrl ? new URL(appUrl).origin : null} />
       </div>
     </main>
   );

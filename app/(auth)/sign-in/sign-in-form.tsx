@@ -1,12 +1,18 @@
 'use client';
-import { useRouter, useSearchParams } from 'next/navigation';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { authClient } from '@/lib/auth/client';
 import { Button } from '@/components/ui/button';
 
-export function SignInForm() {
+// Better Auth's codes for a request from an origin it does not trust (lib/auth/origin.ts decides which).
+const ORIGIN_REFUSED = new Set(['INVALID_ORIGIN', 'MISSING_OR_NULL_ORIGIN', 'CROSS_SITE_NAVIGATION_LOGIN_BLOCKED']);
+
+/**
+ * `next` is already checked by the page (lib/auth/redirect.ts); `appOrigin` is APP_URL's origin, named when a
+ * sign-in is refused because the page was opened at another address.
+ */
+export function SignInForm({ next, appOrigin }: { next: string; appOrigin: string | null }) {
   const router = useRouter();
-  const params = useSearchParams();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -21,6 +27,13 @@ export function SignInForm() {
     });
     setPending(false);
     if (error) {
+      if (error.code && ORIGIN_REFUSED.has(error.code)) {
+        setError(
+          `Sign-in refused: this server does not accept sign-ins from ${window.location.origin}.` +
+            (appOrigin && appOrigin !== window.location.origin ? ` Open ${appOrigin}/sign-in instead.` : ''),
+        );
+        return;
+      }
       setError(
         error.status === 429
           ? 'Too many attempts. Wait a minute and try again.'
@@ -30,8 +43,7 @@ export function SignInForm() {
       );
       return;
     }
-    const next = params.get('next');
-    router.replace(next && next.startsWith('/') && !next.startsWith('//') ? next : '/overview');
+    router.replace(next);
     router.refresh();
   }
 
