@@ -10,7 +10,10 @@ const state = vi.hoisted(() => ({
   session: null as null | { user: Record<string, unknown>; session: Record<string, unknown> },
 }));
 vi.mock('server-only', () => ({}));
-vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '203.0.113.9' }) }));
+// As under `next start` with the peer stamp (lib/http/request-meta.ts): the peer, plus a header it cannot make us believe.
+vi.mock('next/headers', () => ({
+  headers: async () => new Headers({ 'x-flightdeck-peer': '203.0.113.9', 'x-forwarded-for': '198.51.100.66' }),
+}));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
 vi.mock('@/lib/auth/auth', () => ({ getAuth: async () => ({ api: { getSession: async () => state.session } }) }));
 vi.mock('@/lib/db/client', async (importOriginal) => {
@@ -18,6 +21,7 @@ vi.mock('@/lib/db/client', async (importOriginal) => {
   return { ...m, getDb: async () => state.db };
 });
 
+(await import('@/lib/http/request-meta')).installPeerAddressStamp();
 const { createUser } = await import('@/lib/auth/users');
 const { createUserAction, changeRoleAction, setUserActiveAction } = await import('./users/actions');
 const { createTokenAction, revokeTokenAction } = await import('./tokens/actions');
