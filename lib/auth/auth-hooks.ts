@@ -6,6 +6,7 @@ import { user } from '@/lib/db/schema';
 import { env } from '@/lib/env';
 import { requestMeta } from '@/lib/http/request-meta';
 import { DEMO_EMAIL_DOMAIN } from './demo-users';
+import { checkPassword } from './password-policy';
 import {
   SIGN_IN_ACTION,
   checkAccountSignInDelay,
@@ -79,6 +80,15 @@ export function authHooks(db: Db) {
             await refuse(ctx, email, { reason: 'account_failure_delay' });
             throw tooMany('Too many failed sign-ins for this account.', delay.retryAfterS);
           }
+        }
+      }
+      if (ctx.path === '/change-password' || ctx.path === '/reset-password') {
+        // Better Auth's own ways to set a password meet the same rule as every other (lib/auth/password-policy.ts).
+        const newPassword = (ctx.body as { newPassword?: unknown } | undefined)?.newPassword;
+        if (typeof newPassword === 'string') {
+          const s = ctx.path === '/change-password' ? await getSessionFromCtx(ctx).catch(() => null) : null;
+          const check = checkPassword(newPassword, { email: s?.user.email, name: s?.user.name });
+          if (!check.ok) throw new APIError('BAD_REQUEST', { message: `newPassword: ${check.message}`, code: 'PASSWORD_TOO_WEAK' });
         }
       }
       if (ctx.path === '/sign-out') {

@@ -96,7 +96,7 @@ export async function checkAccountSignInDelay(db: Db, email: string, now = Date.
 }
 
 const globalForSignIn = globalThis as unknown as { __flightdeckSignInFailures?: Map<string, number[]> };
-const addressFailures = (globalForSignIn.__flightdeckSignInFailures ??= new Map());
+const addressFailures: Map<string, number[]> = (globalForSignIn.__flightdeckSignInFailures ??= new Map());
 
 function recentFailures(address: string, now: number) {
   const windowMs = env().SIGN_IN_FAILURE_WINDOW_S * 1000;

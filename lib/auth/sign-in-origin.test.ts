@@ -10,7 +10,7 @@ import { createUser } from './users';
 
 // Better Auth skips its origin check when NODE_ENV is 'test' at the moment it loads: run this file as production.
 vi.hoisted(() => {
-  process.env.NODE_ENV = 'production';
+  (process.env as Record<string, string>).NODE_ENV = 'production';
   delete process.env.TEST; // set by Vitest; Better Auth reads it as "test mode" too
   process.env.BETTER_AUTH_SECRET = 'test-secret-test-secret-test-secret-0123';
   process.env.APP_URL = 'http://localhost:3000';

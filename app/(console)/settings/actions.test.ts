@@ -60,6 +60,16 @@ describeEachDb('settings actions', (t) => {
     expect((await setUserActiveAction({ userId: adminId, active: 'false' })).error).toMatch(/yourself/);
   });
 
+  it('refuses a common or personal initial password on the password field, creating no one', async () => {
+    for (const password of ['password1234', 'weakling.person@example.com']) {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries({ email: 'weakling.person@example.com', role: 'viewer', password })) fd.set(k, v);
+      const r = await createUserAction({}, fd);
+      expect(r.fieldErrors?.password?.[0]).toMatch(/^Too easy to guess/);
+    }
+    expect(await t().db.select().from(user).where(eq(user.email, 'weakling.person@example.com'))).toEqual([]);
+  });
+
   it('creates a token returning the secret once (stored hashed) and revokes it, each audited', async () => {
     const fd = new FormData();
     fd.set('name', 'ci-agent');
