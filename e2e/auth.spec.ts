@@ -66,8 +66,10 @@ test('QA sees an active pause without a Resume button, and a forged resume is re
   await engContext.close();
 });
 
-test('rapid failed sign-ins for an account meet a growing delay', async ({ page }) => {
+test('rapid failed sign-ins for an account meet a growing delay; a forged X-Forwarded-For is not believed', async ({ page }) => {
   const email = `nobody-${randomUUID().slice(0, 8)}@example.com`;
+  // The server has no TRUSTED_PROXIES: this header must neither key the limits nor reach the audit log.
+  await page.setExtraHTTPHeaders({ 'x-forwarded-for': '203.0.113.66' });
   await page.goto('/sign-in');
   // The form's message; Next's route announcer is an (empty) alert too.
   const alert = page.getByRole('alert').filter({ hasText: /\S/ });
@@ -89,11 +91,14 @@ test('rapid failed sign-ins for an account meet a growing delay', async ({ page 
     failures++;
   }
   await expect(alert).toContainText(/too many attempts/i);
-  // The admin's audit page shows the failures and the one refusal.
+  // The admin's audit page shows the failures and the one refusal, from the real (loopback) address.
+  await page.setExtraHTTPHeaders({});
   await signIn(page, 'admin');
   await page.goto(`/settings/audit?target=${encodeURIComponent(`account:${email}`)}`);
   await expect(page.getByRole('cell', { name: 'failure', exact: true })).toHaveCount(failures);
   await expect(page.getByRole('cell', { name: 'denied', exact: true })).toHaveCount(1);
+  await expect(page.getByRole('cell', { name: /^(127\.0\.0\.1|::1)$/ })).toHaveCount(failures + 1);
+  await expect(page.getByText('203.0.113.66')).toHaveCount(0);
 });
 
 test('an admin creates an API token and sees it once; QA replaying that server action is refused', async ({ page, browser, baseURL }) => {
