@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { ConfigError, parseEnv, resetEnvCache } from '@/lib/env';
-import { PEER_HEADER, requestMeta } from './request-meta';
+import { CLIENT_IP_HEADER, PEER_HEADER, requestMeta } from './request-meta';
 import { serveFetch } from './test-server';
 
 /** requestMeta over a real HTTP connection from 127.0.0.1: what a caller can and cannot make us believe. */
@@ -25,10 +25,16 @@ it('ignores forwarded headers from a peer that is not a trusted proxy (none by d
   ).toEqual({ ip: '127.0.0.1', userAgent: 'ua/1', protocol: 'http' });
 });
 
-it('overwrites a peer header the client sent itself', async () => {
+it('overwrites a peer header the client sent itself, and drops a client-address header', async () => {
   process.env.TRUSTED_PROXIES = '10.0.0.0/8';
   resetEnvCache();
   expect((await metaFor({ [PEER_HEADER]: '10.0.0.1', 'x-forwarded-for': '203.0.113.9' })).ip).toBe('127.0.0.1');
+  const echoed = await serveFetch(async (request) => new Response(request.headers.get(CLIENT_IP_HEADER) ?? 'none'));
+  try {
+    expect(await (await fetch(echoed.url, { headers: { [CLIENT_IP_HEADER]: '203.0.113.9' } })).text()).toBe('none');
+  } finally {
+    await echoed.close();
+  }
 });
 
 it('believes a trusted proxy: the client it appended and its protocol', async () => {

@@ -26,6 +26,13 @@ import {
 export const PEER_HEADER = 'x-flightdeck-peer';
 const PEER_PROTO_HEADER = 'x-flightdeck-peer-proto';
 
+/**
+ * Better Auth reads the client address from headers itself (rate limits, session rows). It is given exactly one:
+ * CLIENT_IP_HEADER, set by withClientAddress from requestMeta and removed when the address is unknown, so no
+ * header a client sends reaches it (lib/auth/auth.ts `advanced.ipAddress`).
+ */
+export const CLIENT_IP_HEADER = 'x-flightdeck-client-ip';
+
 export type RequestMeta = { ip: string | null; userAgent: string | null; protocol: 'http' | 'https' | null };
 
 const g = globalThis as unknown as {
@@ -39,6 +46,8 @@ export function installPeerAddressStamp() {
     const { request, socket } = message as { request: IncomingMessage; socket: Socket & { encrypted?: boolean } };
     request.headers[PEER_HEADER] = socket.remoteAddress ?? '';
     request.headers[PEER_PROTO_HEADER] = socket.encrypted ? 'https' : 'http';
+    // Only the auth route sets this one (withClientAddress); from a client it is a forgery.
+    delete request.headers[CLIENT_IP_HEADER];
   });
   g.__flightdeckPeerStamp = true;
 }
@@ -74,13 +83,7 @@ export function requestMeta(headers: HeaderSource | null | undefined): RequestMe
   return { ip, userAgent: headers.get('user-agent')?.slice(0, 512) ?? null, protocol };
 }
 
-/**
- * Better Auth reads the client address from headers itself (rate limits, session rows). It is given exactly one:
- * CLIENT_IP_HEADER, set here from requestMeta and removed when the address is unknown, so no header a client
- * sends reaches it (lib/auth/auth.ts `advanced.ipAddress`).
- */
-export const CLIENT_IP_HEADER = 'x-flightdeck-client-ip';
-
+/** The request the auth route hands to Better Auth: CLIENT_IP_HEADER carries the resolved address, or is absent. */
 export function withClientAddress(request: Request): Request {
   const h = new Headers(request.headers);
   const { ip } = requestMeta(h);
