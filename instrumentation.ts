@@ -1,6 +1,9 @@
 // Runs once when the Next.js server starts: migrations, first admin, background jobs (lib/server/startup.ts).
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
+    // Before the first request: records each request's TCP peer for lib/http/request-meta.ts.
+    const { installPeerAddressStamp } = await import('./lib/http/request-meta');
+    installPeerAddressStamp();
     const { startServer } = await import('./lib/server/startup');
     await startServer();
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invalidProxyEntry, splitProxyList } from '@/lib/http/client-address';
 
 /**
  * Configuration, validated once. A bad value stops start-up with one line naming the variable.
@@ -69,9 +70,21 @@ const schema = z.object({
   FLIGHTDECK_ADMIN_EMAIL: z.email({ error: 'must be an email address' }).optional(),
   FLIGHTDECK_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   FLIGHTDECK_DEMO: bool(false),
-  SIGN_IN_MAX_FAILURES: int(5),
-  SIGN_IN_RATE_LIMIT_PER_ADDRESS: intIn(1, undefined, 5),
+  // Sign-in policy (lib/auth/rate-limit.ts): only failed sign-ins count.
+  SIGN_IN_FREE_FAILURES: int(3),
+  SIGN_IN_MAX_DELAY_S: intIn(1, undefined, 60),
+  SIGN_IN_MAX_FAILURES_PER_ADDRESS: int(30),
   SIGN_IN_FAILURE_WINDOW_S: intIn(1, undefined, 900),
+  // Reverse proxies whose X-Forwarded-For / -Proto are believed (lib/http/request-meta.ts). None by default.
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const entry of splitProxyList(v)) {
+        const bad = invalidProxyEntry(entry);
+        if (bad) ctx.addIssue({ code: 'custom', message: `entry ${bad}` });
+      }
+    }),
   BACKGROUND_JOBS: bool(true),
   // Hosts (names or IPs, comma-separated) that outbound calls may reach even though they resolve to a loopback,
   // private, link-local or otherwise non-public address (lib/net/outbound.ts). Empty: public addresses only.

@@ -1,7 +1,8 @@
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
 import { recordAudit } from '@/lib/audit/log';
-import { createUser, MIN_PASSWORD_LENGTH } from '@/lib/auth/users';
+import { checkPassword } from '@/lib/auth/password-policy';
+import { createUser } from '@/lib/auth/users';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { roles, type Role } from '@/lib/db/schema/enums';
@@ -50,13 +51,16 @@ runCli(async () => {
     password = await prompt(`Password for ${email}: `);
     if ((await prompt('Repeat it: ')) !== password) throw new Error('the two passwords differ');
   }
-  if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+  const strength = checkPassword(password, { email, name: argValue('name') });
+  if (!strength.ok) throw new Error(`the password is refused: ${strength.message}`);
 
   const handle = await createDb({ url: env().DATABASE_URL });
   try {
     await migrate(handle.db);
     const r = await createUser(handle.db, { email, role, password, name: argValue('name') });
-    if (!r.ok) throw new Error(`a user with the email ${email.toLowerCase()} already exists`);
+    if (!r.ok) {
+      throw new Error(r.reason === 'exists' ? `a user with the email ${email.toLowerCase()} already exists` : `the password is refused: ${r.message}`);
+    }
     await recordAudit(handle.db, {
       actor: { kind: 'system', id: 'cli' },
       action: 'user.create',

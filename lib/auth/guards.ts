@@ -10,6 +10,7 @@ import { AppError } from '@/lib/db/errors';
 import { classifyError } from '@/lib/db/retry';
 import { roles, type Role } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
+import { requestMeta as clientRequestMeta } from '@/lib/http/request-meta';
 import { getAuth } from './auth';
 import { checkRequestOrigin } from './origin';
 import { DEMO_EMAIL_DOMAIN } from './demo-users';
@@ -44,11 +45,8 @@ export async function getCurrentUser(): Promise<UserActor | null> {
 
 /** Address and user agent of the current request, for audit rows written by actions. */
 export async function requestMeta() {
-  const h = await headers();
-  return {
-    ip: h.get('x-forwarded-for')?.split(',')[0]?.trim() ?? h.get('x-real-ip') ?? null,
-    userAgent: h.get('user-agent'),
-  };
+  const { ip, userAgent } = clientRequestMeta(await headers());
+  return { ip, userAgent };
 }
 
 /**
@@ -243,8 +241,8 @@ async function auditDenied(
     actor,
     action: `api:${request.method} ${url.pathname}`,
     outcome: 'denied',
-    ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? request.headers.get('x-real-ip'),
-    userAgent: request.headers.get('user-agent'),
+    ip: clientRequestMeta(request.headers).ip,
+    userAgent: clientRequestMeta(request.headers).userAgent,
     details,
   });
 }

@@ -1,14 +1,17 @@
-import { and, desc, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { auditLog } from '@/lib/db/schema';
 import { env } from '@/lib/env';
 
 /**
- * Abuse limits that Better Auth does not cover itself (it limits sign-in requests per address):
+ * Abuse limits:
  * - API requests per token: an in-memory token bucket per token id. In memory is enough because one Node
  *   process serves the console (PGlite allows only one); with several replicas each enforces its own share.
- * - Failed sign-ins per account: counted from audit_log, so the limit holds across restarts and replicas and
- *   an attacker rotating addresses still meets it.
+ * - Sign-in: only failures count (successful sign-ins are never limited, so a team behind one NAT can all sign in).
+ *   Per account, a delay that grows with each consecutive failure (never a hard lock an attacker can hold: once
+ *   the delay has passed, the right password works), counted from audit_log so it holds across restarts and
+ *   replicas and an attacker rotating addresses still meets it. Per client address (as lib/http/request-meta.ts
+ *   resolves it), a cap on failures within a window, in memory like the token buckets.
  */
 
 export type RateLimitCheck = { ok: true; remaining: number } | { ok: false; retryAfterS: number };
@@ -50,35 +53,83 @@ export function resetTokenRateLimits() {
 export const SIGN_IN_ACTION = 'auth.sign_in';
 
 /**
- * Refuses a sign-in when the account already has SIGN_IN_MAX_FAILURES failed attempts within
- * SIGN_IN_FAILURE_WINDOW_S (so the next, e.g. 6th, attempt is refused). Counts by the email as typed (lower
- * case), whether or not such a user exists, so the answer does not reveal which accounts exist.
+ * Seconds to wait before the next attempt after `failures` consecutive failed sign-ins: none for the first
+ * SIGN_IN_FREE_FAILURES (typos), then 1, 2, 4, 8 … capped at SIGN_IN_MAX_DELAY_S.
  */
-export async function checkSignInAllowed(db: Db, email: string, now = Date.now()): Promise<RateLimitCheck> {
+export function signInDelayS(failures: number, free = env().SIGN_IN_FREE_FAILURES, cap = env().SIGN_IN_MAX_DELAY_S) {
+  if (failures <= free) return 0;
+  return Math.min(cap, 2 ** Math.min(30, failures - free - 1));
+}
+
+/**
+ * Per account: refuses an attempt made before the delay earned by its consecutive failures (since its last
+ * successful sign-in, within SIGN_IN_FAILURE_WINDOW_S) has passed. Keyed by the email as typed (lower case),
+ * whether or not such a user exists, so the answer does not reveal which accounts exist.
+ */
+export async function checkAccountSignInDelay(db: Db, email: string, now = Date.now()): Promise<RateLimitCheck> {
   const e = env();
-  const max = e.SIGN_IN_MAX_FAILURES;
-  if (max === 0) return { ok: true, remaining: Number.POSITIVE_INFINITY };
-  const windowMs = e.SIGN_IN_FAILURE_WINDOW_S * 1000;
-  const since = new Date(now - windowMs);
+  const since = new Date(now - e.SIGN_IN_FAILURE_WINDOW_S * 1000);
+  // Enough rows to reach the cap: past it the delay no longer grows.
+  const lookBack = e.SIGN_IN_FREE_FAILURES + Math.ceil(Math.log2(e.SIGN_IN_MAX_DELAY_S)) + 2;
   // Served by idx_audit_log_target (target_type, target_id).
   const rows = await db
-    .select({ createdAt: auditLog.createdAt })
+    .select({ createdAt: auditLog.createdAt, outcome: auditLog.outcome })
     .from(auditLog)
     .where(
       and(
         eq(auditLog.action, SIGN_IN_ACTION),
-        eq(auditLog.outcome, 'failure'),
+        inArray(auditLog.outcome, ['failure', 'success']),
         eq(auditLog.targetType, 'account'),
         eq(auditLog.targetId, normalizeEmail(email)),
         gt(auditLog.createdAt, since),
       ),
     )
-    .orderBy(desc(auditLog.createdAt))
-    .limit(max);
-  if (rows.length < max) return { ok: true, remaining: max - rows.length };
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(lookBack);
+  let failures = 0;
+  while (failures < rows.length && rows[failures].outcome === 'failure') failures++;
+  const delayMs = signInDelayS(failures) * 1000;
+  if (!delayMs) return { ok: true, remaining: Number.POSITIVE_INFINITY };
+  const waitMs = rows[0].createdAt.getTime() + delayMs - now;
+  if (waitMs <= 0) return { ok: true, remaining: Number.POSITIVE_INFINITY };
+  return { ok: false, retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) };
+}
+
+const globalForSignIn = globalThis as unknown as { __flightdeckSignInFailures?: Map<string, number[]> };
+const addressFailures: Map<string, number[]> = (globalForSignIn.__flightdeckSignInFailures ??= new Map());
+
+function recentFailures(address: string, now: number) {
+  const windowMs = env().SIGN_IN_FAILURE_WINDOW_S * 1000;
+  const times = (addressFailures.get(address) ?? []).filter((t) => now - t < windowMs);
+  if (times.length) addressFailures.set(address, times);
+  else addressFailures.delete(address);
+  return times;
+}
+
+/** Per address: refuses sign-in once SIGN_IN_MAX_FAILURES_PER_ADDRESS failures fall within the window. */
+export function checkAddressSignInFailures(address: string | null, now = Date.now()): RateLimitCheck {
+  const e = env();
+  const max = e.SIGN_IN_MAX_FAILURES_PER_ADDRESS;
+  if (!address || max === 0) return { ok: true, remaining: Number.POSITIVE_INFINITY };
+  const times = recentFailures(address, now);
+  if (times.length < max) return { ok: true, remaining: max - times.length };
   // Allowed again when the oldest of the last `max` failures leaves the window.
-  const oldest = rows[rows.length - 1].createdAt.getTime();
-  return { ok: false, retryAfterS: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+  const oldest = times[times.length - max];
+  return { ok: false, retryAfterS: Math.max(1, Math.ceil((oldest + e.SIGN_IN_FAILURE_WINDOW_S * 1000 - now) / 1000)) };
+}
+
+export function recordAddressSignInFailure(address: string | null, now = Date.now()) {
+  const max = env().SIGN_IN_MAX_FAILURES_PER_ADDRESS;
+  if (!address || max === 0) return;
+  const times = recentFailures(address, now);
+  times.push(now);
+  addressFailures.set(address, times.slice(-max));
+  if (addressFailures.size > 50_000) for (const a of [...addressFailures.keys()].slice(0, 10_000)) addressFailures.delete(a);
+}
+
+/** For tests: forget every per-address count. */
+export function resetAddressSignInFailures() {
+  addressFailures.clear();
 }
 
 export function normalizeEmail(email: string) {

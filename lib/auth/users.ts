@@ -4,10 +4,15 @@ import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { account, session, user, type User } from '@/lib/db/schema';
 import type { Role } from '@/lib/db/schema/enums';
+import { ConfigError } from '@/lib/env';
+import { checkPassword } from './password-policy';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH } from './password-policy';
+
+/** A password refused by lib/auth/password-policy.ts; `message` names the reason, for the password field. */
+export type WeakPassword = { ok: false; reason: 'weak_password'; message: string };
 
 async function insertUser(
   tx: Tx,
@@ -35,7 +40,9 @@ async function insertUser(
 export async function createUser(
   db: Db,
   input: { email: string; name?: string; role: Role; password: string },
-): Promise<{ ok: true; user: User } | { ok: false; reason: 'exists' }> {
+): Promise<{ ok: true; user: User } | { ok: false; reason: 'exists' } | WeakPassword> {
+  const check = checkPassword(input.password, input);
+  if (!check.ok) return { ok: false, reason: 'weak_password', message: check.message };
   const passwordHash = await hashPassword(input.password);
   return db.transaction((tx) => insertUser(tx, { ...input, passwordHash }));
 }
@@ -52,7 +59,9 @@ export async function countUsers(db: Db): Promise<number> {
 export async function createFirstAdmin(
   db: Db,
   input: { email: string; name?: string; password: string },
-): Promise<{ ok: true; user: User } | { ok: false; reason: 'users_exist' }> {
+): Promise<{ ok: true; user: User } | { ok: false; reason: 'users_exist' } | WeakPassword> {
+  const check = checkPassword(input.password, input);
+  if (!check.ok) return { ok: false, reason: 'weak_password', message: check.message };
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('flightdeck:first-admin'))`);
@@ -72,6 +81,7 @@ export async function ensureFirstAdmin(db: Db, email?: string, password?: string
   if (!email || !password) return false;
   if ((await countUsers(db)) > 0) return false;
   const r = await createFirstAdmin(db, { email, password, name: 'Administrator' });
+  if (!r.ok && r.reason === 'weak_password') throw new ConfigError(`Invalid configuration: FLIGHTDECK_ADMIN_PASSWORD is refused: ${r.message}`);
   return r.ok;
 }
 

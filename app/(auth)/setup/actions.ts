@@ -26,6 +26,7 @@ export async function createFirstAdminAction(_prev: ActionResult, formData: Form
   if (!parsed.success) return { error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
   const db = await getDb();
   const r = await createFirstAdmin(db, parsed.data);
+  if (!r.ok && r.reason === 'weak_password') return { error: 'Choose a stronger password.', fieldErrors: { password: [r.message] } };
   const meta = clientMeta(await headers());
   if (!r.ok) {
     await recordAudit(db, { actor: { kind: 'anonymous' }, action: 'user.setup', outcome: 'denied', ...meta });

@@ -1,7 +1,6 @@
 'use server';
-import { headers } from 'next/headers';
 import { z } from 'zod';
-import { guardedAction, type ActionResult } from '@/lib/auth/guards';
+import { guardedAction, requestMeta, type ActionResult } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
 import {
   operatorAbort,
@@ -16,10 +15,7 @@ import { listActiveInterventionIds, listInterventionActions, listRestorableCheck
 import { abortSchema, assignSchema, bulkMatchSchema, bulkSchema, noteSchema, restoreSchema, resumeSchema } from '@/lib/interventions/schemas';
 
 /** Interventions mutations: each a guard (permission from lib/auth/permissions.ts) around lib/interventions/operator.ts. */
-async function meta() {
-  const h = await headers();
-  return { ip: h.get('x-forwarded-for')?.split(',')[0]?.trim() ?? h.get('x-real-ip'), userAgent: h.get('user-agent') };
-}
+const meta = requestMeta;
 
 const op = (u: { id: string; email: string; role: string }): Operator => ({ id: u.id, email: u.email, role: u.role });
 

@@ -1,21 +1,15 @@
 'use server';
 import { revalidatePath } from 'next/cache';
-import { headers } from 'next/headers';
 import { z } from 'zod';
 import { userActor } from '@/lib/auth/actor';
 import { recordAudit } from '@/lib/audit/log';
-import { guardedAction, type UserActor } from '@/lib/auth/guards';
+import { guardedAction, requestMeta, type UserActor } from '@/lib/auth/guards';
 import { invalidateCheckpoints, startRecovery } from '@/lib/checkpoints/commands';
 import { describeInvalidateRefusal, describeRestoreRefusal } from '@/lib/checkpoints/refusals';
 import { getDb } from '@/lib/db/client';
 
 async function auditMeta(user: UserActor) {
-  const h = await headers();
-  return {
-    actor: { kind: 'user' as const, id: user.id, email: user.email, role: user.role },
-    ip: h.get('x-forwarded-for')?.split(',')[0]?.trim() ?? h.get('x-real-ip') ?? null,
-    userAgent: h.get('user-agent'),
-  };
+  return { actor: { kind: 'user' as const, id: user.id, email: user.email, role: user.role }, ...(await requestMeta()) };
 }
 
 // Empty form fields mean "no change".

@@ -10,7 +10,10 @@ const state = vi.hoisted(() => ({
   session: null as null | { user: Record<string, unknown>; session: Record<string, unknown> },
 }));
 vi.mock('server-only', () => ({}));
-vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '203.0.113.9' }) }));
+// As under `next start` with the peer stamp (lib/http/request-meta.ts): the peer, plus a header it cannot make us believe.
+vi.mock('next/headers', () => ({
+  headers: async () => new Headers({ 'x-flightdeck-peer': '203.0.113.9', 'x-forwarded-for': '198.51.100.66' }),
+}));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
 vi.mock('@/lib/auth/auth', () => ({ getAuth: async () => ({ api: { getSession: async () => state.session } }) }));
 vi.mock('@/lib/db/client', async (importOriginal) => {
@@ -18,6 +21,7 @@ vi.mock('@/lib/db/client', async (importOriginal) => {
   return { ...m, getDb: async () => state.db };
 });
 
+(await import('@/lib/http/request-meta')).installPeerAddressStamp();
 const { createUser } = await import('@/lib/auth/users');
 const { createUserAction, changeRoleAction, setUserActiveAction } = await import('./users/actions');
 const { createTokenAction, revokeTokenAction } = await import('./tokens/actions');
@@ -54,6 +58,16 @@ describeEachDb('settings actions', (t) => {
     expect(await auditOf('user.reactivate', u.id)).toHaveLength(1);
 
     expect((await setUserActiveAction({ userId: adminId, active: 'false' })).error).toMatch(/yourself/);
+  });
+
+  it('refuses a common or personal initial password on the password field, creating no one', async () => {
+    for (const password of ['password1234', 'weakling.person@example.com']) {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries({ email: 'weakling.person@example.com', role: 'viewer', password })) fd.set(k, v);
+      const r = await createUserAction({}, fd);
+      expect(r.fieldErrors?.password?.[0]).toMatch(/^Too easy to guess/);
+    }
+    expect(await t().db.select().from(user).where(eq(user.email, 'weakling.person@example.com'))).toEqual([]);
   });
 
   it('creates a token returning the secret once (stored hashed) and revokes it, each audited', async () => {

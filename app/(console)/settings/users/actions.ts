@@ -28,7 +28,11 @@ const createUserSchema = z.object({
 export const createUserAction = guardedAction('users:manage', createUserSchema, async (input, me) => {
   const db = await getDb();
   const r = await createUser(db, input);
-  if (!r.ok) return { error: 'A user with this email already exists.', fieldErrors: { email: ['Already exists'] } };
+  if (!r.ok) {
+    const fieldErrors: Record<string, string[]> =
+      r.reason === 'weak_password' ? { password: [r.message] } : { email: ['Already exists'] };
+    return { error: r.reason === 'weak_password' ? 'Choose a stronger password.' : 'A user with this email already exists.', fieldErrors };
+  }
   await recordAudit(db, {
     actor: auditActor(me),
     action: 'user.create',
