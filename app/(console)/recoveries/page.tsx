@@ -145,7 +145,14 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: P
                     </Td>
                     <Td className="tabular-nums">{formatDuration(r.recovery_duration_seconds === null ? null : Number(r.recovery_duration_seconds))}</Td>
                     <Td className="text-xs">{r.initiated_by ?? '—'}</Td>
-                    <Td className="max-w-xs truncate font-mono text-xs text-red-700">{r.error ?? ''}</Td>
+                    {/* A cell's max-width does not bind in an auto-layout table: the truncating block inside does. */}
+                    <Td className="font-mono text-xs text-red-700">
+                      {r.error && (
+                        <div className="max-w-xs truncate" title={r.error}>
+                          {r.error}
+                        </div>
+                      )}
+                    </Td>
                   </Tr>
                 ))}
               </tbody>

@@ -192,8 +192,10 @@ export function ActiveTable({
                     </Td>
                     <Td className="min-w-[10rem]">{a.reason}</Td>
                     <Td className="min-w-[9rem] max-w-[14rem] text-xs">{a.current_task ?? '—'}</Td>
-                    <Td className="max-w-[12rem] truncate font-mono text-xs text-red-700">
-                      <span title={a.last_error ?? undefined}>{a.last_error ?? '—'}</span>
+                    <Td className="font-mono text-xs text-red-700">
+                      <div className="max-w-[12rem] truncate" title={a.last_error ?? undefined}>
+                        {a.last_error ?? '—'}
+                      </div>
                     </Td>
                     <Td className="text-xs">
                       <span className="block max-w-[9rem] truncate" title={a.assigned_to ?? undefined}>

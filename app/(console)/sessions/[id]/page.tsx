@@ -34,7 +34,7 @@ export default async function SessionDetailPage({
   const [{ id }, sp] = await Promise.all([params, searchParams]);
   const data = await loadSessionPage(await getDb(), { id, before: sp.before });
   if (!data) notFound();
-  const { session, summary, timeline } = data;
+  const { session, summary, timeline, abort } = data;
   const finished = session.status === 'completed' || session.status === 'aborted';
   const canRestore = can(user.role, 'interventions:restore') && !finished;
   const restoreBlockedReason = summary.recoveryInProgress
@@ -139,9 +139,16 @@ export default async function SessionDetailPage({
               </p>
             )}
           </Card>
-          {session.error && (
+          {(session.error || abort) && (
             <Card title="Error">
-              <p className="font-mono text-xs text-red-700">{session.error}</p>
+              {session.error && <p className="break-words font-mono text-xs text-red-700">{session.error}</p>}
+              {abort && (
+                <p className="mt-1 text-sm text-slate-700">
+                  Aborted by {abort.by ?? 'unknown'}
+                  {abort.at ? ` at ${formatDateTime(abort.at)}` : ''}
+                  {abort.note && abort.note !== session.error ? `: ${abort.note}` : ''}
+                </p>
+              )}
             </Card>
           )}
         </div>
