@@ -68,12 +68,13 @@ async function axe(page: Page) {
 }
 
 test('axe finds no serious or critical violation on any console page', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const { sessionId, checkpointId } = await seedFleet(page);
   await signIn(page, 'admin');
   await failedRecovery(page, sessionId, checkpointId);
   const checklist = await importChecklist(page);
-  const paused = await api<Json>(page, 'POST', `/api/v1/sessions/${sessionId}/pause`, { reason: 'Needs a decision', pauseType: 'blocker' });
+  const other = await seedFleet(page);
+  const paused = await api<Json>(page, 'POST', `/api/v1/sessions/${other.sessionId}/pause`, { reason: 'Needs a decision', pauseType: 'blocker' });
   expect(paused.status).toBe(201);
 
   const pages = [
@@ -108,7 +109,7 @@ test('axe finds no serious or critical violation on any console page', async ({ 
   // The inbox with a row's details and a dialog open.
   await page.goto('/interventions');
   await page.getByRole('button', { name: /^Details for / }).first().click();
-  await page.getByRole('button', { name: /^Resume / }).first().click();
+  await page.getByRole('button', { name: /^Resume e2e-a11y-/ }).first().click();
   await expect(page.getByRole('dialog')).toBeVisible();
   const dialog = await axe(page);
   if (dialog.length) found['/interventions (details and dialog open)'] = dialog;
@@ -153,14 +154,25 @@ test('at 1400 px no table is wider than its container; the sidebar is as tall as
   await page.setViewportSize({ width: 1400, height: 900 });
   await signIn(page, 'admin');
   await failedRecovery(page, sessionId, checkpointId);
+  const other = await seedFleet(page);
+  await api(page, 'POST', `/api/v1/sessions/${other.sessionId}/pause`, {
+    reason: `Blocked: ${long('reason', 20)}`,
+    pauseType: 'error',
+    currentTask: long('task', 30),
+    context: { last_error: `Error: ${long('frame_', 30)}` },
+  });
 
   for (const path of ['/sessions', '/recoveries', '/settings/audit', '/interventions']) {
     await page.goto(path);
     await expect(page.getByRole('table').first()).toBeVisible();
     const widths = await page.locator('table').evaluateAll((tables) =>
-      tables.map((t) => ({ scroll: t.parentElement!.scrollWidth, client: t.parentElement!.clientWidth })),
+      tables.map((t) => ({
+        scroll: t.parentElement!.scrollWidth,
+        client: t.parentElement!.clientWidth,
+        columns: [...t.querySelectorAll('thead th')].map((th) => `${th.textContent || '·'} ${Math.round(th.getBoundingClientRect().width)}`).join(', '),
+      })),
     );
-    for (const w of widths) expect(w.scroll, `${path}: a table overflows its container`).toBeLessThanOrEqual(w.client);
+    for (const w of widths) expect(w.scroll, `${path}: a table overflows its container (${w.columns})`).toBeLessThanOrEqual(w.client);
     const page_ = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(page_, `${path}: the page scrolls sideways`).toBeLessThanOrEqual(0);
   }

@@ -116,17 +116,13 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
                     <Td>
                       <StatusBadge status={s.status} />
                     </Td>
-                    {/* A cell's max-width does not bind in an auto-layout table: the truncating block inside does. */}
+                    {/* Wrapping text (not nowrap truncation) lets the table shrink these columns to fit its container. */}
                     <Td>
-                      <div className="max-w-[14rem] truncate" title={s.project}>
-                        {s.project}
-                      </div>
-                      <div className="max-w-[14rem] truncate text-xs text-slate-500" title={s.agentName}>
-                        {s.agentName}
-                      </div>
+                      <div className="max-w-[14rem] wrap-anywhere">{s.project}</div>
+                      <div className="max-w-[14rem] text-xs text-slate-500 wrap-anywhere">{s.agentName}</div>
                     </Td>
                     <Td className="text-xs">
-                      <div className="max-w-xs truncate" title={s.currentTask ?? undefined}>
+                      <div className="line-clamp-2 max-w-xs wrap-anywhere" title={s.currentTask ?? undefined}>
                         {s.currentTask ?? '—'}
                       </div>
                     </Td>

@@ -71,7 +71,7 @@ export function ActiveTable({
   const visible = rows.map((r) => r.id);
   const allOnPage = visible.length > 0 && visible.every((id) => selected.has(id));
   const labels = Object.fromEntries(rows.map((r) => [r.id, `${r.project} / ${r.agent_name}`]));
-  const columns = canBulk ? 9 : 8;
+  const columns = canBulk ? 8 : 7;
   const current = rows.length ? Math.min(cursor, rows.length - 1) : -1;
 
   const focusRow = (i: number) => body.current?.querySelector<HTMLElement>(`tr[data-row-index="${i}"]`)?.focus();
@@ -141,8 +141,7 @@ export function ActiveTable({
               <Th>Age</Th>
               <Th>Project / agent</Th>
               <Th>Type</Th>
-              <Th>Reason</Th>
-              <Th>Task</Th>
+              <Th>Reason / task</Th>
               <Th>Last error</Th>
               <Th>Assigned</Th>
               <Th className="sticky right-0 bg-white">Actions</Th>
@@ -190,15 +189,17 @@ export function ActiveTable({
                     <Td>
                       <Badge tone="amber">{a.pause_type.replace(/_/g, ' ')}</Badge>
                     </Td>
-                    <Td className="min-w-[10rem]">{a.reason}</Td>
-                    <Td className="min-w-[9rem] max-w-[14rem] text-xs">{a.current_task ?? '—'}</Td>
+                    <Td className="min-w-[10rem]">
+                      {a.reason}
+                      {a.current_task && <div className="mt-0.5 text-xs text-slate-500 wrap-anywhere">Task: {a.current_task}</div>}
+                    </Td>
                     <Td className="font-mono text-xs text-red-700">
-                      <div className="max-w-[12rem] truncate" title={a.last_error ?? undefined}>
+                      <div className="line-clamp-2 min-w-[8rem] max-w-[12rem] wrap-anywhere" title={a.last_error ?? undefined}>
                         {a.last_error ?? '—'}
                       </div>
                     </Td>
                     <Td className="text-xs">
-                      <span className="block max-w-[9rem] truncate" title={a.assigned_to ?? undefined}>
+                      <span className="block max-w-[8rem] truncate" title={a.assigned_to ?? undefined}>
                         {a.assigned_to ?? '—'}
                       </span>
                       {perms.assign && (
@@ -214,7 +215,7 @@ export function ActiveTable({
                         isCurrent ? 'bg-indigo-50' : 'bg-white group-hover:bg-slate-50',
                       )}
                     >
-                      <div className="flex flex-col items-stretch gap-1 sm:flex-row sm:items-center">
+                      <div className="flex w-[9.5rem] flex-wrap gap-1">
                         {perms.resume && (
                           <Button type="button" size="sm" aria-keyshortcuts="r" onClick={() => setDialog({ id: a.id, action: 'resume' })}>
                             Resume<span className="sr-only"> {label}</span>

@@ -133,7 +133,7 @@ export default async function SessionDetailPage({
             {latest && (
               <p className="mt-3 text-xs text-slate-500">
                 {latest.completedTasks.length} tasks completed · {latest.messageCount} messages ·{' '}
-                <Link className="text-indigo-700 hover:underline" href={`/sessions/${session.id}/checkpoints/${latest.id}`}>
+                <Link className="text-indigo-700 underline" href={`/sessions/${session.id}/checkpoints/${latest.id}`}>
                   inspect
                 </Link>
               </p>

@@ -26,7 +26,7 @@ export function ItemList({
             <TickControl itemId={item.id} text={item.text} checked={item.checked} disabled={!canTick} disabledReason={tickBlockedReason} />
             <div className="min-w-0 flex-1">
               <span className={clsx('text-sm', item.checked ? 'text-slate-500' : 'text-slate-800')}>
-                {item.text ? <InlineText text={item.text} /> : <em className="text-slate-400">(empty item)</em>}
+                {item.text ? <InlineText text={item.text} /> : <em className="text-slate-500">(empty item)</em>}
               </span>
               {!item.required && (
                 <span className="ml-1.5 rounded bg-slate-100 px-1 py-px text-[10px] font-medium uppercase text-slate-500">

@@ -77,7 +77,7 @@ export function TickControl({
             <button
               type="button"
               onClick={() => setNoteOpen(true)}
-              className="rounded px-1.5 py-0.5 text-[11px] text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+              className="rounded px-1.5 py-0.5 text-[11px] text-slate-500 hover:bg-slate-100 hover:text-slate-700"
               aria-label={`Add a note to “${text}”`}
             >
               + note
