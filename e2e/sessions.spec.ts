@@ -66,3 +66,39 @@ test('restore a checkpoint from the console; the agent receives exactly that sta
   expect(await pages.recoveriesSucceeded()).toBe(succeededBefore + 1);
   await expect(page.getByRole('table').getByRole('row').filter({ hasText: project })).toContainText('succeeded');
 });
+
+test('timeline rows name the tool, read to the second with durations, and restore is one click from a checkpoint', async ({ page }) => {
+  const project = `e2e-timeline-${randomUUID().slice(0, 8)}`;
+  const created = await api<Json>(page, 'POST', '/api/v1/sessions', { project, agent: 'coder', externalId: `run-${randomUUID()}` });
+  const sessionId = String((created.json.session as Json).id);
+  const cp = await api<Json>(page, 'POST', `/api/v1/sessions/${sessionId}/checkpoints`, {
+    checkpointType: 'task_completion',
+    conversationHistory: history(2),
+    currentTaskId: 'task-1',
+    completedTasks: [],
+  });
+  expect(cp.status).toBe(201);
+  const ev = await api(page, 'POST', '/api/v1/events', [
+    { eventType: 'tool_call', aggregateId: sessionId, metadata: { tool: 'file_write', status: 'success', duration_ms: 312 } },
+    { eventType: 'tool_call', aggregateId: sessionId, metadata: { tool: 'run_tests', status: 'error', duration_ms: 2500, error: 'exit 1' } },
+  ]);
+  expect(ev.status).toBeLessThan(300);
+
+  await signIn(page, 'engineer');
+  await page.goto(`/sessions/${sessionId}`);
+  const pages = new SessionsPages(page);
+  await expect(pages.timelineItem('file_write')).toContainText('tool call · file_write · 312 ms');
+  await expect(pages.timelineItem('run_tests')).toContainText('tool call · run_tests · error · 2.5 s · exit 1');
+  await expect(pages.timelineItem('file_write').locator('time')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+
+  // Restore #1 sits on the checkpoint's row, not inside its collapsed part.
+  const checkpoint = pages.timelineItem(/#1 task completion/);
+  const restore = checkpoint.getByRole('button', { name: 'Restore #1' });
+  await expect(restore).toBeVisible();
+  await restore.click();
+  const dialog = page.getByRole('dialog', { name: 'Restore checkpoint #1?' });
+  await dialog.getByRole('button', { name: 'Confirm restore' }).click();
+  await expect(dialog.getByRole('status')).toContainText('Recovery started from checkpoint #1');
+  const control = await api<Json>(page, 'GET', `/api/v1/sessions/${sessionId}/control`);
+  expect((control.json.decision as Json).action).toBe('restore');
+});

@@ -5,6 +5,7 @@ import { countUnreadNotifications } from '@/lib/interventions/notifications';
 import { countActiveInterventions } from '@/lib/interventions/queries';
 import { LiveNav } from './_components/live-nav';
 import { Providers } from './_components/providers';
+import { Sidebar } from './_components/sidebar';
 import { SignOutButton } from './_components/sign-out-button';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
@@ -16,13 +17,16 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   ]);
   return (
     <Providers>
-      <div className="flex min-h-screen">
-        <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col bg-slate-900 px-3 py-4">
-          <Link href="/overview" className="mb-6 px-3 text-lg font-semibold tracking-tight text-white">
-            ✈ Flightdeck
-          </Link>
-          <LiveNav initial={{ activeInterventions, unreadNotifications }} />
-          <div className="mt-auto border-t border-slate-800 px-3 pt-3">
+      <div className="flex min-h-screen flex-col md:flex-row">
+        <Sidebar
+          brand={
+            <Link href="/overview" className="px-3 text-lg font-semibold tracking-tight text-white">
+              ✈ Flightdeck
+            </Link>
+          }
+        >
+          <LiveNav role={user.role} initial={{ activeInterventions, unreadNotifications }} />
+          <div className="mt-4 border-t border-slate-800 px-3 pt-3 md:mt-auto">
             <div className="truncate text-sm text-slate-200" title={user.email}>
               {user.name}
             </div>
@@ -31,8 +35,8 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             </div>
             <SignOutButton />
           </div>
-        </aside>
-        <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+        </Sidebar>
+        <main className="min-w-0 flex-1 px-4 py-4 md:px-8 md:py-6">{children}</main>
       </div>
     </Providers>
   );

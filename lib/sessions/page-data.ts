@@ -1,4 +1,5 @@
-import type { Db } from '@/lib/db/client';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '@/lib/db/client';
 import { getCheckpointDetail, listCheckpointMessages } from '@/lib/checkpoints/queries';
 import { getSession, getSessionSummary } from './queries';
 import { decodeTimelineCursor, listSessionTimeline } from './timeline';
@@ -13,11 +14,26 @@ export const MESSAGES_PAGE = 200;
 export async function loadSessionPage(db: Db, input: { id: string; before?: string | null }) {
   const session = await getSession(db, { id: input.id });
   if (!session) return null;
-  const [summary, timeline] = await Promise.all([
+  const [summary, timeline, abort] = await Promise.all([
     getSessionSummary(db, { sessionId: session.id }),
     listSessionTimeline(db, { sessionId: session.id, cursor: decodeTimelineCursor(input.before), limit: TIMELINE_PAGE }),
+    session.status === 'aborted' ? getAbort(db, { sessionId: session.id }) : null,
   ]);
-  return { session, summary, timeline };
+  return { session, summary, timeline, abort };
+}
+
+/**
+ * Who aborted a session and why: the pause the abort closed (sessions.error is empty when an agent ended its
+ * own run as aborted, and in older data). Reads idx_paused_sessions_session.
+ */
+async function getAbort(db: Db, input: { sessionId: string }) {
+  const [row] = await queryRows<{ resolved_by: string | null; resolution_note: string | null; resolved_at: Date | string | null }>(
+    db,
+    sql`SELECT resolved_by, resolution_note, resolved_at FROM paused_sessions
+         WHERE session_id = ${input.sessionId}::uuid AND resolution = 'aborted'
+         ORDER BY resolved_at DESC NULLS LAST LIMIT 1`,
+  );
+  return row ? { by: row.resolved_by, note: row.resolution_note, at: row.resolved_at ? new Date(row.resolved_at) : null } : null;
 }
 
 /**

@@ -20,13 +20,13 @@ async function getJson<T>(url: string): Promise<T> {
  * The navigation with live counters: the Interventions badge and the notification bell. Server-rendered values
  * seed the queries; live events invalidate them and the QueryClient's refetchInterval is the polling fallback.
  */
-export function LiveNav({ initial }: { initial: Summary }) {
+export function LiveNav({ role, initial }: { role: string; initial: Summary }) {
   useLiveInvalidation({ queryKeys: [['live-summary'], ['notifications']] });
   const summary = useQuery({ queryKey: ['live-summary'], queryFn: () => getJson<Summary>('/api/live/summary'), initialData: initial });
   const counts = summary.data ?? initial;
   return (
     <>
-      <Nav badges={{ '/interventions': counts.activeInterventions }} />
+      <Nav role={role} badges={{ '/interventions': counts.activeInterventions }} />
       <NotificationBell unread={counts.unreadNotifications} />
     </>
   );

@@ -2,23 +2,25 @@
 import { clsx } from 'clsx';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { can, type Permission } from '@/lib/auth/permissions';
 
-const items = [
-  { href: '/overview', label: 'Overview' },
-  { href: '/interventions', label: 'Interventions' },
-  { href: '/sessions', label: 'Sessions' },
-  { href: '/recoveries', label: 'Recoveries' },
-  { href: '/tools', label: 'Tools' },
-  { href: '/database', label: 'Database' },
-  { href: '/checklists', label: 'Checklists' },
-  { href: '/settings', label: 'Settings' },
+/** Each link carries the permission its page asks for, so a role only sees the pages it can open. */
+const items: { href: string; label: string; permission: Permission }[] = [
+  { href: '/overview', label: 'Overview', permission: 'console:read' },
+  { href: '/interventions', label: 'Interventions', permission: 'console:read' },
+  { href: '/sessions', label: 'Sessions', permission: 'console:read' },
+  { href: '/recoveries', label: 'Recoveries', permission: 'console:read' },
+  { href: '/tools', label: 'Tools', permission: 'console:read' },
+  { href: '/database', label: 'Database', permission: 'database:read' },
+  { href: '/checklists', label: 'Checklists', permission: 'console:read' },
+  { href: '/settings', label: 'Settings', permission: 'console:read' },
 ];
 
-export function Nav({ badges = {} }: { badges?: Record<string, number> }) {
+export function Nav({ role, badges = {} }: { role: string; badges?: Record<string, number> }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex flex-col gap-0.5">
-      {items.map((item) => {
+      {items.filter((item) => can(role, item.permission)).map((item) => {
         const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
         const badge = badges[item.href];
         return (
@@ -36,11 +38,9 @@ export function Nav({ badges = {} }: { badges?: Record<string, number> }) {
           >
             {item.label}
             {badge ? (
-              <span
-                aria-label={`${badge} active`}
-                className="rounded-full bg-amber-400 px-1.5 py-0.5 text-xs font-semibold text-slate-900 tabular-nums"
-              >
+              <span className="rounded-full bg-amber-400 px-1.5 py-0.5 text-xs font-semibold text-slate-900 tabular-nums">
                 {badge}
+                <span className="sr-only"> active</span>
               </span>
             ) : null}
           </Link>

@@ -22,6 +22,9 @@ export const metadata: Metadata = { title: 'Interventions' };
 
 const PAGE_SIZE = 50;
 
+/** The ages' "now", handed to the client table so its first render matches this HTML (React #418 otherwise). */
+const serverNow = () => Date.now();
+
 export default async function InterventionsPage({
   searchParams,
 }: {
@@ -32,6 +35,7 @@ export default async function InterventionsPage({
   const filter = activeFilterSchema.parse(params);
   const cursor = decodeCursor(params.cursor);
   const db = await getDb();
+  const renderedAt = serverNow();
   const [page, total, projects] = await Promise.all([
     listActiveInterventions(db, { ...filter, cursor, limit: PAGE_SIZE }),
     countActiveInterventions(db, filter),
@@ -95,6 +99,7 @@ export default async function InterventionsPage({
           filter={filter}
           perms={perms}
           me={user.email}
+          renderedAt={renderedAt}
           empty={
             <EmptyState title={filtered ? 'No open pause matches these filters' : 'Nothing needs you right now'}>
               When an agent hits a retry limit, a blocker or an error it pauses, and the pause appears here with its reason and

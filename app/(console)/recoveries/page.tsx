@@ -155,7 +155,14 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: P
                     </Td>
                     <Td className="tabular-nums">{formatDuration(r.recovery_duration_seconds === null ? null : Number(r.recovery_duration_seconds))}</Td>
                     <Td className="text-xs">{r.initiated_by ?? '—'}</Td>
-                    <Td className="max-w-xs truncate font-mono text-xs text-red-700">{r.error ?? ''}</Td>
+                    {/* Two wrapped lines, the whole text on hover: the column shrinks to fit instead of widening the table. */}
+                    <Td className="font-mono text-xs text-red-700">
+                      {r.error && (
+                        <div className="line-clamp-2 max-w-xs wrap-anywhere" title={r.error}>
+                          {r.error}
+                        </div>
+                      )}
+                    </Td>
                   </Tr>
                 ))}
               </tbody>

@@ -107,16 +107,25 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
                       <Link prefetch={false} href={`/sessions/${s.id}`} className="font-mono text-xs font-medium text-indigo-700 hover:underline" aria-label={`Session ${s.id}`}>
                         {shortId(s.id)}
                       </Link>
-                      {s.externalId && <div className="max-w-[10rem] truncate text-xs text-slate-400">{s.externalId}</div>}
+                      {s.externalId && (
+                        <div className="max-w-[10rem] truncate text-xs text-slate-500" title={s.externalId}>
+                          {s.externalId}
+                        </div>
+                      )}
                     </Td>
                     <Td>
                       <StatusBadge status={s.status} />
                     </Td>
+                    {/* Wrapping text (not nowrap truncation) lets the table shrink these columns to fit its container. */}
                     <Td>
-                      {s.project}
-                      <div className="text-xs text-slate-500">{s.agentName}</div>
+                      <div className="max-w-[14rem] wrap-anywhere">{s.project}</div>
+                      <div className="max-w-[14rem] text-xs text-slate-500 wrap-anywhere">{s.agentName}</div>
                     </Td>
-                    <Td className="max-w-xs truncate text-xs">{s.currentTask ?? '—'}</Td>
+                    <Td className="text-xs">
+                      <div className="line-clamp-2 max-w-xs wrap-anywhere" title={s.currentTask ?? undefined}>
+                        {s.currentTask ?? '—'}
+                      </div>
+                    </Td>
                     <Td className="whitespace-nowrap text-xs">{formatDateTime(s.startedAt)}</Td>
                     <Td className={stale ? 'whitespace-nowrap text-xs font-medium text-red-700' : 'whitespace-nowrap text-xs'}>
                       {formatDuration(s.heartbeatAgeS)} ago{stale ? ' · stale' : ''}

@@ -6,7 +6,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { requirePageUser } from '@/lib/auth/guards';
-import { can } from '@/lib/auth/permissions';
+import { can, permissionTable } from '@/lib/auth/permissions';
 import { phaseLabel, roleLabel } from '@/lib/checklists/markdown';
 import { getChecklist, getChecklistHistory, type ChecklistSectionView } from '@/lib/checklists/queries';
 import { formatDateTime } from '@/lib/ui/format';
@@ -45,7 +45,15 @@ export default async function ChecklistPage({
   ]);
   if (!detail) notFound();
   const { checklist, sections, progress, rollbackCriteria } = detail;
-  const canTick = can(user.role, 'checklists:tick') && !checklist.isTemplate && checklist.status !== 'archived';
+  // Why the boxes are disabled, said on each box (title and description) instead of a silent grey box.
+  const tickBlockedReason = !can(user.role, 'checklists:tick')
+    ? `Your role (${user.role}) can't tick items: ${permissionTable['checklists:tick'].join(', ')} can.`
+    : checklist.isTemplate
+      ? 'This is a template: start a checklist from it to tick items.'
+      : checklist.status === 'archived'
+        ? 'This checklist is archived: its items can no longer change.'
+        : null;
+  const canTick = tickBlockedReason === null;
   const showRollbackFirst =
     (checklist.status === 'signed_off' || checklist.status === 'live') && rollbackCriteria.length > 0;
   const release = [
@@ -95,7 +103,7 @@ export default async function ChecklistPage({
         >
           <h2 className="mb-2 text-sm font-semibold text-red-800">Rollback criteria — roll back if any of these holds</h2>
           {rollbackCriteria.map((s) => (
-            <SectionBody key={s.id} section={s} canTick={canTick} compact />
+            <SectionBody key={s.id} section={s} canTick={canTick} tickBlockedReason={tickBlockedReason} compact />
           ))}
         </section>
       )}
@@ -155,7 +163,7 @@ export default async function ChecklistPage({
                       )}
                     </header>
                     <div className="p-4">
-                      <SectionBody section={s} canTick={canTick} />
+                      <SectionBody section={s} canTick={canTick} tickBlockedReason={tickBlockedReason} />
                     </div>
                   </section>
                 ))}
@@ -194,7 +202,17 @@ export default async function ChecklistPage({
   );
 }
 
-function SectionBody({ section, canTick, compact }: { section: ChecklistSectionView; canTick: boolean; compact?: boolean }) {
+function SectionBody({
+  section,
+  canTick,
+  tickBlockedReason,
+  compact,
+}: {
+  section: ChecklistSectionView;
+  canTick: boolean;
+  tickBlockedReason: string | null;
+  compact?: boolean;
+}) {
   return (
     <>
       {section.description && (
@@ -207,7 +225,7 @@ function SectionBody({ section, canTick, compact }: { section: ChecklistSectionV
           <DescriptionText text={section.description} />
         </div>
       )}
-      {section.items.length > 0 && <ItemList items={section.items} canTick={canTick} />}
+      {section.items.length > 0 && <ItemList items={section.items} canTick={canTick} tickBlockedReason={tickBlockedReason} />}
     </>
   );
 }

@@ -22,7 +22,7 @@ export default async function NewChecklistPage({ searchParams }: { searchParams:
       <Card className="max-w-2xl">
         {rows.length === 0 ? (
           <EmptyState title="No templates yet">
-            <Link href="/checklists/import" className="text-indigo-700 hover:underline">
+            <Link href="/checklists/import" className="text-indigo-700 underline">
               Import a Markdown checklist
             </Link>{' '}
             and save it as a template first.

@@ -25,7 +25,7 @@ export function LeaksCard({ initial, sinceMinutes }: { initial: Promise<Loaded<D
             <p className="text-sm text-slate-600">
               <span className="mr-1.5 inline-block h-2 w-2 rounded-full bg-emerald-500" aria-hidden />
               No transaction or reserved connection held longer than {formatMs(pool.leakThresholdMs)}{' '}
-              <span className="text-slate-400">(DB_LEAK_THRESHOLD_MS)</span>. One that is would be listed here with the
+              <span className="text-slate-500">(DB_LEAK_THRESHOLD_MS)</span>. One that is would be listed here with the
               code that opened it.
             </p>
           ) : (

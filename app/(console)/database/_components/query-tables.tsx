@@ -25,7 +25,7 @@ function SqlText({ text, lines = 2 }: { text: string; lines?: number }) {
 
 function Caller({ caller }: { caller: string | null }) {
   if (!caller) return null;
-  return <div className="mt-0.5 truncate text-[11px] text-slate-400" title={caller}>from {caller}</div>;
+  return <div className="mt-0.5 truncate text-[11px] text-slate-500" title={caller}>from {caller}</div>;
 }
 
 const SLOW_SHOWN = 15;

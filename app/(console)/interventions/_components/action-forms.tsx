@@ -1,6 +1,6 @@
 'use client';
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect, useState, useTransition } from 'react';
+import { useActionState, useEffect, useRef, useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/guards';
 import { abortAction, assignAction, checkpointsAction, noteAction, restoreAction, resumeAction } from '../actions';
@@ -25,19 +25,30 @@ function Feedback({ state, success }: { state: ActionResult<unknown>; success: s
   return null;
 }
 
-/** After a successful change the row leaves the list; the live stream would refresh too, this is immediate. */
-function useRefreshOnOk(state: ActionResult<unknown>) {
+/**
+ * After a successful change the row leaves the list; the live stream would refresh too, this is immediate.
+ * `onDone` lets a dialog close itself once the server said yes.
+ */
+function useRefreshOnOk(state: ActionResult<unknown>, onDone?: () => void) {
   const router = useRouter();
+  const done = useRef(onDone);
   useEffect(() => {
-    if (state.ok) router.refresh();
+    done.current = onDone;
+  });
+  useEffect(() => {
+    if (!state.ok) return;
+    router.refresh();
+    done.current?.();
   }, [state, router]);
 }
 
+type FormProps = { id: string; onDone?: () => void };
+
 const inputCls = 'w-full rounded-md border border-slate-300 px-2 py-1 text-sm';
 
-export function ResumeForm({ id }: { id: string }) {
+export function ResumeForm({ id, onDone }: FormProps) {
   const [state, formAction, pending] = useActionState(resumeAction as Action, {});
-  useRefreshOnOk(state);
+  useRefreshOnOk(state, onDone);
   return (
     <form action={formAction} className="space-y-1.5">
       <input type="hidden" name="pausedSessionId" value={id} />
@@ -53,10 +64,11 @@ export function ResumeForm({ id }: { id: string }) {
   );
 }
 
-export function AbortForm({ id }: { id: string }) {
+/** `confirmed`: opened from the row's Abort button, whose dialog already is the confirmation step. */
+export function AbortForm({ id, onDone, confirmed = false }: FormProps & { confirmed?: boolean }) {
   const [state, formAction, pending] = useActionState(abortAction as Action, {});
-  const [confirming, setConfirming] = useState(false);
-  useRefreshOnOk(state);
+  const [confirming, setConfirming] = useState(confirmed);
+  useRefreshOnOk(state, onDone);
   return (
     <form action={formAction} className="space-y-1.5">
       <input type="hidden" name="pausedSessionId" value={id} />
@@ -69,9 +81,11 @@ export function AbortForm({ id }: { id: string }) {
           <Button type="submit" size="sm" variant="danger" disabled={pending}>
             {pending ? 'Aborting…' : 'Confirm abort'}
           </Button>
-          <Button type="button" size="sm" variant="ghost" onClick={() => setConfirming(false)}>
-            Cancel
-          </Button>
+          {!confirmed && (
+            <Button type="button" size="sm" variant="ghost" onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
+          )}
         </div>
       ) : (
         <Button type="button" size="sm" variant="danger" onClick={() => setConfirming(true)}>
@@ -85,13 +99,13 @@ export function AbortForm({ id }: { id: string }) {
 
 type Checkpoint = { id: string; sequence: number; checkpointType: string; currentTaskId: string | null; createdAt: string };
 
-export function RestoreForm({ id }: { id: string }) {
+export function RestoreForm({ id, onDone }: FormProps) {
   const [state, formAction, pending] = useActionState(restoreAction as Action, {});
   const [checkpoints, setCheckpoints] = useState<Checkpoint[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [, startLoading] = useTransition();
-  useRefreshOnOk(state);
+  useRefreshOnOk(state, onDone);
   useEffect(() => {
     startLoading(async () => {
       const r = await checkpointsAction({ pausedSessionId: id });
@@ -147,9 +161,9 @@ export function RestoreForm({ id }: { id: string }) {
   );
 }
 
-export function NoteForm({ id }: { id: string }) {
+export function NoteForm({ id, onDone }: FormProps) {
   const [state, formAction, pending] = useActionState(noteAction as Action, {});
-  useRefreshOnOk(state);
+  useRefreshOnOk(state, onDone);
   return (
     <form action={formAction} className="space-y-1.5">
       <input type="hidden" name="pausedSessionId" value={id} />

@@ -22,7 +22,7 @@ type Direction = 'up-good' | 'down-good' | 'neutral';
 
 function Delta({ kpi, kind, direction }: { kpi: Kpi; kind: 'count' | 'rate' | 'seconds'; direction: Direction }) {
   const { current, previous } = kpi;
-  if (current === null || previous === null) return <span className="text-slate-400">no data for the previous period</span>;
+  if (current === null || previous === null) return <span className="text-slate-500">no data for the previous period</span>;
   const diff = current - previous;
   const text =
     kind === 'rate'

@@ -34,7 +34,7 @@ export default async function SessionDetailPage({
   const [{ id }, sp] = await Promise.all([params, searchParams]);
   const data = await loadSessionPage(await getDb(), { id, before: sp.before });
   if (!data) notFound();
-  const { session, summary, timeline } = data;
+  const { session, summary, timeline, abort } = data;
   const finished = session.status === 'completed' || session.status === 'aborted';
   const canRestore = can(user.role, 'interventions:restore') && !finished;
   const restoreBlockedReason = summary.recoveryInProgress
@@ -133,15 +133,22 @@ export default async function SessionDetailPage({
             {latest && (
               <p className="mt-3 text-xs text-slate-500">
                 {latest.completedTasks.length} tasks completed · {latest.messageCount} messages ·{' '}
-                <Link className="text-indigo-700 hover:underline" href={`/sessions/${session.id}/checkpoints/${latest.id}`}>
+                <Link className="text-indigo-700 underline" href={`/sessions/${session.id}/checkpoints/${latest.id}`}>
                   inspect
                 </Link>
               </p>
             )}
           </Card>
-          {session.error && (
+          {(session.error || abort) && (
             <Card title="Error">
-              <p className="font-mono text-xs text-red-700">{session.error}</p>
+              {session.error && <p className="break-words font-mono text-xs text-red-700">{session.error}</p>}
+              {abort && (
+                <p className="mt-1 text-sm text-slate-700">
+                  Aborted by {abort.by ?? 'unknown'}
+                  {abort.at ? ` at ${formatDateTime(abort.at)}` : ''}
+                  {abort.note && abort.note !== session.error ? `: ${abort.note}` : ''}
+                </p>
+              )}
             </Card>
           )}
         </div>

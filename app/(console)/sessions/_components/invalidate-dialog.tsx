@@ -3,7 +3,7 @@ import { useActionState, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/guards';
 import { invalidateCheckpoint } from '../actions';
-import { Modal } from './modal';
+import { Modal } from '@/components/ui/modal';
 
 export function InvalidateButton({ sessionId, checkpointId, sequence }: { sessionId: string; checkpointId: string; sequence: number }) {
   const [open, setOpen] = useState(false);

@@ -3,7 +3,7 @@ import { useActionState, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/guards';
 import { restoreCheckpoint } from '../actions';
-import { Modal } from './modal';
+import { Modal } from '@/components/ui/modal';
 
 export type RestoreTarget = {
   sessionId: string;

@@ -114,25 +114,33 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               {page.rows.map((r) => (
                 <Tr key={r.id}>
                   <Td className="whitespace-nowrap text-xs">{formatDateTime(r.createdAt)}</Td>
-                  <Td className="text-xs">
+                  <Td className="text-xs wrap-anywhere">
                     {r.actorLabel ?? r.actorId ?? '—'}
-                    <div className="text-slate-400">{r.actorType}</div>
+                    <div className="text-slate-500">{r.actorType}</div>
                   </Td>
                   <Td className="font-mono text-xs">{r.action}</Td>
-                  <Td className="text-xs">{r.targetType ? `${r.targetType}:${r.targetId ?? ''}` : '—'}</Td>
+                  <Td className="text-xs">
+                    <div className="max-w-[14rem] wrap-anywhere">{r.targetType ? `${r.targetType}:${r.targetId ?? ''}` : '—'}</div>
+                  </Td>
                   <Td>
                     <Badge tone={outcomeTone[r.outcome]}>{r.outcome}</Badge>
                   </Td>
-                  <Td className="max-w-[12rem] text-xs">
+                  {/* A cell's max-width does not bind in an auto-layout table: the blocks inside do (one truncated line,
+                      two wrapped lines), the whole text on hover. */}
+                  <Td className="text-xs">
                     {r.ip ?? '—'}
                     {r.userAgent && (
-                      <div className="truncate text-slate-400" title={r.userAgent}>
+                      <div className="max-w-[12rem] truncate text-slate-500" title={r.userAgent}>
                         {r.userAgent}
                       </div>
                     )}
                   </Td>
-                  <Td className="max-w-xs truncate font-mono text-xs" >
-                    <span title={JSON.stringify(r.details)}>{Object.keys(r.details).length ? JSON.stringify(r.details) : ''}</span>
+                  <Td className="font-mono text-xs">
+                    {Object.keys(r.details).length > 0 && (
+                      <div className="line-clamp-2 max-w-xs wrap-anywhere" title={JSON.stringify(r.details)}>
+                        {JSON.stringify(r.details)}
+                      </div>
+                    )}
                   </Td>
                 </Tr>
               ))}

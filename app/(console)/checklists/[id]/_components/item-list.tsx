@@ -6,16 +6,27 @@ import { InlineText } from './rich-text';
 import { TickControl } from './tick-control';
 
 /** Items in document order; sub-items indented under their parent with a guide line. */
-export function ItemList({ items, canTick, depth = 0 }: { items: ChecklistItemNode[]; canTick: boolean; depth?: number }) {
+export function ItemList({
+  items,
+  canTick,
+  tickBlockedReason = null,
+  depth = 0,
+}: {
+  items: ChecklistItemNode[];
+  canTick: boolean;
+  /** Why the boxes are disabled, when they are. */
+  tickBlockedReason?: string | null;
+  depth?: number;
+}) {
   return (
     <ul className={clsx('space-y-1.5', depth > 0 && 'ml-6 mt-1.5 border-l border-slate-200 pl-3')}>
       {items.map((item) => (
         <li key={item.id} data-testid="checklist-item">
           <div className="flex flex-wrap items-start gap-x-2.5 gap-y-1 rounded-md px-1.5 py-1 hover:bg-slate-50">
-            <TickControl itemId={item.id} text={item.text} checked={item.checked} disabled={!canTick} />
+            <TickControl itemId={item.id} text={item.text} checked={item.checked} disabled={!canTick} disabledReason={tickBlockedReason} />
             <div className="min-w-0 flex-1">
               <span className={clsx('text-sm', item.checked ? 'text-slate-500' : 'text-slate-800')}>
-                {item.text ? <InlineText text={item.text} /> : <em className="text-slate-400">(empty item)</em>}
+                {item.text ? <InlineText text={item.text} /> : <em className="text-slate-500">(empty item)</em>}
               </span>
               {!item.required && (
                 <span className="ml-1.5 rounded bg-slate-100 px-1 py-px text-[10px] font-medium uppercase text-slate-500">
@@ -35,7 +46,7 @@ export function ItemList({ items, canTick, depth = 0 }: { items: ChecklistItemNo
               <CommandBlock command={item.command} />
             </div>
           )}
-          {item.children.length > 0 && <ItemList items={item.children} canTick={canTick} depth={depth + 1} />}
+          {item.children.length > 0 && <ItemList items={item.children} canTick={canTick} tickBlockedReason={tickBlockedReason} depth={depth + 1} />}
         </li>
       ))}
     </ul>

@@ -13,11 +13,14 @@ export function TickControl({
   text,
   checked,
   disabled,
+  disabledReason = null,
 }: {
   itemId: string;
   text: string;
   checked: boolean;
   disabled: boolean;
+  /** Shown as the disabled box's tooltip and read as its description. */
+  disabledReason?: string | null;
 }) {
   const [tickState, tick, ticking] = useActionState<ActionResult, FormData>(tickItemAction, {});
   const [untickState, untick, unticking] = useActionState<ActionResult, FormData>(untickItemAction, {});
@@ -26,6 +29,8 @@ export function TickControl({
   const pending = ticking || unticking;
   const error = (checked ? untickState : tickState).error;
   const noteId = useId();
+  const reasonId = useId();
+  const reason = disabled ? disabledReason : null;
   return (
     <form action={checked ? untick : tick} className="contents">
       <input type="hidden" name="itemId" value={itemId} />
@@ -34,6 +39,8 @@ export function TickControl({
         aria-label={text || 'Untitled item'}
         checked={shown}
         disabled={disabled || pending}
+        title={reason ?? undefined}
+        aria-describedby={reason ? reasonId : undefined}
         onChange={(e) => {
           const form = e.currentTarget.form;
           if (!form) return;
@@ -45,6 +52,11 @@ export function TickControl({
         }}
         className="mt-0.5 h-4 w-4 shrink-0 cursor-pointer rounded border-slate-300 text-indigo-600 accent-indigo-600 disabled:cursor-not-allowed"
       />
+      {reason && (
+        <span id={reasonId} hidden>
+          {reason}
+        </span>
+      )}
       {pending && <span className="sr-only" role="status">Saving…</span>}
       {!disabled && (
         <span className="order-last ml-auto flex shrink-0 items-start gap-1">
@@ -65,7 +77,7 @@ export function TickControl({
             <button
               type="button"
               onClick={() => setNoteOpen(true)}
-              className="rounded px-1.5 py-0.5 text-[11px] text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+              className="rounded px-1.5 py-0.5 text-[11px] text-slate-500 hover:bg-slate-100 hover:text-slate-700"
               aria-label={`Add a note to “${text}”`}
             >
               + note
