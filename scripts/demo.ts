@@ -188,7 +188,16 @@ async function main(): Promise<void> {
     path.resolve('node_modules/.bin/next'),
     ['start', '-p', String(port)],
     logs.server,
-    { ...process.env, NODE_ENV: 'production', FLIGHTDECK_DEMO: '1', NEXT_TELEMETRY_DISABLED: '1', APP_URL: url, PORT: String(port) },
+    // No APP_URL unless the person set one: the demo then accepts sign-ins at localhost and 127.0.0.1 alike
+    // (lib/auth/origin.ts), as issue 15.2 asks; production requires APP_URL.
+    {
+      ...process.env,
+      NODE_ENV: 'production',
+      FLIGHTDECK_DEMO: '1',
+      NEXT_TELEMETRY_DISABLED: '1',
+      APP_URL: process.env.APP_URL ?? '',
+      PORT: String(port),
+    },
     // Next prints "Ready in …" from its server's 'listening' event: the port is this child's.
     (line) => /\bReady in\b/.test(line) && onListening(),
   );
