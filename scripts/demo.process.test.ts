@@ -10,11 +10,12 @@ import { assertPortFree } from './demo-processes';
 /**
  * `npm run demo` as a process: what a second start on a taken port prints, and that every signal which ends the
  * demo ends the console and the simulator too. The signal tests start the real console, so they need a production
- * build (`next build`, as `npm test` runs before Playwright); without `.next/BUILD_ID` they are skipped.
+ * build (`npm test` builds before the unit tests); without `.next/BUILD_ID` they are skipped, except on CI, where a
+ * missing build fails them instead of hiding them.
  * Every wait here is bounded.
  */
 const root = path.resolve(import.meta.dirname, '..');
-const built = fs.existsSync(path.join(root, '.next', 'BUILD_ID'));
+const built = fs.existsSync(path.join(root, '.next', 'BUILD_ID')) || process.env.CI === 'true';
 const started: ChildProcess[] = [];
 const dirs: string[] = [];
 
