@@ -6,6 +6,7 @@ import { Table, Td, Th, Tr } from '@/components/ui/table';
 import type { ActiveIntervention } from '@/lib/interventions/queries';
 import type { ActiveFilter } from '@/lib/interventions/schemas';
 import { formatAge } from '@/lib/ui/format';
+import { formatDateTimeSeconds } from '@/lib/format/time';
 import { AbortForm, AssignButton, NoteForm, RestoreForm, ResumeForm } from './action-forms';
 import { BulkBar } from './bulk-bar';
 
@@ -153,7 +154,7 @@ export function ActiveTable({
                                   <li key={i} className={c.success === false ? 'text-red-700' : 'text-slate-700'}>
                                     {c.success === false ? '✗' : '✓'} {c.tool}
                                     {c.error ? ` — ${c.error}` : ''}
-                                    {c.at ? <span className="text-slate-400"> · {c.at}</span> : null}
+                                    {c.at ? <span className="text-slate-400"> · {formatDateTimeSeconds(c.at)}</span> : null}
                                   </li>
                                 ))}
                               </ul>
