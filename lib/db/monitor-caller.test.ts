@@ -10,7 +10,7 @@ it('names the route instead of a minified chunk, and keeps source frames where t
   (globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage = AsyncLocalStorage;
   const { workAsyncStorage } = await import('next/dist/server/app-render/work-async-storage.external');
   const { DbMonitor, templateOf } = await import('./monitor');
-  const m = new DbMonitor({ poolSize: 2, acquireTimeoutMs: 1000, slowQueryMs: 100, leakThresholdMs: 60_000 });
+  const m = new DbMonitor({ driver: 'postgres', label: 't', poolSize: 2, acquireTimeoutMs: 1000, slowQueryMs: 100, leakThresholdMs: 60_000 });
   const built = new Error('query');
   built.stack = 'Error: query\n    at a (/srv/app/.next/server/chunks/ssr/[root-of-the-server]__1f2e3d._.js:1:2345)\n    at async b (/srv/app/.next/server/chunks/ssr/x_9a8b._.js:3:77)';
   const inPage = templateOf('select id from agent_sessions where id = $1');

@@ -10,6 +10,11 @@ import { tickItemAction, untickItemAction } from '../../actions';
  * flips at once (optimistic) and settles on what the server says once the page re-renders; a refused change flips
  * it back and shows why.
  */
+/** The item's text as it reads on screen (without `**` and backticks), for accessible names. */
+function plain(text: string) {
+  return text.replace(/\*\*([^*\n]+)\*\*/g, '$1').replace(/`([^`\n]+)`/g, '$1');
+}
+
 export function TickControl({
   itemId,
   text,
@@ -54,7 +59,7 @@ export function TickControl({
     >
       <input
         type="checkbox"
-        aria-label={text || 'Untitled item'}
+        aria-label={plain(text) || 'Untitled item'}
         checked={shown}
         disabled={disabled || pending}
         onChange={submit}
@@ -66,7 +71,7 @@ export function TickControl({
           {noteOpen ? (
             <>
               <label htmlFor={noteId} className="sr-only">
-                {checked ? `Note for unticking “${text}”` : `Note for ticking “${text}”`}
+                {checked ? `Note for unticking “${plain(text)}”` : `Note for ticking “${plain(text)}”`}
               </label>
               <input
                 id={noteId}
@@ -82,7 +87,7 @@ export function TickControl({
               type="button"
               onClick={() => setNoteOpen(true)}
               className="rounded px-1.5 py-0.5 text-[11px] text-slate-400 hover:bg-slate-100 hover:text-slate-700"
-              aria-label={`Add a note to “${text}”`}
+              aria-label={`Add a note to “${plain(text)}”`}
             >
               + note
             </button>
