@@ -92,24 +92,25 @@ test('a past range labels point-in-time figures for its end; an unusable range a
   await signIn(page, 'viewer');
   const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 24 * HOUR).toISOString().slice(0, 10);
 
-  // The default range ends now: the counts are "now".
+  // The default range ends now: the counts are "right now"; the rates cover the range.
   await page.goto('/overview');
-  await expect(page.getByRole('group', { name: 'Paused now' })).toContainText('now');
-  await expect(page.getByRole('group', { name: 'Active sessions now' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Paused', exact: true })).toContainText('right now');
+  await expect(page.getByRole('group', { name: 'Active sessions', exact: true })).toContainText('right now');
+  await expect(page.getByRole('group', { name: 'Tool success', exact: true })).toContainText('last 7 days');
   await expect(page.getByText(/Showing the last/)).toHaveCount(0);
 
   // A past range: the same figures are taken at its end, and say so.
   await page.goto(`/overview?range=custom&from=${day(12)}&to=${day(10)}`);
-  await expect(page.getByRole('group', { name: 'Paused now' })).toHaveCount(0);
-  await expect(page.getByRole('group', { name: 'Paused at end' })).toContainText(`at ${day(9)} 00:00 UTC`);
-  await expect(page.getByRole('group', { name: 'Active sessions at end' })).toContainText(`at ${day(9)} 00:00 UTC`);
+  await expect(page.getByText('right now')).toHaveCount(0);
+  await expect(page.getByRole('group', { name: 'Paused', exact: true })).toContainText(`at the range's end, ${day(9)} 00:00 UTC`);
+  await expect(page.getByRole('group', { name: 'Active sessions', exact: true })).toContainText(`at the range's end, ${day(9)} 00:00 UTC`);
 
   // An inverted range is not silently replaced.
   await page.goto(`/overview?range=custom&from=${day(2)}&to=${day(5)}`);
   await expect(page.getByRole('status').filter({ hasText: 'custom range' })).toHaveText(
     `The custom range starts (${day(2)}) after it ends (${day(5)}). Showing the last 7 days instead.`,
   );
-  await expect(page.getByRole('group', { name: 'Paused now' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Paused', exact: true })).toContainText('right now');
 
   // Years ago nothing happened: each empty chart says where its data would come from, not "agents are reporting".
   await page.goto('/overview?range=custom&from=2020-01-01&to=2020-01-02');

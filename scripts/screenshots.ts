@@ -5,11 +5,13 @@
  * docs/screenshots/<role>-<page>.png (viewport 1400×900). Pages with an id (a session, a checkpoint, a checklist)
  * use the first one the list page links to. Charts mount after the page (components/charts/deferred-chart.tsx),
  * so each shot waits until no chart skeleton is left, bounded. Log-ins come from lib/auth/demo-users.ts.
+ * Each PNG is written with a 256-colour palette (sharp): a third of the size, no visible difference on a UI.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
+import sharp from 'sharp';
 import { demoUsers } from '../lib/auth/demo-users';
 
 const { values } = parseArgs({
@@ -121,7 +123,8 @@ async function main() {
         visited.set(shot.name, url);
         await settle(page);
         const file = path.join(outDir, `${role}-${shot.name}.png`);
-        await page.screenshot({ path: file, fullPage: true });
+        const png = await page.screenshot({ fullPage: true });
+        await sharp(png).png({ palette: true, quality: 90, effort: 7, compressionLevel: 9 }).toFile(file);
         taken++;
         if (res && res.status() >= 400) problems.push(`${role}-${shot.name}: HTTP ${res.status()} at ${url}`);
       }

@@ -73,12 +73,12 @@ export async function KpiRow({ range }: Props) {
   const k = r.value;
   // Two figures are counts at a moment (the end of the range), the others sum the whole range: say which is which,
   // so a past range does not read "Paused now 0" beside the pauses it had.
-  const at = range.endsNow ? 'now' : `at ${formatDateTime(range.to)}`;
+  const at = range.endsNow ? 'right now' : `at the range's end, ${formatDateTime(range.to)}`;
   const over = range.endsNow ? range.label.toLowerCase() : range.label;
   return (
     <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
-      <KpiTile label={range.endsNow ? 'Active sessions now' : 'Active sessions at end'} hint={at} value={String(k.activeSessions.current ?? 0)} kpi={k.activeSessions} kind="count" direction="neutral" />
-      <KpiTile label={range.endsNow ? 'Paused now' : 'Paused at end'} hint={at} value={String(k.pausedNow.current ?? 0)} kpi={k.pausedNow} kind="count" direction="down-good" />
+      <KpiTile label="Active sessions" hint={at} value={String(k.activeSessions.current ?? 0)} kpi={k.activeSessions} kind="count" direction="neutral" />
+      <KpiTile label="Paused" hint={at} value={String(k.pausedNow.current ?? 0)} kpi={k.pausedNow} kind="count" direction="down-good" />
       <KpiTile label="Median time to resume" hint={over} value={formatDuration(k.medianTimeToResumeS.current)} kpi={k.medianTimeToResumeS} kind="seconds" direction="down-good" />
       <KpiTile label="Recovery success" hint={over} value={formatPercent(k.recoverySuccessRate.current)} kpi={k.recoverySuccessRate} kind="rate" direction="up-good" />
       <KpiTile label="Retry success" hint={over} value={formatPercent(k.retrySuccessRate.current)} kpi={k.retrySuccessRate} kind="rate" direction="up-good" />
