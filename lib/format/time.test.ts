@@ -27,3 +27,19 @@ describe('one time formatter', () => {
     expect(formatDuration(3 * 3600 + 240)).toBe('3h 4m');
   });
 });
+
+describe('chart axes', () => {
+  it('label times in UTC whatever the browser zone, like the rest of the console', async () => {
+    const { formatTick, formatTooltipTime } = await import('@/components/charts/chart-axis');
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const t = Date.parse('2026-12-04T16:45:00Z');
+      expect(formatTick(t, 60)).toBe('16:45');
+      expect(formatTick(t, 7 * 1440)).toBe('Fri 16:45');
+      expect(formatTooltipTime(t)).toBe('2026-12-04 16:45:00 UTC');
+    } finally {
+      process.env.TZ = tz;
+    }
+  });
+});
