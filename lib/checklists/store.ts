@@ -88,6 +88,7 @@ export async function insertDraftRows(
           text: item.text,
           required: item.required,
           command: item.command,
+          commandLanguage: item.commandLanguage ?? null,
           checked,
           // A box ticked in the imported document was ticked by whoever imported it, as far as we can know.
           checkedBy: checked ? options.actorId : null,
@@ -135,6 +136,7 @@ export async function loadDraft(db: DbOrTx, checklistId: string): Promise<Checkl
       checked: row.checked,
       required: row.required,
       command: row.command,
+      ...(row.commandLanguage ? { commandLanguage: row.commandLanguage } : {}),
       children: [],
     };
     nodes.set(row.id, node);
