@@ -5,6 +5,7 @@ import { pruneCheckpoints } from '@/lib/checkpoints/retention';
 import type { Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { deliverDueWebhooks } from '@/lib/interventions/webhooks';
+import { log } from '@/lib/log';
 import { pruneToolHistory } from '@/lib/tools/retention';
 
 /**
@@ -55,10 +56,6 @@ const jobs: Job[] = [
 
 const globalForJobs = globalThis as unknown as { __flightdeckJobs?: NodeJS.Timeout[] };
 
-export function registerJob(job: Job) {
-  jobs.push(job);
-}
-
 export function startBackgroundJobs(db: Db) {
   if (globalForJobs.__flightdeckJobs) return;
   globalForJobs.__flightdeckJobs = jobs.map((job) => {
@@ -69,7 +66,7 @@ export function startBackgroundJobs(db: Db) {
       try {
         await job.run(db);
       } catch (err) {
-        console.error(`[flightdeck] job ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        log().error({ err, job: job.name }, `job ${job.name} failed`);
       } finally {
         running = false;
       }

@@ -3,6 +3,7 @@ import { getDbHandle } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { describeStartupError } from '@/lib/db/startup';
 import { env } from '@/lib/env';
+import { log } from '@/lib/log';
 import { startBackgroundJobs } from './jobs';
 
 /**
@@ -15,14 +16,14 @@ export async function startServer() {
     const e = env();
     const handle = await getDbHandle();
     const result = await migrate(handle.db);
-    if (result.applied.length) console.log(`[flightdeck] applied migrations: ${result.applied.join(', ')}`);
+    if (result.applied.length) log().info({ migrations: result.applied }, `applied migrations: ${result.applied.join(', ')}`);
     if (await ensureFirstAdmin(handle.db, e.FLIGHTDECK_ADMIN_EMAIL, e.FLIGHTDECK_ADMIN_PASSWORD)) {
-      console.log(`[flightdeck] created the first admin ${e.FLIGHTDECK_ADMIN_EMAIL}`);
+      log().info(`created the first admin ${e.FLIGHTDECK_ADMIN_EMAIL}`);
     }
     if (e.BACKGROUND_JOBS) startBackgroundJobs(handle.db);
-    console.log(`[flightdeck] ready on ${handle.label}`);
+    log().info(`ready on ${handle.label}`);
   } catch (err) {
-    console.error(`[flightdeck] cannot start: ${describeStartupError(err)}`);
+    log().fatal(`cannot start: ${describeStartupError(err)}`);
     process.exit(1);
   }
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { NextResponse } from 'next/server';
 import { guardedRoute } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { deploymentChecklists } from '@/lib/db/schema';
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

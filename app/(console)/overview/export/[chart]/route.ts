@@ -2,7 +2,7 @@ import { guardedRoute } from '@/lib/auth/guards';
 import { charts, isChartId, loadChartTable, toCsv } from '@/lib/analytics/charts';
 import { parseTimeRange } from '@/lib/analytics/range';
 import { getDb } from '@/lib/db/client';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 
 /** CSV of any Overview or Tools chart: the same rows as its table view (`?range=…`, and `user`/`tool` filters). */
 export const GET = guardedRoute<{ chart: string }>({ permission: 'console:read' }, async ({ params, request }) => {

@@ -4,7 +4,7 @@ import { CreateCheckpointBody } from '@/lib/api/schemas';
 import { createCheckpoint } from '@/lib/checkpoints/commands';
 import { listSessionCheckpoints } from '@/lib/checkpoints/state';
 import { agentSessions } from '@/lib/db/schema';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
 
 /** A checkpoint gets the session's next sequence; replaying the latest one returns it (200) instead of a copy. */
