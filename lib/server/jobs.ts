@@ -43,7 +43,10 @@ const jobs: Job[] = [
   {
     // Folds the hours marked by the roll-up triggers into the Overview/Tools roll-ups (advisory lock: one instance).
     name: 'refresh-rollups',
-    everyMs: env().ROLLUP_REFRESH_INTERVAL_MS,
+    // Read when the jobs start, not when this module loads: a bad value then ends start-up with its one line.
+    get everyMs() {
+      return env().ROLLUP_REFRESH_INTERVAL_MS;
+    },
     run: (db) => refreshRollups(db),
   },
   {
