@@ -1,6 +1,7 @@
 import 'server-only';
 import { cache } from 'react';
 import { getDb } from '@/lib/db/client';
+import { log } from '@/lib/log';
 import { FRESHEN_MAX_PENDING } from './page-data';
 import { refreshRollups } from './rollups';
 
@@ -13,6 +14,6 @@ export const freshenRollups = cache(async () => {
   try {
     await refreshRollups(await getDb(), { maxPending: FRESHEN_MAX_PENDING });
   } catch (err) {
-    console.error('[flightdeck] roll-up refresh on read failed', err);
+    log().error({ err }, 'roll-up refresh on read failed');
   }
 });

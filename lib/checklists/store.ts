@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import { getDb, type Db } from '@/lib/db/client';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { auditLog, checklistItems, checklistSections, checklistSignoffs, deploymentChecklists } from '@/lib/db/schema';
 import type { ChecklistDraft, DraftItem } from './markdown';
 import type { Actor } from './schemas';

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { workAsyncStorage } from 'next/dist/server/app-render/work-async-storage.external';
-import { AppError } from './errors';
+import { AppError } from '@/lib/errors';
 import type { Db } from './client';
 
 /**
  * The pool monitor. The client wrapper (instrument.ts) puts a semaphore of pool size in front of the driver,
  * so "waiting for a connection" is a queue we own: we can time it exactly, bound it (DB_ACQUIRE_TIMEOUT_MS →
  * TimeoutError naming the pool state) and count in-flight and waiting callers. postgres.js runs with
- * max_pipeline: 0, so the driver never stacks a second query on a busy connection behind our back.
+ * max_pipeline: 1 (lib/db/client.ts says why), so the driver never stacks a second query on a busy connection.
  *
  * Every statement is timed and attributed to its normalised template (literals stripped, hashed). Figures are
  * rolling windows of the last 1000 samples, kept in fixed arrays so recording costs a few array writes; the

@@ -4,7 +4,7 @@ import { iterateRecoveries } from '@/lib/checkpoints/recovery-queries';
 import { csvHeaders, csvStream, isoUtc } from '@/lib/csv';
 import { getDb } from '@/lib/db/client';
 import { recoveryStatuses, type RecoveryStatus } from '@/lib/db/schema/enums';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
 
