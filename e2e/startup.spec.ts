@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
 import { expect, test } from './fixtures';
 import { startNext, waitUntilReady, type NextProcess } from './next-process';
 
@@ -108,5 +111,71 @@ test.describe('without APP_URL (the demo, development)', () => {
       .poll(() => server.output().stderr)
       .toContain(`[flightdeck] refused a cross-origin server action: origin https://evil.example on /overview`);
     expect(server.output().stderr).not.toMatch(/Invalid Server Actions request|⨯/);
+  });
+});
+
+/**
+ * The README's production example, as written: every `export` of its block (the database swapped for a fresh one
+ * on the test server when TEST_DATABASE_URL is set, else the embedded one; the secret generated as the example's
+ * `$(openssl …)` would), then `next start` on the build. It starts, and its admin signs in from the APP_URL origin
+ * with a Secure, HttpOnly cookie and no token in the body.
+ */
+test.describe("the README's production example", () => {
+  test.describe.configure({ timeout: 150_000 });
+  let server: NextProcess | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  test.afterAll(async () => {
+    await server?.stop();
+    await dropDatabase?.();
+  });
+
+  test('starts as written and signs its admin in with a Secure cookie', async () => {
+    const readme = fs.readFileSync(path.resolve('README.md'), 'utf8');
+    const block = /## Running against a real Postgres\s+```bash\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'README has a production example block').toBeTruthy();
+    const vars: Record<string, string> = {};
+    for (const line of block!.split('\n')) {
+      const body = line.replace(/\s+#.*$/, '').trim();
+      if (!body.startsWith('export ')) continue;
+      for (const m of body.slice('export '.length).matchAll(/([A-Z_]+)=('[^']*'|"[^"]*"|\S*)/g)) {
+        const raw = m[2].replace(/^(['"])(.*)\1$/, '$2');
+        vars[m[1]] = raw === '$(openssl rand -base64 32)' ? randomBytes(32).toString('base64') : raw;
+      }
+    }
+    expect(Object.keys(vars)).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'BETTER_AUTH_SECRET', 'APP_URL', 'TRUSTED_PROXIES', 'OUTBOUND_ALLOWED_HOSTS']),
+    );
+    const base = process.env.TEST_DATABASE_URL;
+    if (base) {
+      const name = `fd_e2e_readme_${Date.now().toString(36)}`;
+      const admin = postgres(base, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const u = new URL(base);
+      u.pathname = `/${name}`;
+      vars.DATABASE_URL = u.toString();
+      dropDatabase = async () => {
+        const a = postgres(base, { max: 1, onnotice: () => {} });
+        await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await a.end();
+      };
+    } else {
+      delete vars.DATABASE_URL;
+    }
+    server = await startNext({ ...vars, BACKGROUND_JOBS: '0' });
+    await waitUntilReady(server);
+
+    const res = await fetch(`${server.url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: vars.APP_URL },
+      body: JSON.stringify({ email: vars.FLIGHTDECK_ADMIN_EMAIL, password: vars.FLIGHTDECK_ADMIN_PASSWORD }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const cookie = res.headers.getSetCookie().find((c) => c.includes('session_token')) ?? '';
+    expect(cookie).toMatch(/^__Secure-/);
+    expect(cookie).toMatch(/;\s*Secure/i);
+    expect(cookie).toMatch(/;\s*HttpOnly/i);
+    expect(JSON.stringify(await res.json())).not.toMatch(/"token"/);
   });
 });
