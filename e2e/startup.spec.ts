@@ -137,7 +137,7 @@ test.describe("the README's production example", () => {
     for (const line of block!.split('\n')) {
       const body = line.replace(/\s+#.*$/, '').trim();
       if (!body.startsWith('export ')) continue;
-      for (const m of body.slice('export '.length).matchAll(/([A-Z_]+)=('[^']*'|"[^"]*"|\S*)/g)) {
+      for (const m of body.slice('export '.length).matchAll(/([A-Z_]+)=(\$\([^)]*\)|'[^']*'|"[^"]*"|\S*)/g)) {
         const raw = m[2].replace(/^(['"])(.*)\1$/, '$2');
         vars[m[1]] = raw === '$(openssl rand -base64 32)' ? randomBytes(32).toString('base64') : raw;
       }
