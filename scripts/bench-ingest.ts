@@ -265,7 +265,10 @@ runCli(async () => {
         const batches = chunks(makeRows(roundEvents), batchSize);
         let inserted = 0;
         t0 = performance.now();
-        await pool(batches, batchConcurrency, async (b) => void (inserted += await methods[m](b)));
+        await pool(batches, batchConcurrency, async (b) => {
+          const n = await methods[m](b); // not `inserted += await …`: that reads `inserted` before the await
+          inserted += n;
+        });
         const seconds = (performance.now() - t0) / 1000;
         if (inserted !== roundEvents) throw new Error(`${m}: expected ${roundEvents} inserted, got ${inserted}`);
         rates[m].push(roundEvents / seconds);
