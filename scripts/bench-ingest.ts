@@ -8,32 +8,47 @@ import { createClient } from '@/lib/api-client';
 import { createApiToken } from '@/lib/auth/tokens';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
-import { executionEvents } from '@/lib/db/schema';
 import { createSession } from '@/lib/sessions/commands';
 import { argValue, runCli } from './cli';
 
 /**
- * npm run bench:ingest — needs a production build (`flock /work/wt/build.lock npx next build`).
+ * npm run bench:ingest — needs a production build (`flock /tmp/fd-heavy.lock npx next build`).
  * Creates a throwaway database on the local Postgres (BENCH_DATABASE_URL), starts `next start` on it, then:
  *  1. single tool-execution POSTs from 20 concurrent clients paced to steady total rates (--rates, default
- *     50,100,200/s): server time (Server-Timing) and round trip — the bar;
+ *     50,100,200/s): server time (Server-Timing) and round trip — the bar is p95 ≤ 10 ms at 50 req/s;
  *  2. the same 20 clients in a closed loop (saturation): throughput, server time, server CPU per request;
- *  3. the floor: the same route refused at the door (401, no database) in a closed loop — what Next.js and
+ *  3. the HTTP floor: the same route refused at the door (401, no database) in a closed loop — what Next.js and
  *     Node's HTTP stack cost per request here, whatever the handler does;
- *  4. batch event ingestion through POST /api/v1/events (1000 per request, each with an Idempotency-Key),
- *  5. the same rows (fresh event ids) as a bare multi-row INSERT … ON CONFLICT DO NOTHING, same batch size and
- *     concurrency, straight to Postgres: the ratio shows what the HTTP layer costs.
- * Prints a table and writes docs/benchmarks-ingest.md.
+ *  4. batch event ingestion, INTERLEAVED: each of --rounds rounds runs, in rotating order, POST /api/v1/events
+ *     (1000 per request, each with an Idempotency-Key, --concurrency at once) and the same rows (fresh ids) as a
+ *     bare postgres.js multi-row INSERT and as a bare postgres.js INSERT … SELECT FROM unnest(typed arrays), both
+ *     ON CONFLICT (event_id) DO NOTHING, same batch size and concurrency, on a plain postgres.js client with its
+ *     defaults (prepared statements, native array parameters). The floor is the faster bare method's median; the
+ *     bar is HTTP median ≥ 0.6 × floor and ≥ 20,000 events/s.
+ * Prints a table with PASS / MISS per bar and the load average, and adds the run to docs/benchmarks-ingest.md
+ * above the earlier runs (never instead of them).
  */
 const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const port = Number(argValue('port', process.env.BENCH_PORT ?? '3151'));
-const totalEvents = Number(argValue('events', '100000'));
+const roundEvents = Number(argValue('events', '20000'));
+const rounds = Number(argValue('rounds', '5'));
 const batchSize = 1000;
 const batchConcurrency = Number(argValue('concurrency', '4'));
 const toolClients = Number(argValue('clients', '20'));
 const toolRequestsPerClient = Number(argValue('tool-requests', '150'));
-const pacedRates = (argValue('rates') ?? '50,100,200').split(',').map(Number);
 const pacedSeconds = Number(argValue('seconds', '15'));
+const DOC = 'docs/benchmarks-ingest.md';
+
+// The bars of issue 18, exactly; a miss is printed as a miss, never hidden by lowering these.
+const BAR_RATIO = 0.6; // batched HTTP ingest ≥ 0.6 × the faster bare postgres.js insert of the same rows, same run
+const BAR_EVENTS_PER_S = 20_000; // … and ≥ 20,000 events/s
+const BAR_P95_MS = 10; // single tool-execution POST: server time p95 ≤ 10 ms …
+const FLEET_PACE = 50; // … at 50 req/s (100 and 200 req/s are reported beside it)
+
+const pacedRates = [...new Set([FLEET_PACE, ...(argValue('rates') ?? '50,100,200').split(',').map(Number)])];
+
+type BatchMethod = 'http' | 'bare multi-row INSERT' | 'bare INSERT … unnest';
+const fmtRate = (v: number) => Math.round(v).toLocaleString('en');
 
 /** User + system CPU (ms) of a process and its descendants, from /proc (Linux). */
 function processTreeCpuMs(pid: number): number {
@@ -95,7 +110,17 @@ runCli(async () => {
   const u = new URL(baseUrl);
   u.pathname = `/${name}`;
   const dbUrl = u.toString();
+  const loadStart = os.loadavg();
   const handle = await createDb({ url: dbUrl, poolMax: batchConcurrency + 2 });
+  // The floor's client: plain postgres.js with its defaults (prepared statements, array types fetched), nothing of ours.
+  const bare = postgres(dbUrl, { max: batchConcurrency, onnotice: () => {} });
+  const bareRow = (r: ReturnType<typeof makeRows>[number]) => ({
+    event_id: r.eventId,
+    event_type: r.eventType,
+    aggregate_type: r.aggregateType,
+    aggregate_id: r.aggregateId,
+    metadata: bare.json(r.metadata),
+  });
   let server: ReturnType<typeof spawn> | undefined;
   try {
     await migrate(handle.db);
@@ -215,40 +240,67 @@ runCli(async () => {
     const floorSeconds = (performance.now() - t0) / 1000;
     const floorCpu = (processTreeCpuMs(server.pid!) - cpu0) / toolCount;
 
-    // 4. HTTP batches (after the single POSTs: the 100k-event batches leave checkpoint and vacuum work behind
-    // that would otherwise land in the single-POST figures).
-    const httpBatches = chunks(makeRows(totalEvents), batchSize);
-    t0 = performance.now();
-    let httpInserted = 0;
-    await pool(httpBatches, batchConcurrency, async (b) => {
-      const r = await client.postEvents(b);
-      httpInserted += r.inserted;
-    });
-    const httpSeconds = (performance.now() - t0) / 1000;
-    if (httpInserted !== totalEvents) throw new Error(`expected ${totalEvents} inserted, got ${httpInserted}`);
-
-    // 5. Bare multi-row inserts of the same rows (new ids: the originals are already stored).
-    const bareBatches = chunks(
-      httpBatches.flat().map((r) => ({ ...r, eventId: randomUUID() })),
-      batchSize,
-    );
-    t0 = performance.now();
-    await pool(bareBatches, batchConcurrency, async (b) => {
-      await handle.db.insert(executionEvents).values(b).onConflictDoNothing({ target: executionEvents.eventId });
-    });
-    const bareSeconds = (performance.now() - t0) / 1000;
-
-    const httpRate = totalEvents / httpSeconds;
-    const bareRate = totalEvents / bareSeconds;
+    // 4. Batches, interleaved (after the single POSTs: the batches leave checkpoint and vacuum work behind that
+    // would otherwise land in the single-POST figures). Each round runs the three methods on fresh rows, in an order
+    // that rotates from round to round, so that drift in the machine's load hits all three alike.
+    const methods: Record<BatchMethod, (b: ReturnType<typeof makeRows>) => Promise<number>> = {
+      http: async (b) => (await client.postEvents(b)).inserted,
+      'bare multi-row INSERT': async (b) =>
+        (await bare`INSERT INTO execution_events ${bare(b.map(bareRow), 'event_id', 'event_type', 'aggregate_type', 'aggregate_id', 'metadata')}
+                    ON CONFLICT (event_id) DO NOTHING`).count,
+      'bare INSERT … unnest': async (b) =>
+        (await bare`INSERT INTO execution_events (event_id, event_type, aggregate_type, aggregate_id, metadata)
+                    SELECT * FROM unnest(${bare.array(b.map((r) => r.eventId))}::uuid[], ${bare.array(b.map((r) => r.eventType))}::text[],
+                                         ${bare.array(b.map((r) => r.aggregateType))}::text[], ${bare.array(b.map((r) => r.aggregateId))}::text[],
+                                         ${bare.array(b.map((r) => JSON.stringify(r.metadata)))}::jsonb[])
+                    ON CONFLICT (event_id) DO NOTHING`).count,
+    };
+    const order = Object.keys(methods) as BatchMethod[];
+    // Warm-up of the bare client's connections and prepared statements, like the server's above.
+    for (const m of order.slice(1)) await pool(chunks(makeRows(batchConcurrency * batchSize), batchSize), batchConcurrency, async (b) => void (await methods[m](b)));
+    const rates: Record<BatchMethod, number[]> = { http: [], 'bare multi-row INSERT': [], 'bare INSERT … unnest': [] };
+    for (let round = 0; round < rounds; round++) {
+      for (let k = 0; k < order.length; k++) {
+        const m = order[(round + k) % order.length];
+        const batches = chunks(makeRows(roundEvents), batchSize);
+        let inserted = 0;
+        t0 = performance.now();
+        await pool(batches, batchConcurrency, async (b) => {
+          const n = await methods[m](b); // not `inserted += await …`: that reads `inserted` before the await
+          inserted += n;
+        });
+        const seconds = (performance.now() - t0) / 1000;
+        if (inserted !== roundEvents) throw new Error(`${m}: expected ${roundEvents} inserted, got ${inserted}`);
+        rates[m].push(roundEvents / seconds);
+      }
+    }
+    const loadEnd = os.loadavg();
+    const median = (xs: number[]) => percentile(xs, 50);
+    const spread = (xs: number[]) => `${fmtRate(Math.min(...xs))}–${fmtRate(Math.max(...xs))}`;
+    const floorMethod = order.slice(1).reduce((best, m) => (median(rates[m]) > median(rates[best]) ? m : best), order[1]);
+    const httpRate = median(rates.http);
+    const bareRate = median(rates[floorMethod]);
+    const ratio = httpRate / bareRate;
+    const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+    const ratioOk = ratio >= BAR_RATIO;
+    const rateOk = httpRate >= BAR_EVENTS_PER_S;
     const ms = (v: number) => `${v.toFixed(2)} ms`;
-    const FLEET_PACE = 50;
     const rows: Array<[string, string, string]> = [
-      [`Events via HTTP (POST /api/v1/events, ${batchSize}/request, ${batchConcurrency} concurrent)`, `${Math.round(httpRate).toLocaleString('en')} events/s`, '≥ 5,000 events/s'],
-      [`Same rows, bare multi-row INSERT (${batchSize}/statement, ${batchConcurrency} concurrent)`, `${Math.round(bareRate).toLocaleString('en')} events/s`, ''],
-      ['HTTP / bare insert', `${((httpRate / bareRate) * 100).toFixed(0)} %`, ''],
+      ...order.map((m): [string, string, string] => [
+        m === 'http'
+          ? `Events via HTTP (POST /api/v1/events, ${batchSize}/request, ${batchConcurrency} concurrent, Idempotency-Key): median of ${rounds} rounds (min–max)`
+          : `Same rows, ${m} (${batchSize}/statement, ${batchConcurrency} concurrent, postgres.js defaults): median of ${rounds} (min–max)${m === floorMethod ? ' — the floor' : ''}`,
+        `${fmtRate(median(rates[m]))} events/s (${spread(rates[m])})`,
+        m === 'http' ? `≥ ${fmtRate(BAR_EVENTS_PER_S)} events/s: ${verdict(rateOk)}` : '',
+      ]),
+      [`HTTP / floor (${floorMethod}), medians of the same run`, `${ratio.toFixed(2)}×`, `≥ ${BAR_RATIO}×: ${verdict(ratioOk)}`],
       ...paced.flatMap((p): Array<[string, string, string]> => [
         [`Single tool-execution POST, ${toolClients} clients paced to ${p.rate} req/s in all (${p.achieved.toFixed(0)} achieved): server time p50`, ms(percentile(p.server, 50)), ''],
-        ['… server time p95', ms(percentile(p.server, 95)), p.rate <= FLEET_PACE ? '≤ 10 ms' : `(headroom; the bar is for the fleet's pace, ${FLEET_PACE} req/s)`],
+        [
+          '… server time p95',
+          ms(percentile(p.server, 95)),
+          p.rate === FLEET_PACE ? `≤ ${BAR_P95_MS} ms: ${verdict(percentile(p.server, 95) <= BAR_P95_MS)}` : `(reported beside the bar, which is for ${FLEET_PACE} req/s)`,
+        ],
         ['… server process busy (rate × CPU per accepted request, closed loop)', `${((p.rate * toolCpu) / 10).toFixed(0)} % of a core`, ''],
         ['… server time p99', ms(percentile(p.server, 99)), ''],
         ['… round trip p95 (client side, incl. HTTP)', ms(percentile(p.roundTrips, 95)), ''],
@@ -267,34 +319,46 @@ runCli(async () => {
     const table = rows.map((r) => `${r[0].padEnd(width)}  ${r[1].padStart(18)}  ${r[2]}`).join('\n');
     console.log(`\n${table}\n`);
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version}`;
-    const md = [
-      '# Ingestion benchmark (`npm run bench:ingest`)',
+    const load = `${loadStart.map((l) => l.toFixed(1)).join(' / ')} at the start, ${loadEnd.map((l) => l.toFixed(1)).join(' / ')} after the batches`;
+    // A run on a busy machine says so in its title: its figures are not the quiet-machine ones.
+    const busy = Math.max(loadStart[0], loadEnd[0]) >= os.cpus().length;
+    const misses = [!rateOk && 'events/s', !ratioOk && 'HTTP / floor', !(percentile(paced.find((p) => p.rate === FLEET_PACE)?.server ?? [Infinity], 95) <= BAR_P95_MS) && `p95 at ${FLEET_PACE} req/s`].filter(Boolean);
+    console.log(`load average ${load}${busy ? ' — run under load' : ''}; misses: ${misses.length ? misses.join(', ') : 'none'}`);
+    const section = [
+      `## Run ${new Date().toISOString()}${busy ? ` — run under load (load average ${loadStart[0].toFixed(1)}), not the quiet-machine figure` : ''}`,
       '',
-      `Run ${new Date().toISOString()} on ${machine}; \`next start\` (production build) on a throwaway database of the local`,
-      'Postgres server; load generator in the same machine (it shares the CPU with the server and Postgres).',
-      `${totalEvents.toLocaleString('en')} events; every POST carries an Idempotency-Key (the typed client adds one), so each`,
-      'request also writes its key row (with the response) in the same transaction.',
+      `${machine}; load average (1 / 5 / 15 min) ${load}. \`next start\` (production build) on a throwaway database of`,
+      'the local Postgres server; load generator in the same machine (it shares the CPU with the server and Postgres).',
+      `Batches: ${rounds} rounds of ${roundEvents.toLocaleString('en')} events per method, the methods interleaved (rotating order); every HTTP`,
+      'POST carries an Idempotency-Key (the typed client adds one): one statement claims the key, inserts and stores the answer.',
+      `Bars, fixed in scripts/bench-ingest.ts: HTTP ≥ ${BAR_RATIO}× the faster bare insert and ≥ ${fmtRate(BAR_EVENTS_PER_S)} events/s; single POST`,
+      `p95 ≤ ${BAR_P95_MS} ms at ${FLEET_PACE} req/s. Misses: ${misses.length ? misses.join(', ') : 'none'}.`,
       '',
       '| Measure | Result | Target |',
       '| --- | --- | --- |',
       ...rows.map((r) => `| ${r[0]} | ${r[1]} | ${r[2]} |`),
       '',
+    ].join('\n');
+    const title = '# Ingestion benchmark (`npm run bench:ingest`)';
+    const notes = [
       'Server time is the handler\'s own `Server-Timing: app;dur=…` (authentication, body parsing, validation,',
       'idempotency, insert, serialisation), without Next\'s routing and the socket. In the closed loop it also holds',
       'the time a request waits for the event loop while the other 19 are served: one Node process is CPU-bound there,',
-      'and the floor rows show how much of its CPU per request is Next.js and HTTP alone.',
+      'and the 401 rows show how much of its CPU per request is Next.js and HTTP alone. The paced rows above the bar\'s',
+      `${FLEET_PACE} req/s show the headroom: the p95 grows with how busy the one Node process is (it shares two cores with`,
+      'Postgres and the load generator), since a request that arrives while others are served waits for the event loop.',
       '',
-      `The bar (p95 ≤ 10 ms with 20 clients) is for the pace of a fleet, ${FLEET_PACE} req/s. The faster paced rows show the`,
-      'headroom: the p50 stays put while the p95 grows with how busy the one Node process is (the "busy" row; it',
-      'shares two cores with Postgres and the load generator): a request that arrives while others are being served',
-      'waits for the event loop, and that wait is inside the handler\'s server time.',
-      '',
+      'Each run is added above the earlier ones; earlier runs stay, with their own bars and methods.',
     ].join('\n');
+    // Earlier runs are every "## " section of the file as it was: kept below this one, never replaced.
+    const previous = fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : '';
+    const earlier = previous.includes('\n## ') ? previous.slice(previous.indexOf('\n## ') + 1) : '';
     fs.mkdirSync('docs', { recursive: true });
-    fs.writeFileSync('docs/benchmarks-ingest.md', md);
-    console.log('written to docs/benchmarks-ingest.md');
+    fs.writeFileSync(DOC, `${title}\n\n${notes}\n\n${section}\n${earlier}`);
+    console.log(`added to ${DOC}`);
   } finally {
     server?.kill('SIGTERM');
+    await bare.end();
     await handle.close();
     const a = postgres(baseUrl, { max: 1, onnotice: () => {} });
     await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiToken } from '@/lib/auth/tokens';
 import { queryRows, setDbHandleForTests } from '@/lib/db/client';
 import { callApi } from '@/lib/test/api';
@@ -201,6 +201,60 @@ describeEachDb('agent API replays', (t) => {
     expect(refused[1].json).toEqual(refused[0].json);
     expect(refused[1].headers.get('idempotent-replayed')).toBe('true');
     expect(await count()).toBe(1);
+  });
+
+  describe('ingest conflict handling (client ids, in the one ingest statement)', () => {
+    const ev = (eventId: string, aggregateId: string, i: number) => ({ eventId, eventType: 'tool_call', aggregateId, metadata: { i } });
+    const storedEventIds = async (aggregateId: string) =>
+      (
+        await queryRows<{ event_id: string; n: number }>(
+          t().db,
+          sql`SELECT event_id::text, count(*)::int AS n FROM execution_events WHERE aggregate_id = ${aggregateId} GROUP BY event_id ORDER BY event_id`,
+        )
+      ).map((r) => [r.event_id, r.n]);
+
+    it.each([['without a key'], ['with an Idempotency-Key']])('events %s: a replay within one batch and across batches is stored once', async (mode) => {
+      const agg = randomUUID();
+      const [a, b, c, d] = Array.from({ length: 4 }, () => randomUUID());
+      const headers = () => (mode === 'without a key' ? undefined : { 'idempotency-key': randomUUID() });
+      // `a` twice in one batch, once in capitals (uuids are case-insensitive): one row, the first one's metadata.
+      const first = await callApi('POST', '/api/v1/events', { token, body: [ev(a, agg, 0), ev(b, agg, 1), ev(a.toUpperCase(), agg, 2), ev(a, agg, 3)], headers: headers() });
+      expect([first.status, first.json]).toEqual([200, { received: 4, inserted: 2, duplicates: 2 }]);
+      // b and a again in a later batch, beside new ones, c twice.
+      const second = await callApi('POST', '/api/v1/events', { token, body: [ev(b, agg, 4), ev(c, agg, 5), ev(a, agg, 6), ev(c, agg, 7), ev(d, agg, 8)], headers: headers() });
+      expect([second.status, second.json]).toEqual([200, { received: 5, inserted: 2, duplicates: 3 }]);
+      expect(await storedEventIds(agg)).toEqual([a, b, c, d].sort().map((id) => [id, 1]));
+      const [{ i }] = await queryRows<{ i: number }>(t().db, sql`SELECT (metadata->>'i')::int AS i FROM execution_events WHERE event_id = ${a}`);
+      expect(i).toBe(0);
+    });
+
+    it.each([['without a key'], ['with an Idempotency-Key']])('tool executions %s: a replay within one batch and across batches is stored once', async (mode) => {
+      const s = await makeSession(t().db);
+      const [a, b, c] = Array.from({ length: 3 }, () => randomUUID());
+      const item = (executionId: string, executionTimeMs: number) => ({ executionId, userId: 'u-conflict', toolName: 'grep', success: true, executionTimeMs, sessionId: s.id });
+      const headers = () => (mode === 'without a key' ? undefined : { 'idempotency-key': randomUUID() });
+      const first = await callApi('POST', '/api/v1/tool-executions', { token, body: [item(a, 1), item(a.toUpperCase(), 2), item(b, 3)], headers: headers() });
+      expect([first.status, first.json]).toEqual([200, { received: 3, inserted: 2, duplicates: 1 }]);
+      const second = await callApi('POST', '/api/v1/tool-executions', { token, body: [item(b, 4), item(c, 5), item(c, 6), item(a, 7)], headers: headers() });
+      expect([second.status, second.json]).toEqual([200, { received: 4, inserted: 1, duplicates: 3 }]);
+      const rows = await queryRows<{ execution_id: string; execution_time_ms: number }>(
+        t().db,
+        sql`SELECT execution_id::text, execution_time_ms FROM user_tool_history WHERE session_id = ${s.id} ORDER BY execution_time_ms`,
+      );
+      expect(rows.map((r) => [r.execution_id, r.execution_time_ms])).toEqual([[a, 1], [b, 3], [c, 5]]);
+    });
+
+    it.each([['without a key'], ['with an Idempotency-Key']])('an event batch %s is one database statement, outside any transaction', async (mode) => {
+      const monitor = t().handle.monitor;
+      const body = batch(randomUUID(), 25);
+      const headers = mode === 'without a key' ? undefined : { 'idempotency-key': randomUUID() };
+      await callApi('POST', '/api/v1/events', { token, body: batch(randomUUID(), 1) }); // token lookup cached
+      const before = monitor.snapshot().queries;
+      const r = await callApi('POST', '/api/v1/events', { token, body, headers });
+      expect(r.json).toEqual({ received: 25, inserted: 25, duplicates: 0 });
+      expect(monitor.snapshot().queries - before).toBe(1);
+      expect(monitor.snapshot().openTransactions).toBe(0);
+    });
   });
 
   it('a domain refusal is stored and replayed, and nothing of the refused request remains', async () => {

@@ -38,7 +38,8 @@ function toRows(executions: IngestToolExecution[]) {
 }
 
 /**
- * Tool executions in one statement (one round trip, whatever the batch size): fd_ingest_tool_executions checks
+ * Tool executions in one prepared statement (one round trip, whatever the batch size: the text never changes, so
+ * each pooled connection parses it once): fd_ingest_tool_executions checks
  * the sessions the batch names in the same statement, so an unknown one is a 422 naming the item (nothing
  * inserted), not a foreign-key failure; the client execution id is the natural key (ON CONFLICT DO NOTHING), so a
  * replay is applied once. A session deleted between check and insert still fails the foreign key, which the API
@@ -49,6 +50,7 @@ export async function ingestToolExecutions(db: Db, input: { executions: IngestTo
   const [{ r }] = await queryRows<{ r: { missing: number[] | null; inserted: number } }>(
     db,
     sql`SELECT fd_ingest_tool_executions(${JSON.stringify(rows)}::jsonb) AS r`,
+    { prepare: true },
   );
   if (r.missing?.length) return { ok: false, reason: 'unknown_session', indexes: r.missing.map(Number) };
   const inserted = Number(r.inserted);
@@ -77,6 +79,7 @@ export async function ingestToolExecutionsOnce(
     db,
     sql`SELECT fd_ingest_tool_executions_once(${input.principal}, ${input.key}, ${input.method}, ${input.path},
           ${input.requestHash}, ${JSON.stringify(rows)}::jsonb, ${input.batch}) AS r`,
+    { prepare: true },
   );
   return r;
 }
