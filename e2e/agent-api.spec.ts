@@ -31,7 +31,7 @@ async function pausedAgent(page: Page, reason: string) {
 /** Opens the intervention's action panel on the Interventions page. */
 async function openPanel(page: Page, project: string) {
   await page.goto(`/interventions?project=${project}`);
-  await page.getByRole('button', { name: `Show details for ${project} / coder` }).click();
+  await page.getByRole('button', { name: `Details for ${project} / coder` }).click();
   return page.getByRole('region', { name: `Intervention ${project} / coder` });
 }
 
@@ -61,8 +61,11 @@ test('a person resumes in the browser and the agent long-poll returns resume', a
   await signIn(page, 'engineer');
   const panel = await openPanel(page, project);
   // The agent is already waiting (server-side long-poll, at most 30 s) when the person decides.
+  await expect(panel).toBeVisible();
   const polling = api<Decision>(page, 'GET', `/api/v1/sessions/${id}/control?wait=30`);
-  await panel.getByRole('button', { name: 'Resume' }).click();
+  // Resume sits on the row (one click) and confirms in a dialog with the optional note.
+  await page.getByRole('button', { name: `Resume ${project} / coder` }).click();
+  await page.getByRole('dialog', { name: `Resume ${project} / coder?` }).getByRole('button', { name: 'Resume', exact: true }).click();
   const decision = await polling;
   expect(decision.status).toBe(200);
   expect(decision.json.decision).toMatchObject({ action: 'resume', resolvedBy: 'engineer@flightdeck.local' });

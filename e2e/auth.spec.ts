@@ -25,7 +25,7 @@ test('QA sees an active pause without a Resume button, and a forged resume is re
   const eng = await engContext.newPage();
   await signIn(eng, 'engineer');
   await eng.goto(`/interventions?project=${project}`);
-  await eng.getByRole('button', { name: `Show details for ${project} / coder` }).click();
+  await eng.getByRole('button', { name: `Details for ${project} / coder` }).click();
   const panel = eng.getByRole('region', { name: `Intervention ${project} / coder` });
   // The panel loads its checkpoints through a server action on mount; the next action call is the Resume.
   await expect(panel.getByText('No valid checkpoint to restore from.')).toBeVisible();
@@ -34,7 +34,8 @@ test('QA sees an active pause without a Resume button, and a forged resume is re
     (route) => (route.request().method() === 'POST' && route.request().headers()['next-action'] ? route.abort() : route.continue()),
   );
   const resumeRequest = eng.waitForRequest((r) => r.method() === 'POST' && !!r.headers()['next-action']);
-  await panel.getByRole('button', { name: 'Resume' }).click();
+  await eng.getByRole('button', { name: `Resume ${project} / coder` }).click();
+  await eng.getByRole('dialog', { name: `Resume ${project} / coder?` }).getByRole('button', { name: 'Resume', exact: true }).click();
   const captured = await resumeRequest;
   const headers = captured.headers();
   const replay = (ctx: typeof page) =>
