@@ -58,7 +58,7 @@ runCli(async () => {
     const r = await createUser(handle.db, { email, role, password, name: argValue('name') });
     if (!r.ok) throw new Error(`a user with the email ${email.toLowerCase()} already exists`);
     await recordAudit(handle.db, {
-      actor: { kind: 'system', id: 'cli' },
+      actor: { kind: 'system', id: 'cli', name: 'cli', via: 'job' },
       action: 'user.create',
       targetType: 'user',
       targetId: r.user.id,

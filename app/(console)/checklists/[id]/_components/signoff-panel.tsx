@@ -1,5 +1,5 @@
 import { clsx } from 'clsx';
-import type { UserActor } from '@/lib/auth/guards';
+import type { ActorOf } from '@/lib/auth/actor';
 import { can, permissionTable, signPermission } from '@/lib/auth/permissions';
 import { roleLabel } from '@/lib/checklists/markdown';
 import type { ChecklistDetail } from '@/lib/checklists/queries';
@@ -10,7 +10,7 @@ import { SignButton, WithdrawSignoff } from './signoff-controls';
  * One block per required role: the standing sign-off (who, when) or what it waits for, the Sign button for
  * those who may sign it, and the sign-offs that were voided, with who voided them and why.
  */
-export function SignoffPanel({ detail, user }: { detail: ChecklistDetail; user: UserActor }) {
+export function SignoffPanel({ detail, user }: { detail: ChecklistDetail; user: ActorOf<'user'> }) {
   const { checklist, roles, signoffs } = detail;
   const locked = checklist.isTemplate || checklist.status === 'archived';
   return (
