@@ -16,6 +16,7 @@ import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
 import { resolvePauseInTx } from '@/lib/interventions/commands';
 import { recoveryAbandonedReason } from './abandon-reason';
+import { describeInvalidateRefusal, describeRestoreRefusal, type WithMessage } from './refusals';
 
 
 export type CheckpointInput = {
@@ -131,8 +132,8 @@ export async function invalidateCheckpoints(
   db: Db,
   input: { checkpointId: string; sessionId?: string; andLater?: boolean; reason: string },
   actor: Actor,
-): Promise<InvalidateResult> {
-  return db.transaction(async (tx): Promise<InvalidateResult> => {
+): Promise<WithMessage<InvalidateResult>> {
+  const result = await db.transaction(async (tx): Promise<InvalidateResult> => {
     const audit = (outcome: 'success' | 'failure', details: Record<string, unknown>) =>
       recordAudit(tx, { actor, action: 'checkpoint.invalidate', targetType: 'checkpoint', targetId: input.checkpointId, outcome, details });
     const [c] = await tx
@@ -170,9 +171,18 @@ export async function invalidateCheckpoints(
     await audit('success', { session_id: c.sessionId, and_later: Boolean(input.andLater), invalidated: rows.length, reason: input.reason });
     return { ok: true, invalidated: rows.length, sessionId: c.sessionId };
   });
+  return result.ok ? result : { ...result, message: describeInvalidateRefusal(result) };
 }
 
 export type RestoreModifications = { currentTask?: string; instruction?: string };
+
+export type StartRecoveryInput = {
+  sessionId: string;
+  checkpointId?: string | null;
+  method?: 'manual' | 'automatic';
+  modifications?: RestoreModifications | null;
+  note?: string | null;
+};
 
 export type StartRecoveryResult =
   | { ok: true; recovery: CheckpointRecovery; checkpoint: CheckpointSummary }
@@ -187,15 +197,9 @@ export type StartRecoveryResult =
  */
 export async function startRecovery(
   db: Db,
-  input: {
-    sessionId: string;
-    checkpointId?: string | null;
-    method?: 'manual' | 'automatic';
-    modifications?: RestoreModifications | null;
-    note?: string | null;
-  },
+  input: StartRecoveryInput,
   actor: Actor,
-): Promise<StartRecoveryResult> {
+): Promise<WithMessage<StartRecoveryResult>> {
   const result = await db.transaction(async (tx): Promise<StartRecoveryResult> => {
     const r = await startRecoveryInTx(tx, input, actor);
     await recordAudit(tx, {
@@ -210,7 +214,8 @@ export async function startRecovery(
     });
     return r;
   });
-  if (result.ok) signalSession(input.sessionId);
+  if (!result.ok) return { ...result, message: describeRestoreRefusal(result) };
+  signalSession(input.sessionId);
   return result;
 }
 
@@ -220,13 +225,7 @@ export async function startRecovery(
  */
 export async function startRecoveryInTx(
   tx: Db,
-  input: {
-    sessionId: string;
-    checkpointId?: string | null;
-    method?: 'manual' | 'automatic';
-    modifications?: RestoreModifications | null;
-    note?: string | null;
-  },
+  input: StartRecoveryInput,
   actor: Actor,
 ): Promise<StartRecoveryResult> {
   const [s] = await tx.select().from(agentSessions).where(eq(agentSessions.id, input.sessionId)).for('update');

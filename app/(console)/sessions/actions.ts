@@ -3,7 +3,6 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { guardedAction } from '@/lib/auth/guards';
 import { invalidateCheckpoints, startRecovery } from '@/lib/checkpoints/commands';
-import { describeInvalidateRefusal, describeRestoreRefusal } from '@/lib/checkpoints/refusals';
 import { getDb } from '@/lib/db/client';
 
 // Empty form fields mean "no change".
@@ -36,7 +35,7 @@ export const restoreCheckpoint = guardedAction(
       { sessionId: input.sessionId, checkpointId: input.checkpointId, modifications, note: input.note ?? null },
       user,
     );
-    if (!result.ok) return { error: describeRestoreRefusal(result) };
+    if (!result.ok) return { error: result.message };
     revalidatePath(`/sessions/${input.sessionId}`);
     return { ok: true, data: { recoveryId: result.recovery.id, sequence: result.checkpoint.sequence } };
   },
@@ -65,7 +64,7 @@ export const invalidateCheckpoint = guardedAction(
       { checkpointId: input.checkpointId, sessionId: input.sessionId, andLater: input.andLater, reason: input.reason },
       user,
     );
-    if (!result.ok) return { error: describeInvalidateRefusal(result) };
+    if (!result.ok) return { error: result.message };
     revalidatePath(`/sessions/${result.sessionId}`);
     return { ok: true, data: { invalidated: result.invalidated } };
   },
