@@ -36,8 +36,8 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     targetType: entry.targetType ?? null,
     targetId: entry.targetId ?? null,
     outcome: entry.outcome,
-    ip: entry.ip ?? null,
-    userAgent: entry.userAgent ?? null,
+    ip: entry.ip ?? (a.kind === 'anonymous' ? null : a.ip) ?? null,
+    userAgent: entry.userAgent ?? (a.kind === 'anonymous' ? null : a.userAgent) ?? null,
     details: { ...who, ...entry.details },
   };
   await db.insert(auditLog).values(row);

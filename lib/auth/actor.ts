@@ -8,10 +8,13 @@ import type { TokenScope } from './permissions';
  */
 export type Via = 'browser' | 'api' | 'slack' | 'mcp' | 'job';
 
+/** Where the request came from, when there was one; the audit writer records it. */
+type Origin = { ip?: string | null; userAgent?: string | null };
+
 export type Actor =
-  | { kind: 'user'; id: string; email: string; name: string; role: Role; via: Via }
-  | { kind: 'token'; id: string; name: string; scopes: TokenScope[]; via: Via }
-  | { kind: 'system'; id: string; name: string; via: Via };
+  | ({ kind: 'user'; id: string; email: string; name: string; role: Role; via: Via } & Origin)
+  | ({ kind: 'token'; id: string; name: string; scopes: TokenScope[]; via: Via } & Origin)
+  | ({ kind: 'system'; id: string; name: string; via: Via } & Origin);
 
 export type ActorOf<K extends Actor['kind']> = Extract<Actor, { kind: K }>;
 

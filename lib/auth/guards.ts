@@ -32,7 +32,7 @@ export async function getCurrentUser(): Promise<ActorOf<'user'> | null> {
   // Demo accounts have published passwords: never valid in production unless the demo is explicitly on.
   const e = env();
   if (u.email.endsWith(DEMO_EMAIL_DOMAIN) && e.NODE_ENV === 'production' && !e.FLIGHTDECK_DEMO) return null;
-  return userActor(u, 'browser');
+  return { ...userActor(u, 'browser'), ...(await requestMeta()) };
 }
 
 /** Address and user agent of the current request, for audit rows written by actions. */
@@ -232,7 +232,7 @@ export async function authenticateRequest(request: Request, access: RouteAccess)
     if (!limit.ok) {
       throw new AppError('rate_limited', 'Too many requests for this API token', { retryAfterS: limit.retryAfterS });
     }
-    return check.principal;
+    return { ...check.principal, ...originOf(request) };
   }
   if (!access.permission) throw new AppError('unauthorized', 'An API token is required (Authorization: Bearer …)');
   assertSameOrigin(request);
@@ -243,6 +243,13 @@ export async function authenticateRequest(request: Request, access: RouteAccess)
     throw new AppError('forbidden', `Your role (${user.role}) is not allowed to do this`);
   }
   return user;
+}
+
+function originOf(request: Request) {
+  return {
+    ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? request.headers.get('x-real-ip'),
+    userAgent: request.headers.get('user-agent'),
+  };
 }
 
 /** A refused call by a known caller is evidence worth keeping (probing, a misconfigured agent). */
@@ -257,8 +264,7 @@ async function auditDenied(
     actor,
     action: 'auth.denied',
     outcome: 'denied',
-    ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? request.headers.get('x-real-ip'),
-    userAgent: request.headers.get('user-agent'),
+    ...originOf(request),
     details: { method: request.method, path: url.pathname, ...details },
   });
 }

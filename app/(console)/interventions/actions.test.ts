@@ -11,7 +11,7 @@ const state = vi.hoisted(() => ({
   session: null as null | { user: Record<string, unknown>; session: Record<string, unknown> },
 }));
 vi.mock('server-only', () => ({}));
-vi.mock('next/headers', () => ({ headers: async () => new Headers() }));
+vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '203.0.113.9, 10.0.0.1', 'user-agent': 'test-browser' }) }));
 vi.mock('@/lib/auth/auth', () => ({ getAuth: async () => ({ api: { getSession: async () => state.session } }) }));
 vi.mock('@/lib/db/client', async (importOriginal) => {
   const m = await importOriginal<typeof import('@/lib/db/client')>();
@@ -40,7 +40,14 @@ describeEachDb('interventions actions: resume', (t) => {
     state.session = people.engineer;
     expect(await resumeAction({ pausedSessionId: pause.id, note: 'use the mirror' })).toEqual({ ok: true });
     const [row] = await auditOf(pause.id);
-    expect(row).toMatchObject({ action: 'intervention.resume', outcome: 'success', actorType: 'user', actorLabel: 'engineer@example.com' });
+    expect(row).toMatchObject({
+      action: 'intervention.resume',
+      outcome: 'success',
+      actorType: 'user',
+      actorLabel: 'engineer@example.com',
+      ip: '203.0.113.9',
+      userAgent: 'test-browser',
+    });
     expect(row.details).toMatchObject({ sessionId: session.id, note: 'use the mirror', via: 'browser', role: 'engineer' });
     expect(await getControlDecision(t().db, { sessionId: session.id })).toMatchObject({
       decision: { action: 'resume', note: 'use the mirror', resolvedBy: 'engineer@example.com' },
