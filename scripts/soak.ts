@@ -10,7 +10,9 @@ import { createApiToken } from '@/lib/auth/tokens';
 import { createDb, type DbHandle } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { pausedSessions } from '@/lib/db/schema';
-import { operatorAbort, operatorRestore, operatorResume, type Operator } from '@/lib/interventions/operator';
+import type { Actor } from '@/lib/auth/actor';
+import { abortSession, resumeSession } from '@/lib/interventions/commands';
+import { restoreFromPause } from '@/lib/interventions/restore';
 import { startSimulator } from '@/lib/simulator';
 import { startPgServer, type PgServer } from '@/lib/test/pg-server';
 import { argValue, hasFlag, runCli } from './cli';
@@ -21,7 +23,7 @@ import { argValue, hasFlag, runCli } from './cli';
  * A fault soak. Owns a Postgres server (initdb in a temp folder, lib/test/pg-server.ts) and a production app
  * (`next start`) with a small pool and a bounded acquisition timeout. The simulator's agents run at a steady rate
  * through the typed client (which retries with idempotency keys); a "person" answers every pause through the
- * console's own operator functions (resume / abort / restore) against the soak database. Meanwhile the soak
+ * console's own commands (resume / abort / restore) against the soak database. Meanwhile the soak
  * kills random app backends, restarts the server twice (a fast restart, then stop + pause + start), and holds the
  * pool full (a lock on the tables every agent call touches, as a long migration would: the app's requests block
  * holding their connections, the rest wait for one and time out). /api/health is polled every second.
@@ -248,9 +250,9 @@ async function pollHealth(baseUrl: string, stop: AbortSignal) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The person answering pauses through the console's operator functions
+// The person answering pauses through the console's commands
 
-const person: Operator = { id: 'soak-person', email: 'soak-person@flightdeck.local', role: 'operator' };
+const person: Actor = { kind: 'user', id: 'soak-person', email: 'soak-person@flightdeck.local', name: 'Soak person', role: 'engineer', via: 'browser' };
 const decided = new Map<string, 'resume' | 'abort' | 'restore'>();
 const personStats = { answered: 0, failures: 0 };
 
@@ -265,11 +267,11 @@ async function personLoop(h: DbHandle, stop: AbortSignal) {
         const action = r < 0.6 ? 'resume' : r < 0.8 ? 'restore' : 'abort';
         const result =
           action === 'resume'
-            ? await operatorResume(h.db, { operator: person, pausedSessionId: p.id, note: 'soak: carry on' })
+            ? await resumeSession(h.db, { pausedSessionId: p.id, note: 'soak: carry on' }, person)
             : action === 'abort'
-              ? await operatorAbort(h.db, { operator: person, pausedSessionId: p.id, reason: 'soak: stop here' })
-              : await operatorRestore(h.db, { operator: person, pausedSessionId: p.id, checkpointId: p.checkpointId, instruction: 'soak: retry' });
-        if (result.error) log(`person: ${action} of ${p.id.slice(0, 8)} refused: ${result.error}`);
+              ? await abortSession(h.db, { pausedSessionId: p.id, reason: 'soak: stop here' }, person)
+              : await restoreFromPause(h.db, { pausedSessionId: p.id, checkpointId: p.checkpointId, instruction: 'soak: retry' }, person);
+        if (!result.ok) log(`person: ${action} of ${p.id.slice(0, 8)} refused: ${result.message}`);
         else {
           decided.set(p.id, action);
           personStats.answered++;
@@ -548,7 +550,7 @@ function report(input: {
     `Setup: a private Postgres server (initdb in a temp folder), the production app (\`next start\`) with`,
     `DB_POOL_MAX=${poolMax}, DB_ACQUIRE_TIMEOUT_MS=${acquireTimeoutMs}, BACKGROUND_JOBS=1; ${agents} simulated agents`,
     `(lib/simulator, typed client with idempotency keys, up to 10 retries, ${requestTimeoutMs / 1000} s per attempt); a person`,
-    `answering every pause with the console's operator functions (60 % resume, 20 % restore, 20 % abort);`,
+    `answering every pause with the console's commands (60 % resume, 20 % restore, 20 % abort);`,
     `/api/health polled every second. Duration ${fmtS(input.durationMs)}.`,
     '',
     table,

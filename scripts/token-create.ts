@@ -36,7 +36,7 @@ runCli(async () => {
     await migrate(handle.db);
     const { token, record } = await createApiToken(handle.db, { name, scopes: scopes as TokenScope[], expiresAt });
     await recordAudit(handle.db, {
-      actor: { kind: 'system', id: 'cli' },
+      actor: { kind: 'system', id: 'cli', name: 'cli', via: 'job' },
       action: 'token.create',
       targetType: 'api_token',
       targetId: record.id,

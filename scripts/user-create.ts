@@ -62,7 +62,7 @@ runCli(async () => {
       throw new Error(r.reason === 'exists' ? `a user with the email ${email.toLowerCase()} already exists` : `the password is refused: ${r.message}`);
     }
     await recordAudit(handle.db, {
-      actor: { kind: 'system', id: 'cli' },
+      actor: { kind: 'system', id: 'cli', name: 'cli', via: 'job' },
       action: 'user.create',
       targetType: 'user',
       targetId: r.user.id,

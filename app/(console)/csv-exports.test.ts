@@ -71,9 +71,9 @@ describeEachDb('CSV exports', (t) => {
   it('Recoveries: the history with injected text neutralised and times in ISO 8601 UTC', async () => {
     const { session } = await makePausedSession(t().db);
     await makeCheckpoint(t().db, session.id, 1);
-    const started = await startRecovery(t().db, { sessionId: session.id, actor: engineer('ann') });
+    const started = await startRecovery(t().db, { sessionId: session.id }, engineer('ann'));
     if (!started.ok) throw new Error(started.reason);
-    await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'failed', error: ' \n=HYPERLINK("http://x.example","y")', actor: agent });
+    await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'failed', error: ' \n=HYPERLINK("http://x.example","y")' }, agent);
 
     const res = await get(recoveriesExport, '/recoveries/export?days=7&status=failed');
     expect(res.status).toBe(200);
@@ -111,7 +111,7 @@ describeEachDb('CSV exports', (t) => {
 
   it('Interventions: a full-width formula in the reason is neutralised; paused_at is ISO 8601 UTC', async () => {
     const s = await makeSession(t().db, { project: `csv-${Date.now()}` });
-    const p = await pauseSession(t().db, { sessionId: s.id, reason: '\u3000＝cmd|" /c calc"!A0', pauseType: 'manual', actor: agent });
+    const p = await pauseSession(t().db, { sessionId: s.id, reason: '\u3000＝cmd|" /c calc"!A0', pauseType: 'manual' }, agent);
     if (!p.ok) throw new Error(p.reason);
     const res = await get(interventionsExport, `/interventions/export?project=${s.project}`);
     expect(res.status).toBe(200);

@@ -147,7 +147,7 @@ describeEachDb('agent API contract', (t) => {
   async function recoveryId() {
     const { session } = await makePausedSession(db());
     await makeCheckpoint(db(), session.id, 1);
-    const r = await startRecovery(db(), { sessionId: session.id, actor: engineer() });
+    const r = await startRecovery(db(), { sessionId: session.id }, engineer());
     if (!r.ok) throw new Error(r.reason);
     return r.recovery.id;
   }

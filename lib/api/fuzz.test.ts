@@ -67,7 +67,7 @@ describeEachDb('agent API fuzz', (t) => {
     const running = await makeSession(db);
     const { session: paused } = await makePausedSession(db);
     await makeCheckpoint(db, paused.id, 1);
-    const rec = await startRecovery(db, { sessionId: paused.id, actor: engineer() });
+    const rec = await startRecovery(db, { sessionId: paused.id }, engineer());
     if (!rec.ok) throw new Error(rec.reason);
     const executionId = randomUUID();
     await callApi('POST', '/api/v1/tool-executions', { token, body: { executionId, userId: 'u', toolName: 'x', success: true } });

@@ -37,6 +37,23 @@ function escapeLike(s: string) {
 }
 
 /**
+ * Rows written before the `<domain>.<verb>` vocabulary keep their old names; a filter by the new name (or its
+ * domain prefix) finds them too, so the page shows a pause's whole history whichever release wrote it.
+ */
+const legacyPrefixes: Record<string, string> = {
+  'intervention.': 'interventions:',
+  'checkpoint.': 'checkpoints:',
+  'notification.': 'notifications:',
+};
+
+export function legacyActionNames(action: string): string[] {
+  for (const [now, before] of Object.entries(legacyPrefixes)) {
+    if (action.startsWith(now)) return [before + action.slice(now.length)];
+  }
+  return [];
+}
+
+/**
  * The admin audit page: newest first, filtered, keyset-paginated on (created_at, id) so deep pages cost the
  * same as the first (idx_audit_log_created) and rows appended meanwhile never shift a page.
  */
@@ -46,7 +63,11 @@ export async function listAuditLog(db: Db, filter: AuditFilter & { cursor?: stri
   const actor = filter.actor?.trim();
   if (actor) where.push(or(eq(auditLog.actorId, actor), ilike(auditLog.actorLabel, `%${escapeLike(actor)}%`))!);
   const action = filter.action?.trim();
-  if (action) where.push(action.endsWith('.') ? ilike(auditLog.action, `${escapeLike(action)}%`) : eq(auditLog.action, action));
+  if (action) {
+    const names = [action, ...legacyActionNames(action)];
+    const one = (a: string) => (a.endsWith('.') || a.endsWith(':') ? ilike(auditLog.action, `${escapeLike(a)}%`) : eq(auditLog.action, a));
+    where.push(names.length > 1 ? or(...names.map(one))! : one(action));
+  }
   const target = filter.target?.trim();
   if (target) {
     const i = target.indexOf(':');

@@ -5,6 +5,7 @@ import type { Db } from '@/lib/db/client';
 import { user } from '@/lib/db/schema';
 import { env } from '@/lib/env';
 import { requestMeta } from '@/lib/http/request-meta';
+import { userActor } from './actor';
 import { DEMO_EMAIL_DOMAIN } from './demo-users';
 import { checkPassword } from './password-policy';
 import {
@@ -96,7 +97,7 @@ export function authHooks(db: Db) {
         const s = await getSessionFromCtx(ctx).catch(() => null);
         if (s) {
           await recordAudit(db, {
-            actor: { kind: 'user', id: s.user.id, email: s.user.email },
+            actor: userActor(s.user),
             action: 'auth.sign_out',
             targetType: 'user',
             targetId: s.user.id,
@@ -144,9 +145,9 @@ export function authDatabaseHooks(db: Db) {
           }
         },
         after: async (s: { userId: string; ipAddress?: string | null; userAgent?: string | null }) => {
-          const [u] = await db.select({ email: user.email, role: user.role }).from(user).where(eq(user.id, s.userId)).limit(1);
+          const [u] = await db.select({ email: user.email, name: user.name, role: user.role }).from(user).where(eq(user.id, s.userId)).limit(1);
           await recordAudit(db, {
-            actor: { kind: 'user', id: s.userId, email: u?.email, role: u?.role },
+            actor: u ? userActor({ id: s.userId, ...u }) : { kind: 'anonymous' },
             action: SIGN_IN_ACTION,
             targetType: 'account',
             targetId: u?.email ?? s.userId,

@@ -4,10 +4,9 @@ import { redirect } from 'next/navigation';
 import { NextResponse } from 'next/server';
 import { cache } from 'react';
 import { z } from 'zod';
-import { recordAudit } from '@/lib/audit/log';
+import { recordAudit, type AuditEntry } from '@/lib/audit/log';
 import { getDb } from '@/lib/db/client';
 import { AppError, toAppError } from '@/lib/errors';
-import { roles, type Role } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
 import { requestMeta as clientRequestMeta } from '@/lib/http/request-meta';
 import { log, setLogActor, withLogContext } from '@/lib/log';
@@ -16,20 +15,16 @@ import { checkRequestOrigin } from './origin';
 import { DEMO_EMAIL_DOMAIN } from './demo-users';
 import { can, type Permission, type TokenScope } from './permissions';
 import { checkTokenRateLimit } from './rate-limit';
-import { authenticateToken, type TokenPrincipal } from './tokens';
+import { actorLabel, userActor, type Actor, type ActorOf } from './actor';
+import { authenticateToken } from './tokens';
 
 /**
  * The three guards: one for pages, one for server actions, one for route handlers. Each protected entry point
  * calls one of them itself; the proxy (middleware) only redirects signed-out browsers and is not a guard.
  */
-export type UserActor = { kind: 'user'; id: string; email: string; name: string; role: Role };
-export type Actor = UserActor | TokenPrincipal;
+export type { Actor, ActorOf } from './actor';
 
-export function actorLabel(actor: Actor) {
-  return actor.kind === 'user' ? actor.email : `token:${actor.name}`;
-}
-
-export async function getCurrentUser(): Promise<UserActor | null> {
+export async function getCurrentUser(): Promise<ActorOf<'user'> | null> {
   const h = await headers();
   const auth = await getAuth();
   const s = await auth.api.getSession({ headers: h });
@@ -39,8 +34,7 @@ export async function getCurrentUser(): Promise<UserActor | null> {
   // Demo accounts have published passwords: never valid in production unless the demo is explicitly on.
   const e = env();
   if (u.email.endsWith(DEMO_EMAIL_DOMAIN) && e.NODE_ENV === 'production' && !e.FLIGHTDECK_DEMO) return null;
-  const role = (roles as readonly string[]).includes(u.role ?? '') ? (u.role as Role) : 'viewer';
-  return { kind: 'user', id: u.id, email: u.email, name: u.name, role };
+  return { ...userActor(u, 'browser'), ...(await requestMeta()) };
 }
 
 /** Address and user agent of the current request, for audit rows written by actions. */
@@ -58,7 +52,7 @@ export async function requestMeta() {
 const currentPageUser = cache(getCurrentUser);
 
 /** Pages: signed-out → /sign-in; signed in without the permission → /forbidden. */
-export async function requirePageUser(permission: Permission = 'console:read'): Promise<UserActor> {
+export async function requirePageUser(permission: Permission = 'console:read'): Promise<ActorOf<'user'>> {
   const user = await currentPageUser();
   if (!user) redirect('/sign-in');
   if (!can(user.role, permission)) redirect(`/forbidden?need=${encodeURIComponent(permission)}`);
@@ -103,13 +97,15 @@ export function guardInfoOf(fn: unknown): GuardInfo | undefined {
 
 /**
  * Server actions: parse → require user → require permission → call. Usable with useActionState
- * (`(prev, formData)`) or called directly with a plain object. A refusal is audited and changes nothing.
+ * (`(prev, formData)`) or called directly with a plain object. A refusal is audited (as `options.audit`, the
+ * command's action name, else `auth.denied`; `options.auditDetails` names the target) and changes nothing.
+ * This is the one permission check: the command it calls trusts the actor it is given.
  */
 export function guardedAction<S extends z.ZodType, T = undefined>(
   permission: Permission,
   schema: S,
-  fn: (input: z.infer<S>, user: UserActor) => Promise<ActionResult<T>>,
-  options: { audit?: string } = {},
+  fn: (input: z.infer<S>, user: ActorOf<'user'>) => Promise<ActionResult<T>>,
+  options: { audit?: AuditEntry['action']; auditDetails?: (input: z.infer<S>) => Record<string, unknown> } = {},
 ) {
   const action = async (prevOrInput: unknown, maybeFormData?: unknown): Promise<ActionResult<T>> =>
     withLogContext(await headers(), () => guarded(prevOrInput, maybeFormData));
@@ -122,12 +118,14 @@ export function guardedAction<S extends z.ZodType, T = undefined>(
     if (!can(user.role, permission)) {
       const meta = await requestMeta();
       const db = await getDb();
+      const parsed = schema.safeParse(input);
+      const target = parsed.success && options.auditDetails ? options.auditDetails(parsed.data) : {};
       await recordAudit(db, {
-        actor: { kind: 'user', id: user.id, email: user.email, role: user.role },
-        action: options.audit ?? permission,
+        actor: user,
+        action: options.audit ?? 'auth.denied',
         outcome: 'denied',
         ...meta,
-        details: { permission },
+        details: { permission, ...target },
       });
       return { error: `Your role (${user.role}) is not allowed to do this.` };
     }
@@ -204,44 +202,46 @@ export async function authenticateRequest(request: Request, access: RouteAccess)
     const check = await authenticateToken(db, authorization);
     if (!check.ok) throw new AppError('unauthorized', `API token ${check.reason}`);
     if (!access.scopes.some((s) => check.principal.scopes.includes(s))) {
-      await auditDenied(db, request, { kind: 'token', id: check.principal.id, name: check.principal.name }, {
-        scopes: access.scopes,
-      });
+      await auditDenied(db, request, check.principal, { scopes: access.scopes });
       throw new AppError('forbidden', `This token lacks the scope: ${access.scopes.join(' or ')}`);
     }
     const limit = checkTokenRateLimit(check.principal.id);
     if (!limit.ok) {
       throw new AppError('rate_limited', 'Too many requests for this API token', { retryAfterS: limit.retryAfterS });
     }
-    return check.principal;
+    return { ...check.principal, ...originOf(request) };
   }
   if (!access.permission) throw new AppError('unauthorized', 'An API token is required (Authorization: Bearer …)');
   assertSameOrigin(request);
   const user = await getCurrentUser();
   if (!user) throw new AppError('unauthorized', 'Sign in or send an API token');
   if (!can(user.role, access.permission)) {
-    await auditDenied(db, request, { kind: 'user', id: user.id, email: user.email, role: user.role }, {
-      permission: access.permission,
-    });
+    await auditDenied(db, request, user, { permission: access.permission });
     throw new AppError('forbidden', `Your role (${user.role}) is not allowed to do this`);
   }
   return user;
+}
+
+function originOf(request: Request) {
+  return {
+    ip: clientRequestMeta(request.headers).ip,
+    userAgent: request.headers.get('user-agent'),
+  };
 }
 
 /** A refused call by a known caller is evidence worth keeping (probing, a misconfigured agent). */
 async function auditDenied(
   db: Awaited<ReturnType<typeof getDb>>,
   request: Request,
-  actor: Parameters<typeof recordAudit>[1]['actor'],
+  actor: Actor,
   details: Record<string, unknown>,
 ) {
   const url = new URL(request.url);
   await recordAudit(db, {
     actor,
-    action: `api:${request.method} ${url.pathname}`,
+    action: 'auth.denied',
     outcome: 'denied',
-    ip: clientRequestMeta(request.headers).ip,
-    userAgent: clientRequestMeta(request.headers).userAgent,
-    details,
+    ...originOf(request),
+    details: { method: request.method, path: url.pathname, ...details },
   });
 }

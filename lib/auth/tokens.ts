@@ -3,12 +3,12 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { apiTokens, type ApiToken } from '@/lib/db/schema';
 import { tokenScopes, type TokenScope } from './permissions';
+import type { ActorOf } from './actor';
 
 /**
  * API tokens: `fd_<12 random chars prefix>_<secret>`. Only a SHA-256 of the whole token is stored (a token is
  * 190 bits of randomness, so a fast hash is enough: there is nothing to brute-force), shown once at creation.
  */
-export type TokenPrincipal = { kind: 'token'; id: string; name: string; scopes: TokenScope[] };
 
 export function hashToken(token: string) {
   return createHash('sha256').update(token).digest('hex');
@@ -35,7 +35,7 @@ export async function createApiToken(
 }
 
 export type TokenCheck =
-  | { ok: true; principal: TokenPrincipal }
+  | { ok: true; principal: ActorOf<'token'> }
   | { ok: false; reason: 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired' };
 
 /**
@@ -111,7 +111,7 @@ export async function authenticateToken(db: Db, authorization: string | null): P
       .catch(() => {});
   }
   const scopes = row.scopes.filter((s): s is TokenScope => (tokenScopes as readonly string[]).includes(s));
-  return { ok: true, principal: { kind: 'token', id: row.id, name: row.name, scopes } };
+  return { ok: true, principal: { kind: 'token', id: row.id, name: row.name, scopes, via: 'api' } };
 }
 
 export async function revokeApiToken(db: Db, input: { id: string; revokedBy: string }) {

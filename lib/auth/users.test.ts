@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { recordAudit } from '@/lib/audit/log';
 import { listAuditLog } from '@/lib/audit/queries';
+import { auditLog } from '@/lib/db/schema';
 import { describeEachDb } from '@/lib/test/db';
 import { changeUserRole, countUsers, createFirstAdmin, createUser, setUserActive } from './users';
+import { userActor } from './actor';
 
 describeEachDb('users and audit log', (t) => {
   it('creates the first admin once, even when two set-ups race', async () => {
@@ -39,7 +41,7 @@ describeEachDb('users and audit log', (t) => {
     const tag = randomUUID().slice(0, 8);
     for (let i = 0; i < 7; i++) {
       await recordAudit(t().db, {
-        actor: { kind: 'user', id: `u-${tag}`, email: `${tag}@example.com` },
+        actor: userActor({ id: `u-${tag}`, email: `${tag}@example.com` }),
         action: i % 2 ? `page.odd` : `page.even`,
         targetType: 'thing',
         targetId: `${tag}-${i}`,
@@ -58,5 +60,25 @@ describeEachDb('users and audit log', (t) => {
     expect((await listAuditLog(t().db, { actor: tag, action: 'page.' })).rows).toHaveLength(7);
     expect((await listAuditLog(t().db, { target: `thing:${tag}-2` })).rows).toHaveLength(1);
     expect((await listAuditLog(t().db, { actor: tag, to: new Date(Date.now() - 3_600_000) })).rows).toHaveLength(0);
+  });
+
+  it('an action filter by the new name finds rows written under the old one (interventions:resume)', async () => {
+    const tag = randomUUID().slice(0, 8);
+    await t().db.insert(auditLog).values({ actorId: `u-${tag}`, actorType: 'user', action: 'interventions:resume', outcome: 'success' });
+    await recordAudit(t().db, {
+      actor: userActor({ id: `u-${tag}`, email: `${tag}@example.com` }),
+      action: 'intervention.resume',
+      outcome: 'success',
+    });
+    await recordAudit(t().db, {
+      actor: userActor({ id: `u-${tag}`, email: `${tag}@example.com` }),
+      action: 'intervention.abort',
+      outcome: 'success',
+    });
+    expect((await listAuditLog(t().db, { actor: `u-${tag}`, action: 'intervention.resume' })).rows.map((r) => r.action).sort()).toEqual([
+      'intervention.resume',
+      'interventions:resume',
+    ]);
+    expect((await listAuditLog(t().db, { actor: `u-${tag}`, action: 'intervention.' })).rows).toHaveLength(3);
   });
 });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { Db } from '@/lib/db/client';
-import { auditLog, checklistItems } from '@/lib/db/schema';
+import { checklistItems } from '@/lib/db/schema';
+import { userActor } from '@/lib/auth/actor';
 import { describeEachDb } from '@/lib/test/db';
 import {
   createChecklistFromMarkdown,
@@ -15,12 +16,11 @@ import {
 } from './commands';
 import { parseChecklistMarkdown } from './markdown';
 import { exportChecklistMarkdown, getChecklist, getChecklistHistory, listChecklists } from './queries';
-import type { Actor } from './schemas';
 
-const qa: Actor = { id: 'u-qa', name: 'Quinn QA', role: 'qa' };
-const engineer: Actor = { id: 'u-eng', name: 'Erin Engineer', role: 'engineer' };
-const manager: Actor = { id: 'u-mgr', name: 'Morgan Manager', role: 'manager' };
-const viewer: Actor = { id: 'u-view', name: 'Vic Viewer', role: 'viewer' };
+// Who may do what is the guard's (app/(console)/checklists/actions.test.ts); the commands trust their actor.
+const qa = userActor({ id: 'u-qa', email: 'qa@example.com', name: 'Quinn QA', role: 'qa' });
+const engineer = userActor({ id: 'u-eng', email: 'eng@example.com', name: 'Erin Engineer', role: 'engineer' });
+const manager = userActor({ id: 'u-mgr', email: 'mgr@example.com', name: 'Morgan Manager', role: 'manager' });
 
 const markdown = [
   '# Release checklist',
@@ -44,9 +44,9 @@ const markdown = [
 
 async function makeChecklist(db: Db, roles = ['qa', 'production']) {
   const md = `${markdown}\n${roles.map((r) => `${r === 'qa' ? 'QA' : r}: ____ Date: ____`).join('\n')}\n`;
-  const created = await createChecklistFromMarkdown({ db, actor: qa, markdown: md, version: '2.0.0' });
+  const created = await createChecklistFromMarkdown(db, { markdown: md, version: '2.0.0' }, qa);
   if (!created.ok) throw new Error(created.message);
-  const detail = await getChecklist({ db, checklistId: created.checklistId });
+  const detail = await getChecklist(db, { checklistId: created.checklistId });
   if (!detail) throw new Error('not found');
   const items = new Map<string, string>();
   const walk = (nodes: { id: string; text: string; children: typeof nodes }[]) =>
@@ -64,7 +64,7 @@ async function makeChecklist(db: Db, roles = ['qa', 'production']) {
 }
 
 async function tickAll(db: Db, id: (t: string) => string, texts: string[]) {
-  for (const t of texts) expect((await tickItem({ db, actor: qa, itemId: id(t) })).ok).toBe(true);
+  for (const t of texts) expect((await tickItem(db, { itemId: id(t) }, qa)).ok).toBe(true);
 }
 
 const shared = ['Backup taken', 'Apply migrations', 'Check migration log'];
@@ -86,7 +86,7 @@ describeEachDb('checklist commands', (t) => {
     expect(apply).toMatchObject({ command: 'npm run db:migrate', children: [{ text: 'Check migration log' }] });
     expect(detail.progress).toEqual({ total: 6, checked: 0, requiredTotal: 5, requiredChecked: 0 });
     // Import → store → export → import gives back the model of the original document.
-    const exported = await exportChecklistMarkdown({ db: t().db, checklistId });
+    const exported = await exportChecklistMarkdown(t().db, { checklistId });
     expect(parseChecklistMarkdown(exported ?? '')).toEqual(parseChecklistMarkdown(md));
   });
 
@@ -94,7 +94,7 @@ describeEachDb('checklist commands', (t) => {
     const db = t().db;
     const { checklistId, id } = await makeChecklist(db);
     await tickAll(db, id, ['Backup taken', 'Apply migrations', 'Exploratory test done']);
-    const refused = await signOff({ db, actor: qa, checklistId, role: 'qa' });
+    const refused = await signOff(db, { checklistId, role: 'qa' }, qa);
     expect(refused).toMatchObject({
       ok: false,
       reason: 'items_open',
@@ -103,60 +103,48 @@ describeEachDb('checklist commands', (t) => {
     });
     // The optional item and the Production section do not hold QA back.
     await tickAll(db, id, ['Check migration log']);
-    const signed = await signOff({ db, actor: qa, checklistId, role: 'qa' });
+    const signed = await signOff(db, { checklistId, role: 'qa' }, qa);
     expect(signed).toMatchObject({ ok: true, status: 'in_progress', signoff: { role: 'qa', signedByName: 'Quinn QA' } });
-    expect(await signOff({ db, actor: qa, checklistId, role: 'qa' })).toMatchObject({ reason: 'already_signed' });
-    expect(await signOff({ db, actor: manager, checklistId, role: 'production' })).toMatchObject({
+    expect(await signOff(db, { checklistId, role: 'qa' }, qa)).toMatchObject({ reason: 'already_signed' });
+    expect(await signOff(db, { checklistId, role: 'production' }, manager)).toMatchObject({
       ok: false,
       reason: 'items_open',
       openItems: [{ text: 'Change window booked' }],
     });
   });
 
-  it('enforces who signs which role: QA cannot sign Production, a manager can', async () => {
+  it('signs each required role once all its items are ticked; a role the checklist does not ask for is refused', async () => {
     const db = t().db;
     const { checklistId, id } = await makeChecklist(db);
     await tickAll(db, id, [...shared, 'Exploratory test done', 'Change window booked']);
-    expect(await signOff({ db, actor: qa, checklistId, role: 'production' })).toMatchObject({
-      ok: false,
-      reason: 'forbidden',
-    });
-    expect(await signOff({ db, actor: manager, checklistId, role: 'qa' })).toMatchObject({ reason: 'forbidden' });
-    expect(await tickItem({ db, actor: manager, itemId: id('Tell support') })).toMatchObject({ reason: 'forbidden' });
-    expect(await tickItem({ db, actor: viewer, itemId: id('Tell support') })).toMatchObject({ reason: 'forbidden' });
-    expect(await signOff({ db, actor: qa, checklistId, role: 'qa' })).toMatchObject({ ok: true });
-    expect(await signOff({ db, actor: manager, checklistId, role: 'production' })).toMatchObject({
+    expect(await signOff(db, { checklistId, role: 'qa' }, qa)).toMatchObject({ ok: true });
+    expect(await signOff(db, { checklistId, role: 'production' }, manager)).toMatchObject({
       ok: true,
       status: 'signed_off',
     });
-    expect(await signOff({ db, actor: engineer, checklistId, role: 'devops' })).toMatchObject({
+    expect(await signOff(db, { checklistId, role: 'devops' }, engineer)).toMatchObject({
       reason: 'role_not_required',
     });
-    const denied = await db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.outcome, 'denied'), eq(auditLog.actorId, qa.id)));
-    expect(denied.some((r) => r.action === 'checklist.signoff' && r.details.checklistId === checklistId)).toBe(true);
   });
 
   it('a tick after sign-off voids the sign-offs covering that section and says who', async () => {
     const db = t().db;
     const { checklistId, id } = await makeChecklist(db);
     await tickAll(db, id, [...shared, 'Exploratory test done', 'Change window booked']);
-    await signOff({ db, actor: qa, checklistId, role: 'qa' });
-    await signOff({ db, actor: manager, checklistId, role: 'production' });
+    await signOff(db, { checklistId, role: 'qa' }, qa);
+    await signOff(db, { checklistId, role: 'production' }, manager);
 
     // A change in QA's own section voids QA only.
-    const untick = await untickItem({ db, actor: engineer, itemId: id('Exploratory test done'), note: 'redo' });
+    const untick = await untickItem(db, { itemId: id('Exploratory test done'), note: 'redo' }, engineer);
     expect(untick).toMatchObject({ ok: true, status: 'in_progress', voidedSignoffs: [{ role: 'qa' }] });
-    await tickItem({ db, actor: qa, itemId: id('Exploratory test done') });
-    await signOff({ db, actor: qa, checklistId, role: 'qa' });
-    expect((await getChecklist({ db, checklistId }))?.checklist.status).toBe('signed_off');
+    await tickItem(db, { itemId: id('Exploratory test done') }, qa);
+    await signOff(db, { checklistId, role: 'qa' }, qa);
+    expect((await getChecklist(db, { checklistId }))?.checklist.status).toBe('signed_off');
 
     // Ticking even an optional item in a shared section voids every standing sign-off.
-    const tick = await tickItem({ db, actor: engineer, itemId: id('Tell support'), note: 'late addition' });
+    const tick = await tickItem(db, { itemId: id('Tell support'), note: 'late addition' }, engineer);
     expect(tick.ok && tick.voidedSignoffs.map((v) => v.role).sort()).toEqual(['production', 'qa']);
-    const detail = await getChecklist({ db, checklistId });
+    const detail = await getChecklist(db, { checklistId });
     expect(detail?.checklist.status).toBe('in_progress');
     const voided = detail?.signoffs.filter((s) => s.voidedAt) ?? [];
     expect(voided).toHaveLength(3);
@@ -173,9 +161,9 @@ describeEachDb('checklist commands', (t) => {
     const db = t().db;
     const { checklistId, id } = await makeChecklist(db);
     const results = await Promise.all([
-      tickItem({ db, actor: qa, itemId: id('Backup taken') }),
-      tickItem({ db, actor: engineer, itemId: id('Apply migrations'), note: 'done on db-2' }),
-      tickItem({ db, actor: qa, itemId: id('Exploratory test done') }),
+      tickItem(db, { itemId: id('Backup taken') }, qa),
+      tickItem(db, { itemId: id('Apply migrations'), note: 'done on db-2' }, engineer),
+      tickItem(db, { itemId: id('Exploratory test done') }, qa),
     ]);
     expect(results.map((r) => r.ok)).toEqual([true, true, true]);
     const rows = await db.select().from(checklistItems).where(eq(checklistItems.checklistId, checklistId));
@@ -186,8 +174,8 @@ describeEachDb('checklist commands', (t) => {
     ]);
     // The same item twice at once: one lands, the other is told it is already ticked.
     const same = await Promise.all([
-      tickItem({ db, actor: qa, itemId: id('Change window booked') }),
-      tickItem({ db, actor: engineer, itemId: id('Change window booked') }),
+      tickItem(db, { itemId: id('Change window booked') }, qa),
+      tickItem(db, { itemId: id('Change window booked') }, engineer),
     ]);
     expect(same.map((r) => (r.ok ? 'ok' : r.reason)).sort()).toEqual(['already_ticked', 'ok']);
   });
@@ -196,23 +184,23 @@ describeEachDb('checklist commands', (t) => {
     const db = t().db;
     const { checklistId, id } = await makeChecklist(db);
     await tickAll(db, id, [...shared, 'Exploratory test done']);
-    await untickItem({ db, actor: qa, itemId: id('Backup taken') });
-    await tickItem({ db, actor: qa, itemId: id('Backup taken'), note: 'second backup' });
-    const signed = await signOff({ db, actor: qa, checklistId, role: 'qa' });
+    await untickItem(db, { itemId: id('Backup taken') }, qa);
+    await tickItem(db, { itemId: id('Backup taken'), note: 'second backup' }, qa);
+    const signed = await signOff(db, { checklistId, role: 'qa' }, qa);
     expect(signed).toMatchObject({ ok: true, status: 'in_progress' });
     if (!signed.ok) return;
-    expect(await voidSignoff({ db, actor: manager, signoffId: signed.signoff.id, reason: 'x' })).toMatchObject({
-      reason: 'forbidden',
+    // Through another role's door (the guard checked the production permission), a QA sign-off stays.
+    expect(await voidSignoff(db, { signoffId: signed.signoff.id, role: 'production', reason: 'x' }, manager)).toMatchObject({
+      reason: 'wrong_role',
     });
-    const voided = await voidSignoff({ db, actor: qa, signoffId: signed.signoff.id, reason: 'Found a bug' });
+    const voided = await voidSignoff(db, { signoffId: signed.signoff.id, role: 'qa', reason: 'Found a bug' }, qa);
     expect(voided).toMatchObject({ ok: true, signoff: { voidedBy: qa.id, voidReason: 'Found a bug' } });
-    expect(await voidSignoff({ db, actor: qa, signoffId: signed.signoff.id, reason: 'again' })).toMatchObject({
+    expect(await voidSignoff(db, { signoffId: signed.signoff.id, role: 'qa', reason: 'again' }, qa)).toMatchObject({
       reason: 'already_voided',
     });
-    const { entries } = await getChecklistHistory({ db, checklistId });
+    const { entries } = await getChecklistHistory(db, { checklistId });
     expect(entries.map((e) => [e.action, e.outcome, e.actorLabel])).toEqual([
       ['checklist.signoff_void', 'success', 'Quinn QA'],
-      ['checklist.signoff_void', 'denied', 'Morgan Manager'],
       ['checklist.signoff', 'success', 'Quinn QA'],
       ['checklist.tick', 'success', 'Quinn QA'],
       ['checklist.untick', 'success', 'Quinn QA'],
@@ -222,38 +210,34 @@ describeEachDb('checklist commands', (t) => {
       ['checklist.tick', 'success', 'Quinn QA'],
       ['checklist.create', 'success', 'Quinn QA'],
     ]);
-    const tick = entries[3];
+    const tick = entries[2];
     expect(tick).toMatchObject({ targetType: 'checklist_item', targetId: id('Backup taken') });
     expect(tick.details).toMatchObject({ note: 'second backup', text: 'Backup taken' });
-    const page = await getChecklistHistory({ db, checklistId, limit: 4 });
-    const next = await getChecklistHistory({ db, checklistId, limit: 4, before: page.nextBefore ?? undefined });
+    const page = await getChecklistHistory(db, { checklistId, limit: 4 });
+    const next = await getChecklistHistory(db, { checklistId, limit: 4, before: page.nextBefore ?? undefined });
     expect([...page.entries, ...next.entries].map((e) => e.id)).toEqual(entries.slice(0, 8).map((e) => e.id));
   });
 
   it('templates: created, instantiated unticked for a release, never ticked themselves', async () => {
     const db = t().db;
     const draft = parseChecklistMarkdown(markdown);
-    const template = await createTemplate({
-      db,
-      actor: engineer,
+    const template = await createTemplate(db, {
       title: 'Standard release',
       sections: draft.sections,
       requiredRoles: ['production', 'qa'],
-    });
+    }, engineer);
     expect(template.ok).toBe(true);
     if (!template.ok) return;
-    const instance = await instantiateFromTemplate({
-      db,
-      actor: qa,
+    const instance = await instantiateFromTemplate(db, {
       templateId: template.checklistId,
       title: 'Release 3.1',
       version: '3.1.0',
       environment: 'production',
       targetDate: '2026-03-01',
-    });
+    }, qa);
     expect(instance).toMatchObject({ ok: true, items: 6 });
     if (!instance.ok) return;
-    const detail = await getChecklist({ db, checklistId: instance.checklistId });
+    const detail = await getChecklist(db, { checklistId: instance.checklistId });
     expect(detail?.checklist).toMatchObject({
       templateId: template.checklistId,
       environment: 'production',
@@ -262,13 +246,13 @@ describeEachDb('checklist commands', (t) => {
       isTemplate: false,
     });
     expect(detail?.sections.map((s) => s.title)).toEqual(draft.sections.map((s) => s.title));
-    const templateDetail = await getChecklist({ db, checklistId: template.checklistId });
+    const templateDetail = await getChecklist(db, { checklistId: template.checklistId });
     const itemId = templateDetail?.sections[0].items[0].id ?? randomUUID();
-    expect(await tickItem({ db, actor: qa, itemId })).toMatchObject({ reason: 'is_template' });
+    expect(await tickItem(db, { itemId }, qa)).toMatchObject({ reason: 'is_template' });
     expect(
-      await instantiateFromTemplate({ db, actor: qa, templateId: instance.checklistId, title: 'x' }),
+      await instantiateFromTemplate(db, { templateId: instance.checklistId, title: 'x' }, qa),
     ).toMatchObject({ reason: 'not_a_template' });
-    expect(await tickItem({ db, actor: qa, itemId: randomUUID() })).toMatchObject({ reason: 'not_found' });
+    expect(await tickItem(db, { itemId: randomUUID() }, qa)).toMatchObject({ reason: 'not_found' });
   });
 
   it('lists checklists newest first with keyset pagination and progress', async () => {
@@ -278,7 +262,7 @@ describeEachDb('checklist commands', (t) => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (;;) {
-      const page = await listChecklists({ db, limit: 3, cursor });
+      const page = await listChecklists(db, { limit: 3, cursor });
       seen.push(...page.rows.map((r) => r.id));
       for (const r of page.rows.filter((x) => made.includes(x.id))) {
         expect(r.progress).toEqual({ total: 6, checked: 0, requiredTotal: 5, requiredChecked: 0 });
@@ -289,27 +273,24 @@ describeEachDb('checklist commands', (t) => {
     expect(new Set(seen).size).toBe(seen.length);
     const mine = seen.filter((s) => made.includes(s));
     expect(mine).toEqual([...made].reverse());
-    await expect(listChecklists({ db, cursor: 'garbage' })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(listChecklists(db, { cursor: 'garbage' })).rejects.toMatchObject({ code: 'bad_request' });
   });
 
   it('imports the 5,000-item checklist', async () => {
     const lines = ['# Big', '## Deployment'];
     for (let i = 0; i < 5_000; i++) lines.push(`${i % 2 ? '  ' : ''}- [${i % 7 ? ' ' : 'x'}] item ${i}`);
-    const created = await createChecklistFromMarkdown({ db: t().db, actor: qa, markdown: lines.join('\n') });
+    const created = await createChecklistFromMarkdown(t().db, { markdown: lines.join('\n') }, qa);
     expect(created).toMatchObject({ ok: true, items: 5_000 });
     if (!created.ok) return;
-    const detail = await getChecklist({ db: t().db, checklistId: created.checklistId });
+    const detail = await getChecklist(t().db, { checklistId: created.checklistId });
     expect(detail?.progress).toMatchObject({ total: 5_000, checked: 715 });
     expect(detail?.sections[0].items).toHaveLength(2_500);
   });
 
-  it('refuses Markdown with nothing to check, and viewers creating', async () => {
+  it('refuses Markdown with nothing to check', async () => {
     expect(
-      await createChecklistFromMarkdown({ db: t().db, actor: qa, markdown: '# Notes\n\nJust prose.' }),
+      await createChecklistFromMarkdown(t().db, { markdown: '# Notes\n\nJust prose.' }, qa),
     ).toMatchObject({ ok: false, reason: 'empty' });
-    expect(
-      await createChecklistFromMarkdown({ db: t().db, actor: viewer, markdown: '- [ ] a' }),
-    ).toMatchObject({ ok: false, reason: 'forbidden' });
   });
 });
 

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { can, signPermission } from '@/lib/auth/permissions';
+import type { Actor } from '@/lib/auth/actor';
+import { recordAudit } from '@/lib/audit/log';
 import type { Db } from '@/lib/db/client';
 import {
   checklistItems,
@@ -12,29 +13,22 @@ import {
 } from '@/lib/db/schema';
 import { signoffRoles, type ChecklistPhase, type SignoffRole } from '@/lib/db/schema/enums';
 import { parseChecklistMarkdown, previewChecklist, type ChecklistPreview } from './markdown';
-import {
-  createChecklistFromMarkdownSchema,
-  createTemplateSchema,
-  instantiateFromTemplateSchema,
-  signOffSchema,
-  tickItemSchema,
-  untickItemSchema,
-  voidSignoffSchema,
-  type Actor,
-  type CreateChecklistFromMarkdownInput,
-  type CreateTemplateInput,
-  type InstantiateFromTemplateInput,
-  type SignOffInput,
-  type TickItemInput,
-  type UntickItemInput,
-  type VoidSignoffInput,
+import type {
+  CreateChecklistFromMarkdownInput,
+  CreateTemplateData,
+  InstantiateFromTemplateInput,
+  SignOffInput,
+  TickItemInput,
+  UntickItemInput,
+  VoidSignoffInput,
 } from './schemas';
-import { insertDraftRows, loadDraft, parseInput, resolveDb, writeAudit, type Tx } from './store';
+import { insertDraftRows, loadDraft, type Tx } from './store';
 
 /**
- * Checklist state transitions. Each is one transaction that locks the checklist row first (so ticks and
- * sign-offs of one checklist serialise: a sign-off can never slip past a concurrent untick) and then the rows it
- * changes, and writes its audit_log row in the same transaction.
+ * Checklist state transitions, each `command(db, input, actor) → result`. Each is one transaction that locks the
+ * checklist row first (so ticks and sign-offs of one checklist serialise: a sign-off can never slip past a
+ * concurrent untick) and then the rows it changes, and writes its audit_log row in the same transaction. The
+ * guard in front (app/(console)/checklists/actions.ts) has parsed the input and checked the permission.
  *
  * Sign-off coverage: a section written under a sign-off block's role heading ("### QA Team") is covered by that
  * role only; every other section is covered by every role. So QA signs when all required items outside the
@@ -42,11 +36,9 @@ import { insertDraftRows, loadDraft, parseInput, resolveDb, writeAudit, type Tx 
  * every standing sign-off, one in "QA Team" only QA's.
  */
 
-export type Ctx = { actor: Actor; db?: Db };
-
 export type Refusal =
   | 'not_found'
-  | 'forbidden'
+  | 'wrong_role'
   | 'empty'
   | 'is_template'
   | 'not_a_template'
@@ -64,6 +56,16 @@ type VoidedSignoff = { id: string; role: SignoffRole };
 
 function refuse(reason: Refusal, message: string): Refused {
   return { ok: false, reason, message };
+}
+
+/** A checklist's audit row; `checklistId` in details is what idx_audit_log_checklist and the history look for. */
+function audit(
+  tx: Tx,
+  actor: Actor,
+  entry: { action: `checklist.${string}`; targetType: string; targetId: string; checklistId: string; details?: Record<string, unknown> },
+) {
+  const { checklistId, details, ...rest } = entry;
+  return recordAudit(tx, { actor, ...rest, outcome: 'success', details: { checklistId, ...details } });
 }
 
 async function lockChecklist(tx: Tx, checklistId: string): Promise<DeploymentChecklist | undefined> {
@@ -92,21 +94,20 @@ async function standingRoles(tx: Tx, checklistId: string) {
 export type Created = { ok: true; checklistId: string; items: number };
 
 export async function createChecklistFromMarkdown(
-  input: CreateChecklistFromMarkdownInput & Ctx,
+  db: Db,
+  data: CreateChecklistFromMarkdownInput,
+  actor: Actor,
 ): Promise<(Created & { preview: ChecklistPreview }) | Refused> {
-  const { actor } = input;
-  const data = parseInput(createChecklistFromMarkdownSchema, input);
-  if (!can(actor.role, 'checklists:create')) return refuse('forbidden', 'You may not create checklists');
   const draft = parseChecklistMarkdown(data.markdown);
   const preview = previewChecklist(draft);
   if (preview.totals.sections === 0) return refuse('empty', 'The Markdown has no checklist items or criteria');
-  const db = await resolveDb(input.db);
+  const asTemplate = data.asTemplate ?? false;
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(deploymentChecklists)
       .values({
         title: data.title ?? draft.title ?? 'Untitled checklist',
-        isTemplate: data.asTemplate,
+        isTemplate: asTemplate,
         version: data.version ?? null,
         environment: data.environment ?? null,
         targetDate: data.targetDate ?? null,
@@ -117,13 +118,11 @@ export async function createChecklistFromMarkdown(
     // Names written into the document's sign-off block are not sign-offs: a role signs in Flightdeck, as a
     // logged-in person with the permission, once its items are ticked. The preview shows them so nobody is
     // surprised.
-    const items = await insertDraftRows(tx, row.id, draft, { keepChecked: !data.asTemplate, actorId: actor.id });
-    await writeAudit(tx, {
-      actor,
-      action: data.asTemplate ? 'checklist.template_create' : 'checklist.create',
+    const items = await insertDraftRows(tx, row.id, draft, { keepChecked: !asTemplate, actorId: actor.id });
+    await audit(tx, actor, {
+      action: asTemplate ? 'checklist.template_create' : 'checklist.create',
       targetType: 'deployment_checklist',
       targetId: row.id,
-      outcome: 'success',
       checklistId: row.id,
       details: { source: 'markdown', items, checked: preview.totals.checked, signatures: draft.signatures },
     });
@@ -131,11 +130,7 @@ export async function createChecklistFromMarkdown(
   });
 }
 
-export async function createTemplate(input: CreateTemplateInput & Ctx): Promise<Created | Refused> {
-  const { actor } = input;
-  const data = parseInput(createTemplateSchema, input);
-  if (!can(actor.role, 'checklists:create')) return refuse('forbidden', 'You may not create checklists');
-  const db = await resolveDb(input.db);
+export async function createTemplate(db: Db, data: CreateTemplateData, actor: Actor): Promise<Created | Refused> {
   const requiredRoles = signoffRoles.filter((r) => data.requiredRoles.includes(r));
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -143,12 +138,10 @@ export async function createTemplate(input: CreateTemplateInput & Ctx): Promise<
       .values({ title: data.title, isTemplate: true, requiredRoles, createdBy: actor.id })
       .returning({ id: deploymentChecklists.id });
     const items = await insertDraftRows(tx, row.id, data, { keepChecked: false, actorId: actor.id });
-    await writeAudit(tx, {
-      actor,
+    await audit(tx, actor, {
       action: 'checklist.template_create',
       targetType: 'deployment_checklist',
       targetId: row.id,
-      outcome: 'success',
       checklistId: row.id,
       details: { source: 'form', items },
     });
@@ -156,11 +149,11 @@ export async function createTemplate(input: CreateTemplateInput & Ctx): Promise<
   });
 }
 
-export async function instantiateFromTemplate(input: InstantiateFromTemplateInput & Ctx): Promise<Created | Refused> {
-  const { actor } = input;
-  const data = parseInput(instantiateFromTemplateSchema, input);
-  if (!can(actor.role, 'checklists:create')) return refuse('forbidden', 'You may not create checklists');
-  const db = await resolveDb(input.db);
+export async function instantiateFromTemplate(
+  db: Db,
+  data: InstantiateFromTemplateInput,
+  actor: Actor,
+): Promise<Created | Refused> {
   return db.transaction(async (tx) => {
     // Shared lock: a template being instantiated is not changed underneath, two instantiations run side by side.
     const [template] = await tx
@@ -185,12 +178,10 @@ export async function instantiateFromTemplate(input: InstantiateFromTemplateInpu
       })
       .returning({ id: deploymentChecklists.id });
     const items = await insertDraftRows(tx, row.id, draft, { keepChecked: false, actorId: actor.id });
-    await writeAudit(tx, {
-      actor,
+    await audit(tx, actor, {
       action: 'checklist.instantiate',
       targetType: 'deployment_checklist',
       targetId: row.id,
-      outcome: 'success',
       checklistId: row.id,
       details: { templateId: template.id, version: data.version, environment: data.environment, items },
     });
@@ -204,20 +195,17 @@ export type TickResult =
   | { ok: true; item: ChecklistItem; voidedSignoffs: VoidedSignoff[]; status: DeploymentChecklist['status'] }
   | Refused;
 
-export function tickItem(input: TickItemInput & Ctx): Promise<TickResult> {
-  const data = parseInput(tickItemSchema, input);
-  return setChecked({ ...input, itemId: data.itemId, note: data.note, checked: true });
+export function tickItem(db: Db, input: TickItemInput, actor: Actor): Promise<TickResult> {
+  return setChecked(db, { ...input, checked: true }, actor);
 }
 
-export function untickItem(input: UntickItemInput & Ctx): Promise<TickResult> {
-  const data = parseInput(untickItemSchema, input);
-  return setChecked({ ...input, itemId: data.itemId, note: data.note, checked: false });
+export function untickItem(db: Db, input: UntickItemInput, actor: Actor): Promise<TickResult> {
+  return setChecked(db, { ...input, checked: false }, actor);
 }
 
-async function setChecked(input: Ctx & { itemId: string; note?: string; checked: boolean }): Promise<TickResult> {
-  const { actor, itemId, note, checked } = input;
+async function setChecked(db: Db, input: { itemId: string; note?: string; checked: boolean }, actor: Actor): Promise<TickResult> {
+  const { itemId, note, checked } = input;
   const action = checked ? 'checklist.tick' : 'checklist.untick';
-  const db = await resolveDb(input.db);
   return db.transaction(async (tx) => {
     const [found] = await tx
       .select({ checklistId: checklistItems.checklistId })
@@ -227,11 +215,6 @@ async function setChecked(input: Ctx & { itemId: string; note?: string; checked:
     const checklist = await lockChecklist(tx, found.checklistId);
     const [item] = await tx.select().from(checklistItems).where(eq(checklistItems.id, itemId)).for('update');
     if (!checklist || !item) return refuse('not_found', 'Item not found');
-    const audit = { actor, action, targetType: 'checklist_item', targetId: item.id, checklistId: checklist.id };
-    if (!can(actor.role, 'checklists:tick')) {
-      await writeAudit(tx, { ...audit, outcome: 'denied', details: { reason: 'forbidden' } });
-      return refuse('forbidden', 'Your role may not tick checklist items');
-    }
     if (checklist.isTemplate) return refuse('is_template', 'Templates are not ticked; create a checklist from it');
     if (checklist.status === 'archived') return refuse('archived', 'The checklist is archived');
     if (item.checked === checked) {
@@ -269,9 +252,11 @@ async function setChecked(input: Ctx & { itemId: string; note?: string; checked:
       .update(deploymentChecklists)
       .set({ status, updatedAt: sql`now()` })
       .where(eq(deploymentChecklists.id, checklist.id));
-    await writeAudit(tx, {
-      ...audit,
-      outcome: 'success',
+    await audit(tx, actor, {
+      action,
+      targetType: 'checklist_item',
+      targetId: item.id,
+      checklistId: checklist.id,
       details: {
         sectionId: item.sectionId,
         section: section?.title,
@@ -317,12 +302,10 @@ async function voidCovering(
       ),
     );
   for (const s of standing) {
-    await writeAudit(tx, {
-      actor: args.actor,
+    await audit(tx, args.actor, {
       action: 'checklist.signoff_void',
       targetType: 'checklist_signoff',
       targetId: s.id,
-      outcome: 'success',
       checklistId: args.checklistId,
       details: { signoffRole: s.role, signedBy: s.signedBy, automatic: true, reason: args.reason, ...args.cause },
     });
@@ -368,24 +351,11 @@ export async function openItemsForRole(db: Db | Tx, checklistId: string, role: S
   return { count, items };
 }
 
-export async function signOff(input: SignOffInput & Ctx): Promise<SignOffResult> {
-  const { actor } = input;
-  const data = parseInput(signOffSchema, input);
-  const db = await resolveDb(input.db);
+/** Signs a role off; the actor is whoever the guard let through for that role's sign permission. */
+export async function signOff(db: Db, data: SignOffInput, actor: Actor): Promise<SignOffResult> {
   return db.transaction(async (tx) => {
     const checklist = await lockChecklist(tx, data.checklistId);
     if (!checklist) return refuse('not_found', 'Checklist not found');
-    const audit = {
-      actor,
-      action: 'checklist.signoff',
-      targetType: 'deployment_checklist',
-      targetId: checklist.id,
-      checklistId: checklist.id,
-    };
-    if (!can(actor.role, signPermission(data.role))) {
-      await writeAudit(tx, { ...audit, outcome: 'denied', details: { signoffRole: data.role, reason: 'forbidden' } });
-      return refuse('forbidden', `Your role may not sign off ${data.role}`);
-    }
     if (checklist.isTemplate) return refuse('is_template', 'Templates are not signed off');
     if (checklist.status === 'archived') return refuse('archived', 'The checklist is archived');
     if (!checklist.requiredRoles.includes(data.role)) {
@@ -420,11 +390,11 @@ export async function signOff(input: SignOffInput & Ctx): Promise<SignOffResult>
       .update(deploymentChecklists)
       .set({ status, updatedAt: sql`now()` })
       .where(eq(deploymentChecklists.id, checklist.id));
-    await writeAudit(tx, {
-      ...audit,
+    await audit(tx, actor, {
+      action: 'checklist.signoff',
       targetType: 'checklist_signoff',
       targetId: signoff.id,
-      outcome: 'success',
+      checklistId: checklist.id,
       details: { signoffRole: data.role, note: data.note ?? null, status },
     });
     return { ok: true as const, signoff, status };
@@ -433,11 +403,11 @@ export async function signOff(input: SignOffInput & Ctx): Promise<SignOffResult>
 
 export type VoidResult = { ok: true; signoff: ChecklistSignoff; status: DeploymentChecklist['status'] } | Refused;
 
-/** Withdraws a standing sign-off by hand; whoever may sign the role may void it. */
-export async function voidSignoff(input: VoidSignoffInput & Ctx): Promise<VoidResult> {
-  const { actor } = input;
-  const data = parseInput(voidSignoffSchema, input);
-  const db = await resolveDb(input.db);
+/**
+ * Withdraws a standing sign-off by hand; whoever may sign the role may void it. `role` is the role the guard
+ * checked the sign permission of: a sign-off of another role is refused.
+ */
+export async function voidSignoff(db: Db, data: VoidSignoffInput, actor: Actor): Promise<VoidResult> {
   return db.transaction(async (tx) => {
     const [found] = await tx
       .select({ checklistId: checklistSignoffs.checklistId })
@@ -451,17 +421,7 @@ export async function voidSignoff(input: VoidSignoffInput & Ctx): Promise<VoidRe
       .where(eq(checklistSignoffs.id, data.signoffId))
       .for('update');
     if (!checklist || !signoff) return refuse('not_found', 'Sign-off not found');
-    const audit = {
-      actor,
-      action: 'checklist.signoff_void',
-      targetType: 'checklist_signoff',
-      targetId: signoff.id,
-      checklistId: checklist.id,
-    };
-    if (!can(actor.role, signPermission(signoff.role))) {
-      await writeAudit(tx, { ...audit, outcome: 'denied', details: { signoffRole: signoff.role, reason: 'forbidden' } });
-      return refuse('forbidden', `Your role may not void a ${signoff.role} sign-off`);
-    }
+    if (signoff.role !== data.role) return refuse('wrong_role', `That is a ${signoff.role} sign-off, not ${data.role}`);
     if (signoff.voidedAt) return refuse('already_voided', 'The sign-off is already void');
     const [updated] = await tx
       .update(checklistSignoffs)
@@ -473,9 +433,11 @@ export async function voidSignoff(input: VoidSignoffInput & Ctx): Promise<VoidRe
       .update(deploymentChecklists)
       .set({ status, updatedAt: sql`now()` })
       .where(eq(deploymentChecklists.id, checklist.id));
-    await writeAudit(tx, {
-      ...audit,
-      outcome: 'success',
+    await audit(tx, actor, {
+      action: 'checklist.signoff_void',
+      targetType: 'checklist_signoff',
+      targetId: signoff.id,
+      checklistId: checklist.id,
       details: { signoffRole: signoff.role, signedBy: signoff.signedBy, automatic: false, reason: data.reason },
     });
     return { ok: true as const, signoff: updated, status };

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
@@ -23,7 +24,7 @@ import {
   type ChecklistHistoryInput,
   type ListChecklistsInput,
 } from './schemas';
-import { loadDraft, parseInput, resolveDb } from './store';
+import { loadDraft } from './store';
 
 /** Checklist reads. None reads cookies; callers guard with `checklists` / `console:read` permissions first. */
 
@@ -72,12 +73,21 @@ function decodeCursor(cursor: string) {
   return { createdAt, id };
 }
 
+/** Reads parse what the URL gave them (a bad id or cursor is a 400 naming the field, not a database error). */
+function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new AppError('bad_request', 'Invalid input', {
+    fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  });
+}
+
 /** Newest first, keyset-paginated on (created_at, id) — served by idx_deployment_checklists_created. */
 export async function listChecklists(
-  input: ListChecklistsInput & { db?: Db } = {},
+  db: Db,
+  input: ListChecklistsInput = {},
 ): Promise<{ rows: ChecklistListRow[]; nextCursor: string | null }> {
   const data = parseInput(listChecklistsSchema, input);
-  const db = await resolveDb(input.db);
   const t = deploymentChecklists;
   const where: (SQL | undefined)[] = [eq(t.isTemplate, data.templates)];
   if (data.status) where.push(eq(t.status, data.status));
@@ -159,9 +169,8 @@ export type ChecklistDetail = {
   roles: RoleStatus[];
 };
 
-export async function getChecklist(input: { checklistId: string; db?: Db }): Promise<ChecklistDetail | null> {
+export async function getChecklist(db: Db, input: { checklistId: string }): Promise<ChecklistDetail | null> {
   const { checklistId } = parseInput(checklistIdSchema, input);
-  const db = await resolveDb(input.db);
   const [checklist] = await db.select().from(deploymentChecklists).where(eq(deploymentChecklists.id, checklistId));
   if (!checklist) return null;
   const [sections, items, signoffs] = await Promise.all([
@@ -239,9 +248,9 @@ export async function getChecklist(input: { checklistId: string; db?: Db }): Pro
 }
 
 /** The checklist as Markdown (ticks and standing signatures included); importing it gives the same checklist. */
-export async function exportChecklistMarkdown(input: { checklistId: string; db?: Db }): Promise<string | null> {
+export async function exportChecklistMarkdown(db: Db, input: { checklistId: string }): Promise<string | null> {
   const { checklistId } = parseInput(checklistIdSchema, input);
-  const draft = await loadDraft(await resolveDb(input.db), checklistId);
+  const draft = await loadDraft(db, checklistId);
   return draft ? toMarkdown(draft) : null;
 }
 
@@ -261,10 +270,10 @@ export type ChecklistHistoryEntry = {
 
 /** Newest first; `before` is the id of the last entry of the previous page. Served by idx_audit_log_checklist. */
 export async function getChecklistHistory(
-  input: ChecklistHistoryInput & { db?: Db },
+  db: Db,
+  input: ChecklistHistoryInput,
 ): Promise<{ entries: ChecklistHistoryEntry[]; nextBefore: number | null }> {
   const data = parseInput(checklistHistorySchema, input);
-  const db = await resolveDb(input.db);
   const a = auditLog;
   const rows = await db
     .select({
@@ -273,7 +282,8 @@ export async function getChecklistHistory(
       action: a.action,
       outcome: a.outcome,
       actorId: a.actorId,
-      actorLabel: a.actorLabel,
+      // People by name (the audit writer keeps it in details), anything else by its label.
+      actorLabel: sql<string | null>`coalesce(${a.details}->>'actorName', ${a.actorLabel})`,
       targetType: a.targetType,
       targetId: a.targetId,
       details: a.details,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { checklistPhases, checklistStatuses, roles, signoffRoles } from '@/lib/db/schema/enums';
+import { checklistPhases, checklistStatuses, signoffRoles } from '@/lib/db/schema/enums';
 
-/** Input schemas of the checklist commands and queries; server actions and route handlers parse with these. */
-
-export const actorSchema = z.object({ id: z.string().min(1), name: z.string(), role: z.enum(roles) });
-export type Actor = z.infer<typeof actorSchema>;
+/**
+ * Input schemas of the checklist commands and queries; server actions and route handlers parse with these at the
+ * door, and the commands take the parsed value (they do not parse again).
+ */
 
 const text = (max: number) => z.string().max(max);
 const optionalText = (max: number) =>
@@ -57,6 +57,7 @@ export const createTemplateSchema = z.object({
   requiredRoles: z.array(z.enum(signoffRoles)).min(1).default([...signoffRoles]),
 });
 export type CreateTemplateInput = z.input<typeof createTemplateSchema>;
+export type CreateTemplateData = z.output<typeof createTemplateSchema>;
 
 export const instantiateFromTemplateSchema = z.object({
   templateId: z.uuid(),
@@ -78,7 +79,12 @@ export const signOffSchema = z.object({
 });
 export type SignOffInput = z.input<typeof signOffSchema>;
 
-export const voidSignoffSchema = z.object({ signoffId: z.uuid(), reason: z.string().trim().min(1).max(2_000) });
+export const voidSignoffSchema = z.object({
+  signoffId: z.uuid(),
+  /** The role whose sign permission the guard checked; a sign-off of another role is refused. */
+  role: z.enum(signoffRoles),
+  reason: z.string().trim().min(1).max(2_000),
+});
 export type VoidSignoffInput = z.input<typeof voidSignoffSchema>;
 
 export const listChecklistsSchema = z.object({

@@ -1,53 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { z } from 'zod';
-import { getDb, type Db } from '@/lib/db/client';
-import { AppError } from '@/lib/errors';
-import { auditLog, checklistItems, checklistSections, checklistSignoffs, deploymentChecklists } from '@/lib/db/schema';
+import type { Db } from '@/lib/db/client';
+import { checklistItems, checklistSections, checklistSignoffs, deploymentChecklists } from '@/lib/db/schema';
 import type { ChecklistDraft, DraftItem } from './markdown';
-import type { Actor } from './schemas';
 
-/** Helpers shared by commands and queries: draft ⇄ rows, audit rows, input parsing. */
+/** Helpers shared by commands and queries: draft ⇄ rows. */
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
-
-export async function resolveDb(db?: Db) {
-  return db ?? (await getDb());
-}
-
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new AppError('bad_request', 'Invalid input', {
-    fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-  });
-}
-
-export async function writeAudit(
-  tx: DbOrTx,
-  entry: {
-    actor: Actor;
-    action: string;
-    targetType: string;
-    targetId: string;
-    outcome: 'success' | 'denied' | 'failure';
-    checklistId: string;
-    details?: Record<string, unknown>;
-  },
-) {
-  await tx.insert(auditLog).values({
-    actorId: entry.actor.id,
-    actorType: 'user',
-    actorLabel: entry.actor.name,
-    action: entry.action,
-    targetType: entry.targetType,
-    targetId: entry.targetId,
-    outcome: entry.outcome,
-    // checklistId is what idx_audit_log_checklist and the history query look for.
-    details: { checklistId: entry.checklistId, role: entry.actor.role, ...entry.details },
-  });
-}
 
 // Each item row binds 13 parameters; 500 rows stay far below Postgres' 65,535 bind limit.
 const INSERT_CHUNK = 500;

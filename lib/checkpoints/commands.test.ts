@@ -27,7 +27,7 @@ describeEachDb('checkpoints and recoveries', (t) => {
     const { session, pause } = await makePausedSession(t().db);
     await makeCheckpoint(t().db, session.id, 1);
     const cp2 = await makeCheckpoint(t().db, session.id, 2);
-    const started = await startRecovery(t().db, { sessionId: session.id, actor: engineer('ann') });
+    const started = await startRecovery(t().db, { sessionId: session.id }, engineer('ann'));
     expect(started).toMatchObject({ ok: true, checkpoint: { id: cp2.id } });
     const [p] = await t().db.select().from(pausedSessions).where(eq(pausedSessions.id, pause.id));
     expect(p).toMatchObject({ resolved: true, resolution: 'restored', resolvedBy: 'ann@example.com' });
@@ -37,7 +37,7 @@ describeEachDb('checkpoints and recoveries', (t) => {
       decision: { action: 'restore', checkpoint: { id: cp2.id, sequence: 2, currentTaskId: 'task-2', completedTasks: ['task-0', 'task-1'] } },
     });
     if (!started.ok) throw new Error('unreachable');
-    const done = await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'succeeded', actor: agent });
+    const done = await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'succeeded' }, agent);
     expect(done).toMatchObject({ ok: true, recovery: { recoveryStatus: 'succeeded' } });
     const [s] = await t().db.select().from(agentSessions).where(eq(agentSessions.id, session.id));
     expect(s.status).toBe('running');
@@ -49,9 +49,8 @@ describeEachDb('checkpoints and recoveries', (t) => {
     await makeCheckpoint(t().db, session.id, 3);
     await startRecovery(t().db, {
       sessionId: session.id,
-      actor: engineer('ann'),
       modifications: { currentTask: 'task-fix', instruction: 'Skip the flaky test' },
-    });
+    }, engineer('ann'));
     const control = await getControlDecision(t().db, { sessionId: session.id });
     if (!control.ok || control.decision.action !== 'restore') throw new Error('expected restore');
     expect(control.decision.checkpoint.currentTaskId).toBe('task-fix');
@@ -62,7 +61,7 @@ describeEachDb('checkpoints and recoveries', (t) => {
     const { session } = await makePausedSession(t().db);
     await makeCheckpoint(t().db, session.id, 1);
     const results = await Promise.all(
-      ['ann', 'bob', 'cid', 'dan'].map((p) => startRecovery(t().db, { sessionId: session.id, actor: engineer(p) })),
+      ['ann', 'bob', 'cid', 'dan'].map((p) => startRecovery(t().db, { sessionId: session.id }, engineer(p))),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     for (const r of results.filter((x) => !x.ok)) expect(r).toMatchObject({ reason: 'recovery_in_progress' });
@@ -72,13 +71,13 @@ describeEachDb('checkpoints and recoveries', (t) => {
     const { session } = await makePausedSession(t().db);
     const cp1 = await makeCheckpoint(t().db, session.id, 1);
     const cp2 = await makeCheckpoint(t().db, session.id, 2);
-    const inv = await invalidateCheckpoints(t().db, { checkpointId: cp1.id, andLater: true, reason: 'corrupt tool output', actor: engineer() });
+    const inv = await invalidateCheckpoints(t().db, { checkpointId: cp1.id, andLater: true, reason: 'corrupt tool output' }, engineer());
     expect(inv).toEqual({ ok: true, invalidated: 2, sessionId: session.id });
-    expect(await startRecovery(t().db, { sessionId: session.id, checkpointId: cp2.id, actor: engineer() })).toMatchObject({
+    expect(await startRecovery(t().db, { sessionId: session.id, checkpointId: cp2.id }, engineer())).toMatchObject({
       ok: false,
       reason: 'checkpoint_invalid',
     });
-    expect(await startRecovery(t().db, { sessionId: session.id, actor: engineer() })).toMatchObject({ ok: false, reason: 'no_valid_checkpoint' });
+    expect(await startRecovery(t().db, { sessionId: session.id }, engineer())).toMatchObject({ ok: false, reason: 'no_valid_checkpoint' });
     const rows = await queryRows(t().db, sql`SELECT id FROM v_resumable_checkpoints WHERE session_id = ${session.id}`);
     expect(rows).toHaveLength(0);
   });
@@ -86,14 +85,14 @@ describeEachDb('checkpoints and recoveries', (t) => {
   it('a failed recovery fails the session; a repeat of the same report is harmless, a different one refused', async () => {
     const { session } = await makePausedSession(t().db);
     await makeCheckpoint(t().db, session.id, 1);
-    const started = await startRecovery(t().db, { sessionId: session.id, actor: engineer() });
+    const started = await startRecovery(t().db, { sessionId: session.id }, engineer());
     if (!started.ok) throw new Error('restore refused');
-    await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'failed', error: 'state mismatch', actor: agent });
-    expect(await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'failed', actor: agent })).toMatchObject({
+    await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'failed', error: 'state mismatch' }, agent);
+    expect(await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'failed' }, agent)).toMatchObject({
       ok: true,
       alreadyCompleted: true,
     });
-    expect(await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'succeeded', actor: agent })).toMatchObject({
+    expect(await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'succeeded' }, agent)).toMatchObject({
       ok: false,
       reason: 'already_completed',
     });
@@ -104,7 +103,7 @@ describeEachDb('checkpoints and recoveries', (t) => {
   it('recoveries that never report back are abandoned', async () => {
     const { session } = await makePausedSession(t().db);
     await makeCheckpoint(t().db, session.id, 1);
-    const started = await startRecovery(t().db, { sessionId: session.id, actor: engineer() });
+    const started = await startRecovery(t().db, { sessionId: session.id }, engineer());
     if (!started.ok) throw new Error('restore refused');
     expect((await abandonStaleRecoveries(t().db, { olderThanSeconds: 3600 })).abandoned).toBe(0);
     await t().db

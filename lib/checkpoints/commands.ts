@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
-import type { DomainActor } from '@/lib/auth/actor';
+import { actorLabel, type Actor } from '@/lib/auth/actor';
+import { recordAudit } from '@/lib/audit/log';
 import type { Db } from '@/lib/db/client';
 import {
   agentSessions,
@@ -15,6 +16,7 @@ import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
 import { resolvePauseInTx } from '@/lib/interventions/commands';
 import { recoveryAbandonedReason } from './abandon-reason';
+import { describeInvalidateRefusal, describeRestoreRefusal, type WithMessage } from './refusals';
 
 
 export type CheckpointInput = {
@@ -128,15 +130,23 @@ export type InvalidateResult =
  */
 export async function invalidateCheckpoints(
   db: Db,
-  input: { checkpointId: string; sessionId?: string; andLater?: boolean; reason: string; actor: DomainActor },
-): Promise<InvalidateResult> {
-  return db.transaction(async (tx): Promise<InvalidateResult> => {
+  input: { checkpointId: string; sessionId?: string; andLater?: boolean; reason: string },
+  actor: Actor,
+): Promise<WithMessage<InvalidateResult>> {
+  const result = await db.transaction(async (tx): Promise<InvalidateResult> => {
+    const audit = (outcome: 'success' | 'failure', details: Record<string, unknown>) =>
+      recordAudit(tx, { actor, action: 'checkpoint.invalidate', targetType: 'checkpoint', targetId: input.checkpointId, outcome, details });
     const [c] = await tx
       .select({ id: sessionCheckpoints.id, sessionId: sessionCheckpoints.sessionId, sequence: sessionCheckpoints.sequence })
       .from(sessionCheckpoints)
       .where(eq(sessionCheckpoints.id, input.checkpointId));
-    if (!c) return { ok: false, reason: 'not_found' };
+    if (!c) {
+      await audit('failure', { session_id: null, claimed_session_id: input.sessionId, refused: 'not_found' });
+      return { ok: false, reason: 'not_found' };
+    }
+    // The audit row names the checkpoint's own session (from the database), never only the one the caller claimed.
     if (input.sessionId !== undefined && input.sessionId !== c.sessionId) {
+      await audit('failure', { session_id: c.sessionId, claimed_session_id: input.sessionId, refused: 'checkpoint_other_session' });
       return { ok: false, reason: 'checkpoint_other_session', sessionId: c.sessionId };
     }
     const rows = await tx
@@ -155,14 +165,24 @@ export async function invalidateCheckpoints(
         eventType: 'checkpoints_invalidated',
         aggregateType: 'session',
         aggregateId: c.sessionId,
-        metadata: { actor_id: input.actor.label, checkpoint_ids: rows.map((r) => r.id), reason: input.reason },
+        metadata: { actor_id: actorLabel(actor), checkpoint_ids: rows.map((r) => r.id), reason: input.reason },
       });
     }
+    await audit('success', { session_id: c.sessionId, and_later: Boolean(input.andLater), invalidated: rows.length, reason: input.reason });
     return { ok: true, invalidated: rows.length, sessionId: c.sessionId };
   });
+  return result.ok ? result : { ...result, message: describeInvalidateRefusal(result) };
 }
 
 export type RestoreModifications = { currentTask?: string; instruction?: string };
+
+export type StartRecoveryInput = {
+  sessionId: string;
+  checkpointId?: string | null;
+  method?: 'manual' | 'automatic';
+  modifications?: RestoreModifications | null;
+  note?: string | null;
+};
 
 export type StartRecoveryResult =
   | { ok: true; recovery: CheckpointRecovery; checkpoint: CheckpointSummary }
@@ -177,85 +197,106 @@ export type StartRecoveryResult =
  */
 export async function startRecovery(
   db: Db,
-  input: {
-    sessionId: string;
-    checkpointId?: string | null;
-    actor: DomainActor;
-    method?: 'manual' | 'automatic';
-    modifications?: RestoreModifications | null;
-    note?: string | null;
-  },
-): Promise<StartRecoveryResult> {
+  input: StartRecoveryInput,
+  actor: Actor,
+): Promise<WithMessage<StartRecoveryResult>> {
   const result = await db.transaction(async (tx): Promise<StartRecoveryResult> => {
-    const [s] = await tx.select().from(agentSessions).where(eq(agentSessions.id, input.sessionId)).for('update');
-    if (!s) return { ok: false, reason: 'not_found' };
-    if (s.status === 'completed' || s.status === 'aborted') return { ok: false, reason: 'session_finished', status: s.status };
-    const [inProgress] = await tx
-      .select()
-      .from(checkpointRecoveries)
-      .where(and(eq(checkpointRecoveries.sessionId, s.id), eq(checkpointRecoveries.recoveryStatus, 'in_progress')));
-    if (inProgress) {
-      return { ok: false, reason: 'recovery_in_progress', recoveryId: inProgress.id, initiatedBy: inProgress.initiatedBy };
-    }
-    let checkpoint: CheckpointSummary | undefined;
-    if (input.checkpointId) {
-      [checkpoint] = await tx.select(summaryColumns).from(sessionCheckpoints).where(eq(sessionCheckpoints.id, input.checkpointId));
-      if (!checkpoint) return { ok: false, reason: 'not_found' };
-      if (checkpoint.sessionId !== s.id) return { ok: false, reason: 'checkpoint_other_session' };
-      if (!checkpoint.isValid) return { ok: false, reason: 'checkpoint_invalid' };
-    } else {
-      [checkpoint] = await tx
-        .select(summaryColumns)
-        .from(sessionCheckpoints)
-        .where(and(eq(sessionCheckpoints.sessionId, s.id), eq(sessionCheckpoints.isValid, true)))
-        .orderBy(desc(sessionCheckpoints.sequence))
-        .limit(1);
-      if (!checkpoint) return { ok: false, reason: 'no_valid_checkpoint' };
-    }
-    const [open] = await tx
-      .select()
-      .from(pausedSessions)
-      .where(and(eq(pausedSessions.sessionId, s.id), eq(pausedSessions.resolved, false)))
-      .for('update');
-    const mods = input.modifications && (input.modifications.currentTask || input.modifications.instruction) ? input.modifications : null;
-    const [recovery] = await tx
-      .insert(checkpointRecoveries)
-      .values({
-        checkpointId: checkpoint.id,
-        sessionId: s.id,
-        pausedSessionId: open?.id ?? null,
-        recoveryMethod: input.method ?? 'manual',
-        initiatedBy: input.actor.label,
-        modifications: mods,
-      })
-      .returning();
-    if (open) {
-      await resolvePauseInTx(tx, {
+    const r = await startRecoveryInTx(tx, input, actor);
+    await recordAudit(tx, {
+      actor,
+      action: 'checkpoint.restore',
+      targetType: 'checkpoint',
+      targetId: r.ok ? r.checkpoint.id : (input.checkpointId ?? undefined),
+      outcome: r.ok ? 'success' : 'failure',
+      details: r.ok
+        ? { session_id: input.sessionId, recovery_id: r.recovery.id, sequence: r.checkpoint.sequence, modified: Boolean(r.recovery.modifications) }
+        : { session_id: input.sessionId, refused: r.reason },
+    });
+    return r;
+  });
+  if (!result.ok) return { ...result, message: describeRestoreRefusal(result) };
+  signalSession(input.sessionId);
+  return result;
+}
+
+/**
+ * The restore itself, inside a caller's transaction (startRecovery, or an intervention's restore that must first
+ * check its pause is still open). The caller writes the audit row and signals the session after commit.
+ */
+export async function startRecoveryInTx(
+  tx: Db,
+  input: StartRecoveryInput,
+  actor: Actor,
+): Promise<StartRecoveryResult> {
+  const [s] = await tx.select().from(agentSessions).where(eq(agentSessions.id, input.sessionId)).for('update');
+  if (!s) return { ok: false, reason: 'not_found' };
+  if (s.status === 'completed' || s.status === 'aborted') return { ok: false, reason: 'session_finished', status: s.status };
+  const [inProgress] = await tx
+    .select()
+    .from(checkpointRecoveries)
+    .where(and(eq(checkpointRecoveries.sessionId, s.id), eq(checkpointRecoveries.recoveryStatus, 'in_progress')));
+  if (inProgress) {
+    return { ok: false, reason: 'recovery_in_progress', recoveryId: inProgress.id, initiatedBy: inProgress.initiatedBy };
+  }
+  let checkpoint: CheckpointSummary | undefined;
+  if (input.checkpointId) {
+    [checkpoint] = await tx.select(summaryColumns).from(sessionCheckpoints).where(eq(sessionCheckpoints.id, input.checkpointId));
+    if (!checkpoint) return { ok: false, reason: 'not_found' };
+    if (checkpoint.sessionId !== s.id) return { ok: false, reason: 'checkpoint_other_session' };
+    if (!checkpoint.isValid) return { ok: false, reason: 'checkpoint_invalid' };
+  } else {
+    [checkpoint] = await tx
+      .select(summaryColumns)
+      .from(sessionCheckpoints)
+      .where(and(eq(sessionCheckpoints.sessionId, s.id), eq(sessionCheckpoints.isValid, true)))
+      .orderBy(desc(sessionCheckpoints.sequence))
+      .limit(1);
+    if (!checkpoint) return { ok: false, reason: 'no_valid_checkpoint' };
+  }
+  const [open] = await tx
+    .select()
+    .from(pausedSessions)
+    .where(and(eq(pausedSessions.sessionId, s.id), eq(pausedSessions.resolved, false)))
+    .for('update');
+  const mods = input.modifications && (input.modifications.currentTask || input.modifications.instruction) ? input.modifications : null;
+  const [recovery] = await tx
+    .insert(checkpointRecoveries)
+    .values({
+      checkpointId: checkpoint.id,
+      sessionId: s.id,
+      pausedSessionId: open?.id ?? null,
+      recoveryMethod: input.method ?? 'manual',
+      initiatedBy: actorLabel(actor),
+      modifications: mods,
+    })
+    .returning();
+  if (open) {
+    await resolvePauseInTx(
+      tx,
+      {
         pause: open,
         resolution: 'restored',
         note: input.note,
-        actor: input.actor,
         details: { checkpoint_id: checkpoint.id, sequence: checkpoint.sequence, recovery_id: recovery.id },
-      });
-    }
-    await tx.update(agentSessions).set({ status: 'recovering' }).where(eq(agentSessions.id, s.id));
-    await appendEvent(tx, {
-      eventType: 'recovery_started',
-      aggregateType: 'session',
-      aggregateId: s.id,
-      metadata: {
-        status: 'recovering',
-        actor_id: input.actor.label,
-        recovery_id: recovery.id,
-        checkpoint_id: checkpoint.id,
-        sequence: checkpoint.sequence,
-        modified: Boolean(mods),
       },
-    });
-    return { ok: true, recovery, checkpoint };
+      actor,
+    );
+  }
+  await tx.update(agentSessions).set({ status: 'recovering' }).where(eq(agentSessions.id, s.id));
+  await appendEvent(tx, {
+    eventType: 'recovery_started',
+    aggregateType: 'session',
+    aggregateId: s.id,
+    metadata: {
+      status: 'recovering',
+      actor_id: actorLabel(actor),
+      recovery_id: recovery.id,
+      checkpoint_id: checkpoint.id,
+      sequence: checkpoint.sequence,
+      modified: Boolean(mods),
+    },
   });
-  if (result.ok) signalSession(input.sessionId);
-  return result;
+  return { ok: true, recovery, checkpoint };
 }
 
 export type CompleteRecoveryResult =
@@ -266,7 +307,8 @@ export type CompleteRecoveryResult =
 /** The agent reports how the restore went. Repeating the same report is harmless. */
 export async function completeRecovery(
   db: Db,
-  input: { recoveryId: string; status: 'succeeded' | 'failed'; error?: string | null; actor: DomainActor },
+  input: { recoveryId: string; status: 'succeeded' | 'failed'; error?: string | null },
+  actor: Actor,
 ): Promise<CompleteRecoveryResult> {
   const result = await db.transaction(async (tx): Promise<CompleteRecoveryResult> => {
     const [r] = await tx.select().from(checkpointRecoveries).where(eq(checkpointRecoveries.id, input.recoveryId)).for('update');
@@ -302,7 +344,7 @@ export async function completeRecovery(
       aggregateId: r.sessionId,
       metadata: {
         status: input.status,
-        actor_id: input.actor.label,
+        actor_id: actorLabel(actor),
         recovery_id: r.id,
         duration_ms: Math.round(Number(recovery.recoveryDurationSeconds ?? 0) * 1000),
         ...(input.error ? { error: input.error } : {}),

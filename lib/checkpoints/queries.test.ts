@@ -45,9 +45,9 @@ describeEachDb('checkpoint page and recovery queries', (t) => {
     for (const status of outcomes) {
       const { session } = await makePausedSession(t().db);
       await makeCheckpoint(t().db, session.id, 1);
-      const started = await startRecovery(t().db, { sessionId: session.id, actor: engineer() });
+      const started = await startRecovery(t().db, { sessionId: session.id }, engineer());
       if (!started.ok) throw new Error('restore refused');
-      await completeRecovery(t().db, { recoveryId: started.recovery.id, status, error: status === 'failed' ? 'tool state lost' : null, actor: agent });
+      await completeRecovery(t().db, { recoveryId: started.recovery.id, status, error: status === 'failed' ? 'tool state lost' : null }, agent);
       await queryRows(t().db, sql`UPDATE checkpoint_recoveries SET recovery_duration_seconds = 4 WHERE id = ${started.recovery.id}`);
     }
     const after = await recoveryStatsByMethod(t().db, { days: 30 });

@@ -1,5 +1,8 @@
 import type { InvalidateResult, StartRecoveryResult } from './commands';
 
+/** A refusal as the command contract returns it: its reason for code, its message for a person. */
+export type WithMessage<R> = R extends { ok: false } ? R & { message: string } : R;
+
 /** What an operator reads when a restore is refused: the reason and what to do about it. */
 export function describeRestoreRefusal(r: Exclude<StartRecoveryResult, { ok: true }>): string {
   switch (r.reason) {

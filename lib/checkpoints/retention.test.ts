@@ -34,11 +34,11 @@ describeEachDb('checkpoint retention', (t) => {
     const cps = [];
     for (let n = 1; n <= 6; n++) cps.push(await makeCheckpoint(t().db, s.id, n));
     // A finished recovery from #1: history keeps it.
-    const rec = await startRecovery(t().db, { sessionId: s.id, checkpointId: cps[0].id, actor: engineer() });
+    const rec = await startRecovery(t().db, { sessionId: s.id, checkpointId: cps[0].id }, engineer());
     if (!rec.ok) throw new Error(`restore refused: ${rec.reason}`);
-    await completeRecovery(t().db, { recoveryId: rec.recovery.id, status: 'succeeded', actor: agent });
+    await completeRecovery(t().db, { recoveryId: rec.recovery.id, status: 'succeeded' }, agent);
     // An open pause pointing at #2.
-    const p = await pauseSession(t().db, { sessionId: s.id, reason: 'blocked', pauseType: 'blocker', checkpointId: cps[1].id, actor: agent });
+    const p = await pauseSession(t().db, { sessionId: s.id, reason: 'blocked', pauseType: 'blocker', checkpointId: cps[1].id }, agent);
     expect(p.ok).toBe(true);
     await pruneCheckpoints(t().db, { keepLast: 2 });
     expect(await sequencesOf(t().db, s.id)).toEqual([1, 2, 5, 6]);
@@ -48,10 +48,10 @@ describeEachDb('checkpoint retention', (t) => {
     const s = await makeSession(t().db);
     const cps = [];
     for (let n = 1; n <= 5; n++) cps.push(await makeCheckpoint(t().db, s.id, n));
-    await invalidateCheckpoints(t().db, { checkpointId: cps[3].id, andLater: true, reason: 'bad tool output', actor: engineer() });
+    await invalidateCheckpoints(t().db, { checkpointId: cps[3].id, andLater: true, reason: 'bad tool output' }, engineer());
     await pruneCheckpoints(t().db, { keepLast: 2 });
     expect(await sequencesOf(t().db, s.id)).toEqual([3, 4, 5]);
-    const restore = await startRecovery(t().db, { sessionId: s.id, actor: engineer() });
+    const restore = await startRecovery(t().db, { sessionId: s.id }, engineer());
     expect(restore).toMatchObject({ ok: true, checkpoint: { sequence: 3 } });
   });
 

@@ -51,7 +51,7 @@ describeEachDb('interventions', (t) => {
 
   it('a second pause of a paused session is refused with the open one', async () => {
     const { session, pause } = await makePausedSession(t().db);
-    const again = await pauseSession(t().db, { sessionId: session.id, reason: 'again', pauseType: 'blocker', actor: agent });
+    const again = await pauseSession(t().db, { sessionId: session.id, reason: 'again', pauseType: 'blocker' }, agent);
     expect(again).toMatchObject({ ok: false, reason: 'already_paused', pause: { id: pause.id } });
   });
 
@@ -59,7 +59,7 @@ describeEachDb('interventions', (t) => {
     const { pause } = await makePausedSession(t().db);
     const people = ['ann', 'bob', 'cid', 'dan', 'eli', 'fay', 'gus', 'hal'];
     const results = await Promise.all(
-      people.map((p) => resumeSession(t().db, { pausedSessionId: pause.id, actor: engineer(p), note: `from ${p}` })),
+      people.map((p) => resumeSession(t().db, { pausedSessionId: pause.id, note: `from ${p}` }, engineer(p))),
     );
     const winners = results.filter((r) => r.ok);
     expect(winners).toHaveLength(1);
@@ -73,9 +73,9 @@ describeEachDb('interventions', (t) => {
 
   it('resume after abort is refused and the session stays aborted', async () => {
     const { session, pause } = await makePausedSession(t().db);
-    const aborted = await abortSession(t().db, { pausedSessionId: pause.id, reason: 'wrong branch', actor: engineer('ann') });
+    const aborted = await abortSession(t().db, { pausedSessionId: pause.id, reason: 'wrong branch' }, engineer('ann'));
     expect(aborted.ok).toBe(true);
-    const resumed = await resumeSession(t().db, { pausedSessionId: pause.id, actor: engineer('bob') });
+    const resumed = await resumeSession(t().db, { pausedSessionId: pause.id }, engineer('bob'));
     expect(resumed).toMatchObject({ ok: false, reason: 'already_resolved', resolution: 'aborted', resolvedBy: 'ann@example.com' });
     const [s] = await t().db.select().from(agentSessions).where(eq(agentSessions.id, session.id));
     expect(s.status).toBe('aborted');
@@ -88,7 +88,7 @@ describeEachDb('interventions', (t) => {
       ok: true,
       decision: { action: 'wait', pausedSessionId: pause.id },
     });
-    await resumeSession(t().db, { pausedSessionId: pause.id, note: 'use the cached results', actor: engineer('ann') });
+    await resumeSession(t().db, { pausedSessionId: pause.id, note: 'use the cached results' }, engineer('ann'));
     expect(await getControlDecision(t().db, { sessionId: session.id })).toMatchObject({
       ok: true,
       decision: { action: 'resume', note: 'use the cached results', resolvedBy: 'ann@example.com' },
@@ -98,7 +98,7 @@ describeEachDb('interventions', (t) => {
 
   it('an aborted session is told to abort, repeatedly', async () => {
     const { session, pause } = await makePausedSession(t().db);
-    await abortSession(t().db, { pausedSessionId: pause.id, reason: 'budget', actor: engineer('ann') });
+    await abortSession(t().db, { pausedSessionId: pause.id, reason: 'budget' }, engineer('ann'));
     for (let i = 0; i < 2; i++) {
       expect(await getControlDecision(t().db, { sessionId: session.id })).toMatchObject({
         decision: { action: 'abort', reason: 'budget', resolvedBy: 'ann@example.com' },
@@ -108,19 +108,19 @@ describeEachDb('interventions', (t) => {
 
   it('assign to me refuses to steal another engineer’s pause unless forced', async () => {
     const { pause } = await makePausedSession(t().db);
-    expect((await assignIntervention(t().db, { pausedSessionId: pause.id, actor: engineer('ann') })).ok).toBe(true);
-    expect(await assignIntervention(t().db, { pausedSessionId: pause.id, actor: engineer('bob') })).toMatchObject({
+    expect((await assignIntervention(t().db, { pausedSessionId: pause.id }, engineer('ann'))).ok).toBe(true);
+    expect(await assignIntervention(t().db, { pausedSessionId: pause.id }, engineer('bob'))).toMatchObject({
       ok: false,
       reason: 'assigned_to_other',
       assignedTo: 'ann@example.com',
     });
-    expect((await assignIntervention(t().db, { pausedSessionId: pause.id, actor: engineer('bob'), force: true })).ok).toBe(true);
+    expect((await assignIntervention(t().db, { pausedSessionId: pause.id, force: true }, engineer('bob'))).ok).toBe(true);
   });
 
   it('a decision committed between the control call\'s reads is never answered as continue', async () => {
     const resolutions = {
-      abort: (id: string) => abortSession(t().db, { pausedSessionId: id, reason: 'budget', actor: engineer('ann') }),
-      resume: (id: string) => resumeSession(t().db, { pausedSessionId: id, note: 'go on', actor: engineer('ann') }),
+      abort: (id: string) => abortSession(t().db, { pausedSessionId: id, reason: 'budget' }, engineer('ann')),
+      resume: (id: string) => resumeSession(t().db, { pausedSessionId: id, note: 'go on' }, engineer('ann')),
     };
     for (const [action, resolve] of Object.entries(resolutions)) {
       const { session, pause } = await makePausedSession(t().db);

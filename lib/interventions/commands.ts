@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { DomainActor } from '@/lib/auth/actor';
+import { actorLabel, actorType, type Actor } from '@/lib/auth/actor';
+import { recordAudit } from '@/lib/audit/log';
 import type { Db } from '@/lib/db/client';
 import {
   agentSessions,
@@ -17,23 +18,41 @@ import { isTerminal } from '@/lib/sessions/commands';
 import { fanOutPauseNotifications } from './notifications';
 
 /**
- * Pause and its resolutions. Each is one transaction that locks the rows it changes (`FOR UPDATE`), writes the
- * intervention_actions trail and an execution event, and returns a result union; two people resolving the same
- * pause at once get one winner and one `already_resolved` naming who won.
+ * Pause and its resolutions, each `command(db, input, actor) → result`. Each is one transaction that locks the
+ * rows it changes (`FOR UPDATE`), writes the intervention_actions trail, an execution event and (for a person's
+ * decision) its audit_log row, and returns a result union whose refusals carry a message for the person; two
+ * people resolving the same pause at once get one winner and one `already_resolved` naming who won. The guard in
+ * front (server action, route handler) has checked the permission; commands trust their actor.
  */
 export type AlreadyResolved = {
   ok: false;
   reason: 'already_resolved';
+  message: string;
   resolution: NonNullable<PausedSession['resolution']>;
   resolvedBy: string | null;
   resolvedAt: Date | null;
 };
 
+export type PauseGone = { ok: false; reason: 'not_found'; message: string };
+export const pauseGone: PauseGone = { ok: false, reason: 'not_found', message: 'This pause no longer exists.' };
+
 export type PauseResult =
   | { ok: true; pause: PausedSession }
-  | { ok: false; reason: 'not_found' }
-  | { ok: false; reason: 'session_finished'; status: string }
-  | { ok: false; reason: 'already_paused'; pause: PausedSession };
+  | { ok: false; reason: 'not_found'; message: string }
+  | { ok: false; reason: 'session_finished'; message: string; status: string }
+  | { ok: false; reason: 'already_paused'; message: string; pause: PausedSession };
+
+/** The audit row of a person's decision on a pause, written in the decision's transaction. */
+export function auditPause(tx: Db, actor: Actor, verb: string, pause: PausedSession, details: Record<string, unknown> = {}) {
+  return recordAudit(tx, {
+    actor,
+    action: `intervention.${verb}`,
+    targetType: 'paused_session',
+    targetId: pause.id,
+    outcome: 'success',
+    details: { sessionId: pause.sessionId, ...details },
+  });
+}
 
 export async function pauseSession(
   db: Db,
@@ -44,19 +63,18 @@ export async function pauseSession(
     currentTask?: string | null;
     context?: PauseContext;
     checkpointId?: string | null;
-    actor: DomainActor;
   },
-  hooks: { afterPause?: (tx: Db, pause: PausedSession) => Promise<void> } = {},
+  actor: Actor,
 ): Promise<PauseResult> {
   const result = await db.transaction(async (tx): Promise<PauseResult> => {
     const [s] = await tx.select().from(agentSessions).where(eq(agentSessions.id, input.sessionId)).for('update');
-    if (!s) return { ok: false, reason: 'not_found' };
-    if (isTerminal(s.status)) return { ok: false, reason: 'session_finished', status: s.status };
+    if (!s) return { ok: false, reason: 'not_found', message: 'No session with this id' };
+    if (isTerminal(s.status)) return { ok: false, reason: 'session_finished', message: `The session already ended as ${s.status}`, status: s.status };
     const [open] = await tx
       .select()
       .from(pausedSessions)
       .where(and(eq(pausedSessions.sessionId, s.id), eq(pausedSessions.resolved, false)));
-    if (open) return { ok: false, reason: 'already_paused', pause: open };
+    if (open) return { ok: false, reason: 'already_paused', message: 'The session is already paused and waiting for a decision', pause: open };
     const [pause] = await tx
       .insert(pausedSessions)
       .values({
@@ -76,8 +94,8 @@ export async function pauseSession(
       pausedSessionId: pause.id,
       sessionId: s.id,
       action: 'paused',
-      actor: input.actor.label,
-      actorType: input.actor.type,
+      actor: actorLabel(actor),
+      actorType: actorType(actor),
       note: input.reason,
       details: { pause_type: input.pauseType },
     });
@@ -85,7 +103,7 @@ export async function pauseSession(
       eventType: 'session_paused',
       aggregateType: 'session',
       aggregateId: s.id,
-      metadata: { status: 'paused', actor_id: input.actor.label, pause_type: input.pauseType, paused_session_id: pause.id },
+      metadata: { status: 'paused', actor_id: actorLabel(actor), pause_type: input.pauseType, paused_session_id: pause.id },
     });
     // Rows only (in-app + webhook outbox): the HTTP happens later in the delivery worker, never inside a pause.
     const notified = await fanOutPauseNotifications(tx, { pause, project: s.project, agentName: s.agentName });
@@ -100,30 +118,30 @@ export async function pauseSession(
       });
     }
     await notifyLiveInTx(tx, { topic: 'interventions', sessionId: s.id });
-    await hooks.afterPause?.(tx, pause);
     return { ok: true, pause };
   });
   if (result.ok) signalSession(input.sessionId);
   return result;
 }
 
-type LockedPause =
-  | { ok: true; pause: PausedSession }
-  | { ok: false; reason: 'not_found' }
-  | AlreadyResolved;
+type LockedPause = { ok: true; pause: PausedSession } | PauseGone | AlreadyResolved;
+
+/** A resolved pause as a refusal naming who resolved it ("already resumed by alice@…"). */
+export function alreadyResolved(pause: PausedSession): AlreadyResolved {
+  return {
+    ok: false,
+    reason: 'already_resolved',
+    message: `This pause was already ${pause.resolution} by ${pause.resolvedBy ?? 'someone else'}.`,
+    resolution: pause.resolution!,
+    resolvedBy: pause.resolvedBy,
+    resolvedAt: pause.resolvedAt,
+  };
+}
 
 async function lockOpenPause(tx: Db, pausedSessionId: string): Promise<LockedPause> {
   const [pause] = await tx.select().from(pausedSessions).where(eq(pausedSessions.id, pausedSessionId)).for('update');
-  if (!pause) return { ok: false, reason: 'not_found' };
-  if (pause.resolved) {
-    return {
-      ok: false,
-      reason: 'already_resolved',
-      resolution: pause.resolution!,
-      resolvedBy: pause.resolvedBy,
-      resolvedAt: pause.resolvedAt,
-    };
-  }
+  if (!pause) return pauseGone;
+  if (pause.resolved) return alreadyResolved(pause);
   return { ok: true, pause };
 }
 
@@ -134,16 +152,16 @@ export async function resolvePauseInTx(
     pause: PausedSession;
     resolution: 'resumed' | 'aborted' | 'restored';
     note?: string | null;
-    actor: DomainActor;
     details?: Record<string, unknown>;
   },
+  actor: Actor,
 ) {
   const [pause] = await tx
     .update(pausedSessions)
     .set({
       resolved: true,
       resolvedAt: sql`now()`,
-      resolvedBy: input.actor.label,
+      resolvedBy: actorLabel(actor),
       resolution: input.resolution,
       resolutionNote: input.note ?? null,
     })
@@ -153,8 +171,8 @@ export async function resolvePauseInTx(
     pausedSessionId: pause.id,
     sessionId: pause.sessionId,
     action: input.resolution,
-    actor: input.actor.label,
-    actorType: input.actor.type,
+    actor: actorLabel(actor),
+    actorType: actorType(actor),
     note: input.note ?? null,
     details: input.details ?? {},
   });
@@ -162,29 +180,26 @@ export async function resolvePauseInTx(
   return pause;
 }
 
-export type ResolveResult = { ok: true; pause: PausedSession } | { ok: false; reason: 'not_found' } | AlreadyResolved;
-
-/** Extra writes that must commit with the transition (the console's audit_log row). */
-export type TxHooks = { inTx?: (tx: Db, pause: PausedSession) => Promise<void> };
+export type ResolveResult = { ok: true; pause: PausedSession } | PauseGone | AlreadyResolved;
 
 /** Resume: the agent's next control call answers `resume` with the note as instructions. */
 export async function resumeSession(
   db: Db,
-  input: { pausedSessionId: string; note?: string | null; actor: DomainActor },
-  hooks: TxHooks = {},
+  input: { pausedSessionId: string; note?: string | null; bulk?: boolean },
+  actor: Actor,
 ): Promise<ResolveResult> {
   const result = await db.transaction(async (tx): Promise<ResolveResult> => {
     const locked = await lockOpenPause(tx, input.pausedSessionId);
     if (!locked.ok) return locked;
-    const pause = await resolvePauseInTx(tx, { pause: locked.pause, resolution: 'resumed', note: input.note, actor: input.actor });
+    const pause = await resolvePauseInTx(tx, { pause: locked.pause, resolution: 'resumed', note: input.note }, actor);
     await tx.update(agentSessions).set({ status: 'running' }).where(eq(agentSessions.id, pause.sessionId));
     await appendEvent(tx, {
       eventType: 'session_resumed',
       aggregateType: 'session',
       aggregateId: pause.sessionId,
-      metadata: { status: 'running', actor_id: input.actor.label, paused_session_id: pause.id, note: input.note ?? undefined },
+      metadata: { status: 'running', actor_id: actorLabel(actor), paused_session_id: pause.id, note: input.note ?? undefined },
     });
-    await hooks.inTx?.(tx, pause);
+    await auditPause(tx, actor, 'resume', pause, { note: input.note ?? null, ...(input.bulk ? { bulk: true } : {}) });
     return { ok: true, pause };
   });
   if (result.ok) signalSession(result.pause.sessionId);
@@ -194,13 +209,13 @@ export async function resumeSession(
 /** Abort: the session ends as aborted; the agent's control call answers `abort`. */
 export async function abortSession(
   db: Db,
-  input: { pausedSessionId: string; reason?: string | null; actor: DomainActor },
-  hooks: TxHooks = {},
+  input: { pausedSessionId: string; reason?: string | null; bulk?: boolean },
+  actor: Actor,
 ): Promise<ResolveResult> {
   const result = await db.transaction(async (tx): Promise<ResolveResult> => {
     const locked = await lockOpenPause(tx, input.pausedSessionId);
     if (!locked.ok) return locked;
-    const pause = await resolvePauseInTx(tx, { pause: locked.pause, resolution: 'aborted', note: input.reason, actor: input.actor });
+    const pause = await resolvePauseInTx(tx, { pause: locked.pause, resolution: 'aborted', note: input.reason }, actor);
     await tx
       .update(agentSessions)
       .set({ status: 'aborted', endedAt: sql`greatest(now(), ${agentSessions.startedAt})`, error: input.reason ?? 'Aborted by operator' })
@@ -209,9 +224,9 @@ export async function abortSession(
       eventType: 'session_aborted',
       aggregateType: 'session',
       aggregateId: pause.sessionId,
-      metadata: { status: 'aborted', actor_id: input.actor.label, paused_session_id: pause.id, reason: input.reason ?? undefined },
+      metadata: { status: 'aborted', actor_id: actorLabel(actor), paused_session_id: pause.id, reason: input.reason ?? undefined },
     });
-    await hooks.inTx?.(tx, pause);
+    await auditPause(tx, actor, 'abort', pause, { reason: input.reason ?? null, ...(input.bulk ? { bulk: true } : {}) });
     return { ok: true, pause };
   });
   if (result.ok) signalSession(result.pause.sessionId);
@@ -220,73 +235,70 @@ export async function abortSession(
 
 export async function addInterventionNote(
   db: Db,
-  input: { pausedSessionId: string; note: string; actor: DomainActor },
-  hooks: TxHooks = {},
-): Promise<{ ok: true } | { ok: false; reason: 'not_found' }> {
-  return db.transaction(async (tx) => {
+  input: { pausedSessionId: string; note: string },
+  actor: Actor,
+): Promise<{ ok: true } | PauseGone> {
+  return db.transaction(async (tx): Promise<{ ok: true } | PauseGone> => {
     const [pause] = await tx.select().from(pausedSessions).where(eq(pausedSessions.id, input.pausedSessionId));
-    if (!pause) return { ok: false, reason: 'not_found' } as const;
+    if (!pause) return pauseGone;
     await tx.insert(interventionActions).values({
       pausedSessionId: pause.id,
       sessionId: pause.sessionId,
       action: 'note',
-      actor: input.actor.label,
-      actorType: input.actor.type,
+      actor: actorLabel(actor),
+      actorType: actorType(actor),
       note: input.note,
     });
     await appendEvent(tx, {
       eventType: 'intervention_note',
       aggregateType: 'session',
       aggregateId: pause.sessionId,
-      metadata: { actor_id: input.actor.label, paused_session_id: pause.id, note: input.note },
+      metadata: { actor_id: actorLabel(actor), paused_session_id: pause.id, note: input.note },
     });
     await notifyLiveInTx(tx, { topic: 'interventions', sessionId: pause.sessionId });
-    await hooks.inTx?.(tx, pause);
-    return { ok: true } as const;
+    await auditPause(tx, actor, 'note', pause);
+    return { ok: true };
   });
 }
 
 export type AssignResult =
   | { ok: true; pause: PausedSession }
-  | { ok: false; reason: 'not_found' }
+  | PauseGone
   | AlreadyResolved
-  | { ok: false; reason: 'assigned_to_other'; assignedTo: string };
+  | { ok: false; reason: 'assigned_to_other'; message: string; assignedTo: string };
 
 /** "Assign to me": claims an open pause so two engineers do not work the same one. `force` takes it over. */
 export async function assignIntervention(
   db: Db,
-  input: { pausedSessionId: string; actor: DomainActor; force?: boolean },
-  hooks: TxHooks = {},
+  input: { pausedSessionId: string; force?: boolean },
+  actor: Actor,
 ): Promise<AssignResult> {
   return db.transaction(async (tx): Promise<AssignResult> => {
     const locked = await lockOpenPause(tx, input.pausedSessionId);
     if (!locked.ok) return locked;
     const current = locked.pause.assignedTo;
-    if (current && current !== input.actor.label && !input.force) {
-      return { ok: false, reason: 'assigned_to_other', assignedTo: current };
+    const me = actorLabel(actor);
+    if (current && current !== me && !input.force) {
+      const message = `Already assigned to ${current}. Take it over to reassign it to you.`;
+      return { ok: false, reason: 'assigned_to_other', message, assignedTo: current };
     }
     const [pause] = await tx
       .update(pausedSessions)
-      .set({ assignedTo: input.actor.label, assignedAt: sql`now()` })
+      .set({ assignedTo: me, assignedAt: sql`now()` })
       .where(eq(pausedSessions.id, locked.pause.id))
       .returning();
     await tx.insert(interventionActions).values({
       pausedSessionId: pause.id,
       sessionId: pause.sessionId,
       action: 'assigned',
-      actor: input.actor.label,
-      actorType: input.actor.type,
+      actor: actorLabel(actor),
+      actorType: actorType(actor),
       details: current ? { previous: current } : {},
     });
     await notifyLiveInTx(tx, { topic: 'interventions', sessionId: pause.sessionId });
-    await hooks.inTx?.(tx, pause);
+    await auditPause(tx, actor, 'assign', pause, { force: Boolean(input.force) });
     return { ok: true, pause };
   });
-}
-
-/** A human-readable refusal for an already-resolved pause ("already resumed by alice@…"). */
-export function describeAlreadyResolved(r: AlreadyResolved) {
-  return `This pause was already ${r.resolution} by ${r.resolvedBy ?? 'someone else'}.`;
 }
 
 export type BulkItemResult = { id: string; ok: true } | { id: string; ok: false; message: string };
@@ -297,8 +309,8 @@ export type BulkItemResult = { id: string; ok: true } | { id: string; ok: false;
  */
 export async function bulkResolveInterventions(
   db: Db,
-  input: { ids: string[]; action: 'resume' | 'abort'; note?: string | null; actor: DomainActor; concurrency?: number },
-  hooks: TxHooks = {},
+  input: { ids: string[]; action: 'resume' | 'abort'; note?: string | null; concurrency?: number },
+  actor: Actor,
 ): Promise<BulkItemResult[]> {
   const ids = [...new Set(input.ids)];
   const size = Math.max(1, input.concurrency ?? 5);
@@ -310,10 +322,9 @@ export async function bulkResolveInterventions(
         try {
           const r =
             input.action === 'resume'
-              ? await resumeSession(db, { pausedSessionId: id, note: input.note, actor: input.actor }, hooks)
-              : await abortSession(db, { pausedSessionId: id, reason: input.note, actor: input.actor }, hooks);
-          if (r.ok) return { id, ok: true };
-          return { id, ok: false, message: r.reason === 'already_resolved' ? describeAlreadyResolved(r) : 'This pause no longer exists.' };
+              ? await resumeSession(db, { pausedSessionId: id, note: input.note, bulk: true }, actor)
+              : await abortSession(db, { pausedSessionId: id, reason: input.note, bulk: true }, actor);
+          return r.ok ? { id, ok: true } : { id, ok: false, message: r.message };
         } catch (err) {
           log().error({ err, pausedSessionId: id }, 'bulk intervention item failed');
           return { id, ok: false, message: 'Something went wrong on our side; this one was not changed.' };

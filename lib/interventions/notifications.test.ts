@@ -66,7 +66,7 @@ describeEachDb('pause notifications', (t) => {
     await db.insert(notificationPreferences).values({ userId: viewer, channel: 'webhook', targetUrl: 'http://127.0.0.1:9/viewer', projects: [project] });
 
     const session = await makeSession(db, { project });
-    const r = await pauseSession(db, { sessionId: session.id, reason: 'Retry limit on deploy', pauseType: 'retry_limit', actor: agent });
+    const r = await pauseSession(db, { sessionId: session.id, reason: 'Retry limit on deploy', pauseType: 'retry_limit' }, agent);
     if (!r.ok) throw new Error(r.reason);
 
     const got = await db.select().from(notifications).where(eq(notifications.pausedSessionId, r.pause.id));
@@ -91,7 +91,7 @@ describeEachDb('pause notifications', (t) => {
     await rule(db, me, { projects: [project] });
     for (let i = 0; i < 3; i++) {
       const s = await makeSession(db, { project });
-      await pauseSession(db, { sessionId: s.id, reason: `r${i}`, pauseType: 'blocker', actor: agent });
+      await pauseSession(db, { sessionId: s.id, reason: `r${i}`, pauseType: 'blocker' }, agent);
     }
     expect(await countUnreadNotifications(db, { userId: me })).toBe(3);
     const list = await listNotifications(db, { userId: me });

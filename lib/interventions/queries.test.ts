@@ -23,7 +23,7 @@ async function pauses(db: Db, project: string, n: number) {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const s = await makeSession(db, { project });
-    const r = await pauseSession(db, { sessionId: s.id, reason: `blocked ${i}`, pauseType: 'blocker', actor: agent });
+    const r = await pauseSession(db, { sessionId: s.id, reason: `blocked ${i}`, pauseType: 'blocker' }, agent);
     if (!r.ok) throw new Error(r.reason);
     out.push(r.pause.id);
   }
@@ -42,7 +42,7 @@ describeEachDb('intervention lists', (t) => {
   it('the history pages through every pause once, newest first', async () => {
     const project = `p-${randomUUID().slice(0, 8)}`;
     const ids = await pauses(t().db, project, 5);
-    for (const id of ids.slice(0, 2)) expect((await resumeSession(t().db, { pausedSessionId: id, actor: engineer() })).ok).toBe(true);
+    for (const id of ids.slice(0, 2)) expect((await resumeSession(t().db, { pausedSessionId: id }, engineer())).ok).toBe(true);
     const { ids: seen, pages } = await allPages((c) => listInterventionHistory(t().db, { project, limit: 2, cursor: decodeCursor(c) }));
     expect(pages).toBe(3);
     expect(seen).toEqual([...ids].reverse());

@@ -84,7 +84,7 @@ async function subscribe(db: Db, url: string) {
 
 async function pauseIn(db: Db, project: string) {
   const s = await makeSession(db, { project });
-  const r = await pauseSession(db, { sessionId: s.id, reason: 'Blocked on review', pauseType: 'blocker', actor: agent });
+  const r = await pauseSession(db, { sessionId: s.id, reason: 'Blocked on review', pauseType: 'blocker' }, agent);
   if (!r.ok) throw new Error(r.reason);
   return r.pause;
 }

@@ -3,7 +3,7 @@ import type { Db } from '@/lib/db/client';
 import { agentSessions, interventionActions, pausedSessions, type AgentSession } from '@/lib/db/schema';
 import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
-import type { DomainActor } from '@/lib/auth/actor';
+import { actorLabel, actorType, type Actor } from '@/lib/auth/actor';
 
 const terminal = new Set(['completed', 'failed', 'aborted']);
 
@@ -85,7 +85,8 @@ export type FinishResult =
  */
 export async function finishSession(
   db: Db,
-  input: { sessionId: string; status: 'completed' | 'failed'; error?: string | null; actor: DomainActor },
+  input: { sessionId: string; status: 'completed' | 'failed'; error?: string | null },
+  actor: Actor,
 ): Promise<FinishResult> {
   const result = await db.transaction(async (tx): Promise<FinishResult> => {
     const [s] = await tx.select().from(agentSessions).where(eq(agentSessions.id, input.sessionId)).for('update');
@@ -105,7 +106,7 @@ export async function finishSession(
         .set({
           resolved: true,
           resolvedAt: sql`now()`,
-          resolvedBy: input.actor.label,
+          resolvedBy: actorLabel(actor),
           resolution: 'aborted',
           resolutionNote: `Agent finished the run as ${input.status}`,
         })
@@ -114,8 +115,8 @@ export async function finishSession(
         pausedSessionId: open.id,
         sessionId: s.id,
         action: 'aborted',
-        actor: input.actor.label,
-        actorType: input.actor.type,
+        actor: actorLabel(actor),
+        actorType: actorType(actor),
         note: `Agent finished the run as ${input.status}`,
       });
     }
@@ -128,7 +129,7 @@ export async function finishSession(
       eventType: input.status === 'completed' ? 'session_completed' : 'session_failed',
       aggregateType: 'session',
       aggregateId: s.id,
-      metadata: { status: input.status, actor_id: input.actor.label, ...(input.error ? { error: input.error } : {}) },
+      metadata: { status: input.status, actor_id: actorLabel(actor), ...(input.error ? { error: input.error } : {}) },
     });
     return { ok: true, session: updated, alreadyFinished: false };
   });

@@ -25,9 +25,9 @@ describeEachDb('sessions queries', (t) => {
   it('the timeline merges checkpoints, events, pauses, actions and recoveries newest first', async () => {
     const { session } = await makePausedSession(t().db);
     const cp = await makeCheckpoint(t().db, session.id, 1);
-    const started = await startRecovery(t().db, { sessionId: session.id, checkpointId: cp.id, actor: engineer('ann') });
+    const started = await startRecovery(t().db, { sessionId: session.id, checkpointId: cp.id }, engineer('ann'));
     if (!started.ok) throw new Error('restore refused');
-    await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'succeeded', actor: agent });
+    await completeRecovery(t().db, { recoveryId: started.recovery.id, status: 'succeeded' }, agent);
     // Spread the rows over known, distinct times so the expected order is unambiguous.
     const at = (m: number) => new Date(Date.UTC(2030, 0, 1, 0, m)).toISOString();
     await queryRows(t().db, sql`UPDATE execution_events SET created_at = ${at(0)}::timestamptz WHERE aggregate_id = ${session.id} AND event_type = 'session_started'`);
@@ -113,7 +113,7 @@ describeEachDb('sessions queries', (t) => {
   it('the session summary carries the latest checkpoint metrics and a recovery in progress', async () => {
     const { session } = await makePausedSession(t().db);
     await makeCheckpoint(t().db, session.id, 1);
-    const started = await startRecovery(t().db, { sessionId: session.id, actor: engineer('bob') });
+    const started = await startRecovery(t().db, { sessionId: session.id }, engineer('bob'));
     if (!started.ok) throw new Error('restore refused');
     const summary = await getSessionSummary(t().db, { sessionId: session.id });
     expect(summary).toMatchObject({

@@ -42,7 +42,7 @@ describeEachDb('agent control loop', (t) => {
     const { c, session, pause } = await pausedAgent();
     expect(await c.getControl(session.id)).toMatchObject({ action: 'wait', pausedSessionId: pause.id });
     const polling = c.waitForControl(session.id, { pollSeconds: 20 });
-    await resumeSession(t().db, { pausedSessionId: pause.id, note: 'Use the cached results', actor: engineer() });
+    await resumeSession(t().db, { pausedSessionId: pause.id, note: 'Use the cached results' }, engineer());
     const decision = await polling;
     expect(decision).toMatchObject({ action: 'resume', note: 'Use the cached results', resolvedBy: 'eve@example.com' });
     expect(await applyDecision({ client: c, decision, sessionId: session.id, say: quiet })).toEqual({ kind: 'continue', note: 'Use the cached results' });
@@ -52,7 +52,7 @@ describeEachDb('agent control loop', (t) => {
   it('a restore delivers the checkpoint state and the agent completes the recovery', async () => {
     const { c, session } = await pausedAgent();
     const polling = c.waitForControl(session.id, { pollSeconds: 20 });
-    const r = await startRecovery(t().db, { sessionId: session.id, actor: engineer(), modifications: { instruction: 'Skip the flaky test' } });
+    const r = await startRecovery(t().db, { sessionId: session.id, modifications: { instruction: 'Skip the flaky test' } }, engineer());
     expect(r.ok).toBe(true);
     const decision = await polling;
     expect(decision.action).toBe('restore');
@@ -70,7 +70,7 @@ describeEachDb('agent control loop', (t) => {
   it('an abort stops the agent', async () => {
     const { c, session, pause } = await pausedAgent();
     const polling = c.waitForControl(session.id, { pollSeconds: 20 });
-    await abortSession(t().db, { pausedSessionId: pause.id, reason: 'Wrong branch', actor: engineer() });
+    await abortSession(t().db, { pausedSessionId: pause.id, reason: 'Wrong branch' }, engineer());
     const decision = await polling;
     expect(decision).toMatchObject({ action: 'abort', reason: 'Wrong branch' });
     expect(await applyDecision({ client: c, decision, sessionId: session.id, say: quiet })).toEqual({ kind: 'stop' });
@@ -91,9 +91,9 @@ describeEachDb('agent control loop', (t) => {
         const [s] = await db.select().from(agentSessions).where(eq(agentSessions.id, p.sessionId));
         if (s.project === 'loop') continue;
         const choice = n++ % 3;
-        if (choice === 0) await resumeSession(db, { pausedSessionId: p.id, note: 'carry on', actor: engineer() });
-        if (choice === 1) await startRecovery(db, { sessionId: p.sessionId, actor: engineer() });
-        if (choice === 2) await abortSession(db, { pausedSessionId: p.id, reason: 'enough', actor: engineer() });
+        if (choice === 0) await resumeSession(db, { pausedSessionId: p.id, note: 'carry on' }, engineer());
+        if (choice === 1) await startRecovery(db, { sessionId: p.sessionId }, engineer());
+        if (choice === 2) await abortSession(db, { pausedSessionId: p.id, reason: 'enough' }, engineer());
       }
       if (expected.every((re) => lines.some((l) => re.test(l)))) break;
       await new Promise((r) => setTimeout(r, 50));
@@ -146,7 +146,7 @@ describeEachDb('agent control loop', (t) => {
     await db.update(agentSessions).set({ lastHeartbeatAt: new Date(Date.now() - 100_000) }).where(eq(agentSessions.id, running.id));
     const { session: recovering } = await c.createSession({ project: 'data-pipeline', agent: 'etl-agent', externalId: `seeded-${crypto.randomUUID()}` });
     await c.createCheckpoint(recovering.id, { checkpointType: 'task_completion', conversationHistory: [{ role: 'user', content: 'go' }], completedTasks: [] });
-    const restore = await startRecovery(db, { sessionId: recovering.id, actor: engineer() });
+    const restore = await startRecovery(db, { sessionId: recovering.id }, engineer());
     expect(restore.ok).toBe(true);
     const adopt = [running, recovering].map((s) => ({ project: s.project, agent: s.agentName, externalId: s.externalId!, status: s.status }));
     const sim = startSimulator({ url: BASE, token, agents: 0, adopt, fetch: routeFetch, pace: 0.002, troubleRate: 0, log: quiet });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DomainActor } from '@/lib/auth/actor';
+import type { ActorOf } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import type { PauseType } from '@/lib/db/schema';
 import { createCheckpoint } from '@/lib/checkpoints/commands';
@@ -7,8 +7,15 @@ import { pauseSession } from '@/lib/interventions/commands';
 import { createSession } from '@/lib/sessions/commands';
 
 /** Test data builders: each test makes its own rows with unique names, so tests never depend on each other. */
-export const engineer = (name = 'eve'): DomainActor => ({ id: `u-${name}`, label: `${name}@example.com`, type: 'user' });
-export const agent: DomainActor = { id: 'tok-1', label: 'agent:test', type: 'agent' };
+export const engineer = (name = 'eve'): ActorOf<'user'> => ({
+  kind: 'user',
+  id: `u-${name}`,
+  email: `${name}@example.com`,
+  name,
+  role: 'engineer',
+  via: 'browser',
+});
+export const agent: ActorOf<'token'> = { kind: 'token', id: 'tok-1', name: 'test', scopes: ['ingest', 'control'], via: 'api' };
 
 export async function makeSession(db: Db, overrides: { project?: string; agentName?: string } = {}) {
   const r = await createSession(db, {
@@ -39,8 +46,7 @@ export async function makePausedSession(db: Db, pauseType: PauseType = 'retry_li
     reason: 'Retry limit hit on web_search',
     pauseType,
     context: { last_error: 'HTTP 429', recent_tool_calls: [{ tool: 'web_search', success: false, error: '429' }] },
-    actor: agent,
-  });
+  }, agent);
   if (!r.ok) throw new Error(`pause failed: ${r.reason}`);
   return { session, pause: r.pause };
 }

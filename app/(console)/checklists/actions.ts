@@ -1,7 +1,7 @@
 'use server';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { guardedAction, type ActionResult, type UserActor } from '@/lib/auth/guards';
+import { guardedAction, type ActionResult } from '@/lib/auth/guards';
 import { signPermission } from '@/lib/auth/permissions';
 import {
   createChecklistFromMarkdown,
@@ -13,17 +13,15 @@ import {
 } from '@/lib/checklists/commands';
 import { IMPORT_TOO_LARGE, isImportTooLarge } from '@/lib/checklists/import-limit';
 import { parseChecklistMarkdown, previewChecklist, type ChecklistPreview } from '@/lib/checklists/markdown';
+import { getDb } from '@/lib/db/client';
 import type { SignoffRole } from '@/lib/db/schema/enums';
 
 /**
- * Checklist mutations for the console: each one parses the form, checks the permission (guardedAction) and calls
- * lib/checklists/commands.ts, which checks the role again and owns the transaction. A refusal of the command
- * (items open, already signed…) comes back as `error` and is shown next to the control that caused it.
+ * Checklist mutations for the console: each one parses the form and checks the permission (guardedAction, the one
+ * check) and calls lib/checklists/commands.ts with the person as its actor; the command owns the transaction and
+ * the audit row. A refusal of the command (items open, already signed…) comes back as `error` and is shown next
+ * to the control that caused it.
  */
-
-function actorOf(user: UserActor) {
-  return { id: user.id, name: user.name, role: user.role };
-}
 
 // Forms send '' for an empty field; the library's schemas want the field absent.
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -66,11 +64,12 @@ export const importChecklistAction = guardedAction<typeof importSchema, { checkl
   'checklists:create',
   importSchema,
   async (input, user) => {
-    const result = await createChecklistFromMarkdown({ ...input, actor: actorOf(user) });
+    const result = await createChecklistFromMarkdown(await getDb(), input, user);
     if (!result.ok) return { error: result.message };
     revalidatePath('/checklists');
     return { ok: true, data: { checklistId: result.checklistId } };
   },
+  { audit: 'checklist.create' },
 );
 
 const instantiateSchema = z.object({
@@ -83,35 +82,46 @@ export const instantiateTemplateAction = guardedAction<typeof instantiateSchema,
   'checklists:create',
   instantiateSchema,
   async (input, user) => {
-    const result = await instantiateFromTemplate({ ...input, actor: actorOf(user) });
+    const result = await instantiateFromTemplate(await getDb(), input, user);
     if (!result.ok) return { error: result.message };
     revalidatePath('/checklists');
     return { ok: true, data: { checklistId: result.checklistId } };
   },
+  { audit: 'checklist.instantiate', auditDetails: (i) => ({ templateId: i.templateId }) },
 );
 
 // ------------------------------------------------------------------------------------------------ ticking
 
 const tickSchema = z.object({ itemId: z.uuid(), note: optionalField(2_000) });
 
-export const tickItemAction = guardedAction('checklists:tick', tickSchema, async (input, user) => {
-  const result = await tickItem({ ...input, actor: actorOf(user) });
-  if (!result.ok) return { error: result.message };
-  refreshChecklist(result.item.checklistId);
-  return { ok: true };
-});
+export const tickItemAction = guardedAction(
+  'checklists:tick',
+  tickSchema,
+  async (input, user) => {
+    const result = await tickItem(await getDb(), input, user);
+    if (!result.ok) return { error: result.message };
+    refreshChecklist(result.item.checklistId);
+    return { ok: true };
+  },
+  { audit: 'checklist.tick', auditDetails: (i) => ({ itemId: i.itemId }) },
+);
 
-export const untickItemAction = guardedAction('checklists:tick', tickSchema, async (input, user) => {
-  const result = await untickItem({ ...input, actor: actorOf(user) });
-  if (!result.ok) return { error: result.message };
-  refreshChecklist(result.item.checklistId);
-  return { ok: true };
-});
+export const untickItemAction = guardedAction(
+  'checklists:tick',
+  tickSchema,
+  async (input, user) => {
+    const result = await untickItem(await getDb(), input, user);
+    if (!result.ok) return { error: result.message };
+    refreshChecklist(result.item.checklistId);
+    return { ok: true };
+  },
+  { audit: 'checklist.untick', auditDetails: (i) => ({ itemId: i.itemId }) },
+);
 
 // ------------------------------------------------------------------------------------------------ sign-off
 
 // The permission depends on the role being signed, and guardedAction checks one fixed permission: so one action
-// per role. The library checks `can(role, signPermission(r))` again inside the transaction.
+// per role. A refusal is audited with the checklist's id, so it shows in the checklist's history.
 const signSchema = z.object({ checklistId: z.uuid(), note: optionalField(2_000) });
 const voidSchema = z.object({
   checklistId: z.uuid(),
@@ -120,22 +130,35 @@ const voidSchema = z.object({
 });
 
 function signAction(role: SignoffRole) {
-  return guardedAction(signPermission(role), signSchema, async (input, user): Promise<ActionResult> => {
-    const result = await signOff({ ...input, role, actor: actorOf(user) });
-    if (!result.ok) return { error: result.message };
-    refreshChecklist(input.checklistId);
-    return { ok: true };
-  });
+  return guardedAction(
+    signPermission(role),
+    signSchema,
+    async (input, user): Promise<ActionResult> => {
+      const result = await signOff(await getDb(), { ...input, role }, user);
+      if (!result.ok) return { error: result.message };
+      refreshChecklist(input.checklistId);
+      return { ok: true };
+    },
+    { audit: 'checklist.signoff', auditDetails: (i) => ({ checklistId: i.checklistId, signoffRole: role }) },
+  );
 }
 
-// voidSignoff checks the signer permission of the sign-off's own role, whatever action it came through.
+// voidSignoff refuses a sign-off of another role than the one whose permission this action checked.
 function voidAction(role: SignoffRole) {
-  return guardedAction(signPermission(role), voidSchema, async (input, user): Promise<ActionResult> => {
-    const result = await voidSignoff({ signoffId: input.signoffId, reason: input.reason, actor: actorOf(user) });
-    if (!result.ok) return { error: result.message };
-    refreshChecklist(input.checklistId);
-    return { ok: true };
-  });
+  return guardedAction(
+    signPermission(role),
+    voidSchema,
+    async (input, user): Promise<ActionResult> => {
+      const result = await voidSignoff(await getDb(), { signoffId: input.signoffId, role, reason: input.reason }, user);
+      if (!result.ok) return { error: result.message };
+      refreshChecklist(input.checklistId);
+      return { ok: true };
+    },
+    {
+      audit: 'checklist.signoff_void',
+      auditDetails: (i) => ({ checklistId: i.checklistId, signoffId: i.signoffId, signoffRole: role }),
+    },
+  );
 }
 
 export const signDevelopmentAction = signAction('development');

@@ -13,6 +13,7 @@ import type { SignoffRole } from '@/lib/db/schema/enums';
 import { formatDateTime } from '@/lib/ui/format';
 import { ChecklistStatusBadge, SignedRoles } from './_components/checklist-badges';
 import { ProgressBar } from './_components/progress-bar';
+import { getDb } from '@/lib/db/client';
 
 export const metadata: Metadata = { title: 'Checklists' };
 
@@ -32,12 +33,12 @@ export default async function ChecklistsPage({
   let page: Awaited<ReturnType<typeof listChecklists>>;
   let badCursor = false;
   try {
-    page = await listChecklists({ templates, cursor, limit: PAGE_SIZE });
+    page = await listChecklists(await getDb(), { templates, cursor, limit: PAGE_SIZE });
   } catch (err) {
     // A hand-edited or stale cursor: start from the newest instead of failing the page.
     if (!(err instanceof AppError) || err.code !== 'bad_request') throw err;
     badCursor = true;
-    page = await listChecklists({ templates, limit: PAGE_SIZE });
+    page = await listChecklists(await getDb(), { templates, limit: PAGE_SIZE });
   }
   const mayCreate = can(user.role, 'checklists:create');
   const base = templates ? '/checklists?tab=templates' : '/checklists';

@@ -1,57 +1,74 @@
 'use server';
 import { z } from 'zod';
-import { guardedAction, requestMeta, type ActionResult } from '@/lib/auth/guards';
+import { guardedAction, type ActionResult } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
-import {
-  operatorAbort,
-  operatorAssign,
-  operatorBulk,
-  operatorNote,
-  operatorRestore,
-  operatorResume,
-  type Operator,
-} from '@/lib/interventions/operator';
+import { abortSession, addInterventionNote, assignIntervention, bulkResolveInterventions, resumeSession } from '@/lib/interventions/commands';
 import { listActiveInterventionIds, listInterventionActions, listRestorableCheckpoints, type InterventionActionRow } from '@/lib/interventions/queries';
+import { restoreFromPause } from '@/lib/interventions/restore';
 import { abortSchema, assignSchema, bulkMatchSchema, bulkSchema, noteSchema, restoreSchema, resumeSchema } from '@/lib/interventions/schemas';
 
-/** Interventions mutations: each a guard (permission from lib/auth/permissions.ts) around lib/interventions/operator.ts. */
-const meta = requestMeta;
+/**
+ * Interventions mutations: button → this action → guard (permission from lib/auth/permissions.ts, the only check)
+ * → command (lib/interventions/commands.ts, which writes the change, its event and its audit row in one
+ * transaction) → the result turned into what the person reads.
+ */
+const done = (r: { ok: true } | { ok: false; message: string }): ActionResult => (r.ok ? { ok: true } : { error: r.message });
 
-const op = (u: { id: string; email: string; role: string }): Operator => ({ id: u.id, email: u.email, role: u.role });
-
-export const resumeAction = guardedAction('interventions:resume', resumeSchema, async (input, user) =>
-  operatorResume(await getDb(), { operator: op(user), meta: await meta(), ...input }),
+export const resumeAction = guardedAction(
+  'interventions:resume',
+  resumeSchema,
+  async (input, user) => done(await resumeSession(await getDb(), input, user)),
+  { audit: 'intervention.resume' },
 );
 
-export const abortAction = guardedAction('interventions:abort', abortSchema, async (input, user) =>
-  operatorAbort(await getDb(), { operator: op(user), meta: await meta(), ...input }),
+export const abortAction = guardedAction(
+  'interventions:abort',
+  abortSchema,
+  async (input, user) => done(await abortSession(await getDb(), input, user)),
+  { audit: 'intervention.abort' },
 );
 
-export const restoreAction = guardedAction('interventions:restore', restoreSchema, async (input, user) =>
-  operatorRestore(await getDb(), { operator: op(user), meta: await meta(), ...input }),
+export const restoreAction = guardedAction(
+  'interventions:restore',
+  restoreSchema,
+  async (input, user): Promise<ActionResult<{ recoveryId: string; sequence: number }>> => {
+    const r = await restoreFromPause(await getDb(), input, user);
+    return r.ok ? { ok: true, data: { recoveryId: r.recoveryId, sequence: r.sequence } } : { error: r.message };
+  },
+  { audit: 'intervention.restore' },
 );
 
-export const noteAction = guardedAction('interventions:note', noteSchema, async (input, user) =>
-  operatorNote(await getDb(), { operator: op(user), meta: await meta(), ...input }),
+export const noteAction = guardedAction(
+  'interventions:note',
+  noteSchema,
+  async (input, user) => done(await addInterventionNote(await getDb(), input, user)),
+  { audit: 'intervention.note' },
 );
 
-export const assignAction = guardedAction('interventions:assign', assignSchema, async (input, user) =>
-  operatorAssign(await getDb(), { operator: op(user), meta: await meta(), ...input }),
+export const assignAction = guardedAction(
+  'interventions:assign',
+  assignSchema,
+  async (input, user) => done(await assignIntervention(await getDb(), input, user)),
+  { audit: 'intervention.assign' },
 );
 
 /** One chunk of a bulk resume or abort; the client sends chunks so it can show progress. */
 const bulkResumeSchema = bulkSchema.refine((i) => i.action === 'resume', { path: ['action'], message: 'must be resume' });
 const bulkAbortSchema = bulkSchema.refine((i) => i.action === 'abort', { path: ['action'], message: 'must be abort' });
 
-export const bulkResumeAction = guardedAction('interventions:resume', bulkResumeSchema, async (i, user) => ({
-  ok: true,
-  data: await operatorBulk(await getDb(), { operator: op(user), meta: await meta(), ...i }),
-}));
+export const bulkResumeAction = guardedAction(
+  'interventions:resume',
+  bulkResumeSchema,
+  async (i, user) => ({ ok: true, data: await bulkResolveInterventions(await getDb(), i, user) }),
+  { audit: 'intervention.resume' },
+);
 
-export const bulkAbortAction = guardedAction('interventions:abort', bulkAbortSchema, async (i, user) => ({
-  ok: true,
-  data: await operatorBulk(await getDb(), { operator: op(user), meta: await meta(), ...i }),
-}));
+export const bulkAbortAction = guardedAction(
+  'interventions:abort',
+  bulkAbortSchema,
+  async (i, user) => ({ ok: true, data: await bulkResolveInterventions(await getDb(), i, user) }),
+  { audit: 'intervention.abort' },
+);
 
 /** "All matching the filter": the ids to act on, resolved on the server at confirmation time. */
 export const matchingIdsAction = guardedAction('console:read', bulkMatchSchema, async (filter) => ({

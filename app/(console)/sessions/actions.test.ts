@@ -35,7 +35,7 @@ describeEachDb('sessions actions: invalidate', (t) => {
     return fd;
   };
   const auditOf = (checkpointId: string) =>
-    t().db.select().from(auditLog).where(and(eq(auditLog.action, 'checkpoints:invalidate'), eq(auditLog.targetId, checkpointId)));
+    t().db.select().from(auditLog).where(and(eq(auditLog.action, 'checkpoint.invalidate'), eq(auditLog.targetId, checkpointId)));
 
   it('refuses a checkpoint named with another session; the audit row names its real session and nothing changes', async () => {
     const owner = await makeSession(t().db);

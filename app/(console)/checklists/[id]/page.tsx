@@ -17,6 +17,7 @@ import { ItemList } from './_components/item-list';
 import { DescriptionText } from './_components/rich-text';
 import { LiveRefresh } from './_components/live-refresh';
 import { SignoffPanel } from './_components/signoff-panel';
+import { getDb } from '@/lib/db/client';
 
 export const metadata: Metadata = { title: 'Checklist' };
 
@@ -35,9 +36,10 @@ export default async function ChecklistPage({
   const { historyBefore } = await searchParams;
   if (!uuidRe.test(id)) notFound();
   const before = Number(historyBefore);
+  const db = await getDb();
   const [detail, history] = await Promise.all([
-    getChecklist({ checklistId: id }),
-    getChecklistHistory({
+    getChecklist(db, { checklistId: id }),
+    getChecklistHistory(db, {
       checklistId: id,
       limit: HISTORY_PAGE,
       before: Number.isInteger(before) && before > 0 ? before : undefined,

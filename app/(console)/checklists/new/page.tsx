@@ -6,13 +6,14 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guards';
 import { listChecklists } from '@/lib/checklists/queries';
 import { NewFromTemplateForm } from './_components/new-from-template-form';
+import { getDb } from '@/lib/db/client';
 
 export const metadata: Metadata = { title: 'New checklist from template' };
 
 export default async function NewChecklistPage({ searchParams }: { searchParams: Promise<{ template?: string }> }) {
   await requirePageUser('checklists:create');
   const { template } = await searchParams;
-  const { rows } = await listChecklists({ templates: true, limit: 100 });
+  const { rows } = await listChecklists(await getDb(), { templates: true, limit: 100 });
   return (
     <>
       <Link href="/checklists" className="text-sm text-indigo-700 hover:underline">

@@ -1,6 +1,6 @@
 import { clsx } from 'clsx';
 import Link from 'next/link';
-import type { UserActor } from '@/lib/auth/guards';
+import type { ActorOf } from '@/lib/auth/actor';
 import { can, type Permission } from '@/lib/auth/permissions';
 
 const tabs: { href: string; label: string; permission: Permission }[] = [
@@ -12,7 +12,7 @@ const tabs: { href: string; label: string; permission: Permission }[] = [
 ];
 
 /** Settings sub-navigation; only the tabs the role may open are shown (the pages check for themselves). */
-export function SettingsTabs({ user, active }: { user: UserActor; active: string }) {
+export function SettingsTabs({ user, active }: { user: ActorOf<'user'>; active: string }) {
   const visible = tabs.filter((t) => can(user.role, t.permission));
   if (visible.length < 2) return null;
   return (

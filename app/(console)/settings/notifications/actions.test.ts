@@ -60,7 +60,7 @@ describeEachDb('notification settings actions', (t) => {
     const denied = await t()
       .db.select()
       .from(auditLog)
-      .where(and(eq(auditLog.actorId, ids.viewer!), eq(auditLog.action, 'notifications:webhook'), eq(auditLog.outcome, 'denied')));
+      .where(and(eq(auditLog.actorId, ids.viewer!), eq(auditLog.action, 'notification.webhook'), eq(auditLog.outcome, 'denied')));
     expect(denied).toHaveLength(1);
     expect(await savePreferenceAction({}, form({ channel: 'in_app' }))).toEqual({ ok: true });
     const [inApp] = await rulesOf('viewer');

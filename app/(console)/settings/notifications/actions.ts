@@ -2,7 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/log';
-import { guardedAction, requestMeta, type ActionResult, type UserActor } from '@/lib/auth/guards';
+import { guardedAction, requestMeta, type ActionResult, type ActorOf } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { getDb, type Db } from '@/lib/db/client';
 import { pauseTypes } from '@/lib/db/schema/enums';
@@ -53,10 +53,10 @@ const preferenceSchema = z
   });
 
 /** A webhook makes the server call a URL the user chose: that needs `notifications:webhook`, refused and audited. */
-async function refuseWebhook(db: Db, user: UserActor): Promise<ActionResult<{ secret: string }>> {
+async function refuseWebhook(db: Db, user: ActorOf<'user'>): Promise<ActionResult<{ secret: string }>> {
   await recordAudit(db, {
-    actor: { kind: 'user', id: user.id, email: user.email, role: user.role },
-    action: 'notifications:webhook',
+    actor: user,
+    action: 'notification.webhook',
     outcome: 'denied',
     ...(await requestMeta()),
     details: { permission: 'notifications:webhook' },

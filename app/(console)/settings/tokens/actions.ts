@@ -28,7 +28,7 @@ export const createTokenAction = guardedAction(
     const expiresAt = input.expiresDays ? new Date(Date.now() + input.expiresDays * 86_400_000) : null;
     const { token, record } = await createApiToken(db, { name: input.name, scopes: input.scopes, createdBy: me.id, expiresAt });
     await recordAudit(db, {
-      actor: { kind: 'user', id: me.id, email: me.email, role: me.role },
+      actor: me,
       action: 'token.create',
       targetType: 'api_token',
       targetId: record.id,
@@ -49,7 +49,7 @@ export const revokeTokenAction = guardedAction('tokens:manage', revokeTokenSchem
   const r = await revokeApiToken(db, { id: input.id, revokedBy: me.id });
   if (!r.ok) return { error: 'That token does not exist or is already revoked.' };
   await recordAudit(db, {
-    actor: { kind: 'user', id: me.id, email: me.email, role: me.role },
+    actor: me,
     action: 'token.revoke',
     targetType: 'api_token',
     targetId: input.id,

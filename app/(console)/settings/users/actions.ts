@@ -7,8 +7,6 @@ import { changeUserRole, createUser, MIN_PASSWORD_LENGTH, setUserActive } from '
 import { getDb } from '@/lib/db/client';
 import { roles } from '@/lib/db/schema/enums';
 
-const auditActor = (u: { id: string; email: string; role: string }) => ({ kind: 'user' as const, ...u });
-
 const refusals = {
   not_found: 'That user no longer exists.',
   last_admin: 'This is the last active admin; make someone else admin first.',
@@ -34,7 +32,7 @@ export const createUserAction = guardedAction('users:manage', createUserSchema, 
     return { error: r.reason === 'weak_password' ? 'Choose a stronger password.' : 'A user with this email already exists.', fieldErrors };
   }
   await recordAudit(db, {
-    actor: auditActor(me),
+    actor: me,
     action: 'user.create',
     targetType: 'user',
     targetId: r.user.id,
@@ -53,7 +51,7 @@ export const changeRoleAction = guardedAction('users:manage', changeRoleSchema, 
   const r = await changeUserRole(db, input);
   if (!r.ok) return { error: refusals[r.reason] };
   await recordAudit(db, {
-    actor: auditActor(me),
+    actor: me,
     action: 'user.role_change',
     targetType: 'user',
     targetId: r.user.id,
@@ -76,7 +74,7 @@ export const setUserActiveAction = guardedAction('users:manage', setActiveSchema
   const r = await setUserActive(db, input);
   if (!r.ok) return { error: refusals[r.reason] };
   await recordAudit(db, {
-    actor: auditActor(me),
+    actor: me,
     action: input.active ? 'user.reactivate' : 'user.deactivate',
     targetType: 'user',
     targetId: r.user.id,

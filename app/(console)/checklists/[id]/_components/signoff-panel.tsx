@@ -1,5 +1,5 @@
 import { clsx } from 'clsx';
-import type { UserActor } from '@/lib/auth/guards';
+import type { ActorOf } from '@/lib/auth/actor';
 import { can, permissionTable, signPermission } from '@/lib/auth/permissions';
 import { roleLabel } from '@/lib/checklists/markdown';
 import type { ChecklistDetail } from '@/lib/checklists/queries';
@@ -15,7 +15,7 @@ function orList(roles: readonly string[]) {
   return roles.length <= 1 ? (roles[0] ?? 'nobody') : `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}`;
 }
 
-export function SignoffPanel({ detail, user }: { detail: ChecklistDetail; user: UserActor }) {
+export function SignoffPanel({ detail, user }: { detail: ChecklistDetail; user: ActorOf<'user'> }) {
   const { checklist, roles, signoffs } = detail;
   const locked = checklist.isTemplate || checklist.status === 'archived';
   return (

@@ -1,5 +1,6 @@
 import { guardedRoute } from '@/lib/auth/guards';
 import { exportChecklistMarkdown } from '@/lib/checklists/queries';
+import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -7,7 +8,7 @@ const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** The checklist as a Markdown download: ticks and standing signatures included, re-importable as is. */
 export const GET = guardedRoute<{ id: string }>({ permission: 'console:read' }, async ({ params }) => {
   if (!uuidRe.test(params.id)) throw new AppError('not_found', 'Checklist not found');
-  const markdown = await exportChecklistMarkdown({ checklistId: params.id });
+  const markdown = await exportChecklistMarkdown(await getDb(), { checklistId: params.id });
   if (markdown === null) throw new AppError('not_found', 'Checklist not found');
   const title = markdown.match(/^# (.+)$/m)?.[1] ?? 'checklist';
   const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'checklist';

@@ -1,4 +1,3 @@
-import { domainActorOf } from '@/lib/api/actor';
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { CompleteRecoveryBody } from '@/lib/api/schemas';
 import { completeRecovery } from '@/lib/checkpoints/commands';
@@ -12,8 +11,7 @@ export const POST = apiRoute<typeof CompleteRecoveryBody, undefined, { id: strin
       recoveryId: requireId(params.id, 'recovery'),
       status: body.status,
       error: body.error,
-      actor: domainActorOf(actor),
-    });
+    }, actor);
     if (!r.ok && r.reason === 'not_found') throw new AppError('not_found', 'No recovery with this id');
     if (!r.ok) throw new AppError('conflict', `The recovery already ended as ${r.status}`);
     const { id, sessionId, checkpointId, recoveryStatus, startedAt, completedAt, error } = r.recovery;

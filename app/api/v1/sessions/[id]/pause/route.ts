@@ -1,4 +1,3 @@
-import { domainActorOf } from '@/lib/api/actor';
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { PauseBody } from '@/lib/api/schemas';
 import { AppError } from '@/lib/errors';
@@ -26,8 +25,7 @@ export const POST = apiRoute<typeof PauseBody, undefined, { id: string }>(
       currentTask: body.currentTask,
       context: body.context,
       checkpointId: body.checkpointId,
-      actor: domainActorOf(actor),
-    });
+    }, actor);
     if (r.ok) return json(201, { pause: pauseView(r.pause) }, sessionId);
     if (r.reason === 'not_found') throw new AppError('not_found', 'No session with this id');
     if (r.reason === 'session_finished') throw new AppError('conflict', `The session already ended as ${r.status}`);
