@@ -1,5 +1,5 @@
 import { signoffRoles, type ChecklistPhase, type SignoffRole } from '@/lib/db/schema/enums';
-import { indentWidth, tokenizeLines } from './markdown-tokens';
+import { tokenizeLines } from './markdown-tokens';
 import {
   DEFAULT_SECTION_TITLE,
   isSignoffHeading,

@@ -1,4 +1,4 @@
-import { signoffRoles, type ChecklistPhase, type SignoffRole } from '@/lib/db/schema/enums';
+import type { ChecklistPhase, SignoffRole } from '@/lib/db/schema/enums';
 
 /** The checklist draft model and Flightdeck's reading of headings: phase, sign-off block, roles. */
 

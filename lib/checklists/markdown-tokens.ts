@@ -21,7 +21,7 @@ const emptyAtxRe = /^ {0,3}#{1,6}[ \t]*$/;
 const taskLineRe = /^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\](?:[ \t]+(.*))?$/;
 const fenceRe = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
 
-export function indentWidth(ws: string) {
+function indentWidth(ws: string) {
   let w = 0;
   for (const ch of ws) w += ch === '\t' ? 4 - (w % 4) : 1;
   return w;
