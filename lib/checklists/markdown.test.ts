@@ -331,6 +331,26 @@ describe('Markdown import edge cases', () => {
     expect(previewChecklist(parseChecklistMarkdown('# T\n\nJust prose.\n')).totals.sections).toBe(0);
   });
 
+  it('reads the document as CommonMark: an indented code sample and an HTML block hold no items', () => {
+    const md = [
+      '## Deployment',
+      'A checklist looks like this:',
+      '',
+      '    - [ ] sample, not an item',
+      '',
+      '<details>',
+      '- [ ] inside HTML, not an item',
+      '</details>',
+      '',
+      '- [ ] Real item',
+    ].join('\n');
+    const draft = parseChecklistMarkdown(md);
+    expect(draft.sections[0].items.map((i) => i.text)).toEqual(['Real item']);
+    expect(draft.sections[0].description).toContain('    - [ ] sample, not an item');
+    expect(draft.sections[0].description).toContain('- [ ] inside HTML, not an item');
+    expect(roundTrip(draft)).toEqual(draft);
+  });
+
   it('keeps a command block\'s language through export', () => {
     const draft = parseChecklistMarkdown('## Deployment\n- [ ] Migrate\n  ```bash\n  npm run db:migrate\n  ```\n- [ ] Plain\n  ```\n  echo hi\n  ```\n');
     const [migrate, plain] = draft.sections[0].items;

@@ -1,9 +1,9 @@
 'use client';
 import { useActionState, useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { ActionResult } from '@/lib/auth/guards';
 import { restoreCheckpoint } from '../actions';
-import { Modal } from '@/components/ui/modal';
 
 export type RestoreTarget = {
   sessionId: string;
@@ -36,69 +36,49 @@ export function RestoreButton({
     restoreCheckpoint,
     {},
   );
-  const done = state.ok && !pending;
   return (
     <>
       <Button type="button" size={size} variant="secondary" onClick={() => setOpen(true)} disabled={Boolean(blockedReason)} title={blockedReason ?? undefined}>
         Restore #{target.sequence}
       </Button>
-      <Modal open={open} onClose={() => setOpen(false)} title={`Restore checkpoint #${target.sequence}?`}>
-        {done ? (
-          <div className="space-y-3 text-sm">
-            <p role="status" className="text-emerald-700">
-              Recovery started from checkpoint #{state.data?.sequence}. The agent receives the state on its next control call.
-            </p>
-            <div className="flex justify-end">
-              <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-                Close
-              </Button>
-            </div>
-          </div>
-        ) : (
-          <form action={action} className="space-y-3 text-sm">
-            <input type="hidden" name="sessionId" value={target.sessionId} />
-            <input type="hidden" name="checkpointId" value={target.checkpointId} />
-            <p className="text-slate-700">
-              The agent will be rewound to checkpoint #{target.sequence} (task {target.currentTaskId ?? '—'}, {target.messageCount}{' '}
-              messages).{' '}
-              {hasOpenPause ? 'The current pause will be closed as restored.' : 'The session becomes “recovering” until the agent reports back.'}
-            </p>
-            <label className="flex items-center gap-2 text-slate-700">
-              <input type="checkbox" checked={withEdits} onChange={(e) => setWithEdits(e.target.checked)} />
-              Restore with edits
-            </label>
-            {withEdits && (
-              <div className="space-y-2 rounded-md bg-slate-50 p-3">
-                <label className="block">
-                  <span className="text-xs font-medium text-slate-600">New current task</span>
-                  <input name="currentTask" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" placeholder={target.currentTaskId ?? ''} />
-                </label>
-                <label className="block">
-                  <span className="text-xs font-medium text-slate-600">Instruction to append</span>
-                  <textarea name="instruction" rows={3} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
-                </label>
-              </div>
-            )}
+      <ConfirmDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Restore checkpoint #${target.sequence}?`}
+        state={state}
+        action={action}
+        pending={pending}
+        hidden={{ sessionId: target.sessionId, checkpointId: target.checkpointId }}
+        done={(data) => `Recovery started from checkpoint #${data?.sequence}. The agent receives the state on its next control call.`}
+        confirmLabel="Confirm restore"
+        pendingLabel="Restoring…"
+      >
+        <p className="text-slate-700">
+          The agent will be rewound to checkpoint #{target.sequence} (task {target.currentTaskId ?? '—'}, {target.messageCount}{' '}
+          messages).{' '}
+          {hasOpenPause ? 'The current pause will be closed as restored.' : 'The session becomes “recovering” until the agent reports back.'}
+        </p>
+        <label className="flex items-center gap-2 text-slate-700">
+          <input type="checkbox" checked={withEdits} onChange={(e) => setWithEdits(e.target.checked)} />
+          Restore with edits
+        </label>
+        {withEdits && (
+          <div className="space-y-2 rounded-md bg-slate-50 p-3">
             <label className="block">
-              <span className="text-xs font-medium text-slate-600">Note (optional)</span>
-              <input name="note" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
+              <span className="text-xs font-medium text-slate-600">New current task</span>
+              <input name="currentTask" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" placeholder={target.currentTaskId ?? ''} />
             </label>
-            {state.error && (
-              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-700">
-                {state.error}
-              </p>
-            )}
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="ghost" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={pending}>
-                {pending ? 'Restoring…' : 'Confirm restore'}
-              </Button>
-            </div>
-          </form>
+            <label className="block">
+              <span className="text-xs font-medium text-slate-600">Instruction to append</span>
+              <textarea name="instruction" rows={3} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
+            </label>
+          </div>
         )}
-      </Modal>
+        <label className="block">
+          <span className="text-xs font-medium text-slate-600">Note (optional)</span>
+          <input name="note" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1" />
+        </label>
+      </ConfirmDialog>
     </>
   );
 }

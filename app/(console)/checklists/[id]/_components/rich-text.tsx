@@ -1,66 +1,93 @@
-import { Fragment } from 'react';
+import type { Element, ElementContent } from 'hast';
+import Markdown, { type Components, type Options } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+import type { Processor } from 'unified';
 import { CommandBlock } from './command-block';
 
 /**
- * Just enough Markdown for checklist text: `code`, **bold**, and (in descriptions) fenced blocks shown as
- * copyable commands. Everything else stays as written, including broken encoding: the import keeps text verbatim
- * and so does the page. Only React text nodes are produced, never HTML.
+ * Checklist text as Markdown (react-markdown + GFM): descriptions get blocks (lists, tables, fenced code shown as
+ * copyable commands), item text and history get inline marks only. Raw HTML is never rendered (it shows as the
+ * text it is), images are dropped, and links keep only http(s), mailto and relative targets.
  */
+
+/** http(s), mailto and relative URLs pass; anything else (javascript:, data:, vbscript:, …) becomes ''. */
+export function safeUrl(url: string): string {
+  const value = url.trim();
+  const colon = value.indexOf(':');
+  const relative = colon === -1 || [value.indexOf('?'), value.indexOf('#'), value.indexOf('/')].some((i) => i !== -1 && i < colon);
+  if (relative) return /[\u0000-\u001f]/.test(value) ? '' : value;
+  return /^(https?|mailto)$/i.test(value.slice(0, colon)) ? value : '';
+}
+
+function isExternal(href: string) {
+  return /^(https?:)?\/\//i.test(href) || /^mailto:/i.test(href);
+}
+
+const linkClass = 'text-sky-700 underline underline-offset-2 hover:text-sky-900';
+
+const inlineComponents: Components = {
+  a: ({ href, children }) =>
+    href ? (
+      <a href={href} className={linkClass} {...(isExternal(href) ? { rel: 'noopener noreferrer', target: '_blank' } : {})}>
+        {children}
+      </a>
+    ) : (
+      <>{children}</>
+    ),
+  code: ({ children }) => (
+    <code className="rounded bg-slate-100 px-1 py-px font-mono text-[0.85em] text-slate-800">{children}</code>
+  ),
+  strong: ({ children }) => <strong className="font-semibold">{children}</strong>,
+};
+
+function textOf(node: ElementContent | Element): string {
+  if (node.type === 'text') return node.value;
+  return 'children' in node ? node.children.map((c) => textOf(c as ElementContent)).join('') : '';
+}
+
+const blockComponents: Components = {
+  ...inlineComponents,
+  pre: ({ node }) => <CommandBlock command={node ? textOf(node).replace(/\n$/, '') : ''} />,
+  p: ({ children }) => <p className="break-words">{children}</p>,
+  ul: ({ children }) => <ul className="list-disc space-y-0.5 pl-5">{children}</ul>,
+  ol: ({ children }) => <ol className="list-decimal space-y-0.5 pl-5">{children}</ol>,
+  table: ({ children }) => (
+    <div className="overflow-x-auto">
+      <table className="text-left text-xs [&_td]:border [&_td]:px-2 [&_td]:py-1 [&_th]:border [&_th]:px-2 [&_th]:py-1">{children}</table>
+    </div>
+  ),
+};
+
+/** Item text and history lines are one line of prose: no headings, lists, quotes or code blocks out of "# 3" or "1.". */
+function remarkInlineOnly(this: Processor) {
+  const data = this.data() as { micromarkExtensions?: unknown[] };
+  (data.micromarkExtensions ??= []).push({
+    disable: {
+      null: ['blockQuote', 'codeFenced', 'codeIndented', 'definition', 'headingAtx', 'htmlFlow', 'list', 'setextUnderline', 'thematicBreak'],
+    },
+  });
+}
+
+const shared: Options = { skipHtml: false, urlTransform: safeUrl, disallowedElements: ['img'] };
+
 export function InlineText({ text }: { text: string }) {
-  const parts = text.split(/(`[^`\n]+`|\*\*[^*\n]+\*\*)/g);
   return (
-    <>
-      {parts.map((p, i) =>
-        p.length > 2 && p.startsWith('`') && p.endsWith('`') ? (
-          <code key={i} className="rounded bg-slate-100 px-1 py-px font-mono text-[0.85em] text-slate-800">
-            {p.slice(1, -1)}
-          </code>
-        ) : p.length > 4 && p.startsWith('**') && p.endsWith('**') ? (
-          <strong key={i} className="font-semibold">
-            {p.slice(2, -2)}
-          </strong>
-        ) : (
-          <Fragment key={i}>{p}</Fragment>
-        ),
-      )}
-    </>
+    <Markdown
+      {...shared}
+      remarkPlugins={[remarkGfm, remarkInlineOnly]}
+      components={{ ...inlineComponents, p: ({ children }) => <>{children}</> }}
+    >
+      {text}
+    </Markdown>
   );
 }
 
 export function DescriptionText({ text }: { text: string }) {
-  const blocks: { code: boolean; body: string }[] = [];
-  const lines = text.split('\n');
-  let buf: string[] = [];
-  let fence: string | null = null;
-  const push = (code: boolean) => {
-    const body = buf.join('\n');
-    if (code || body.trim()) blocks.push({ code, body: code ? body : body.replace(/^\n+|\n+$/g, '') });
-    buf = [];
-  };
-  for (const line of lines) {
-    const m = /^\s*(`{3,}|~{3,})/.exec(line);
-    if (fence === null && m) {
-      push(false);
-      fence = m[1];
-    } else if (fence !== null && m && line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, '') === '') {
-      push(true);
-      fence = null;
-    } else {
-      buf.push(line);
-    }
-  }
-  push(fence !== null);
   return (
     <div className="space-y-2">
-      {blocks.map((b, i) =>
-        b.code ? (
-          <CommandBlock key={i} command={b.body} />
-        ) : (
-          <p key={i} className="whitespace-pre-wrap break-words">
-            <InlineText text={b.body} />
-          </p>
-        ),
-      )}
+      <Markdown {...shared} remarkPlugins={[remarkGfm]} components={blockComponents}>
+        {text}
+      </Markdown>
     </div>
   );
 }
