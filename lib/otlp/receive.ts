@@ -1,0 +1,127 @@
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { findUnstorableJson, MAX_JSON_DEPTH, mapDriverError, readBodyBytes } from '@/lib/api/handler';
+import type { Db } from '@/lib/db/client';
+import { AppError } from '@/lib/db/errors';
+import { env } from '@/lib/env';
+import { decodeTraceRequestProto, encodeExportResponse, encodeStatus, type OtlpEncoding } from './codec';
+import { ingestTraces } from './ingest';
+import { planTraces, type Rejection } from './map';
+import { ExportTraceServiceRequestSchema } from './schema';
+
+/**
+ * OTLP/HTTP traces, as the OTLP specification describes the server side: protobuf or JSON, gzip or not; success
+ * is 200 with an ExportTraceServiceResponse (partialSuccess counting refused spans); errors carry a
+ * google.rpc.Status in the request's encoding. Authentication, scope and rate limit are the route guard's.
+ */
+const gunzipAsync = promisify(gunzip);
+
+/** The error a client cannot fix by retrying gets 4xx; gRPC codes for google.rpc.Status, by HTTP status. */
+const grpcCodeByStatus: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 413: 8, 415: 3, 422: 3, 429: 8, 503: 14 };
+
+export class OtlpError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function encodingOf(request: Request): OtlpEncoding | null {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/x-protobuf') return 'protobuf';
+  if (type === 'application/json') return 'json';
+  return null;
+}
+
+export async function receiveTraces(db: Db, request: Request): Promise<Response> {
+  const encoding = encodingOf(request);
+  try {
+    if (!encoding) {
+      throw new OtlpError(415, 'Content-Type must be application/x-protobuf or application/json (OTLP/HTTP)');
+    }
+    const limit = env().OTLP_MAX_BODY_BYTES;
+    const body = await readBody(request, limit);
+    const parsed = ExportTraceServiceRequestSchema.safeParse(decode(body, encoding));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new OtlpError(400, `Invalid ExportTraceServiceRequest at ${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    }
+    const plan = planTraces(parsed.data, { now: Date.now(), retentionDays: env().TOOL_HISTORY_RETENTION_DAYS });
+    if (plan.rejected.length && !plan.spans.length) {
+      throw new OtlpError(400, `All ${plan.rejected.length} spans were refused: ${describe(plan.rejected)}`);
+    }
+    try {
+      await ingestTraces(db, plan);
+    } catch (err) {
+      throw mapDriverError(err);
+    }
+    const out = encodeExportResponse(
+      plan.rejected.length
+        ? { partialSuccess: { rejectedSpans: plan.rejected.length, errorMessage: `${plan.rejected.length} of ${plan.received} spans refused: ${describe(plan.rejected)}` } }
+        : {},
+      encoding,
+    );
+    return reply(200, out);
+  } catch (err) {
+    if (err instanceof OtlpError) return statusReply(err.status, err.message, encoding ?? 'json');
+    // A value the database refused (mapped to 409/422 by mapDriverError) is the payload's fault: 400, not retried.
+    if (err instanceof AppError && err.status < 500) return statusReply(400, err.message, encoding ?? 'json');
+    throw err; // unavailable database etc.: the guard answers 503 with Retry-After, which exporters retry
+  }
+}
+
+async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  let raw: Uint8Array;
+  try {
+    raw = await readBodyBytes(request, limit);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'payload_too_large') throw new OtlpError(413, err.message);
+    throw err;
+  }
+  const contentEncoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (contentEncoding === 'identity') return raw;
+  if (contentEncoding !== 'gzip') throw new OtlpError(415, `Content-Encoding ${contentEncoding} is not supported (gzip or none)`);
+  try {
+    return await gunzipAsync(raw, { maxOutputLength: limit });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new OtlpError(413, `The unzipped request body exceeds the limit of ${limit} bytes`);
+    }
+    throw new OtlpError(400, 'The request body is not valid gzip');
+  }
+}
+
+function decode(body: Uint8Array, encoding: OtlpEncoding): unknown {
+  if (encoding === 'protobuf') {
+    try {
+      return decodeTraceRequestProto(body);
+    } catch (err) {
+      throw new OtlpError(400, `Malformed protobuf ExportTraceServiceRequest: ${err instanceof Error ? err.message.slice(0, 200) : 'decode error'}`);
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch (err) {
+    throw new OtlpError(400, `Malformed JSON: ${err instanceof Error ? err.message.slice(0, 200) : 'parse error'}`);
+  }
+  // Bounded depth before zod walks it recursively (AnyValue nests).
+  const problem = findUnstorableJson(value);
+  if (problem?.message.startsWith('nested deeper')) throw new OtlpError(400, `${problem.path} is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  return value;
+}
+
+function describe(rejected: Rejection[]) {
+  const shown = rejected.slice(0, 5).map((r) => `${r.path}: ${r.reason}`);
+  return shown.join('; ') + (rejected.length > 5 ? `; and ${rejected.length - 5} more` : '');
+}
+
+function reply(status: number, out: { bytes: Uint8Array; contentType: string }) {
+  return new Response(Buffer.from(out.bytes), { status, headers: { 'content-type': out.contentType, 'cache-control': 'no-store' } });
+}
+
+function statusReply(status: number, message: string, encoding: OtlpEncoding) {
+  return reply(status, encodeStatus({ code: grpcCodeByStatus[status] ?? 2, message }, encoding));
+}
