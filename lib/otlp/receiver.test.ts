@@ -155,7 +155,7 @@ describeEachDb('OTLP/HTTP traces receiver', (t) => {
     for (const s of sessions) expect((await spanEvents(s.id)).find((e) => e.event_type === 'otel.chat')!.metadata).toMatchObject({ usage: { inputTokens: 1200 } });
   });
 
-  const protoBody = async (project: string) => ProtobufTraceSerializer.serializeRequest(await agentRun({ service: project }))!;
+  const protoBody = async (project: string) => Buffer.from(ProtobufTraceSerializer.serializeRequest(await agentRun({ service: project }))!);
   const post = (body: BodyInit, headers: Record<string, string>) =>
     fetch(url(), { method: 'POST', body, headers: { authorization: `Bearer ${token}`, ...headers } });
 
@@ -171,7 +171,7 @@ describeEachDb('OTLP/HTTP traces receiver', (t) => {
   it('a truncated protobuf is 400 with a google.rpc.Status in protobuf, and nothing is written', async () => {
     const body = await protoBody(`trunc-${randomUUID()}`);
     const before = await counts();
-    const res = await post(body.slice(0, body.length - 9), { 'content-type': 'application/x-protobuf' });
+    const res = await post(body.subarray(0, body.length - 9), { 'content-type': 'application/x-protobuf' });
     expect(res.status).toBe(400);
     const status = decodeMessage('status', new Uint8Array(await res.arrayBuffer()));
     expect(status).toMatchObject({ code: 3, message: expect.stringMatching(/Malformed protobuf/) });
