@@ -2,21 +2,25 @@ import type { Db } from '@/lib/db/client';
 import { ingestEvents } from '@/lib/events/ingest';
 import { createSession } from '@/lib/sessions/commands';
 import { ingestToolExecutions } from '@/lib/tools/ingest';
+import { recordUsage } from '@/lib/usage/record';
 import type { TracePlan } from './map';
 
 export type TraceIngestResult = {
   sessions: number;
   events: { inserted: number; duplicates: number };
   toolExecutions: { inserted: number; duplicates: number };
+  usage: { inserted: number; duplicates: number };
 };
 
 /**
  * Writes a planned OTLP export (lib/otlp/map.ts) in one transaction through the domain's own commands: the
- * sessions (idempotent on project + externalId, as POST /api/v1/sessions), the span events and the tool executions
- * (idempotent on their derived client ids, so an exporter's retry changes nothing). Any failure rolls all back.
+ * sessions (idempotent on project + externalId, as POST /api/v1/sessions), then the span events, tool executions
+ * and usage records (idempotent on their derived client ids, so an exporter's retry changes nothing). Any failure
+ * rolls all of it back.
  */
 export async function ingestTraces(db: Db, plan: TracePlan): Promise<TraceIngestResult> {
-  if (!plan.spans.length) return { sessions: 0, events: { inserted: 0, duplicates: 0 }, toolExecutions: { inserted: 0, duplicates: 0 } };
+  const none = { inserted: 0, duplicates: 0 };
+  if (!plan.spans.length) return { sessions: 0, events: none, toolExecutions: none, usage: none };
   return db.transaction(async (tx) => {
     const sessionIds = new Map<string, string>();
     const keyOf = (s: TracePlan['spans'][number]['session']) => JSON.stringify([s.project, s.externalId]);
@@ -42,13 +46,23 @@ export async function ingestTraces(db: Db, plan: TracePlan): Promise<TraceIngest
       })),
     });
     const executions = plan.spans.flatMap((s) => (s.tool ? [{ ...s.tool, sessionId: sessionOf(s) }] : []));
-    let tools = { inserted: 0, duplicates: 0 };
+    let tools = none;
     if (executions.length) {
       const r = await ingestToolExecutions(tx, { executions });
       // The sessions were created above in this transaction, so this cannot happen short of a bug.
       if (!r.ok) throw new Error(`OTLP ingest: tool executions name unknown sessions (${r.indexes.join(', ')})`);
       tools = { inserted: r.inserted, duplicates: r.duplicates };
     }
-    return { sessions: sessionIds.size, events: { inserted: events.inserted, duplicates: events.duplicates }, toolExecutions: tools };
+    const usage = await recordUsage(tx, {
+      records: plan.spans.flatMap((s) =>
+        s.usage ? [{ ...s.usage, sessionId: sessionOf(s), project: s.session.project, source: 'otlp' }] : [],
+      ),
+    });
+    return {
+      sessions: sessionIds.size,
+      events: { inserted: events.inserted, duplicates: events.duplicates },
+      toolExecutions: tools,
+      usage,
+    };
   });
 }

@@ -87,10 +87,10 @@ describeEachDb('OTLP/HTTP traces receiver', (t) => {
 
   const counts = async () =>
     (
-      await queryRows<{ sessions: number; events: number; tools: number }>(
+      await queryRows<{ sessions: number; events: number; tools: number; usage: number }>(
         t().db,
         sql`SELECT (SELECT count(*)::int FROM agent_sessions) AS sessions, (SELECT count(*)::int FROM execution_events) AS events,
-                   (SELECT count(*)::int FROM user_tool_history) AS tools`,
+                   (SELECT count(*)::int FROM user_tool_history) AS tools, (SELECT count(*)::int FROM usage_records) AS usage`,
       )
     )[0];
   const sessionRows = (project: string) =>
@@ -134,6 +134,12 @@ describeEachDb('OTLP/HTTP traces receiver', (t) => {
     expect(typeof chat.durationMs).toBe('number');
     expect(events.find((e) => e.event_type === 'otel.invoke_agent')!.metadata).toMatchObject({ spanId: root.spanContext().spanId, parentSpanId: null });
 
+    const usage = await queryRows(
+      t().db,
+      sql`SELECT model, input_tokens, output_tokens, cost::float8 AS cost, source FROM usage_records WHERE session_id = ${sessions[0].id}`,
+    );
+    expect(usage).toEqual([{ model: 'gpt-test', input_tokens: 1200, output_tokens: 345, cost: 0.0042, source: 'otlp' }]);
+
     const tools = await toolRows(sessions[0].id);
     expect(tools).toMatchObject([
       { tool_name: 'fetch', success: false, error_message: 'TypeError: ECONNRESET while fetching', user_id: project },
@@ -151,7 +157,7 @@ describeEachDb('OTLP/HTTP traces receiver', (t) => {
     const sessions = await sessionRows(project);
     expect(sessions.map((s) => s.external_id).sort()).toEqual([a[0].spanContext().traceId, b[0].spanContext().traceId].sort());
     // Each run: 2 sessions_started + 4 spans = 6 events and 2 tool executions, once.
-    expect(await counts()).toEqual({ sessions: before.sessions + 2, events: before.events + 10, tools: before.tools + 4 });
+    expect(await counts()).toEqual({ sessions: before.sessions + 2, events: before.events + 10, tools: before.tools + 4, usage: before.usage + 2 });
     for (const s of sessions) expect((await spanEvents(s.id)).find((e) => e.event_type === 'otel.chat')!.metadata).toMatchObject({ usage: { inputTokens: 1200 } });
   });
 
