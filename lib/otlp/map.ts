@@ -116,6 +116,7 @@ function planSpan(
     spanId,
     parentSpanId: span.parentSpanId && /^[0-9a-f]{16}$/i.test(span.parentSpanId) && !/^0+$/.test(span.parentSpanId) ? span.parentSpanId.toLowerCase() : null,
     name: span.name ?? '',
+    ...(operation === 'execute_tool' && str(attrs['gen_ai.tool.name']) ? { toolName: str(attrs['gen_ai.tool.name']) } : {}),
     kind: spanKindNames[span.kind ?? 0] ?? 'unspecified',
     status,
     ...(errorMessage ? { error: errorMessage } : {}),
