@@ -36,6 +36,7 @@ export async function ingestTraces(db: Db, plan: TracePlan): Promise<TraceIngest
       sessionIds.set(key, r.session.id);
     }
     const sessionOf = (s: TracePlan['spans'][number]) => sessionIds.get(keyOf(s.session))!;
+    // One statement each (at most MAX_SPANS_PER_EXPORT rows: well within Postgres's 65,535 bound parameters).
     const events = await ingestEvents(tx, {
       events: plan.spans.map((s) => ({
         eventId: s.eventId,
@@ -54,9 +55,7 @@ export async function ingestTraces(db: Db, plan: TracePlan): Promise<TraceIngest
       tools = { inserted: r.inserted, duplicates: r.duplicates };
     }
     const usage = await recordUsage(tx, {
-      records: plan.spans.flatMap((s) =>
-        s.usage ? [{ ...s.usage, sessionId: sessionOf(s), project: s.session.project, source: 'otlp' }] : [],
-      ),
+      records: plan.spans.flatMap((s) => (s.usage ? [{ ...s.usage, sessionId: sessionOf(s), project: s.session.project, source: 'otlp' }] : [])),
     });
     return {
       sessions: sessionIds.size,
@@ -66,3 +65,4 @@ export async function ingestTraces(db: Db, plan: TracePlan): Promise<TraceIngest
     };
   });
 }
+

@@ -16,6 +16,9 @@ import { ExportTraceServiceRequestSchema } from './schema';
  */
 const gunzipAsync = promisify(gunzip);
 
+/** Exporters send 512 spans per batch by default; one export is one transaction, so it stays bounded. */
+export const MAX_SPANS_PER_EXPORT = 5000;
+
 /** The error a client cannot fix by retrying gets 4xx; gRPC codes for google.rpc.Status, by HTTP status. */
 const grpcCodeByStatus: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 413: 8, 415: 3, 422: 3, 429: 8, 503: 14 };
 
@@ -47,6 +50,13 @@ export async function receiveTraces(db: Db, request: Request): Promise<Response>
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new OtlpError(400, `Invalid ExportTraceServiceRequest at ${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    }
+    const spanCount = (parsed.data.resourceSpans ?? []).reduce(
+      (n, rs) => n + (rs.scopeSpans ?? []).reduce((m, ss) => m + (ss.spans?.length ?? 0), 0),
+      0,
+    );
+    if (spanCount > MAX_SPANS_PER_EXPORT) {
+      throw new OtlpError(413, `${spanCount} spans in one export; at most ${MAX_SPANS_PER_EXPORT} (send smaller batches)`);
     }
     const plan = planTraces(parsed.data, { now: Date.now(), retentionDays: env().TOOL_HISTORY_RETENTION_DAYS });
     if (plan.rejected.length && !plan.spans.length) {

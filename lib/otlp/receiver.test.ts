@@ -251,6 +251,21 @@ describeEachDb('OTLP/HTTP traces receiver', (t) => {
     expect(await counts()).toEqual(before);
   });
 
+  it('5000 spans of one trace are the most one export may carry (stored); 5001 is 413 with nothing written', async () => {
+    const project = `many-${randomUUID()}`;
+    const traceId = randomUUID().replace(/-/g, '');
+    const spans = (n: number) => Array.from({ length: n }, (_, i) => jsonSpan({ traceId, spanId: (i + 1).toString(16).padStart(16, '0') }));
+    const before = await counts();
+    const tooMany = await post(JSON.stringify(jsonRequest(project, spans(5001))), { 'content-type': 'application/json' });
+    expect(tooMany.status).toBe(413);
+    expect(await tooMany.json()).toMatchObject({ message: expect.stringContaining('5001 spans in one export') });
+    expect(await counts()).toEqual(before);
+    const ok = await post(JSON.stringify(jsonRequest(project, spans(5000))), { 'content-type': 'application/json' });
+    expect(ok.status).toBe(200);
+    const [session] = await sessionRows(project);
+    expect(await spanEvents(session.id)).toHaveLength(5000);
+  });
+
   it('over the token rate limit: 429 with Retry-After, which exporters honour', async () => {
     process.env.API_RATE_LIMIT_PER_MINUTE = '1';
     resetEnvCache();
