@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { findUnstorableJson, MAX_JSON_DEPTH, mapDriverError, readBodyBytes } from '@/lib/api/handler';
+import { mapDriverError, readBodyBytes } from '@/lib/api/handler';
 import type { Db } from '@/lib/db/client';
 import { AppError } from '@/lib/db/errors';
 import { env } from '@/lib/env';
@@ -46,7 +46,10 @@ export async function receiveTraces(db: Db, request: Request): Promise<Response>
     }
     const limit = env().OTLP_MAX_BODY_BYTES;
     const body = await readBody(request, limit);
-    const parsed = ExportTraceServiceRequestSchema.safeParse(decode(body, encoding));
+    const decoded = decode(body, encoding);
+    // Bounded depth before zod walks it recursively (AnyValue nests), in either encoding.
+    if (nestedDeeperThan(decoded, MAX_DEPTH)) throw new OtlpError(400, `The request nests values deeper than ${MAX_DEPTH} levels`);
+    const parsed = ExportTraceServiceRequestSchema.safeParse(decoded);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new OtlpError(400, `Invalid ExportTraceServiceRequest at ${issue.path.join('.') || '(body)'}: ${issue.message}`);
@@ -111,16 +114,25 @@ function decode(body: Uint8Array, encoding: OtlpEncoding): unknown {
       throw new OtlpError(400, `Malformed protobuf ExportTraceServiceRequest: ${err instanceof Error ? err.message.slice(0, 200) : 'decode error'}`);
     }
   }
-  let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch (err) {
     throw new OtlpError(400, `Malformed JSON: ${err instanceof Error ? err.message.slice(0, 200) : 'parse error'}`);
   }
-  // Bounded depth before zod walks it recursively (AnyValue nests).
-  const problem = findUnstorableJson(value);
-  if (problem?.message.startsWith('nested deeper')) throw new OtlpError(400, `${problem.path} is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  return value;
+}
+
+/** A span's attributes sit about 8 levels down; 24 more leave room for nested attribute values. */
+const MAX_DEPTH = 32;
+
+function nestedDeeperThan(root: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const item of Array.isArray(v) ? v : Object.values(v)) stack.push([item, depth + 1]);
+  }
+  return false;
 }
 
 function describe(rejected: Rejection[]) {

@@ -231,7 +231,7 @@ describeEachDb('OTLP/HTTP traces receiver', (t) => {
     expect((await spanEvents(sessions[0].id)).map((e) => e.metadata.spanId)).toEqual(['1'.repeat(16)]);
   });
 
-  it('10 MB of spans is 413, sent plain or gzipped; malformed JSON and a wrong shape are 400; nothing written', async () => {
+  it('10 MB of spans is 413, sent plain or gzipped; malformed JSON, a wrong shape and values nested 5000 deep are 400; nothing written', async () => {
     const before = await counts();
     const many = Array.from({ length: 40_000 }, (_, i) => jsonSpan({ spanId: i.toString(16).padStart(16, '0'), name: 'x'.repeat(150) }));
     const big = JSON.stringify(jsonRequest(`big-${randomUUID()}`, many));
@@ -248,6 +248,12 @@ describeEachDb('OTLP/HTTP traces receiver', (t) => {
     });
     expect(shape.status).toBe(400);
     expect(await shape.json()).toMatchObject({ message: expect.stringContaining('resourceSpans.0.scopeSpans.0.spans.0.startTimeUnixNano') });
+    // An attribute value nested 5000 levels deep (written as text: JSON.stringify itself would run out of stack).
+    const deep = '{"kvlistValue":{"values":[{"key":"k","value":'.repeat(5000) + '{"stringValue":"b"}' + '}]}}'.repeat(5000);
+    const spanJson = JSON.stringify(jsonSpan({ attributes: '@' }));
+    const nestedBody = JSON.stringify(jsonRequest('deep', ['@'])).replace('"@"', spanJson.replace('"@"', `[{"key":"a","value":${deep}}]`));
+    const nested = await post(nestedBody, { 'content-type': 'application/json' });
+    expect(nested.status).toBe(400);
     expect(await counts()).toEqual(before);
   });
 
