@@ -174,6 +174,21 @@ describeEachDb('OTLP/HTTP traces receiver', (t) => {
     expect(await sessionRows(project)).toHaveLength(1);
   });
 
+  it('protobuf with one span whose id is all zeros: 200 with partialSuccess in protobuf, the other spans stored', async () => {
+    const project = `partial-${randomUUID()}`;
+    const spans = await agentRun({ service: project, sessionId: 'partial-run' });
+    const zeroed = spans.map((span, i) =>
+      i === 0 ? Object.assign(Object.create(span) as ReadableSpan, { spanContext: () => ({ ...span.spanContext(), spanId: '0'.repeat(16) }) }) : span,
+    );
+    const res = await post(Buffer.from(ProtobufTraceSerializer.serializeRequest(zeroed)!), { 'content-type': 'application/x-protobuf' });
+    expect(res.status).toBe(200);
+    expect(decodeMessage('response', new Uint8Array(await res.arrayBuffer()))).toEqual({
+      partialSuccess: { rejectedSpans: 1, errorMessage: expect.stringContaining('spans[0]: spanId is missing or not 8 bytes') },
+    });
+    const [session] = await sessionRows(project);
+    expect(await spanEvents(session.id)).toHaveLength(spans.length - 1);
+  });
+
   it('a truncated protobuf is 400 with a google.rpc.Status in protobuf, and nothing is written', async () => {
     const body = await protoBody(`trunc-${randomUUID()}`);
     const before = await counts();
