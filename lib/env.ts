@@ -54,6 +54,8 @@ const schema = z.object({
 
   API_MAX_BODY_BYTES: int(1_048_576),
   API_MAX_CHECKPOINT_BYTES: int(20_971_520),
+  // OTLP exports (app/api/otlp/v1/traces): the limit holds for the body as sent and, gzipped, once unpacked.
+  OTLP_MAX_BODY_BYTES: int(4_194_304),
   API_RATE_LIMIT_PER_MINUTE: int(6000),
 
   CHECKPOINT_KEEP_LAST: int(50),

@@ -122,11 +122,8 @@ function validate(schema: z.ZodType, value: unknown, code: 'unprocessable' | 'ba
 
 const jsonContentType = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
 
-/** Reads at most `maxBytes` of a JSON body (a lying or missing Content-Length cannot get more through). */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<{ text: string; value: unknown }> {
-  if (!jsonContentType.test(request.headers.get('content-type') ?? '')) {
-    throw new AppError('bad_request', 'Content-Type must be application/json');
-  }
+/** Reads at most `maxBytes` of a body, whatever its type (a lying or missing Content-Length cannot get more through). */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = () => new AppError('payload_too_large', `The request body exceeds the limit of ${maxBytes} bytes`);
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
@@ -151,6 +148,15 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     bytes.set(c, at);
     at += c.byteLength;
   }
+  return bytes;
+}
+
+/** Reads at most `maxBytes` of a JSON body (a lying or missing Content-Length cannot get more through). */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<{ text: string; value: unknown }> {
+  if (!jsonContentType.test(request.headers.get('content-type') ?? '')) {
+    throw new AppError('bad_request', 'Content-Type must be application/json');
+  }
+  const bytes = await readBodyBytes(request, maxBytes);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);

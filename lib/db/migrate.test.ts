@@ -22,6 +22,7 @@ describeEachDb('migrations', (t) => {
       'checkpoint_recoveries',
       'execution_events',
       'user_tool_history',
+      'usage_records',
       'db_retry_log',
       'deployment_checklists',
       'checklist_items',

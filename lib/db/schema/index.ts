@@ -11,3 +11,4 @@ export * from './audit';
 export * from './api';
 export * from './notifications';
 export * from './analytics';
+export * from './usage';
