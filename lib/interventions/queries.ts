@@ -106,12 +106,15 @@ export async function listActiveInterventionIds(db: Db, input: ActiveFilter & { 
   return rows.map((r) => r.id);
 }
 
-/** Projects with open pauses and how many (the Interventions project filter). */
+/**
+ * Projects with open pauses and how many (the Interventions project filter): an index-only scan of
+ * idx_paused_sessions_open_project (drizzle/0007), which holds the open pauses only — no join to agent_sessions.
+ */
 export async function listActiveProjects(db: Db) {
   return queryRows<{ project: string; n: number }>(
     db,
-    sql`SELECT s.project, count(*)::int AS n FROM paused_sessions ps JOIN agent_sessions s ON s.id = ps.session_id
-        WHERE NOT ps.resolved GROUP BY s.project ORDER BY s.project`,
+    sql`SELECT project, count(*)::int AS n FROM paused_sessions WHERE NOT resolved GROUP BY project ORDER BY project`,
+    { prepare: true },
   );
 }
 
