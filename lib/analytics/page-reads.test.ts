@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows, type Db } from '@/lib/db/client';
 import { recordStatements } from '@/lib/db/instrument';
-import { listActiveProjects } from '@/lib/interventions/queries';
+import { countActiveInterventions, listActiveInterventions, listActiveProjects } from '@/lib/interventions/queries';
 import { describeEachDb } from '@/lib/test/db';
 import { listToolUsers } from '@/lib/tools/stats';
 import { loadOverviewPage, loadToolsPage } from './page-data';
@@ -138,5 +138,10 @@ describeEachDb('page reads', (t) => {
     // A pause moved to another session (no code does this today; the trigger keeps the copy right if one does).
     await db.execute(sql`UPDATE paused_sessions SET session_id = ${b1} WHERE session_id = ${c1} AND NOT resolved`);
     expect(plain(await listActiveProjects(db))).toEqual([{ project: 'alpha', n: 1 }, { project: 'beta', n: 1 }]);
+    // The Interventions list and count filtered by project read the same copy.
+    expect(await countActiveInterventions(db, { project: 'beta' })).toBe(1);
+    expect(await countActiveInterventions(db, { project: 'gamma' })).toBe(0);
+    expect((await listActiveInterventions(db, { project: 'beta' })).rows.map((r) => r.session_id)).toEqual([b1]);
+    expect((await listActiveInterventions(db, { project: 'alpha' })).rows.map((r) => r.project)).toEqual(['alpha']);
   });
 });

@@ -15,7 +15,8 @@ import { classifyError, isRetryAllowed, retryRecorder, withRetry } from './retry
  * transaction is gone after an error: retry the whole of it with withRetry).
  */
 
-export type RecordedStatement = { text: string; params: unknown[] };
+/** `options`: what the driver was given (postgres.js `{ prepare }`), so a replay sends the statement the same way. */
+export type RecordedStatement = { text: string; params: unknown[]; options?: unknown };
 
 const recording = new AsyncLocalStorage<RecordedStatement[]>();
 
@@ -30,8 +31,8 @@ export async function recordStatements<T>(fn: () => Promise<T>): Promise<{ resul
   return { result, statements };
 }
 
-function noteStatement(text: string, params: unknown[] | undefined) {
-  recording.getStore()?.push({ text, params: params ?? [] });
+function noteStatement(text: string, params: unknown[] | undefined, options?: unknown) {
+  recording.getStore()?.push({ text, params: params ?? [], options });
 }
 
 type Unsafe = (query: string, params?: unknown[], options?: unknown) => postgres.PendingQuery<postgres.Row[]>;
@@ -124,7 +125,7 @@ class MonitoredQuery<T> implements PromiseLike<T> {
       const q = this.target.unsafe(this.query, this.params as postgres.ParameterOrJSON<never>[], this.options);
       return (this.mode === 'values' ? q.values() : q) as unknown as Promise<T>;
     };
-    noteStatement(this.query, this.params);
+    noteStatement(this.query, this.params, this.options);
     const info = templateOf(this.query);
     if (!this.inTransaction) return runPooled(this.monitor, info, issue);
     const stack = this.monitor.wantsStack(info) ? new Error('query') : undefined;
