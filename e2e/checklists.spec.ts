@@ -165,3 +165,76 @@ test('a viewer reads a checklist but cannot tick or sign, and the list shows it'
   await expect(viewer.getByRole('button', { name: /^Sign (Development|QA|DevOps|Production)$/ })).toHaveCount(0);
   await context.close();
 });
+
+test('a note goes with the change it was written for, once; history renders Markdown', async ({ page }) => {
+  const title = `Notes e2e ${Date.now().toString(36)}`;
+  await signIn(page, 'qa');
+  await page.goto('/checklists/import');
+  await page.getByLabel('Markdown').fill(`# ${title}\n\n## Deployment\n- [x] Error rate **must stay < 0.5%**\n- [ ] Deploy\n`);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByRole('button', { name: 'Save as checklist' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  const c = new ChecklistPage(page);
+  const item = 'Error rate must stay < 0.5%';
+  await expect(c.item(item)).toBeChecked();
+
+  // A note written for the untick goes with the untick…
+  await page.getByRole('button', { name: /Add a note to .*Error rate/ }).click();
+  await page.getByLabel(/Note for unticking/).fill('Announcement draft not approved yet');
+  await c.untick(item);
+  const history = page.getByRole('list', { name: 'History' });
+  await expect(history.getByRole('listitem').first()).toContainText('unticked “Error rate must stay < 0.5%” — Announcement draft not approved yet');
+  // …and is gone afterwards: the field is closed and the next tick carries no note.
+  await expect(page.getByLabel(/Note for (un)?ticking/)).toHaveCount(0);
+  await c.tick(item);
+  await expect(history.getByRole('listitem').first()).toContainText('ticked “Error rate must stay < 0.5%”');
+  await expect(history.getByRole('listitem').first()).not.toContainText('Announcement');
+  // The item's Markdown is drawn, not shown as asterisks.
+  await expect(history.getByRole('listitem').first().locator('strong')).toHaveText('must stay < 0.5%');
+  await expect(history).not.toContainText('**');
+
+  // A note opened for a tick and left empty sends nothing; a note for the tick goes with the tick.
+  await page.getByRole('button', { name: /Add a note to .*Deploy/ }).click();
+  await page.getByLabel(/Note for ticking “Deploy”/).fill('deployed by hand');
+  await c.tick('Deploy');
+  await expect(history.getByRole('listitem').first()).toContainText('ticked “Deploy” — deployed by hand');
+});
+
+test('import keeps the intro and a command block language; sign-off cards say who can sign', async ({ page }) => {
+  const title = `Intro e2e ${Date.now().toString(36)}`;
+  const markdown = [
+    `# ${title}`,
+    '',
+    'Ships the billing rewrite behind a flag.',
+    '',
+    '## Deployment',
+    '- [ ] Migrate',
+    '  ```bash',
+    '  npm run db:migrate',
+    '  ```',
+    '',
+    '## Sign-Off',
+    'Production: ____ Date: ____',
+    '',
+  ].join('\n');
+  await signIn(page, 'qa');
+  await page.goto('/checklists/import');
+  await page.getByLabel('Markdown').fill(markdown);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const preview = page.getByRole('region', { name: 'Import preview' });
+  await expect(preview).toContainText('Intro:');
+  await expect(preview).toContainText('Ships the billing rewrite behind a flag.');
+  await expect(preview.locator('dl > div').first()).toContainText('1');
+  await page.getByRole('button', { name: 'Save as checklist' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Introduction' })).toHaveText('Ships the billing rewrite behind a flag.');
+  // QA may not sign Production: the card says who can, not who did.
+  const production = page.getByRole('listitem', { name: 'Production sign-off' });
+  await expect(production).toContainText('Not signed yet · can be signed by');
+  await expect(production).not.toContainText('Signed by:');
+
+  const res = await page.request.get(`${new URL(page.url()).pathname}/export`);
+  const exported = await res.text();
+  expect(exported).toContain(`# ${title}\n\nShips the billing rewrite behind a flag.\n`);
+  expect(exported).toContain('  ```bash\n  npm run db:migrate\n  ```');
+});

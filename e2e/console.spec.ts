@@ -33,3 +33,13 @@ test('an engineer reaches every console page from the navigation', async ({ page
     await expect(page.getByRole('heading', { level: 1, name: p.heading })).toBeVisible();
   }
 });
+
+test('every page names an icon the server has (no favicon 404)', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.goto('/overview');
+  const href = await page.locator('link[rel="icon"]').first().getAttribute('href');
+  expect(href).toBeTruthy();
+  const res = await page.request.get(href!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toContain('image/svg+xml');
+});

@@ -102,3 +102,88 @@ test('Overview and Tools draw their charts from posted tool executions; range an
   await expect(page).toHaveURL(new RegExp(`tool=${tag}-shell`));
   await expect(page.getByRole('table', { name: 'Recent failures' })).toContainText(`${tag}: exit code 137`);
 });
+
+test('a past range labels point-in-time figures for its end; an unusable range and empty charts say why', async ({ page }) => {
+  await signIn(page, 'viewer');
+  const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 24 * HOUR).toISOString().slice(0, 10);
+
+  // The default range ends now: the counts are "right now"; the rates cover the range.
+  await page.goto('/overview');
+  await expect(page.getByRole('group', { name: 'Paused', exact: true })).toContainText('right now');
+  await expect(page.getByRole('group', { name: 'Active sessions', exact: true })).toContainText('right now');
+  await expect(page.getByRole('group', { name: 'Tool success', exact: true })).toContainText('last 7 days');
+  await expect(page.getByText(/Showing the last/)).toHaveCount(0);
+
+  // A past range: the same figures are taken at its end, and say so.
+  await page.goto(`/overview?range=custom&from=${day(12)}&to=${day(10)}`);
+  await expect(page.getByText('right now')).toHaveCount(0);
+  await expect(page.getByRole('group', { name: 'Paused', exact: true })).toContainText(`at the range's end, ${day(9)} 00:00 UTC`);
+  await expect(page.getByRole('group', { name: 'Active sessions', exact: true })).toContainText(`at the range's end, ${day(9)} 00:00 UTC`);
+
+  // An inverted range is not silently replaced.
+  await page.goto(`/overview?range=custom&from=${day(2)}&to=${day(5)}`);
+  await expect(page.getByRole('status').filter({ hasText: 'custom range' })).toHaveText(
+    `The custom range starts (${day(2)}) after it ends (${day(5)}). Showing the last 7 days instead.`,
+  );
+  await expect(page.getByRole('group', { name: 'Paused', exact: true })).toContainText('right now');
+
+  // Years ago nothing happened: each empty chart says where its data would come from, not "agents are reporting".
+  await page.goto('/overview?range=custom&from=2020-01-01&to=2020-01-02');
+  const retries = page.getByRole('region', { name: 'Database retries' });
+  await expect(retries).toContainText('No database retries in this range');
+  await expect(retries).toContainText("Flightdeck's own database layer retries");
+  await expect(page.getByText(/agents are reporting/)).toHaveCount(0);
+});
+
+test('Preferred tools labels every bar, the top one included', async ({ page }) => {
+  await signIn(page, 'manager');
+  const tag = `pref${randomUUID().slice(0, 6)}`;
+  const now = Date.now();
+  const tools = Array.from({ length: 10 }, (_, i) => `${tag}-tool-${i}`);
+  const items = tools.flatMap((tool, t) =>
+    Array.from({ length: 4 }, (_, k) => ({
+      executionId: randomUUID(),
+      userId: `${tag}-user`,
+      toolName: tool,
+      success: k <= t % 4,
+      executionTimeMs: 50,
+      createdAt: new Date(now - (k + 1) * HOUR).toISOString(),
+    })),
+  );
+  const res = await page.request.post('/api/v1/tool-executions', {
+    headers: { authorization: `Bearer ${apiToken()}`, 'content-type': 'application/json' },
+    data: JSON.stringify(items),
+  });
+  expect(res.status()).toBe(200);
+  await page.goto(`/tools?range=7d&user=${tag}-user`);
+  const pref = page.getByRole('region', { name: `Preferred tools for ${tag}-user` });
+  // The ranking also lists fleet tools this user has not run (priors), up to 12: one label per bar, ours among them.
+  const bars = pref.locator('.recharts-bar-rectangle');
+  await expect(bars.nth(9)).toBeAttached();
+  // Recharts draws tick labels in their own layer (z-index), not inside the axis group.
+  const labels = pref.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+  await expect(labels).toHaveCount(await bars.count());
+  const texts = await labels.allTextContents();
+  expect(texts.length).toBeGreaterThanOrEqual(tools.length);
+  // The labels are the ranking's tools, top bar first: the table view lists the same, in the same order.
+  await pref.getByRole('button', { name: 'Table' }).click();
+  const ranked = await pref.getByRole('table').locator('tbody tr td:nth-child(2)').allTextContents();
+  expect(texts).toEqual(ranked.slice(0, texts.length));
+});
+
+test('Recoveries takes the shared time-range picker: 90 days, a custom span, and says when a range is unusable', async ({ page }) => {
+  await signIn(page, 'viewer');
+  await page.goto('/recoveries');
+  const picker = page.getByRole('group', { name: 'Time range' });
+  await expect(picker.getByRole('link', { name: '30 d' })).toHaveAttribute('aria-current', 'true');
+  await picker.getByRole('link', { name: '90 d' }).click();
+  await expect(page).toHaveURL(/range=90d/);
+  await expect(page.getByText('Mean duration per day (Last 90 days)')).toBeVisible();
+  await picker.getByLabel('From').fill('2026-01-01');
+  await picker.getByLabel('To').fill('2026-01-31');
+  await picker.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/range=custom&from=2026-01-01&to=2026-01-31/);
+  await expect(page.getByText('Success rate per day (2026-01-01 – 2026-01-31)')).toBeVisible();
+  await page.goto('/recoveries?range=custom&from=2026-02-01&to=2026-01-01');
+  await expect(page.getByRole('status').filter({ hasText: 'custom range' })).toContainText('Showing the last 30 days instead.');
+});

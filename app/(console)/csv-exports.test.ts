@@ -96,6 +96,17 @@ describeEachDb('CSV exports', (t) => {
   it('Recoveries: a bad window or status is a 400 naming it', async () => {
     expect(await get(recoveriesExport, '/recoveries/export?days=5')).toMatchObject({ status: 400, body: expect.stringContaining('days') });
     expect(await get(recoveriesExport, '/recoveries/export?status=nope')).toMatchObject({ status: 400, body: expect.stringContaining('status') });
+    // The page's own range parameters: an inverted custom range is refused, not silently widened.
+    expect(await get(recoveriesExport, '/recoveries/export?range=custom&from=2026-03-02&to=2026-03-01')).toMatchObject({
+      status: 400,
+      body: expect.stringContaining('range'),
+    });
+  });
+
+  it('Recoveries: the export follows the page range (a custom span before the recovery has no rows)', async () => {
+    const res = await get(recoveriesExport, '/recoveries/export?range=custom&from=2020-01-01&to=2020-01-31');
+    expect(res.status).toBe(200);
+    expect(res.body.trim().split('\r\n')).toHaveLength(1);
   });
 
   it('Interventions: a full-width formula in the reason is neutralised; paused_at is ISO 8601 UTC', async () => {

@@ -1,12 +1,16 @@
-/** Axis and tooltip formatting shared by the time-series charts. */
+import { formatDateTimeSeconds } from '@/lib/format/time';
+
+/** Axis and tooltip formatting shared by the time-series charts: UTC, like every time on the console. */
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
 export function formatTick(t: number, spanMinutes: number) {
   const d = new Date(t);
-  const hm = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
-  return spanMinutes > 1440 ? `${d.toLocaleDateString(undefined, { weekday: 'short' })} ${hm}` : hm;
+  const hm = d.toISOString().slice(11, 16);
+  return spanMinutes > 1440 ? `${WEEKDAYS[d.getUTCDay()]} ${hm}` : hm;
 }
 
 export function formatTooltipTime(t: unknown) {
-  return typeof t === 'number' ? new Date(t).toLocaleString(undefined, { hour12: false }) : String(t);
+  return typeof t === 'number' ? formatDateTimeSeconds(t) : String(t);
 }
 
 export function formatMsValue(v: number | null | undefined) {

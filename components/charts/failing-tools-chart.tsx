@@ -12,7 +12,7 @@ export default function FailingToolsChart({ data }: { data: FailingToolsPoint[] 
       <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, left: 8, bottom: 0 }}>
         <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e2e8f0" />
         <XAxis type="number" allowDecimals={false} fontSize={11} />
-        <YAxis type="category" dataKey="tool" width={110} fontSize={11} />
+        <YAxis type="category" dataKey="tool" width={120} fontSize={11} interval={0} />
         <Tooltip
           formatter={(v, _n, item) => {
             const p = (item as { payload?: FailingToolsPoint }).payload;

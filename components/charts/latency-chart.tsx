@@ -13,7 +13,7 @@ export default function LatencyChart({ data }: { data: LatencyPoint[] }) {
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <BarChart data={data} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-        <XAxis dataKey="tool" fontSize={11} interval={0} angle={-20} textAnchor="end" height={48} />
+        <XAxis dataKey="tool" fontSize={11} interval={0} angle={-35} textAnchor="end" height={64} />
         <YAxis scale="log" domain={[1, 'auto']} allowDataOverflow tickFormatter={ms} fontSize={11} width={56} />
         <Tooltip formatter={(v) => ms(v)} />
         <Legend wrapperStyle={{ fontSize: 11 }} />

@@ -6,7 +6,7 @@ import { bucketLabel, CHART_HEIGHT, palette, pct, type Bucket } from './format';
 export type RateBarsPoint = { bucket: string; count: number; bad?: number; rate: number | null };
 
 /**
- * Volume bars (optionally split into good/bad) with a rate line on the right axis: database retries per hour
+ * Volume bars (optionally split into good/bad) with a rate line on the right axis: database retries
  * and tool executions per bucket use it.
  */
 export default function RateBarsChart({

@@ -11,7 +11,7 @@ export default function RecoveryRateChart({ data }: { data: RecoveryRatePoint[] 
     <ResponsiveContainer width="100%" height={220}>
       <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: -12 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-        <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} fontSize={11} />
+        <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} fontSize={11} minTickGap={16} />
         <YAxis domain={[0, 1]} tickFormatter={pct} fontSize={11} />
         <Tooltip formatter={(v) => pct(v)} />
         <Legend />

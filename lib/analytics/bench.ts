@@ -6,7 +6,7 @@ import {
   getOverviewKpis,
   listInterventionsByType,
   listRecoveriesByStatus,
-  listRetriesPerHour,
+  listRetries,
   listToolSuccessTrend,
   listTopFailingTools,
 } from './queries';
@@ -29,7 +29,7 @@ export async function analyticsBenchCases(db: Db, rangeKey: '24h' | '7d' | '30d'
     { name: 'overview.kpis', group: 'rollup', run: (d) => getOverviewKpis(d, range) },
     { name: 'overview.interventions', group: 'rollup', run: (d) => listInterventionsByType(d, range) },
     { name: 'overview.recoveries', group: 'rollup', run: (d) => listRecoveriesByStatus(d, range) },
-    { name: 'overview.retries', group: 'rollup', run: (d) => listRetriesPerHour(d, range) },
+    { name: 'overview.retries', group: 'rollup', run: (d) => listRetries(d, range) },
     { name: 'overview.tool-trend', group: 'rollup', run: (d) => listToolSuccessTrend(d, range) },
     { name: 'overview.failing-tools', group: 'rollup', run: (d) => listTopFailingTools(d, range) },
     { name: 'tools.statistics', group: 'rollup', run: (d) => listToolStatistics(d, range) },

@@ -4,7 +4,7 @@ import { listRecentToolFailures, listToolStatistics, type ToolFailure, type Tool
 import {
   listInterventionsByType,
   listRecoveriesByStatus,
-  listRetriesPerHour,
+  listRetries,
   listToolSuccessTrend,
   listTopFailingTools,
   pauseTypeOrder,
@@ -52,10 +52,10 @@ export const charts = {
     }),
   }),
   retries: def<RetriesPoint[]>({
-    title: 'Database retries per hour',
-    load: (db, p) => listRetriesPerHour(db, p.range),
+    title: 'Database retries',
+    load: (db, p) => listRetries(db, p.range),
     table: (d) => ({
-      columns: ['hour', 'retries', 'recovered', 'failed', 'success_rate'],
+      columns: ['bucket', 'retries', 'recovered', 'failed', 'success_rate'],
       rows: d.map((x) => [x.bucket, x.retries, x.recovered, x.failed, r4(x.success_rate)]),
     }),
   }),

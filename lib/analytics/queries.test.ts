@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { queryRows } from '@/lib/db/client';
 import { describeEachDb } from '@/lib/test/db';
 import { listToolStatistics } from '@/lib/tools/stats';
-import { getOverviewKpis, listInterventionsByType, listRecoveriesByStatus, listToolSuccessTrend, listTopFailingTools } from './queries';
+import { getOverviewKpis, listInterventionsByType, listRecoveriesByStatus, listRetries, listToolSuccessTrend, listTopFailingTools } from './queries';
 import { parseTimeRange } from './range';
 import { seededRng } from './random';
 import { refreshRollups } from './rollups';
@@ -149,5 +149,26 @@ describeEachDb('range reads over daily + hourly roll-ups', (t) => {
     expect(kpis.toolSuccessRate.previous).toBeCloseTo(Number(k.prev), 12);
     expect(kpis.pausedNow).toEqual({ current: Number(k.open_to), previous: Number(k.open_from) });
     expect(kpis.activeSessions).toEqual({ current: 8, previous: 8 });
+  });
+});
+
+describeEachDb('database retries chart', (t) => {
+  it('buckets a week by day, like the other charts, and keeps every retry', async () => {
+    const db = t().db;
+    const now = Date.now();
+    const at = [now - 6 * 24 * HOUR, now - 3 * 24 * HOUR, now - 2 * HOUR].map((ms) => new Date(Math.floor(ms / 60_000) * 60_000).toISOString());
+    for (const [i, minute] of at.entries()) {
+      await db.execute(sql`INSERT INTO db_retry_log (minute, operation, error_class, retries, recovered, failed)
+        VALUES (${minute}::timestamptz, 'q', 'connection_lost', ${i + 2}, ${i + 1}, 0)`);
+    }
+    await refreshRollups(db);
+    const week = await listRetries(db, parseTimeRange({ range: '7d' }));
+    expect(week.length).toBeLessThanOrEqual(8);
+    expect(week.every((p) => p.bucket.endsWith('T00:00:00.000Z'))).toBe(true);
+    expect(week.reduce((a, p) => a + p.retries, 0)).toBe(2 + 3 + 4);
+    expect(week.filter((p) => p.retries > 0)).toHaveLength(3);
+    const day = await listRetries(db, parseTimeRange({ range: '24h' }));
+    expect(day).toHaveLength(24);
+    expect(day.reduce((a, p) => a + p.retries, 0)).toBe(4);
   });
 });

@@ -144,17 +144,20 @@ export async function listRecoveriesByStatus(db: Db, range: Range): Promise<Reco
 
 export type RetriesPoint = { bucket: string; retries: number; recovered: number; failed: number; success_rate: number | null };
 
-/** Database retries per hour (always hourly), with the share of retried operations that then succeeded. */
-export async function listRetriesPerHour(db: Db, range: Range): Promise<RetriesPoint[]> {
+/**
+ * Database retries per bucket (hours up to two days, else days, like every other chart: 168 hourly bars of a week
+ * squeezed a few busy hours into a sliver), with the share of retried operations that then succeeded.
+ */
+export async function listRetries(db: Db, range: Range): Promise<RetriesPoint[]> {
   const rows = await queryRows<{ b: string; retries: number; recovered: number; failed: number }>(
     db,
-    sql`SELECT hour AS b, sum(retries)::int AS retries, sum(recovered)::int AS recovered, sum(failed)::int AS failed
-        FROM (${rollupRows('retry', { from: range.from, to: range.to, hourly: true })}) r GROUP BY 1`,
+    sql`SELECT ${bucketExpr(range.bucket)} AS b, sum(retries)::int AS retries, sum(recovered)::int AS recovered, sum(failed)::int AS failed
+        FROM (${rangeRows('retry', range)}) r GROUP BY 1`,
     { prepare: true },
   );
-  const byHour = new Map(rows.map((r) => [keyOf(r.b), r]));
-  return bucketStarts(range, 'hour').map((b) => {
-    const r = byHour.get(b);
+  const byBucket = new Map(rows.map((r) => [keyOf(r.b), r]));
+  return bucketStarts(range, range.bucket).map((b) => {
+    const r = byBucket.get(b);
     const recovered = num(r?.recovered);
     const failed = num(r?.failed);
     return { bucket: b, retries: num(r?.retries), recovered, failed, success_rate: rate(recovered, recovered + failed) };

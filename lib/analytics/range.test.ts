@@ -23,6 +23,22 @@ describe('time range', () => {
     expect(parseTimeRange({ range: 'custom', from: 'x', to: 'y' }, now).key).toBe('7d');
     expect(parseTimeRange({ range: 'forever' }, now).key).toBe('7d');
   });
+
+  it('says why it shows 7 days when the custom range could not be used, and is silent when it could', () => {
+    const inverted = parseTimeRange({ range: 'custom', from: '2026-05-03', to: '2026-05-01' }, now);
+    expect(inverted.notice).toBe('The custom range starts (2026-05-03) after it ends (2026-05-01). Showing the last 7 days instead.');
+    expect(parseTimeRange({ range: 'custom', from: 'x', to: '2026-05-01' }, now).notice).toMatch(/needs two dates/);
+    expect(parseTimeRange({ range: 'custom', from: '2026-06-01', to: '2026-06-02' }, now).notice).toMatch(/in the future/);
+    expect(parseTimeRange({ range: 'forever' }, now).notice).toMatch(/Unknown range “forever”/);
+    expect(parseTimeRange({ range: 'custom', from: '2026-05-01', to: '2026-05-03' }, now).notice).toBeUndefined();
+    expect(parseTimeRange({}, now).notice).toBeUndefined();
+  });
+
+  it('knows whether the range ends now, so point-in-time figures can be labelled "now" or "at the end"', () => {
+    expect(parseTimeRange({ range: '24h' }, now).endsNow).toBe(true);
+    expect(parseTimeRange({ range: 'custom', from: '2026-05-01', to: '2026-05-10' }, now).endsNow).toBe(true);
+    expect(parseTimeRange({ range: 'custom', from: '2026-05-01', to: '2026-05-03' }, now).endsNow).toBe(false);
+  });
 });
 
 describe('histogram percentiles', () => {

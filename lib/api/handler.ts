@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { guardedRoute, guardInfoOf, type Actor } from '@/lib/auth/guards';
 import type { TokenScope } from '@/lib/auth/permissions';
 import { getDb, type Db } from '@/lib/db/client';
-import { AppError, type FieldError } from '@/lib/db/errors';
+import { AppError, type FieldError } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { signalSession } from '@/lib/events/bus';
 import { idempotencyKeyOf, principalOf, requestHashOf, runIdempotent } from './idempotency';
@@ -12,7 +12,7 @@ import { idempotencyKeyOf, principalOf, requestHashOf, runIdempotent } from './i
  * Shared plumbing of every /api/v1 handler: authenticate (guardedRoute) → read the body under an explicit size
  * limit → parse JSON → validate with the shared zod schema → (POST) idempotency → act → respond.
  * Bad input is always a 4xx with `{error: {code, message, fields?}}`; a driver error caused by a value that
- * slipped through validation is mapped to 409/422 rather than surfacing as a 500.
+ * slipped through validation is answered 409/422 rather than 500 (lib/errors.ts toAppError, via errorResponse).
  */
 export type ApiReply = {
   status: number;
@@ -77,12 +77,9 @@ export function apiRoute<
         : null;
     const run = (d: Db) =>
       fn({ actor, params, body: body as Infer<B>, query: query as Infer<Q>, db: d, request, idempotency: own });
-    let reply: ApiReply & { replayed?: boolean };
-    try {
-      reply = key && !own ? await runIdempotent(db, { actor, key, method: request.method, path, raw }, run) : await run(db);
-    } catch (err) {
-      throw mapDriverError(err);
-    }
+    // A driver error thrown here is answered by guardedRoute's errorResponse through lib/errors.ts's toAppError.
+    const reply: ApiReply & { replayed?: boolean } =
+      key && !own ? await runIdempotent(db, { actor, key, method: request.method, path, raw }, run) : await run(db);
     if (reply.signalSessionId) signalSession(reply.signalSessionId);
     const text = JSON.stringify(reply.body);
     // Small answers skip compression ("no-transform" is the one signal Next's compression layer honours for a
@@ -197,21 +194,6 @@ export function findUnstorableJson(root: unknown): FieldError | null {
     }
   }
   return null;
-}
-
-/** A Postgres error caused by a value (22xxx data, 23xxx integrity) is the caller's fault: 4xx, never 500. */
-export function mapDriverError(err: unknown): unknown {
-  if (err instanceof AppError) return err;
-  let e = err as { code?: unknown; cause?: unknown } | undefined;
-  for (let i = 0; e && i < 5 && typeof e.code !== 'string'; i++) e = e.cause as typeof e;
-  const code = typeof e?.code === 'string' ? e.code : '';
-  if (code === '23505') return new AppError('conflict', 'This conflicts with an existing record', { cause: err });
-  if (code === '23503') return new AppError('unprocessable', 'A referenced record does not exist', { cause: err });
-  if (code.startsWith('22') || code.startsWith('23')) {
-    return new AppError('unprocessable', 'A value is out of range or malformed', { cause: err });
-  }
-  if (code === '40001' || code === '40P01') return new AppError('unavailable', 'Conflicting concurrent update; retry', { cause: err });
-  return err;
 }
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

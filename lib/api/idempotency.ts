@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/guards';
 import { queryRows, type Db } from '@/lib/db/client';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { idempotencyKeys } from '@/lib/db/schema';
 import type { ApiReply } from './handler';
 

@@ -1,8 +1,6 @@
 /** Who did something, as the domain records it (intervention_actions.actor, resolved_by, initiated_by). */
 export type DomainActor = { id: string; label: string; type: 'user' | 'agent' | 'system' };
 
-export const systemActor: DomainActor = { id: 'system', label: 'system', type: 'system' };
-
 export function userActor(u: { id: string; email: string }): DomainActor {
   return { id: u.id, label: u.email, type: 'user' };
 }

@@ -6,11 +6,11 @@ import { cache } from 'react';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/log';
 import { getDb } from '@/lib/db/client';
-import { AppError } from '@/lib/db/errors';
-import { classifyError } from '@/lib/db/retry';
+import { AppError, toAppError } from '@/lib/errors';
 import { roles, type Role } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
 import { requestMeta as clientRequestMeta } from '@/lib/http/request-meta';
+import { log, setLogActor, withLogContext } from '@/lib/log';
 import { getAuth } from './auth';
 import { checkRequestOrigin } from './origin';
 import { DEMO_EMAIL_DOMAIN } from './demo-users';
@@ -111,11 +111,14 @@ export function guardedAction<S extends z.ZodType, T = undefined>(
   fn: (input: z.infer<S>, user: UserActor) => Promise<ActionResult<T>>,
   options: { audit?: string } = {},
 ) {
-  const action = async (prevOrInput: unknown, maybeFormData?: unknown): Promise<ActionResult<T>> => {
+  const action = async (prevOrInput: unknown, maybeFormData?: unknown): Promise<ActionResult<T>> =>
+    withLogContext(await headers(), () => guarded(prevOrInput, maybeFormData));
+  const guarded = async (prevOrInput: unknown, maybeFormData?: unknown): Promise<ActionResult<T>> => {
     const raw = maybeFormData !== undefined ? maybeFormData : prevOrInput;
     const input = raw instanceof FormData ? formDataToObject(raw) : raw;
     const user = await getCurrentUser();
     if (!user) return { error: 'You are signed out. Sign in again to continue.' };
+    setLogActor(user.email);
     if (!can(user.role, permission)) {
       const meta = await requestMeta();
       const db = await getDb();
@@ -136,29 +139,22 @@ export function guardedAction<S extends z.ZodType, T = undefined>(
       return await fn(parsed.data, user);
     } catch (err) {
       if (err instanceof AppError) return { error: err.message };
-      console.error('server action failed', err);
+      log().error({ err }, 'server action failed');
       return { error: 'Something went wrong on our side. The change was not saved.' };
     }
   };
   return Object.assign(action, { __guard: { kind: 'action', permission } satisfies GuardInfo });
 }
 
+/** Errors as answers (lib/errors.ts decides which, database errors included); anything else is a logged 500. */
 export function errorResponse(err: unknown): NextResponse {
-  if (err instanceof AppError) {
-    const headers = err.retryAfterS !== undefined ? { 'Retry-After': String(err.retryAfterS) } : undefined;
-    return NextResponse.json(err.toJSON(), { status: err.status, headers });
+  const app = toAppError(err);
+  if (app) {
+    if (app !== err) log().warn({ err }, `route handler: database error answered ${app.status}`);
+    const headers = app.retryAfterS !== undefined ? { 'Retry-After': String(app.retryAfterS) } : undefined;
+    return NextResponse.json(app.toJSON(), { status: app.status, headers });
   }
-  // The database down, restarting, or out of connections (after the data layer's own retries): a temporary
-  // condition, so 503 with Retry-After, which clients retry, rather than a 500 that reads as a bug.
-  // A statement cancelled by statement_timeout (57014) was rolled back: the database was too slow or locked,
-  // the request can be sent again.
-  const c = classifyError(err);
-  if (c.kind !== 'permanent' || c.errorClass === 'acquire_timeout' || c.errorClass === 'query_canceled') {
-    console.warn(`route handler: database unavailable (${c.errorClass})`);
-    const unavailable = new AppError('unavailable', 'The database is unavailable or busy; retry shortly');
-    return NextResponse.json(unavailable.toJSON(), { status: 503, headers: { 'Retry-After': '1' } });
-  }
-  console.error('route handler failed', err);
+  log().error({ err }, 'route handler failed');
   return NextResponse.json({ error: { code: 'internal', message: 'Internal error' } }, { status: 500 });
 }
 
@@ -179,9 +175,12 @@ export function guardedRoute<P = Record<string, string>>(
   access: RouteAccess,
   handler: (ctx: RouteContext<P>) => Promise<Response>,
 ) {
-  const route = async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+  const route = (request: Request, context: { params: Promise<P> }): Promise<Response> =>
+    withLogContext(request.headers, () => guarded(request, context));
+  const guarded = async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
       const actor = await authenticateRequest(request, access);
+      setLogActor(actorLabel(actor));
       const params = (await context?.params) ?? ({} as P);
       return await handler({ actor, params, request });
     } catch (err) {

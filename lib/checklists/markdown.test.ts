@@ -316,4 +316,27 @@ describe('Markdown import edge cases', () => {
       expect(roundTrip(draft)).toEqual(draft);
     }
   });
+
+  it('keeps the intro paragraph under the title (preview, round trip) without counting it as a section', () => {
+    const md = '# Release 2.4\n\nShip the **billing** rewrite; error rate must stay < 0.5%.\n\n## Deployment\n- [ ] Deploy\n';
+    const draft = parseChecklistMarkdown(md);
+    expect(draft.sections[0]).toMatchObject({ title: 'Release 2.4', items: [], description: 'Ship the **billing** rewrite; error rate must stay < 0.5%.' });
+    const p = previewChecklist(draft);
+    expect(p.intro).toBe('Ship the **billing** rewrite; error rate must stay < 0.5%.');
+    expect(p.totals.sections).toBe(1);
+    expect(counts(draft)).toEqual([['deployment', 'Deployment', 1]]);
+    expect(toMarkdown(draft)).toContain('# Release 2.4\n\nShip the **billing** rewrite');
+    expect(roundTrip(draft)).toEqual(draft);
+    // An intro alone is not a checklist.
+    expect(previewChecklist(parseChecklistMarkdown('# T\n\nJust prose.\n')).totals.sections).toBe(0);
+  });
+
+  it('keeps a command block\'s language through export', () => {
+    const draft = parseChecklistMarkdown('## Deployment\n- [ ] Migrate\n  ```bash\n  npm run db:migrate\n  ```\n- [ ] Plain\n  ```\n  echo hi\n  ```\n');
+    const [migrate, plain] = draft.sections[0].items;
+    expect(migrate).toMatchObject({ command: 'npm run db:migrate', commandLanguage: 'bash' });
+    expect(plain.commandLanguage).toBeUndefined();
+    expect(toMarkdown(draft)).toContain('  ```bash\n  npm run db:migrate\n  ```');
+    expect(roundTrip(draft)).toEqual(draft);
+  });
 });

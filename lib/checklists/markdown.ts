@@ -24,6 +24,8 @@ export type DraftItem = {
   checked: boolean;
   required: boolean;
   command: string | null;
+  /** The command fence's info string (```bash → 'bash'); absent when the fence had none. */
+  commandLanguage?: string | null;
   children: DraftItem[];
 };
 
@@ -49,6 +51,8 @@ export type ChecklistDraft = {
 
 export type ChecklistPreview = {
   title: string | null;
+  /** The prose under the title (not counted as a section). */
+  intro: string | null;
   sections: {
     title: string;
     phase: ChecklistPhase;
@@ -116,6 +120,15 @@ function roleOfLabel(label: string): SignoffRole | null {
   return null;
 }
 
+/**
+ * The prose between the title and the first section: the import keeps it as a section named like the title, with
+ * no items (so export and round trip need nothing else); the preview and the page show it as the intro.
+ */
+export function introOf(d: { title: string | null; sections: readonly { title: string; description: string | null; signoffRole: SignoffRole | null; items: readonly unknown[] }[] }) {
+  const first = d.sections[0];
+  return first && d.title !== null && first.title === d.title && first.items.length === 0 && !first.signoffRole ? first.description : null;
+}
+
 // ---------------------------------------------------------------- parsing
 
 const headingRe = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
@@ -149,6 +162,8 @@ export function parseChecklistMarkdown(markdown: string): ChecklistDraft {
   const signatures: DraftSignature[] = [];
   const sections: OpenSection[] = [];
   let current: OpenSection | null = null;
+  // The section under the title heading: kept for its prose alone (the document's intro) even without items.
+  let titleSection: OpenSection | null = null;
   let descLines: string[] = [];
   // Item nesting: indentation of each open item.
   let stack: { indent: number; item: DraftItem }[] = [];
@@ -161,7 +176,7 @@ export function parseChecklistMarkdown(markdown: string): ChecklistDraft {
     const keep =
       current.items.length > 0 ||
       (current.description !== null &&
-        (current.phase === 'rollback_criteria' || current.phase === 'success_criteria'));
+        (current === titleSection || current.phase === 'rollback_criteria' || current.phase === 'success_criteria'));
     if (keep) sections.push(current);
     current = null;
     descLines = [];
@@ -202,6 +217,7 @@ export function parseChecklistMarkdown(markdown: string): ChecklistDraft {
         const end = closed ? j : lines.length - 1;
         if (lastItem && lastItem.item.command === null && current) {
           lastItem.item.command = body.map((b) => stripIndent(b, indent)).join('\n');
+          if (info.trim()) lastItem.item.commandLanguage = info.trim();
           lastItem = null;
         } else if (current) {
           descLines.push(...lines.slice(i, end + 1));
@@ -221,6 +237,7 @@ export function parseChecklistMarkdown(markdown: string): ChecklistDraft {
         title = text;
         headings.push({ level, title: text, phase: 'custom' });
         open(text, phaseOfHeading(text), null, level);
+        titleSection = current;
         continue;
       }
       sawContent = true;
@@ -375,7 +392,7 @@ function writeItems(out: string[], items: DraftItem[], depth: number) {
     if (item.command !== null) {
       const longest = Math.max(2, ...[...item.command.matchAll(/`+/g)].map((m) => m[0].length));
       const fence = '`'.repeat(longest + 1);
-      out.push(`${pad}  ${fence}`);
+      out.push(`${pad}  ${fence}${item.commandLanguage ?? ''}`);
       for (const l of item.command.split('\n')) out.push(l === '' ? '' : `${pad}  ${l}`);
       out.push(`${pad}  ${fence}`);
     }
@@ -386,7 +403,8 @@ function writeItems(out: string[], items: DraftItem[], depth: number) {
 // ---------------------------------------------------------------- preview
 
 export function previewChecklist(draft: ChecklistDraft): ChecklistPreview {
-  const sections = draft.sections.map((s) => {
+  const intro = introOf(draft);
+  const sections = draft.sections.slice(intro === null ? 0 : 1).map((s) => {
     const c = { items: 0, required: 0, checked: 0, subItems: 0, commands: 0 };
     const walk = (items: DraftItem[], depth: number) => {
       for (const it of items) {
@@ -405,6 +423,7 @@ export function previewChecklist(draft: ChecklistDraft): ChecklistPreview {
     sections.reduce((n, s) => n + s[k], 0);
   return {
     title: draft.title,
+    intro,
     sections,
     totals: {
       sections: sections.length,

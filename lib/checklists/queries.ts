@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import {
   auditLog,
   checklistItems,
@@ -293,4 +293,16 @@ export async function getChecklistHistory(
     entries,
     nextBefore: rows.length > data.limit ? (entries[entries.length - 1]?.id ?? null) : null,
   };
+}
+
+/**
+ * What the detail page polls to notice someone else's tick: one indexed row, a few bytes. Every tick, untick,
+ * sign-off and void bumps updated_at in its transaction, so a changed value means the page is stale.
+ */
+export async function getChecklistVersion(db: Db, input: { checklistId: string }) {
+  const [row] = await db
+    .select({ updatedAt: deploymentChecklists.updatedAt, status: deploymentChecklists.status })
+    .from(deploymentChecklists)
+    .where(eq(deploymentChecklists.id, input.checklistId));
+  return row ?? null;
 }

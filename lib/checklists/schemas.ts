@@ -21,6 +21,7 @@ export const draftItemSchema = z.object({
   checked: z.boolean().default(false),
   required: z.boolean().default(true),
   command: text(20_000).nullable().default(null),
+  commandLanguage: text(100).nullable().optional(),
   get children(): z.ZodDefault<z.ZodArray<typeof draftItemSchema>> {
     return z.array(draftItemSchema).default([]);
   },

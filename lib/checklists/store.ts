@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import { getDb, type Db } from '@/lib/db/client';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { auditLog, checklistItems, checklistSections, checklistSignoffs, deploymentChecklists } from '@/lib/db/schema';
 import type { ChecklistDraft, DraftItem } from './markdown';
 import type { Actor } from './schemas';
@@ -88,6 +88,7 @@ export async function insertDraftRows(
           text: item.text,
           required: item.required,
           command: item.command,
+          commandLanguage: item.commandLanguage ?? null,
           checked,
           // A box ticked in the imported document was ticked by whoever imported it, as far as we can know.
           checkedBy: checked ? options.actorId : null,
@@ -135,6 +136,7 @@ export async function loadDraft(db: DbOrTx, checklistId: string): Promise<Checkl
       checked: row.checked,
       required: row.required,
       command: row.command,
+      ...(row.commandLanguage ? { commandLanguage: row.commandLanguage } : {}),
       children: [],
     };
     nodes.set(row.id, node);

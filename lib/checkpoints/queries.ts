@@ -77,24 +77,6 @@ export async function listCheckpointMessages(
   return { total: row.total, offset, messages };
 }
 
-/** Checkpoints of a session for pickers (restore, invalidate): newest first, no history. */
-export async function listCheckpointChoices(db: Db, input: { sessionId: string; limit?: number }) {
-  return db
-    .select({
-      id: sessionCheckpoints.id,
-      sequence: sessionCheckpoints.sequence,
-      checkpointType: sessionCheckpoints.checkpointType,
-      currentTaskId: sessionCheckpoints.currentTaskId,
-      messageCount: sessionCheckpoints.messageCount,
-      isValid: sessionCheckpoints.isValid,
-      createdAt: sessionCheckpoints.createdAt,
-    })
-    .from(sessionCheckpoints)
-    .where(eq(sessionCheckpoints.sessionId, input.sessionId))
-    .orderBy(desc(sessionCheckpoints.sequence))
-    .limit(input.limit ?? 50);
-}
-
 export {
   listRecoveries,
   listRecoveryFailures,

@@ -52,11 +52,12 @@ const historySelect = sql`SELECT r.id, r.session_id, r.checkpoint_id, s.project,
 
 export async function listRecoveries(
   db: Db,
-  input: { limit?: number; cursor?: RecoveryCursor | null; status?: RecoveryStatus; since?: Date } = {},
+  input: { limit?: number; cursor?: RecoveryCursor | null; status?: RecoveryStatus; since?: Date; until?: Date } = {},
 ) {
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 500);
   const where: SQL[] = [];
   if (input.since) where.push(sql`r.started_at >= ${input.since.toISOString()}::timestamptz`);
+  if (input.until) where.push(sql`r.started_at < ${input.until.toISOString()}::timestamptz`);
   if (input.cursor) {
     where.push(sql`(r.started_at, r.id) < (${input.cursor.startedAt}::timestamptz, ${input.cursor.id}::uuid)`);
   }
@@ -76,7 +77,11 @@ export async function listRecoveries(
 }
 
 /** Every matching recovery, newest first, page by page (CSV export) so memory stays flat. */
-export async function* iterateRecoveries(db: Db, input: { status?: RecoveryStatus; since?: Date }, pageSize = 500) {
+export async function* iterateRecoveries(
+  db: Db,
+  input: { status?: RecoveryStatus; since?: Date; until?: Date },
+  pageSize = 500,
+) {
   let cursor: RecoveryCursor | null = null;
   for (;;) {
     const page: Awaited<ReturnType<typeof listRecoveries>> = await listRecoveries(db, { ...input, cursor, limit: pageSize });
@@ -136,7 +141,7 @@ function toStats(method: string, rows: DayRow[]): RecoveryMethodStats {
  * summed from these rows, so the charts cost one index range scan. Durations are carried as sum and count so
  * means stay exact when days and methods are combined.
  */
-async function recoveryDayRows(db: Db, days: number) {
+async function recoveryDayRows(db: Db, span: { from: Date; to: Date }) {
   return queryRows<DayRow>(
     db,
     sql`SELECT to_char(d, 'YYYY-MM-DD') AS day, method, total, succeeded, failed, abandoned, in_progress, duration_sum, duration_n
@@ -149,7 +154,7 @@ async function recoveryDayRows(db: Db, days: number) {
                        (sum(recovery_duration_seconds) FILTER (WHERE recovery_status IN ('succeeded', 'failed')))::float8 AS duration_sum,
                        count(*) FILTER (WHERE recovery_status IN ('succeeded', 'failed') AND recovery_duration_seconds IS NOT NULL)::int AS duration_n
                   FROM checkpoint_recoveries
-                 WHERE started_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - make_interval(days => ${days - 1}::int)
+                 WHERE started_at >= ${span.from.toISOString()}::timestamptz AND started_at < ${span.to.toISOString()}::timestamptz
                  GROUP BY 1, 2) t
          ORDER BY d, method`,
   );
@@ -164,9 +169,21 @@ export type RecoveryStats = {
   byDay: { day: string; methods: RecoveryDayStats[] }[];
 };
 
-/** Success rate and mean duration by method and per day (UTC) over the last `days` days, from one query. */
-export async function recoveryStats(db: Db, input: { days: number }): Promise<RecoveryStats> {
-  const rows = await recoveryDayRows(db, input.days);
+const DAY_MS = 86_400_000;
+
+/** The last `days` UTC days including today, or an explicit span [from, to) (the console's time-range picker). */
+export type RecoverySpan = { days: number } | { from: Date; to: Date };
+
+function spanOf(input: RecoverySpan): { from: Date; to: Date } {
+  if ('from' in input) return input;
+  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  return { from: new Date(today - (input.days - 1) * DAY_MS), to: new Date(today + DAY_MS) };
+}
+
+/** Success rate and mean duration by method and per day (UTC) over a span, from one query. */
+export async function recoveryStats(db: Db, input: RecoverySpan): Promise<RecoveryStats> {
+  const span = spanOf(input);
+  const rows = await recoveryDayRows(db, span);
   const methods = [...new Set(rows.map((r) => r.method))].sort();
   const byMethod = [toStats('all', rows), ...methods.map((m) => toStats(m, rows.filter((r) => r.method === m)))];
   const byDayMap = new Map<string, RecoveryDayStats[]>();
@@ -176,21 +193,20 @@ export async function recoveryStats(db: Db, input: { days: number }): Promise<Re
     byDayMap.set(r.day, list);
   }
   const byDay: RecoveryStats['byDay'] = [];
-  const today = new Date();
-  for (let i = input.days - 1; i >= 0; i--) {
-    const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - i)).toISOString().slice(0, 10);
+  for (let t = Math.floor(span.from.getTime() / DAY_MS) * DAY_MS; t < span.to.getTime(); t += DAY_MS) {
+    const d = new Date(t).toISOString().slice(0, 10);
     byDay.push({ day: d, methods: byDayMap.get(d) ?? [] });
   }
   return { byMethod, byDay };
 }
 
 /** Success rate and mean duration per method (and overall, method 'all') over the last `days` days. */
-export async function recoveryStatsByMethod(db: Db, input: { days: number }) {
+export async function recoveryStatsByMethod(db: Db, input: RecoverySpan) {
   return (await recoveryStats(db, input)).byMethod;
 }
 
 /** Per day (UTC) and method over the last `days` days; days without recoveries are filled with zeros. */
-export async function recoveryStatsOverTime(db: Db, input: { days: number }) {
+export async function recoveryStatsOverTime(db: Db, input: RecoverySpan) {
   return (await recoveryStats(db, input)).byDay;
 }
 

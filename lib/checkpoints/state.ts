@@ -1,9 +1,14 @@
 import { asc, eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { sessionCheckpoints } from '@/lib/db/schema';
+import { agentSessions, sessionCheckpoints } from '@/lib/db/schema';
 
-/** Reads for the agent API: a session's checkpoints without their (large) history, and one full state. */
+/**
+ * Reads for the agent API: a session's checkpoints without their (large) history (null when there is no such
+ * session), and one full state.
+ */
 export async function listSessionCheckpoints(db: Db, input: { sessionId: string; limit?: number }) {
+  const [session] = await db.select({ id: agentSessions.id }).from(agentSessions).where(eq(agentSessions.id, input.sessionId));
+  if (!session) return null;
   const { conversationHistory, ...summary } = getTableColumns(sessionCheckpoints);
   void conversationHistory;
   return db

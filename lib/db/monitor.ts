@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
-import { AppError } from './errors';
+import { workAsyncStorage } from 'next/dist/server/app-render/work-async-storage.external';
+import { AppError } from '@/lib/errors';
 import type { Db } from './client';
 
 /**
  * The pool monitor. The client wrapper (instrument.ts) puts a semaphore of pool size in front of the driver,
  * so "waiting for a connection" is a queue we own: we can time it exactly, bound it (DB_ACQUIRE_TIMEOUT_MS →
  * TimeoutError naming the pool state) and count in-flight and waiting callers. postgres.js runs with
- * max_pipeline: 0, so the driver never stacks a second query on a busy connection behind our back.
+ * max_pipeline: 1 (lib/db/client.ts says why), so the driver never stacks a second query on a busy connection.
  *
  * Every statement is timed and attributed to its normalised template (literals stripped, hashed). Figures are
  * rolling windows of the last 1000 samples, kept in fixed arrays so recording costs a few array writes; the
@@ -169,6 +170,32 @@ export function callerOf(stack: string | undefined): string | null {
   const frames = stack.split('\n').slice(1);
   const frame = frames.find((f) => !INTERNAL_FRAME.test(f)) ?? frames.find((f) => !/node:internal/.test(f));
   return frame ? frame.trim().replace(/^at /, '').replace(process.cwd() + '/', '') : null;
+}
+
+/** A frame in Next's built output names a minified chunk (`a (.next/server/chunks/ssr/x_1f2e._.js:1:2345)`). */
+const BUILT_FRAME = /[\\/]?\.next[\\/]|\[root-of-the-server\]|\._\.js/;
+
+type Sighting = Error & { route?: string };
+
+/**
+ * Remembers which page or route handler was running when `err` was made (Next's request store, read in the
+ * same async context as the query). Built code has no source file names to show, the route does.
+ */
+function noteRoute(err: Error | undefined): Error | undefined {
+  if (!err) return err;
+  const route = workAsyncStorage.getStore()?.route;
+  if (route) (err as Sighting).route = route;
+  return err;
+}
+
+/** "Where did this come from" for the Database page: the source frame, or the route when the frame is minified. */
+export function sightingOf(err: Error | null | undefined): string | null {
+  if (!err) return null;
+  const route = (err as Sighting).route;
+  const frame = callerOf(err.stack);
+  if (frame && !BUILT_FRAME.test(frame)) return route ? `${frame} · ${route}` : frame;
+  if (route) return route.startsWith('/api/') ? `route handler ${route}` : `page ${route}`;
+  return frame ? 'a background job (built code: no source names)' : null;
 }
 
 // ---------------------------------------------------------------------------------------------- monitor
@@ -405,7 +432,8 @@ export class DbMonitor {
   }
 
   /** A finished statement. `startStack` is captured by the caller only for templates not seen before. */
-  recordQuery(info: QueryTemplate, durationMs: number, failed: boolean, startStack?: Error) {
+  recordQuery(info: QueryTemplate, durationMs: number, failed: boolean, stack?: Error) {
+    const startStack = noteRoute(stack);
     this.queries++;
     this.queryWindow.push(durationMs);
     this.errorWindow[this.errorNext] = failed ? 1 : 0;
@@ -447,7 +475,7 @@ export class DbMonitor {
         template: info.template,
         durationMs,
         error: failed,
-        caller: callerOf((startStack ?? t?.firstSeen)?.stack),
+        caller: sightingOf(startStack ?? t?.firstSeen),
       });
       if (this.slow.length > MAX_SLOW) this.slow.shift();
     }
@@ -462,7 +490,7 @@ export class DbMonitor {
   /** `openedBy`: an Error made where the caller asked for the connection (its stack is formatted only on demand). */
   openHeld(kind: HeldConnection['kind'], openedBy: Error = new Error('opened here')): number {
     const id = ++this.heldSeq;
-    this.held.set(id, { kind, openedAt: Date.now(), openedBy });
+    this.held.set(id, { kind, openedAt: Date.now(), openedBy: noteRoute(openedBy) ?? openedBy });
     return id;
   }
 
@@ -477,7 +505,7 @@ export class DbMonitor {
       kind: h.kind,
       heldMs: now - h.openedAt,
       openedAt: new Date(h.openedAt).toISOString(),
-      openedBy: callerOf(h.openedBy.stack),
+      openedBy: sightingOf(h.openedBy),
     }));
   }
 
@@ -501,7 +529,7 @@ export class DbMonitor {
       p95Ms: percentileOf(t.window.sorted(), 0.95),
       maxMs: t.maxMs,
       totalMs: t.totalMs,
-      caller: callerOf(t.firstSeen?.stack),
+      caller: sightingOf(t.firstSeen),
     }));
     const key: Record<typeof orderBy, (r: TemplateSummary) => number> = {
       total: (r) => r.totalMs,

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/lib/db/client';
+import { log } from '@/lib/log';
 import { onSignal } from './bus';
 
 /**
@@ -50,7 +51,7 @@ export async function subscribeLive(handle: DbHandle, fn: (e: LiveEvent) => void
       .then(() => undefined)
       .catch((err) => {
         s.listening = undefined;
-        console.error(`[flightdeck] LISTEN ${LIVE_CHANNEL} failed: ${err instanceof Error ? err.message : String(err)}`);
+        log().error({ err }, `LISTEN ${LIVE_CHANNEL} failed`);
       });
   }
   await s.listening;

@@ -12,6 +12,7 @@ import {
 import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
 import { notifyLiveInTx } from '@/lib/events/live';
+import { log } from '@/lib/log';
 import { isTerminal } from '@/lib/sessions/commands';
 import { fanOutPauseNotifications } from './notifications';
 
@@ -314,7 +315,7 @@ export async function bulkResolveInterventions(
           if (r.ok) return { id, ok: true };
           return { id, ok: false, message: r.reason === 'already_resolved' ? describeAlreadyResolved(r) : 'This pause no longer exists.' };
         } catch (err) {
-          console.error('bulk intervention item failed', err);
+          log().error({ err, pausedSessionId: id }, 'bulk intervention item failed');
           return { id, ok: false, message: 'Something went wrong on our side; this one was not changed.' };
         }
       }),

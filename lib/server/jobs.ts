@@ -5,6 +5,7 @@ import { pruneCheckpoints } from '@/lib/checkpoints/retention';
 import type { Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { deliverDueWebhooks } from '@/lib/interventions/webhooks';
+import { log } from '@/lib/log';
 import { pruneToolHistory } from '@/lib/tools/retention';
 
 /**
@@ -43,7 +44,10 @@ const jobs: Job[] = [
     // Folds the hours marked by the roll-up triggers into the Overview/Tools roll-ups (advisory lock: one instance;
     // the others skip). The only place the roll-ups are refreshed: pages read them and print "figures as of".
     name: 'refresh-rollups',
-    everyMs: env().ROLLUP_REFRESH_INTERVAL_MS,
+    // Read when the jobs start, not when this module loads: a bad value then ends start-up with its one line.
+    get everyMs() {
+      return env().ROLLUP_REFRESH_INTERVAL_MS;
+    },
     run: (db) => catchUpRollups(db),
   },
   {
@@ -56,10 +60,6 @@ const jobs: Job[] = [
 
 const globalForJobs = globalThis as unknown as { __flightdeckJobs?: NodeJS.Timeout[] };
 
-export function registerJob(job: Job) {
-  jobs.push(job);
-}
-
 export function startBackgroundJobs(db: Db) {
   if (globalForJobs.__flightdeckJobs) return;
   globalForJobs.__flightdeckJobs = jobs.map((job) => {
@@ -70,7 +70,7 @@ export function startBackgroundJobs(db: Db) {
       try {
         await job.run(db);
       } catch (err) {
-        console.error(`[flightdeck] job ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        log().error({ err, job: job.name }, `job ${job.name} failed`);
       } finally {
         running = false;
       }

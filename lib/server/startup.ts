@@ -1,5 +1,6 @@
 import { describeStartupError } from '@/lib/db/startup';
 import { assertProductionConfig, env } from '@/lib/env';
+import { log } from '@/lib/log';
 
 /**
  * Server start-up (from instrumentation.ts): validate configuration, connect, migrate under the advisory lock,
@@ -15,7 +16,7 @@ export async function startServer() {
     const e = env();
     assertProductionConfig(e);
     if (e.NODE_ENV === 'production' && e.APP_URL?.startsWith('http://') && !isLoopbackUrl(e.APP_URL)) {
-      console.warn(`[flightdeck] APP_URL is ${e.APP_URL}: session cookies are sent without Secure over plain HTTP`);
+      log().warn(`APP_URL is ${e.APP_URL}: session cookies are sent without Secure over plain HTTP`);
     }
     const [{ ensureFirstAdmin }, { getDbHandle }, { migrate }, { startBackgroundJobs }] = await Promise.all([
       import('@/lib/auth/users'),
@@ -25,14 +26,15 @@ export async function startServer() {
     ]);
     const handle = await getDbHandle();
     const result = await migrate(handle.db);
-    if (result.applied.length) console.log(`[flightdeck] applied migrations: ${result.applied.join(', ')}`);
+    if (result.applied.length) log().info({ migrations: result.applied }, `applied migrations: ${result.applied.join(', ')}`);
     if (await ensureFirstAdmin(handle.db, e.FLIGHTDECK_ADMIN_EMAIL, e.FLIGHTDECK_ADMIN_PASSWORD)) {
-      console.log(`[flightdeck] created the first admin ${e.FLIGHTDECK_ADMIN_EMAIL}`);
+      log().info(`created the first admin ${e.FLIGHTDECK_ADMIN_EMAIL}`);
     }
     if (e.BACKGROUND_JOBS) startBackgroundJobs(handle.db);
-    console.log(`[flightdeck] ready on ${handle.label}`);
+    log().info(`ready on ${handle.label}`);
   } catch (err) {
-    console.error(`[flightdeck] cannot start: ${describeStartupError(err)}`);
+    // One plain line on stderr, not through the logger: the logger reads the configuration that may be what failed.
+    process.stderr.write(`[flightdeck] cannot start: ${describeStartupError(err)}\n`);
     process.exit(1);
   }
 }

@@ -158,22 +158,3 @@ export async function getSessionSummary(db: Db, input: { sessionId: string }) {
     latestCheckpoint: latest ?? null,
   };
 }
-
-export async function listSessionCheckpoints(db: Db, input: { sessionId: string; limit?: number }) {
-  return db
-    .select({
-      id: sessionCheckpoints.id,
-      sequence: sessionCheckpoints.sequence,
-      checkpointType: sessionCheckpoints.checkpointType,
-      currentTaskId: sessionCheckpoints.currentTaskId,
-      messageCount: sessionCheckpoints.messageCount,
-      sizeBytes: sessionCheckpoints.sizeBytes,
-      isValid: sessionCheckpoints.isValid,
-      invalidationReason: sessionCheckpoints.invalidationReason,
-      createdAt: sessionCheckpoints.createdAt,
-    })
-    .from(sessionCheckpoints)
-    .where(eq(sessionCheckpoints.sessionId, input.sessionId))
-    .orderBy(desc(sessionCheckpoints.sequence))
-    .limit(input.limit ?? 200);
-}

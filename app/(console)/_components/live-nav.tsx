@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { useLiveInvalidation } from '@/components/live/use-live-invalidation';
-import { formatAge } from '@/lib/ui/format';
+import { formatAgo } from '@/lib/format/time';
 import { Nav } from './nav';
 import { markNotificationsReadAction } from './notification-actions';
 
@@ -87,7 +87,7 @@ function NotificationBell({ unread }: { unread: number }) {
                       {n.title}
                     </Link>
                     {n.body && <div className="text-slate-400">{n.body}</div>}
-                    <div className="text-slate-500">{formatAge(n.createdAt)} ago</div>
+                    <div className="text-slate-500">{formatAgo(n.createdAt)}</div>
                   </li>
                 ))}
               </ul>

@@ -8,7 +8,7 @@ import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { listChecklists } from '@/lib/checklists/queries';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import type { SignoffRole } from '@/lib/db/schema/enums';
 import { formatDateTime } from '@/lib/ui/format';
 import { ChecklistStatusBadge, SignedRoles } from './_components/checklist-badges';

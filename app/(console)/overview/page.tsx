@@ -5,6 +5,7 @@ import { parseTimeRange } from '@/lib/analytics/range';
 import { requirePageUser } from '@/lib/auth/guards';
 import { FiguresAsOf } from '../_components/figures-as-of';
 import { FailingToolsCard, InterventionsCard, KpiRow, RecoveriesCard, RetriesCard, ToolTrendCard } from './_components/cards';
+import { pickerDays, RangeNotice } from './_components/range-notice';
 import { TimeRangePicker } from './_components/time-range-picker';
 import { WidgetSkeleton } from './_components/widget';
 
@@ -21,14 +22,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
       <PageHeader
         title="Overview"
         description={`Is the fleet getting better? ${range.label}, compared with the period before.`}
-        actions={
-          <TimeRangePicker
-            current={range.key}
-            from={range.from.toISOString().slice(0, 10)}
-            to={new Date(range.to.getTime() - 1).toISOString().slice(0, 10)}
-          />
-        }
+        actions={<TimeRangePicker {...pickerDays(range)} />}
       />
+      <RangeNotice range={range} />
       <FiguresAsOf />
       <Suspense key={`kpi-${key}`} fallback={<WidgetSkeleton title="Key figures" height={110} />}>
         <KpiRow range={range} />
@@ -46,7 +42,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
         <Suspense key={`f-${key}`} fallback={<WidgetSkeleton title="Top failing tools" />}>
           <FailingToolsCard range={range} />
         </Suspense>
-        <Suspense key={`d-${key}`} fallback={<WidgetSkeleton title="Database retries per hour" />}>
+        <Suspense key={`d-${key}`} fallback={<WidgetSkeleton title="Database retries" />}>
           <RetriesCard range={range} />
         </Suspense>
       </div>

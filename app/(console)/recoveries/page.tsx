@@ -6,19 +6,22 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { parseTimeRange } from '@/lib/analytics/range';
 import { requirePageUser } from '@/lib/auth/guards';
 import { listRecoveries, listRecoveryFailures } from '@/lib/checkpoints/queries';
 import { decodeRecoveryCursor } from '@/lib/checkpoints/recovery-queries';
 import { getDb } from '@/lib/db/client';
 import { recoveryStatuses, type RecoveryStatus } from '@/lib/db/schema/enums';
 import { formatDateTime, formatDuration, shortId } from '@/lib/ui/format';
+import { pickerDays, RangeNotice } from '../overview/_components/range-notice';
+import { TimeRangePicker } from '../overview/_components/time-range-picker';
 import { loadOrError } from './_components/widget-error';
 import { MethodStatsCards } from './_components/method-stats-cards';
 import { RecoveryTrendCards } from './_components/recovery-trend-cards';
 
 export const metadata: Metadata = { title: 'Recoveries' };
 
-const windows = [7, 30, 90] as const;
+const presets = ['7d', '30d', '90d'] as const;
 
 function Skeleton({ h }: { h: string }) {
   return <div className={`${h} animate-pulse rounded-xl bg-slate-100`} aria-hidden />;
@@ -51,39 +54,32 @@ async function Failures() {
   );
 }
 
-export default async function RecoveriesPage({ searchParams }: { searchParams: Promise<{ days?: string; status?: string; after?: string }> }) {
+type SearchParams = Promise<{ range?: string; from?: string; to?: string; status?: string; after?: string }>;
+
+export default async function RecoveriesPage({ searchParams }: { searchParams: SearchParams }) {
   await requirePageUser('console:read');
   const sp = await searchParams;
-  const days = windows.find((d) => String(d) === sp.days) ?? 30;
+  // The same picker (and URL) as Overview and Tools, with 90 days and a custom span; 30 days unless asked.
+  const range = parseTimeRange(sp, new Date(), '30d');
+  const rangeParams = range.key === '30d' ? {} : Object.fromEntries(new URLSearchParams(range.query));
   const status = (recoveryStatuses as readonly string[]).includes(sp.status ?? '') ? (sp.status as RecoveryStatus) : undefined;
   const { rows, nextCursor } = await listRecoveries(await getDb(), { limit: 50, status, cursor: decodeRecoveryCursor(sp.after) });
   const qs = (extra: Record<string, string>) =>
-    `/recoveries?${new URLSearchParams({ ...(days !== 30 ? { days: String(days) } : {}), ...(status ? { status } : {}), ...extra })}`;
+    `/recoveries?${new URLSearchParams({ ...rangeParams, ...(status ? { status } : {}), ...extra })}`;
   return (
     <>
       <PageHeader
         title="Recoveries"
         description="Restores from checkpoints and how they ended."
-        actions={
-          <div className="flex gap-2 text-sm" role="group" aria-label="Time window">
-            {windows.map((d) => (
-              <Link
-                key={d}
-                href={`/recoveries?${new URLSearchParams({ days: String(d), ...(status ? { status } : {}) })}`}
-                className={d === days ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:underline'}
-              >
-                {d} days
-              </Link>
-            ))}
-          </div>
-        }
+        actions={<TimeRangePicker {...pickerDays(range)} presets={presets} />}
       />
+      <RangeNotice range={range} />
       <div className="space-y-4">
-        <Suspense fallback={<Skeleton h="h-24" />}>
-          <MethodStatsCards days={days} />
+        <Suspense key={`m-${range.query}`} fallback={<Skeleton h="h-24" />}>
+          <MethodStatsCards range={range} />
         </Suspense>
-        <Suspense fallback={<Skeleton h="h-72" />}>
-          <RecoveryTrendCards days={days} />
+        <Suspense key={`t-${range.query}`} fallback={<Skeleton h="h-72" />}>
+          <RecoveryTrendCards range={range} />
         </Suspense>
         <Suspense fallback={<Skeleton h="h-40" />}>
           <Failures />
@@ -93,7 +89,7 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: P
           action={
             <div className="flex items-center gap-3">
             <a
-              href={`/recoveries/export?${new URLSearchParams({ days: String(days), ...(status ? { status } : {}) })}`}
+              href={`/recoveries/export?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(range.query)), ...(status ? { status } : {}) })}`}
               download
               aria-label="Download recovery history as CSV"
               className="rounded-md border border-slate-300 px-2 py-0.5 text-xs font-medium text-slate-600 hover:bg-slate-50"
@@ -101,13 +97,13 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: P
               CSV
             </a>
             <div className="flex gap-2 text-xs" role="group" aria-label="Filter by status">
-              <Link href={`/recoveries?${new URLSearchParams(days !== 30 ? { days: String(days) } : {})}`} className={!status ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:underline'}>
+              <Link href={`/recoveries?${new URLSearchParams(rangeParams)}`} className={!status ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:underline'}>
                 all
               </Link>
               {recoveryStatuses.map((s) => (
                 <Link
                   key={s}
-                  href={`/recoveries?${new URLSearchParams({ ...(days !== 30 ? { days: String(days) } : {}), status: s })}`}
+                  href={`/recoveries?${new URLSearchParams({ ...rangeParams, status: s })}`}
                   className={status === s ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:underline'}
                 >
                   {s.replace('_', ' ')}

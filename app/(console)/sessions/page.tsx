@@ -10,7 +10,8 @@ import { getDb } from '@/lib/db/client';
 import { sessionStatuses, type SessionStatus } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
 import { decodeCursor, isHeartbeatStale, listSessions } from '@/lib/sessions/queries';
-import { formatDateTime, formatDuration, shortId } from '@/lib/ui/format';
+import { formatDateTime, shortId } from '@/lib/ui/format';
+import { formatAgoSeconds } from '@/lib/format/time';
 
 export const metadata: Metadata = { title: 'Sessions' };
 
@@ -128,7 +129,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
                     </Td>
                     <Td className="whitespace-nowrap text-xs">{formatDateTime(s.startedAt)}</Td>
                     <Td className={stale ? 'whitespace-nowrap text-xs font-medium text-red-700' : 'whitespace-nowrap text-xs'}>
-                      {formatDuration(s.heartbeatAgeS)} ago{stale ? ' · stale' : ''}
+                      {formatAgoSeconds(s.heartbeatAgeS)}{stale ? ' · stale' : ''}
                     </Td>
                     <Td className="text-right tabular-nums">{s.checkpointCount}</Td>
                     <Td className="text-right tabular-nums">{s.pauseCount}</Td>

@@ -5,6 +5,7 @@ import { parseTimeRange } from '@/lib/analytics/range';
 import { requirePageUser } from '@/lib/auth/guards';
 import { FiguresAsOf } from '../_components/figures-as-of';
 import type { PreferenceStrategy } from '@/lib/tools/preference';
+import { pickerDays, RangeNotice } from '../overview/_components/range-notice';
 import { TimeRangePicker } from '../overview/_components/time-range-picker';
 import { WidgetSkeleton } from '../overview/_components/widget';
 import { FailuresCard, LatencyCard, PreferenceCard, ToolStatsCard, type ToolsFilters } from './_components/tool-cards';
@@ -32,14 +33,9 @@ export default async function ToolsPage({ searchParams }: { searchParams: Search
       <PageHeader
         title="Tools"
         description={`Tool executions: volume, success, latency, who prefers what, and what failed. ${range.label}.`}
-        actions={
-          <TimeRangePicker
-            current={range.key}
-            from={range.from.toISOString().slice(0, 10)}
-            to={new Date(range.to.getTime() - 1).toISOString().slice(0, 10)}
-          />
-        }
+        actions={<TimeRangePicker {...pickerDays(range)} />}
       />
+      <RangeNotice range={range} />
       <FiguresAsOf />
       <div className="space-y-6">
         <Suspense key={`s-${key}`} fallback={<WidgetSkeleton title="Tools" />}>

@@ -81,6 +81,8 @@ export const checklistItems = pgTable(
     text: text('text').notNull(),
     required: boolean('required').notNull().default(true),
     command: text('command'),
+    // The fence's info string of the command (```bash → 'bash'), so an export writes the block as it was imported.
+    commandLanguage: text('command_language'),
     checked: boolean('checked').notNull().default(false),
     checkedBy: text('checked_by'),
     checkedAt: timestamp('checked_at', { withTimezone: true }),

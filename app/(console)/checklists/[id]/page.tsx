@@ -7,7 +7,7 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { requirePageUser } from '@/lib/auth/guards';
 import { can, permissionTable } from '@/lib/auth/permissions';
-import { phaseLabel, roleLabel } from '@/lib/checklists/markdown';
+import { introOf, phaseLabel, roleLabel } from '@/lib/checklists/markdown';
 import { getChecklist, getChecklistHistory, type ChecklistSectionView } from '@/lib/checklists/queries';
 import { formatDateTime } from '@/lib/ui/format';
 import { ChecklistStatusBadge } from '../_components/checklist-badges';
@@ -44,7 +44,10 @@ export default async function ChecklistPage({
     }),
   ]);
   if (!detail) notFound();
-  const { checklist, sections, progress, rollbackCriteria } = detail;
+  const { checklist, progress, rollbackCriteria } = detail;
+  // The document's intro paragraph is stored as a first, item-less section named like the title: shown under the title.
+  const intro = introOf({ title: checklist.title, sections: detail.sections });
+  const sections = intro === null ? detail.sections : detail.sections.slice(1);
   // Why the boxes are disabled, said on each box (title and description) instead of a silent grey box.
   const tickBlockedReason = !can(user.role, 'checklists:tick')
     ? `Your role (${user.role}) can't tick items: ${permissionTable['checklists:tick'].join(', ')} can.`
@@ -76,6 +79,11 @@ export default async function ChecklistPage({
             <span>created {formatDateTime(checklist.createdAt)}</span>
             {!checklist.isTemplate && <LiveRefresh checklistId={checklist.id} updatedAt={checklist.updatedAt.toISOString()} />}
           </div>
+          {intro && (
+            <div aria-label="Introduction" role="region" className="mt-2 max-w-3xl text-sm text-slate-700">
+              <DescriptionText text={intro} />
+            </div>
+          )}
         </div>
         <div className="flex items-center gap-2">
           {checklist.isTemplate && can(user.role, 'checklists:create') && (

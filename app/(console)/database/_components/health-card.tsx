@@ -3,6 +3,7 @@ import { clsx } from 'clsx';
 import { use } from 'react';
 import type { HealthReport } from '@/lib/db/stats';
 import { formatMs } from './format';
+import { formatTimeOfDay } from '@/lib/format/time';
 import { LiveBody } from './live';
 import { useHealth, type Loaded } from './use-database-stats';
 
@@ -56,7 +57,7 @@ export function HealthCard({ initial }: { initial: Promise<Loaded<HealthReport>>
                 </div>
                 <div>
                   <dt className="inline">Checked </dt>
-                  <dd className="inline font-medium tabular-nums">{new Date(h.checkedAt).toLocaleTimeString(undefined, { hour12: false })}</dd>
+                  <dd className="inline font-medium tabular-nums">{formatTimeOfDay(h.checkedAt)}</dd>
                 </div>
               </dl>
             </div>

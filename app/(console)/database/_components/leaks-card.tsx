@@ -4,6 +4,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import type { DatabaseStats } from '@/lib/db/stats';
 import { formatMs } from './format';
+import { formatTimeOfDay } from '@/lib/format/time';
 import { LiveBody } from './live';
 import { useDatabaseStats, type Loaded } from './use-database-stats';
 
@@ -35,7 +36,7 @@ export function LeaksCard({ initial, sinceMinutes }: { initial: Promise<Loaded<D
                   <div className="flex flex-wrap items-center gap-2 text-sm text-amber-900">
                     <Badge tone="amber">{l.kind}</Badge>
                     <span className="font-medium">held for {formatMs(l.heldMs)}</span>
-                    <span className="text-xs">opened {new Date(l.openedAt).toLocaleTimeString(undefined, { hour12: false })}</span>
+                    <span className="text-xs">opened {formatTimeOfDay(l.openedAt)}</span>
                   </div>
                   {l.openedBy && (
                     <pre className="mt-2 overflow-x-auto whitespace-pre rounded bg-white/70 p-2 font-mono text-[11px] leading-4 text-slate-700">

@@ -8,6 +8,7 @@ import { Table, Td, Th, Tr } from '@/components/ui/table';
 import type { DatabaseStats, QueryStats } from '@/lib/db/stats';
 import type { TimeRange } from '@/lib/ui/time-buckets';
 import { formatCount, formatMs } from './format';
+import { formatTimeOfDay } from '@/lib/format/time';
 import { LiveBody } from './live';
 import { useDatabaseStats, useQueryStats, type Loaded, type TemplateOrder } from './use-database-stats';
 
@@ -67,7 +68,7 @@ export function SlowQueriesCard({
                 <tbody className="divide-y divide-slate-100">
                   {rows.slice(0, SLOW_SHOWN).map((s, i) => (
                     <Tr key={`${s.at}-${s.hash}-${i}`}>
-                      <Td className="whitespace-nowrap text-xs tabular-nums">{new Date(s.at).toLocaleTimeString(undefined, { hour12: false })}</Td>
+                      <Td className="whitespace-nowrap text-xs tabular-nums">{formatTimeOfDay(s.at)}</Td>
                       <Td className="whitespace-nowrap text-right tabular-nums">
                         {formatMs(s.durationMs)} {s.error && <Badge tone="red">error</Badge>}
                       </Td>

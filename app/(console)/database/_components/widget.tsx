@@ -1,6 +1,7 @@
 'use client';
 import { Component, type ReactNode } from 'react';
 import { Card } from '@/components/ui/card';
+import { formatTimeOfDay } from '@/lib/format/time';
 
 /** The pieces every Database widget shares: skeleton, in-place error, and a guard against render errors. */
 export function WidgetSkeleton({ title, height = 160 }: { title: string; height?: number }) {
@@ -29,7 +30,7 @@ export function StaleNote({ error, updatedAt }: { error: Error | null; updatedAt
   if (!error) return null;
   return (
     <p role="status" className="mb-2 rounded bg-amber-50 px-2 py-1 text-xs text-amber-800">
-      Refresh failed ({error.message}); showing figures from {new Date(updatedAt).toLocaleTimeString(undefined, { hour12: false })}.
+      Refresh failed ({error.message}); showing figures from {formatTimeOfDay(updatedAt)}.
     </p>
   );
 }

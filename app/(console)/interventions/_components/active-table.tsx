@@ -8,6 +8,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import type { ActiveIntervention } from '@/lib/interventions/queries';
 import type { ActiveFilter } from '@/lib/interventions/schemas';
 import { formatAge } from '@/lib/ui/format';
+import { formatDateTimeSeconds } from '@/lib/format/time';
 import { AssignButton, NoteForm, RestoreForm } from './action-forms';
 import { BulkBar } from './bulk-bar';
 import { KeyboardHelp, RowDialog, type RowAction } from './row-dialogs';
@@ -253,7 +254,7 @@ export function ActiveTable({
                                   <li key={j} className={c.success === false ? 'text-red-700' : 'text-slate-700'}>
                                     {c.success === false ? '✗' : '✓'} {c.tool}
                                     {c.error ? ` — ${c.error}` : ''}
-                                    {c.at ? <span className="text-slate-500"> · {c.at}</span> : null}
+                                    {c.at ? <span className="text-slate-500"> · {formatDateTimeSeconds(c.at)}</span> : null}
                                   </li>
                                 ))}
                               </ul>

@@ -4,7 +4,8 @@ import { getOverviewKpis, pauseTypeOrder, type Kpi } from '@/lib/analytics/queri
 import type { TimeRange } from '@/lib/analytics/range';
 import { getDb } from '@/lib/db/client';
 import { EmptyState } from '@/components/ui/empty-state';
-import { formatDuration, formatPercent } from '@/lib/ui/format';
+import { formatDateTime, formatDuration } from '@/lib/format/time';
+import { formatPercent } from '@/lib/ui/format';
 import { ChartPanel } from './chart-panel';
 import { FailingToolsChart, InterventionsChart, RateBarsChart, RecoveriesChart } from './lazy-charts';
 import { DataTable, safeLoad, WidgetError } from './widget';
@@ -14,8 +15,9 @@ type Props = { range: TimeRange };
 
 const csv = (id: string, range: TimeRange) => `/overview/export/${id}?${range.query}`;
 
-function Empty({ what }: { what: string }) {
-  return <EmptyState title={`No ${what} in this range`}>Pick a longer range, or check that agents are reporting.</EmptyState>;
+/** Each chart says where its data comes from, so an empty one tells the reader what would fill it. */
+function Empty({ what, children }: { what: string; children: React.ReactNode }) {
+  return <EmptyState title={`No ${what} in this range`}>{children}</EmptyState>;
 }
 
 type Direction = 'up-good' | 'down-good' | 'neutral';
@@ -38,10 +40,25 @@ function Delta({ kpi, kind, direction }: { kpi: Kpi; kind: 'count' | 'rate' | 's
   );
 }
 
-function KpiTile({ label, value, kpi, kind, direction }: { label: string; value: string; kpi: Kpi; kind: 'count' | 'rate' | 'seconds'; direction: Direction }) {
+function KpiTile({
+  label,
+  value,
+  kpi,
+  kind,
+  direction,
+  hint,
+}: {
+  label: string;
+  value: string;
+  kpi: Kpi;
+  kind: 'count' | 'rate' | 'seconds';
+  direction: Direction;
+  hint?: string;
+}) {
   return (
     <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" role="group" aria-label={label}>
       <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</div>
+      {hint && <div className="text-xs text-slate-500">{hint}</div>}
       <div className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">{value}</div>
       <div className="mt-1 text-xs">
         <Delta kpi={kpi} kind={kind} direction={direction} />
@@ -54,14 +71,18 @@ export async function KpiRow({ range }: Props) {
   const r = await safeLoad('kpis', async () => getOverviewKpis(await getDb(), range));
   if (!r.ok) return <WidgetError title="Key figures" />;
   const k = r.value;
+  // Two figures are counts at a moment (the end of the range), the others sum the whole range: say which is which,
+  // so a past range does not read "Paused now 0" beside the pauses it had.
+  const at = range.endsNow ? 'right now' : `at the range's end, ${formatDateTime(range.to)}`;
+  const over = range.endsNow ? range.label.toLowerCase() : range.label;
   return (
     <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
-      <KpiTile label="Active sessions" value={String(k.activeSessions.current ?? 0)} kpi={k.activeSessions} kind="count" direction="neutral" />
-      <KpiTile label="Paused now" value={String(k.pausedNow.current ?? 0)} kpi={k.pausedNow} kind="count" direction="down-good" />
-      <KpiTile label="Median time to resume" value={formatDuration(k.medianTimeToResumeS.current)} kpi={k.medianTimeToResumeS} kind="seconds" direction="down-good" />
-      <KpiTile label="Recovery success" value={formatPercent(k.recoverySuccessRate.current)} kpi={k.recoverySuccessRate} kind="rate" direction="up-good" />
-      <KpiTile label="Retry success" value={formatPercent(k.retrySuccessRate.current)} kpi={k.retrySuccessRate} kind="rate" direction="up-good" />
-      <KpiTile label="Tool success" value={formatPercent(k.toolSuccessRate.current)} kpi={k.toolSuccessRate} kind="rate" direction="up-good" />
+      <KpiTile label="Active sessions" hint={at} value={String(k.activeSessions.current ?? 0)} kpi={k.activeSessions} kind="count" direction="neutral" />
+      <KpiTile label="Paused" hint={at} value={String(k.pausedNow.current ?? 0)} kpi={k.pausedNow} kind="count" direction="down-good" />
+      <KpiTile label="Median time to resume" hint={over} value={formatDuration(k.medianTimeToResumeS.current)} kpi={k.medianTimeToResumeS} kind="seconds" direction="down-good" />
+      <KpiTile label="Recovery success" hint={over} value={formatPercent(k.recoverySuccessRate.current)} kpi={k.recoverySuccessRate} kind="rate" direction="up-good" />
+      <KpiTile label="Retry success" hint={over} value={formatPercent(k.retrySuccessRate.current)} kpi={k.retrySuccessRate} kind="rate" direction="up-good" />
+      <KpiTile label="Tool success" hint={over} value={formatPercent(k.toolSuccessRate.current)} kpi={k.toolSuccessRate} kind="rate" direction="up-good" />
     </div>
   );
 }
@@ -76,7 +97,9 @@ export async function InterventionsCard({ range }: Props) {
       title={c.title}
       description={`${total.toLocaleString('en')} pauses started, per ${range.bucket}`}
       csvHref={csv('interventions', range)}
-      chart={total ? <InterventionsChart data={r.value} types={pauseTypeOrder} bucket={range.bucket} /> : <Empty what="interventions" />}
+      chart={total ? <InterventionsChart data={r.value} types={pauseTypeOrder} bucket={range.bucket} /> : (
+          <Empty what="interventions">Agents report a pause when they stop for help (a blocker, an error, a retry limit); none started in this range.</Empty>
+        )}
       table={<DataTable data={c.table(r.value)} caption={c.title} />}
     />
   );
@@ -92,7 +115,9 @@ export async function RecoveriesCard({ range }: Props) {
       title={c.title}
       description={`${total.toLocaleString('en')} recoveries started, per ${range.bucket}; line: success rate of finished ones`}
       csvHref={csv('recoveries', range)}
-      chart={total ? <RecoveriesChart data={r.value} bucket={range.bucket} /> : <Empty what="recoveries" />}
+      chart={total ? <RecoveriesChart data={r.value} bucket={range.bucket} /> : (
+          <Empty what="recoveries">A recovery starts when someone restores a session from a checkpoint; none started in this range.</Empty>
+        )}
       table={<DataTable data={c.table(r.value)} caption={c.title} />}
     />
   );
@@ -107,9 +132,14 @@ export async function RetriesCard({ range }: Props) {
   return (
     <ChartPanel
       title={c.title}
-      description={`${total.toLocaleString('en')} retries; line: operations that succeeded after retrying`}
+      description={`${total.toLocaleString('en')} retries, per ${range.bucket}; line: operations that succeeded after retrying`}
       csvHref={csv('retries', range)}
-      chart={total ? <RateBarsChart data={data} bucket="hour" countLabel="retries" rateLabel="success rate" /> : <Empty what="database retries" />}
+      chart={total ? <RateBarsChart data={data} bucket={range.bucket} countLabel="retries" rateLabel="success rate" /> : (
+          <Empty what="database retries">
+            Flightdeck&apos;s own database layer retries lost connections, deadlocks and serialization failures; none were
+            needed in this range. The Database page shows retries live.
+          </Empty>
+        )}
       table={<DataTable data={c.table(r.value)} caption={c.title} />}
     />
   );
@@ -126,7 +156,9 @@ export async function ToolTrendCard({ range }: Props) {
       title={c.title}
       description={`${total.toLocaleString('en')} tool executions, per ${range.bucket}`}
       csvHref={csv('tool-trend', range)}
-      chart={total ? <RateBarsChart data={data} bucket={range.bucket} countLabel="succeeded" badLabel="failed" rateLabel="success rate" /> : <Empty what="tool executions" />}
+      chart={total ? <RateBarsChart data={data} bucket={range.bucket} countLabel="succeeded" badLabel="failed" rateLabel="success rate" /> : (
+          <Empty what="tool executions">Agents report each tool call as an event; none arrived in this range.</Empty>
+        )}
       table={<DataTable data={c.table(r.value)} caption={c.title} />}
     />
   );
@@ -141,7 +173,9 @@ export async function FailingToolsCard({ range }: Props) {
       title={c.title}
       description="Failed executions by tool"
       csvHref={csv('failing-tools', range)}
-      chart={r.value.length ? <FailingToolsChart data={r.value} /> : <Empty what="tool failures" />}
+      chart={r.value.length ? <FailingToolsChart data={r.value} /> : (
+          <Empty what="tool failures">Every tool call reported in this range succeeded.</Empty>
+        )}
       table={<DataTable data={c.table(r.value)} caption={c.title} />}
     />
   );

@@ -5,21 +5,27 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 
-const presets = [
-  { key: '24h', label: '24 h' },
-  { key: '7d', label: '7 d' },
-  { key: '30d', label: '30 d' },
-] as const;
+const labels: Record<string, string> = { '24h': '24 h', '7d': '7 d', '30d': '30 d', '90d': '90 d' };
 
-/** Shared by Overview and Tools: the range lives in the URL, so links and reloads keep it. */
-export function TimeRangePicker({ current, from, to }: { current: string; from: string; to: string }) {
+/** Shared by Overview, Tools and Recoveries: the range lives in the URL, so links and reloads keep it. */
+export function TimeRangePicker({
+  current,
+  from,
+  to,
+  presets = ['24h', '7d', '30d'],
+}: {
+  current: string;
+  from: string;
+  to: string;
+  presets?: readonly string[];
+}) {
   const pathname = usePathname();
   const params = useSearchParams();
   const router = useRouter();
   const [custom, setCustom] = useState({ from, to });
   const href = (extra: Record<string, string>) => {
     const next = new URLSearchParams(params.toString());
-    for (const k of ['range', 'from', 'to', 'cursor']) next.delete(k);
+    for (const k of ['range', 'from', 'to', 'cursor', 'after']) next.delete(k);
     for (const [k, v] of Object.entries(extra)) next.set(k, v);
     return `${pathname}?${next.toString()}`;
   };
@@ -28,15 +34,15 @@ export function TimeRangePicker({ current, from, to }: { current: string; from: 
       <div className="flex overflow-hidden rounded-md border border-slate-300 bg-white">
         {presets.map((p) => (
           <Link
-            key={p.key}
-            href={href({ range: p.key })}
-            aria-current={current === p.key ? 'true' : undefined}
+            key={p}
+            href={href({ range: p })}
+            aria-current={current === p ? 'true' : undefined}
             className={clsx(
               'px-3 py-1.5 text-sm font-medium',
-              current === p.key ? 'bg-indigo-600 text-white' : 'text-slate-600 hover:bg-slate-50',
+              current === p ? 'bg-indigo-600 text-white' : 'text-slate-600 hover:bg-slate-50',
             )}
           >
-            {p.label}
+            {labels[p] ?? p}
           </Link>
         ))}
       </div>

@@ -1,5 +1,6 @@
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import type { Cell, TableData } from '@/lib/analytics/charts';
+import { log } from '@/lib/log';
 
 /** Server-side pieces every widget uses: skeleton, in-place error, the table view of a chart's data. */
 export function WidgetSkeleton({ title, height = 300 }: { title: string; height?: number }) {
@@ -25,7 +26,7 @@ export async function safeLoad<T>(name: string, load: () => Promise<T>): Promise
   try {
     return { ok: true, value: await load() };
   } catch (err) {
-    console.error(`[flightdeck] widget ${name} failed`, err);
+    log().error({ err, widget: name }, `widget ${name} failed`);
     return { ok: false };
   }
 }

@@ -1,10 +1,11 @@
+import type { TimeRange } from '@/lib/analytics/range';
 import { Stat } from '@/components/ui/card';
 import { formatDuration, formatPercent } from '@/lib/ui/format';
 import { getRecoveryStats } from './recovery-stats';
 import { loadOrError } from './widget-error';
 
-export async function MethodStatsCards({ days }: { days: number }) {
-  const result = await loadOrError(() => getRecoveryStats(days));
+export async function MethodStatsCards({ range }: { range: TimeRange }) {
+  const result = await loadOrError(() => getRecoveryStats(range));
   if (!('byMethod' in result)) return result;
   const stats = result.byMethod;
   const order = ['all', 'manual', 'automatic'];

@@ -1,4 +1,5 @@
 import { Card } from '@/components/ui/card';
+import { log } from '@/lib/log';
 
 /**
  * Runs a widget's query; on failure the widget renders an error in its own place and the rest of the page
@@ -8,7 +9,7 @@ export async function loadOrError<T>(load: () => Promise<T>): Promise<T | React.
   try {
     return await load();
   } catch (err) {
-    console.error('recoveries widget failed', err);
+    log().error({ err }, 'recoveries widget failed');
     return (
       <Card>
         <p role="alert" className="text-sm text-red-700">

@@ -11,7 +11,8 @@ import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { loadSessionPage } from '@/lib/sessions/page-data';
 import { isHeartbeatStale } from '@/lib/sessions/queries';
-import { formatDateTime, formatDuration } from '@/lib/ui/format';
+import { formatDateTime } from '@/lib/ui/format';
+import { formatAgoSeconds } from '@/lib/format/time';
 import { RestoreButton } from '../_components/restore-dialog';
 import { TimelineList } from '../_components/timeline-list';
 
@@ -79,7 +80,7 @@ export default async function SessionDetailPage({
         <Stat label="Current task" value={<span className="text-base">{session.currentTask ?? '—'}</span>} hint={`started ${formatDateTime(session.startedAt)}`} />
         <Stat
           label="Last heartbeat"
-          value={<span className={stale ? 'text-base text-red-700' : 'text-base'}>{formatDuration(session.heartbeatAgeS)} ago</span>}
+          value={<span className={stale ? 'text-base text-red-700' : 'text-base'}>{formatAgoSeconds(session.heartbeatAgeS)}</span>}
           hint={stale ? 'stale: the agent may be gone' : formatDateTime(session.lastHeartbeatAt)}
         />
         <Stat label="Checkpoints" value={summary.checkpointCount} hint={`${summary.validCheckpointCount} valid`} />

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { guardedRoute } from '@/lib/auth/guards';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { getDatabaseStats } from '@/lib/db/stats';
 
 export const dynamic = 'force-dynamic';

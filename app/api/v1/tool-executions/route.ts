@@ -1,7 +1,7 @@
 import { apiRoute, json } from '@/lib/api/handler';
 import { replayStored } from '@/lib/api/idempotency';
 import { ToolExecutionsBody } from '@/lib/api/schemas';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { ingestToolExecutions, ingestToolExecutionsOnce } from '@/lib/tools/ingest';
 

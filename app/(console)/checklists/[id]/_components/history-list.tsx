@@ -3,6 +3,7 @@ import type { ChecklistHistoryEntry } from '@/lib/checklists/queries';
 import { roleLabel } from '@/lib/checklists/markdown';
 import type { SignoffRole } from '@/lib/db/schema/enums';
 import { formatDateTime } from '@/lib/ui/format';
+import { InlineText } from './rich-text';
 
 function str(v: unknown) {
   return typeof v === 'string' ? v : null;
@@ -13,8 +14,24 @@ function role(v: unknown) {
   return r ? roleLabel(r as SignoffRole) : 'a';
 }
 
+/** Item text and notes are Markdown (`code`, **bold**): drawn as on the item itself, not as raw asterisks. */
+function md(v: unknown) {
+  const s = str(v);
+  return s === null ? '?' : <InlineText text={s} />;
+}
+
+function withNote(v: unknown) {
+  const s = str(v);
+  return s ? (
+    <>
+      {' — '}
+      <InlineText text={s} />
+    </>
+  ) : null;
+}
+
 /** One line per audit row, in words. Unknown actions show their code so nothing is hidden. */
-function describe(e: ChecklistHistoryEntry): string {
+function describe(e: ChecklistHistoryEntry): React.ReactNode {
   const d = e.details;
   switch (e.action) {
     case 'checklist.create':
@@ -24,15 +41,28 @@ function describe(e: ChecklistHistoryEntry): string {
     case 'checklist.instantiate':
       return `created the checklist from a template (${d.items ?? '?'} items)`;
     case 'checklist.tick':
-      return `ticked “${str(d.text) ?? '?'}”${str(d.note) ? ` — ${str(d.note)}` : ''}`;
+      return (
+        <>
+          ticked “{md(d.text)}”{withNote(d.note)}
+        </>
+      );
     case 'checklist.untick':
-      return `unticked “${str(d.text) ?? '?'}”${str(d.note) ? ` — ${str(d.note)}` : ''}`;
+      return (
+        <>
+          unticked “{md(d.text)}”{withNote(d.note)}
+        </>
+      );
     case 'checklist.signoff':
-      return `signed off ${role(d.signoffRole)}${str(d.note) ? ` — ${str(d.note)}` : ''}`;
+      return (
+        <>
+          signed off {role(d.signoffRole)}
+          {withNote(d.note)}
+        </>
+      );
     case 'checklist.signoff_void':
       return d.automatic
-        ? `voided the ${role(d.signoffRole)} sign-off: ${str(d.reason) ?? ''}`
-        : `withdrew the ${role(d.signoffRole)} sign-off: ${str(d.reason) ?? ''}`;
+        ? <>voided the {role(d.signoffRole)} sign-off: {md(d.reason ?? '')}</>
+        : <>withdrew the {role(d.signoffRole)} sign-off: {md(d.reason ?? '')}</>;
     default:
       return e.action;
   }

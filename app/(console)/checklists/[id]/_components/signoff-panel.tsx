@@ -10,6 +10,11 @@ import { SignButton, WithdrawSignoff } from './signoff-controls';
  * One block per required role: the standing sign-off (who, when) or what it waits for, the Sign button for
  * those who may sign it, and the sign-offs that were voided, with who voided them and why.
  */
+/** `admin`, `admin or engineer`, `admin, engineer or manager`: the roles that may sign, as a sentence. */
+function orList(roles: readonly string[]) {
+  return roles.length <= 1 ? (roles[0] ?? 'nobody') : `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}`;
+}
+
 export function SignoffPanel({ detail, user }: { detail: ChecklistDetail; user: UserActor }) {
   const { checklist, roles, signoffs } = detail;
   const locked = checklist.isTemplate || checklist.status === 'archived';
@@ -68,7 +73,7 @@ export function SignoffPanel({ detail, user }: { detail: ChecklistDetail; user: 
               </>
             ) : (
               <p className="text-xs text-slate-500">
-                Signed by: {(permissionTable[signPermission(role)] as readonly string[]).join(', ')}
+                Not signed yet · can be signed by {orList(permissionTable[signPermission(role)] as readonly string[])}
               </p>
             )}
             {voided.length > 0 && (

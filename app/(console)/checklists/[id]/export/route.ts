@@ -1,6 +1,6 @@
 import { guardedRoute } from '@/lib/auth/guards';
 import { exportChecklistMarkdown } from '@/lib/checklists/queries';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -156,6 +156,12 @@ function PreviewTable({ preview: p, stale }: { preview: ChecklistPreview; stale:
           <span className="text-slate-500">Title:</span> <span className="font-medium">{p.title}</span>
         </p>
       )}
+      {p.intro && (
+        <div className="mb-3 text-sm">
+          <span className="text-slate-500">Intro:</span>
+          <p className="mt-0.5 line-clamp-4 whitespace-pre-wrap break-words text-slate-700">{p.intro}</p>
+        </div>
+      )}
       <dl className="mb-3 grid grid-cols-3 gap-2 text-center sm:grid-cols-6">
         {(
           [

@@ -3,7 +3,7 @@ import { charts, isChartId, loadChartTable } from '@/lib/analytics/charts';
 import { parseTimeRange } from '@/lib/analytics/range';
 import { csvHeaders, toCsv } from '@/lib/csv';
 import { getDb } from '@/lib/db/client';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 
 /** CSV of any Overview or Tools chart: the same rows as its table view (`?range=…`, and `user`/`tool` filters). */
 export const GET = guardedRoute<{ chart: string }>({ permission: 'console:read' }, async ({ params, request }) => {

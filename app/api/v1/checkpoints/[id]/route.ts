@@ -1,6 +1,6 @@
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { getCheckpointState } from '@/lib/checkpoints/state';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 
 /** The full state of one checkpoint, conversation history included. */
 export const GET = apiRoute<undefined, undefined, { id: string }>({ scopes: ['read', 'ingest'] }, async ({ db, params }) => {

@@ -1,6 +1,6 @@
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { SatisfactionBody } from '@/lib/api/schemas';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { rateToolExecution } from '@/lib/tools/ingest';
 
 /** The end user's rating (1–5) of one tool execution, by its client executionId. */

@@ -2,7 +2,7 @@ import { domainActorOf } from '@/lib/api/actor';
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { CompleteRecoveryBody } from '@/lib/api/schemas';
 import { completeRecovery } from '@/lib/checkpoints/commands';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 
 /** The agent reports how a restore went; the same report again is harmless, a different one is 409. */
 export const POST = apiRoute<typeof CompleteRecoveryBody, undefined, { id: string }>(

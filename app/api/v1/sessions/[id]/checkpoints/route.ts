@@ -1,10 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { CreateCheckpointBody } from '@/lib/api/schemas';
 import { createCheckpoint } from '@/lib/checkpoints/commands';
 import { listSessionCheckpoints } from '@/lib/checkpoints/state';
-import { agentSessions } from '@/lib/db/schema';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
 
 /** A checkpoint gets the session's next sequence; replaying the latest one returns it (200) instead of a copy. */
@@ -19,7 +17,7 @@ export const POST = apiRoute<typeof CreateCheckpointBody, undefined, { id: strin
 
 export const GET = apiRoute<undefined, undefined, { id: string }>({ scopes: ['read', 'ingest'] }, async ({ db, params }) => {
   const sessionId = requireId(params.id, 'session');
-  const [s] = await db.select({ id: agentSessions.id }).from(agentSessions).where(eq(agentSessions.id, sessionId));
-  if (!s) throw new AppError('not_found', 'No session with this id');
-  return json(200, { checkpoints: await listSessionCheckpoints(db, { sessionId }) });
+  const checkpoints = await listSessionCheckpoints(db, { sessionId });
+  if (!checkpoints) throw new AppError('not_found', 'No session with this id');
+  return json(200, { checkpoints });
 });

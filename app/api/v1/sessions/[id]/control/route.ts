@@ -1,6 +1,6 @@
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { ControlQuery } from '@/lib/api/schemas';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { waitForControlDecision } from '@/lib/sessions/control';
 
 /** What the agent must do now; with ?wait=S (≤ 30) it long-polls while the answer is `wait`. */

@@ -1,7 +1,7 @@
 import { domainActorOf } from '@/lib/api/actor';
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { FinishBody } from '@/lib/api/schemas';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { finishSession } from '@/lib/sessions/commands';
 
 /** The end of a run; repeating the same end is harmless (200), a different end after the first is 409. */

@@ -1,6 +1,6 @@
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { HeartbeatBody } from '@/lib/api/schemas';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import { recordHeartbeat } from '@/lib/sessions/commands';
 
 export const POST = apiRoute<typeof HeartbeatBody, undefined, { id: string }>(

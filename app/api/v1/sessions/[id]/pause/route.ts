@@ -1,7 +1,7 @@
 import { domainActorOf } from '@/lib/api/actor';
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { PauseBody } from '@/lib/api/schemas';
-import { AppError } from '@/lib/db/errors';
+import { AppError } from '@/lib/errors';
 import type { PausedSession } from '@/lib/db/schema';
 import { pauseSession } from '@/lib/interventions/commands';
 
