@@ -155,7 +155,7 @@ test('Preferred tools labels every bar, the top one included', async ({ page }) 
     data: JSON.stringify(items),
   });
   expect(res.status()).toBe(200);
-  await page.goto(`/tools?range=7d&user=${tag}-user`);
+  await gotoWhenFiguresInclude(page, `/tools?range=7d&user=${tag}-user`, new Date());
   const pref = page.getByRole('region', { name: `Preferred tools for ${tag}-user` });
   // The ranking also lists fleet tools this user has not run (priors), up to 12: one label per bar, ours among them.
   const bars = pref.locator('.recharts-bar-rectangle');
