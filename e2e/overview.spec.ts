@@ -32,13 +32,28 @@ async function postToolExecutions(page: import('@playwright/test').Page, tag: st
   return { status: res.status(), json: res.ok() ? ((await res.json()) as { inserted: number }) : await res.text() };
 }
 
+/**
+ * The roll-ups are refreshed by the background job only (every second in the e2e server), never by the page:
+ * reload until the page's "Figures as of" line is from a later second than `since`.
+ */
+async function gotoWhenFiguresInclude(page: import('@playwright/test').Page, path: string, since: Date) {
+  const after = since.toISOString().slice(11, 19);
+  await expect(async () => {
+    await page.goto(path);
+    const text = await page.getByTestId('figures-as-of').innerText();
+    const asOf = /as of (\d\d:\d\d:\d\d) UTC/.exec(text)?.[1] ?? '';
+    expect(asOf > after, `figures as of ${asOf || text}, posted at ${after}`).toBe(true);
+  }).toPass({ timeout: 20_000, intervals: [500, 1000] });
+}
+
 test('Overview and Tools draw their charts from posted tool executions; range and CSV work', async ({ page }) => {
   await signIn(page, 'manager');
   const tag = `e2e${randomUUID().slice(0, 6)}`;
   const posted = await postToolExecutions(page, tag);
   expect(posted).toEqual({ status: 200, json: expect.objectContaining({ inserted: 60 }) });
 
-  await page.goto('/overview?range=7d');
+  await gotoWhenFiguresInclude(page, '/overview?range=7d', new Date());
+  await expect(page.getByTestId('figures-as-of')).toContainText('refreshed every 1 s');
   const trend = page.getByRole('region', { name: 'Tool success trend' });
   await expect(trend.locator('.recharts-surface').first()).toBeVisible();
   await expect(trend).toContainText('tool executions');
@@ -140,7 +155,7 @@ test('Preferred tools labels every bar, the top one included', async ({ page }) 
     data: JSON.stringify(items),
   });
   expect(res.status()).toBe(200);
-  await page.goto(`/tools?range=7d&user=${tag}-user`);
+  await gotoWhenFiguresInclude(page, `/tools?range=7d&user=${tag}-user`, new Date());
   const pref = page.getByRole('region', { name: `Preferred tools for ${tag}-user` });
   // The ranking also lists fleet tools this user has not run (priors), up to 12: one label per bar, ours among them.
   const bars = pref.locator('.recharts-bar-rectangle');

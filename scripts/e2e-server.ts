@@ -56,6 +56,8 @@ runCli(async () => {
       PGLITE_DATA_DIR: dataDir,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '' }),
       RECOVERY_ABANDON_AFTER_S: '600',
+      // Pages never refresh the roll-ups (the job does): specs that post data see it on Overview/Tools within 1 s.
+      ROLLUP_REFRESH_INTERVAL_MS: '1000',
       // Sign-in limits stay at their defaults: they count failures only, so the suite's many sign-ins from
       // 127.0.0.1 pass, and e2e/auth.spec.ts meets the per-account delay.
     },

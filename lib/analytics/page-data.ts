@@ -4,20 +4,16 @@ import { listRecentToolFailures, listToolStatistics, listToolUsers, type Failure
 import { charts } from './charts';
 import { getOverviewKpis } from './queries';
 import type { TimeRange } from './range';
-import { refreshRollups } from './rollups';
 
 /**
  * What the Overview and Tools pages read on the server for one request, as one function each, so that
  * `npm run bench:queries` times exactly the page's server-side reads (at 10 concurrent readers). The pages stream
  * each card in its own Suspense boundary, so the cards start these reads concurrently; here they run under one
- * Promise.all. Keep in step with app/(console)/overview and app/(console)/tools.
+ * Promise.all. Keep in step with app/(console)/overview and app/(console)/tools. Neither refreshes the roll-ups:
+ * the background job does (lib/server/jobs.ts), and the pages say how fresh the figures are.
  */
 
-/** Refresh-on-read folds in at most this many pending roll-up marks (lib/analytics/fresh.ts). */
-export const FRESHEN_MAX_PENDING = 500;
-
 export async function loadOverviewPage(db: Db, range: TimeRange) {
-  await refreshRollups(db, { maxPending: FRESHEN_MAX_PENDING });
   const p = { range };
   const [kpis, interventions, recoveries, toolTrend, failingTools, retries] = await Promise.all([
     getOverviewKpis(db, range),
@@ -34,7 +30,6 @@ export type ToolsPageFilters = { userId?: string; tool?: string; cursor?: Failur
 
 /** The Tools page: statistics (shared by three cards, one read per request), users, one failures page, a ranking. */
 export async function loadToolsPage(db: Db, range: TimeRange, filters: ToolsPageFilters) {
-  await refreshRollups(db, { maxPending: FRESHEN_MAX_PENDING });
   const [statistics, users, failures] = await Promise.all([
     listToolStatistics(db, range),
     listToolUsers(db),

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import { BUCKETS } from './histogram';
+import { markRollupsRefreshed, refreshToolUsers } from './rollup-state';
 
 /**
  * Keeping the hourly roll-ups and their daily twins (lib/db/schema/analytics.ts) equal to the raw rows.
@@ -269,31 +270,20 @@ export function rollupRows(kind: DailyKind, span: { from: Date | null; to: Date 
   return sql.join(parts, sql` UNION ALL `);
 }
 
+const REFRESH_BATCH = 20_000;
 const KINDS: RollupKind[] = ['tool', 'tool_user_day', 'pause', 'recovery', 'retry', 'session'];
 
 export type RefreshResult =
-  | { ok: true; marks: number; hours: Record<RollupKind, number> }
-  | { ok: false; reason: 'busy' | 'backlog'; pending?: number };
+  | { ok: true; marks: number; hours: Record<RollupKind, number>; toolUsers: 'all' | number }
+  | { ok: false; reason: 'busy' };
 
 /**
- * Recomputes the hours marked since the last run (at most `batch` marks per call). `maxPending` lets a page
- * refresh on read only when little is waiting; a large backlog (after a bulk load) is left to the job.
+ * Recomputes the hours marked since the last run (at most `batch` marks per call), then the per-user run counts
+ * of the users touched (lib/analytics/rollup-state.ts); when no mark is left behind, stamps rollup_state as
+ * caught up ("figures as of"). Run by the background job (lib/server/jobs.ts), never inside a page request.
  */
-export async function refreshRollups(
-  db: Db,
-  options: { batch?: number; maxPending?: number } = {},
-): Promise<RefreshResult> {
-  const batch = options.batch ?? 20_000;
-  if (options.maxPending !== undefined) {
-    const [row] = await queryRows<{ n: number }>(
-      db,
-      sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM rollup_dirty LIMIT ${options.maxPending + 1}) x`,
-      { prepare: true },
-    );
-    const pending = Number(row?.n ?? 0);
-    if (pending === 0) return { ok: true, marks: 0, hours: emptyCounts() };
-    if (pending > options.maxPending) return { ok: false, reason: 'backlog', pending };
-  }
+export async function refreshRollups(db: Db, options: { batch?: number } = {}): Promise<RefreshResult> {
+  const batch = options.batch ?? REFRESH_BATCH;
   return db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const [lock] = await queryRows<{ ok: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK_KEY}) AS ok`);
@@ -305,6 +295,7 @@ export async function refreshRollups(
           RETURNING kind, hour, user_id`,
     );
     const hours = emptyCounts();
+    const users: string[] = [];
     for (const kind of KINDS) {
       const ofKind = marks.filter((m) => m.kind === kind);
       if (!ofKind.length) continue;
@@ -316,6 +307,7 @@ export async function refreshRollups(
         }
         await recompute(tx, kind, [], [...seen.values()]);
         hours[kind] = seen.size;
+        users.push(...new Set(ofKind.map((m) => m.user_id ?? '')));
       } else {
         const set = [...new Set(ofKind.map((m) => new Date(m.hour).toISOString()))];
         await recompute(tx, kind, set);
@@ -323,8 +315,17 @@ export async function refreshRollups(
         hours[kind] = set.length;
       }
     }
-    return { ok: true, marks: marks.length, hours } as const;
+    const toolUsers = await refreshToolUsers(tx, users);
+    if (marks.length < batch) await markRollupsRefreshed(tx);
+    return { ok: true, marks: marks.length, hours, toolUsers } as const;
   });
+}
+
+/** Refreshes batch after batch until no mark is left (a bulk load's backlog), at most `maxBatches` of them. */
+export async function catchUpRollups(db: Db, maxBatches = 50): Promise<RefreshResult> {
+  let r = await refreshRollups(db);
+  for (let i = 1; i < maxBatches && r.ok && r.marks >= REFRESH_BATCH; i++) r = await refreshRollups(db);
+  return r;
 }
 
 function emptyCounts(): Record<RollupKind, number> {
@@ -340,6 +341,8 @@ export async function rebuildRollups(db: Db): Promise<{ rows: Record<string, num
     await tx.execute(sql`DELETE FROM rollup_dirty`);
     for (const kind of KINDS) await recompute(tx, kind, 'all');
     for (const kind of Object.keys(rollupFamilies) as DailyKind[]) await recomputeDays(tx, kind, 'all');
+    await refreshToolUsers(tx, 'all');
+    await markRollupsRefreshed(tx);
   });
   const [row] = await queryRows<Record<string, number>>(
     db,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import type postgres from 'postgres';
 import type { DbMonitor, QueryTemplate } from './monitor';
@@ -13,6 +14,26 @@ import { classifyError, isRetryAllowed, retryRecorder, withRetry } from './retry
  * one slot from BEGIN to COMMIT; statements inside it are timed but never retried one by one (the
  * transaction is gone after an error: retry the whole of it with withRetry).
  */
+
+/** `options`: what the driver was given (postgres.js `{ prepare }`), so a replay sends the statement the same way. */
+export type RecordedStatement = { text: string; params: unknown[]; options?: unknown };
+
+const recording = new AsyncLocalStorage<RecordedStatement[]>();
+
+/**
+ * Every statement `fn` sends through the data layer (pooled, in a transaction, PGlite or postgres.js), in the order
+ * sent, with its parameters: what `npm run bench:queries` times for a page, and what tests count. Only the
+ * caller's own async context is recorded, so concurrent requests do not mix in.
+ */
+export async function recordStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: RecordedStatement[] }> {
+  const statements: RecordedStatement[] = [];
+  const result = await recording.run(statements, fn);
+  return { result, statements };
+}
+
+function noteStatement(text: string, params: unknown[] | undefined, options?: unknown) {
+  recording.getStore()?.push({ text, params: params ?? [], options });
+}
 
 type Unsafe = (query: string, params?: unknown[], options?: unknown) => postgres.PendingQuery<postgres.Row[]>;
 type PgLike = { unsafe: Unsafe; savepoint?: postgres.TransactionSql['savepoint'] };
@@ -104,6 +125,7 @@ class MonitoredQuery<T> implements PromiseLike<T> {
       const q = this.target.unsafe(this.query, this.params as postgres.ParameterOrJSON<never>[], this.options);
       return (this.mode === 'values' ? q.values() : q) as unknown as Promise<T>;
     };
+    noteStatement(this.query, this.params, this.options);
     const info = templateOf(this.query);
     if (!this.inTransaction) return runPooled(this.monitor, info, issue);
     const stack = this.monitor.wantsStack(info) ? new Error('query') : undefined;
@@ -241,6 +263,7 @@ type PgliteQuery = PGlite['query'];
 
 function wrapPgliteTransaction(tx: PgliteTransaction, monitor: DbMonitor): PgliteTransaction {
   const timed: PgliteQuery = (async (query: string, params?: unknown[], options?: unknown) => {
+    noteStatement(query, params);
     const info = templateOf(query);
     const stack = monitor.wantsStack(info) ? new Error('query') : undefined;
     const started = performance.now();
@@ -268,10 +291,14 @@ function wrapPgliteTransaction(tx: PgliteTransaction, monitor: DbMonitor): Pglit
 /** PGlite behind the same semaphore (a pool of one): callers queue in our queue, timed and bounded. */
 export function monitorPglite(pglite: PGlite, monitor: DbMonitor) {
   return {
-    query: ((query: string, params?: unknown[], options?: unknown) =>
-      runPooled(monitor, templateOf(query), () => pglite.query(query, params, options as never))) as PgliteQuery,
-    exec: (query: string, options?: unknown) =>
-      runPooled(monitor, templateOf(query), () => pglite.exec(query, options as never)),
+    query: ((query: string, params?: unknown[], options?: unknown) => {
+      noteStatement(query, params);
+      return runPooled(monitor, templateOf(query), () => pglite.query(query, params, options as never));
+    }) as PgliteQuery,
+    exec: (query: string, options?: unknown) => {
+      noteStatement(query, undefined);
+      return runPooled(monitor, templateOf(query), () => pglite.exec(query, options as never));
+    },
     transaction: <T>(fn: (tx: PgliteTransaction) => Promise<T>) =>
       holdSlot(monitor, 'transaction', () => pglite.transaction((tx) => fn(wrapPgliteTransaction(tx, monitor)))),
     get waitReady() {

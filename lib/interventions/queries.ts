@@ -42,7 +42,8 @@ const fromPauses = sql`FROM paused_sessions ps JOIN agent_sessions s ON s.id = p
 
 function activeWhere(f: ActiveFilter): SQL[] {
   const where: SQL[] = [sql`NOT ps.resolved`];
-  if (f.project) where.push(sql`s.project = ${f.project}`);
+  // ps.project (a copy of the session's, drizzle/0009): idx_paused_sessions_open_project, not every session of it.
+  if (f.project) where.push(sql`ps.project = ${f.project}`);
   if (f.type) where.push(sql`ps.pause_type = ${f.type}`);
   if (f.age) where.push(sql`ps.paused_at < now() - make_interval(secs => ${ageSeconds[f.age]})`);
   return where;
@@ -54,7 +55,7 @@ export async function countActiveInterventions(db: Db, filter: ActiveFilter = {}
   const unfiltered = !filter.project && !filter.type && !filter.age;
   const [row] = unfiltered
     ? await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM paused_sessions WHERE NOT resolved`)
-    : await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n ${fromPauses} ${and(activeWhere(filter))}`);
+    : await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM paused_sessions ps ${and(activeWhere(filter))}`);
   return row?.n ?? 0;
 }
 
@@ -106,12 +107,15 @@ export async function listActiveInterventionIds(db: Db, input: ActiveFilter & { 
   return rows.map((r) => r.id);
 }
 
-/** Projects with open pauses and how many (the Interventions project filter). */
+/**
+ * Projects with open pauses and how many (the Interventions project filter): an index-only scan of
+ * idx_paused_sessions_open_project (drizzle/0009), which holds the open pauses only — no join to agent_sessions.
+ */
 export async function listActiveProjects(db: Db) {
   return queryRows<{ project: string; n: number }>(
     db,
-    sql`SELECT s.project, count(*)::int AS n FROM paused_sessions ps JOIN agent_sessions s ON s.id = ps.session_id
-        WHERE NOT ps.resolved GROUP BY s.project ORDER BY s.project`,
+    sql`SELECT project, count(*)::int AS n FROM paused_sessions WHERE NOT resolved GROUP BY project ORDER BY project`,
+    { prepare: true },
   );
 }
 
@@ -136,7 +140,8 @@ export type InterventionHistoryRow = {
 
 function historyWhere(f: HistoryFilter): SQL[] {
   const where: SQL[] = [];
-  if (f.project) where.push(sql`s.project = ${f.project}`);
+  // ps.project (a copy of the session's, drizzle/0009): idx_paused_sessions_open_project, not every session of it.
+  if (f.project) where.push(sql`ps.project = ${f.project}`);
   if (f.type) where.push(sql`ps.pause_type = ${f.type}`);
   if (f.resolution === 'open') where.push(sql`NOT ps.resolved`);
   else if (f.resolution) where.push(sql`ps.resolution = ${f.resolution}`);

@@ -1,5 +1,5 @@
 import { pruneIdempotencyKeys } from '@/lib/api/idempotency';
-import { refreshRollups } from '@/lib/analytics/rollups';
+import { catchUpRollups } from '@/lib/analytics/rollups';
 import { abandonStaleRecoveries } from '@/lib/checkpoints/commands';
 import { pruneCheckpoints } from '@/lib/checkpoints/retention';
 import type { Db } from '@/lib/db/client';
@@ -41,13 +41,14 @@ const jobs: Job[] = [
     run: (db) => pruneIdempotencyKeys(db),
   },
   {
-    // Folds the hours marked by the roll-up triggers into the Overview/Tools roll-ups (advisory lock: one instance).
+    // Folds the hours marked by the roll-up triggers into the Overview/Tools roll-ups (advisory lock: one instance;
+    // the others skip). The only place the roll-ups are refreshed: pages read them and print "figures as of".
     name: 'refresh-rollups',
     // Read when the jobs start, not when this module loads: a bad value then ends start-up with its one line.
     get everyMs() {
       return env().ROLLUP_REFRESH_INTERVAL_MS;
     },
-    run: (db) => refreshRollups(db),
+    run: (db) => catchUpRollups(db),
   },
   {
     // TOOL_HISTORY_RETENTION_DAYS; batches with SKIP LOCKED, so every instance may run it.

@@ -140,13 +140,14 @@ export async function listRecentToolFailures(
   };
 }
 
-/** End users with tool runs in the last `days`, most active first (the Tools page's user picker). */
-export async function listToolUsers(db: Db, input: { days?: number; limit?: number } = {}): Promise<{ userId: string; runs: number }[]> {
+/**
+ * End users with tool runs in the last 30 days, most active first (the Tools page's user picker): the first rows
+ * of idx_tool_users_runs, however many users there are (tool_users is kept by the roll-up refresh).
+ */
+export async function listToolUsers(db: Db, input: { limit?: number } = {}): Promise<{ userId: string; runs: number }[]> {
   const rows = await queryRows<{ user_id: string; runs: number }>(
     db,
-    sql`SELECT user_id, sum(runs)::int AS runs FROM tool_user_days
-        WHERE day >= (now() AT TIME ZONE 'UTC')::date - ${input.days ?? 30}::int
-        GROUP BY user_id ORDER BY runs DESC, user_id LIMIT ${input.limit ?? 200}`,
+    sql`SELECT user_id, runs FROM tool_users ORDER BY runs DESC, user_id LIMIT ${input.limit ?? 200}`,
     { prepare: true },
   );
   return rows.map((r) => ({ userId: r.user_id, runs: num(r.runs) }));

@@ -8,12 +8,8 @@ import { requirePageUser } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db/client';
 import { pauseTypes } from '@/lib/db/schema/enums';
-import {
-  countActiveInterventions,
-  decodeCursor,
-  listActiveInterventions,
-  listActiveProjects,
-} from '@/lib/interventions/queries';
+import { loadInterventionsPage } from '@/lib/interventions/page-data';
+import { decodeCursor } from '@/lib/interventions/queries';
 import { activeFilterSchema, firstValues } from '@/lib/interventions/schemas';
 import { ActiveTable } from './_components/active-table';
 import { FilterForm, FilterSelect } from './_components/filter-form';
@@ -36,11 +32,7 @@ export default async function InterventionsPage({
   const cursor = decodeCursor(params.cursor);
   const db = await getDb();
   const renderedAt = serverNow();
-  const [page, total, projects] = await Promise.all([
-    listActiveInterventions(db, { ...filter, cursor, limit: PAGE_SIZE }),
-    countActiveInterventions(db, filter),
-    listActiveProjects(db),
-  ]);
+  const { page, total, projects } = await loadInterventionsPage(db, { filter, cursor, limit: PAGE_SIZE });
   const perms = {
     resume: can(user.role, 'interventions:resume'),
     abort: can(user.role, 'interventions:abort'),

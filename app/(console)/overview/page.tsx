@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { PageHeader } from '@/components/ui/page-header';
-import { freshenRollups } from '@/lib/analytics/fresh';
 import { parseTimeRange } from '@/lib/analytics/range';
 import { requirePageUser } from '@/lib/auth/guards';
+import { FiguresAsOf } from '../_components/figures-as-of';
 import { FailingToolsCard, InterventionsCard, KpiRow, RecoveriesCard, RetriesCard, ToolTrendCard } from './_components/cards';
 import { pickerDays, RangeNotice } from './_components/range-notice';
 import { TimeRangePicker } from './_components/time-range-picker';
@@ -16,7 +16,6 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
   await requirePageUser('console:read');
   const range = parseTimeRange(await searchParams);
-  await freshenRollups();
   const key = range.query;
   return (
     <>
@@ -26,6 +25,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
         actions={<TimeRangePicker {...pickerDays(range)} />}
       />
       <RangeNotice range={range} />
+      <FiguresAsOf />
       <Suspense key={`kpi-${key}`} fallback={<WidgetSkeleton title="Key figures" height={110} />}>
         <KpiRow range={range} />
       </Suspense>

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { PageHeader } from '@/components/ui/page-header';
-import { freshenRollups } from '@/lib/analytics/fresh';
 import { parseTimeRange } from '@/lib/analytics/range';
 import { requirePageUser } from '@/lib/auth/guards';
+import { FiguresAsOf } from '../_components/figures-as-of';
 import type { PreferenceStrategy } from '@/lib/tools/preference';
 import { pickerDays, RangeNotice } from '../overview/_components/range-notice';
 import { TimeRangePicker } from '../overview/_components/time-range-picker';
@@ -27,7 +27,6 @@ export default async function ToolsPage({ searchParams }: { searchParams: Search
     cursor: one(params.cursor),
     strategy: strategy && strategies.includes(strategy) ? strategy : 'mean',
   };
-  await freshenRollups();
   const key = `${range.query}|${filters.userId}|${filters.tool}|${filters.cursor}|${filters.strategy}`;
   return (
     <>
@@ -37,6 +36,7 @@ export default async function ToolsPage({ searchParams }: { searchParams: Search
         actions={<TimeRangePicker {...pickerDays(range)} />}
       />
       <RangeNotice range={range} />
+      <FiguresAsOf />
       <div className="space-y-6">
         <Suspense key={`s-${key}`} fallback={<WidgetSkeleton title="Tools" />}>
           <ToolStatsCard range={range} filters={filters} />

@@ -30,6 +30,26 @@ export const rollupDirty = pgTable(
   (t) => [index('idx_rollup_dirty_kind').on(t.kind, t.hour)],
 );
 
+/**
+ * Per end user, tool runs in the 30 UTC days from rollup_state.tool_users_from (drizzle/0009): the Tools page's user
+ * picker reads its first rows in index order. Kept by the roll-up refresh.
+ */
+export const toolUsers = pgTable(
+  'tool_users',
+  {
+    userId: text('user_id').primaryKey(),
+    runs: integer('runs').notNull(),
+  },
+  (t) => [index('idx_tool_users_runs').on(t.runs.desc(), t.userId)],
+);
+
+/** One row: when the roll-ups were last caught up ("figures as of"), and the first day tool_users counts. */
+export const rollupState = pgTable('rollup_state', {
+  id: integer('id').primaryKey().default(1),
+  refreshedAt: timestamp('refreshed_at', { withTimezone: true }),
+  toolUsersFrom: date('tool_users_from', { mode: 'string' }),
+});
+
 /** Per tool and hour (by created_at). */
 export const toolExecutionHours = pgTable(
   'tool_execution_hours',

@@ -46,6 +46,8 @@ export const pausedSessions = pgTable(
     decisionDeliveredAt: timestamp('decision_delivered_at', { withTimezone: true }),
     assignedTo: text('assigned_to'),
     assignedAt: timestamp('assigned_at', { withTimezone: true }),
+    // The session's project, filled in by a trigger (drizzle/0009): the Interventions project filter's index.
+    project: text('project'),
   },
   (t) => [
     check('paused_sessions_pause_type_check', sql.raw(`pause_type IN (${inList(pauseTypes)})`)),
@@ -65,6 +67,8 @@ export const pausedSessions = pgTable(
     // v_intervention_history: newest first, keyset on (paused_at, id).
     index('idx_paused_sessions_paused_at').on(t.pausedAt.desc(), t.id.desc()),
     index('idx_paused_sessions_session').on(t.sessionId, t.pausedAt.desc()),
+    // listActiveProjects: open pauses per project, index-only (drizzle/0009).
+    index('idx_paused_sessions_open_project').on(t.project).where(sql`NOT ${t.resolved}`),
   ],
 );
 
