@@ -1,8 +1,8 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { mapDriverError, readBodyBytes } from '@/lib/api/handler';
+import { readBodyBytes } from '@/lib/api/handler';
 import type { Db } from '@/lib/db/client';
-import { AppError } from '@/lib/db/errors';
+import { AppError, toAppError } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { decodeTraceRequestProto, encodeExportResponse, encodeStatus, type OtlpEncoding } from './codec';
 import { ingestTraces } from './ingest';
@@ -68,7 +68,7 @@ export async function receiveTraces(db: Db, request: Request): Promise<Response>
     try {
       await ingestTraces(db, plan);
     } catch (err) {
-      throw mapDriverError(err);
+      throw toAppError(err) ?? err;
     }
     const out = encodeExportResponse(
       plan.rejected.length
@@ -79,7 +79,7 @@ export async function receiveTraces(db: Db, request: Request): Promise<Response>
     return reply(200, out);
   } catch (err) {
     if (err instanceof OtlpError) return statusReply(err.status, err.message, encoding ?? 'json');
-    // A value the database refused (mapped to 409/422 by mapDriverError) is the payload's fault: 400, not retried.
+    // A value the database refused (mapped to 409/422 by toAppError) is the payload's fault: 400, not retried.
     if (err instanceof AppError && err.status < 500) return statusReply(400, err.message, encoding ?? 'json');
     throw err; // unavailable database etc.: the guard answers 503 with Retry-After, which exporters retry
   }
