@@ -55,11 +55,11 @@ describeEachDb('request log context', (t) => {
       { params: Promise.resolve({}) },
     );
     expect(res.status).toBe(500);
-    expect(linesWith('handling').at(-1)).toMatchObject({ level: 30, requestId: 'req-42', actor: `token:${name}` });
+    expect(linesWith('handling').at(-1)).toMatchObject({ level: 30, requestId: 'req-42', actor: `agent:${name}` });
     expect(linesWith('route handler failed').at(-1)).toMatchObject({
       level: 50,
       requestId: 'req-42',
-      actor: `token:${name}`,
+      actor: `agent:${name}`,
       err: { type: 'TypeError', message: 'boom' },
     });
   });

@@ -4,6 +4,10 @@ import { auditLog, pausedSessions } from '@/lib/db/schema';
 import { getControlDecision } from '@/lib/sessions/control';
 import { describeEachDb } from '@/lib/test/db';
 import { makePausedSession } from '@/lib/test/factories';
+import { installPeerAddressStamp } from '@/lib/http/request-meta';
+
+// As instrumentation.ts does in the server: the peer header below is then the server's own stamp.
+installPeerAddressStamp();
 
 /** Resume as the button sends it: action → guard (the one permission check) → command → SQL, audited in its transaction. */
 const state = vi.hoisted(() => ({
@@ -11,7 +15,11 @@ const state = vi.hoisted(() => ({
   session: null as null | { user: Record<string, unknown>; session: Record<string, unknown> },
 }));
 vi.mock('server-only', () => ({}));
-vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '203.0.113.9, 10.0.0.1', 'user-agent': 'test-browser' }) }));
+// The peer address as the server stamps it (lib/http/request-meta.ts); a client's own X-Forwarded-For is not believed.
+vi.mock('next/headers', () => ({
+  headers: async () =>
+    new Headers({ 'x-flightdeck-peer': '203.0.113.9', 'x-forwarded-for': '198.51.100.66', 'user-agent': 'test-browser' }),
+}));
 vi.mock('@/lib/auth/auth', () => ({ getAuth: async () => ({ api: { getSession: async () => state.session } }) }));
 vi.mock('@/lib/db/client', async (importOriginal) => {
   const m = await importOriginal<typeof import('@/lib/db/client')>();
