@@ -150,6 +150,10 @@ export function createClient(options: ClientOptions) {
       const r = await request<s.IngestResult>('POST', '/api/v1/tool-executions', { body: Array.isArray(items) ? list : list[0] });
       return { ...r.data, executionIds: list.map((e) => e.executionId) };
     },
+    /** Token usage and cost; each report needs its own usageId (kept on retries), so a replay is stored once. */
+    async reportUsage(records: s.UsageReport | s.UsageReport[]) {
+      return (await request<s.IngestResult>('POST', '/api/v1/usage', { body: records })).data;
+    },
     async rateToolExecution(executionId: string, userSatisfaction: number) {
       return (await request<Out<typeof s.SatisfactionResponse>>('PATCH', `/api/v1/tool-executions/${id(executionId)}`, { body: { userSatisfaction } }))
         .data;

@@ -168,6 +168,21 @@ export const operations: Operation[] = [
     responses: { 200: { description: 'Counts', schema: s.IngestResponse }, ...post, 422: err('Invalid body, or an unknown sessionId') },
   },
   {
+    operationId: 'reportUsage',
+    method: 'post',
+    path: '/api/v1/usage',
+    summary: 'Token usage and cost: one report or a batch of up to 1000 (one transaction)',
+    description: 'Each report carries a client usageId: replays are counted as duplicates, never stored twice.',
+    scopes: ['ingest'],
+    body: s.UsageBody,
+    responses: {
+      200: { description: 'Counts', schema: s.IngestResponse },
+      404: err('No session with a given sessionId'),
+      ...post,
+      422: err('Invalid body, a missing project, or a project that is not the session\'s'),
+    },
+  },
+  {
     operationId: 'rateToolExecution',
     method: 'patch',
     path: '/api/v1/tool-executions/{id}',

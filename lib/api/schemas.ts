@@ -172,6 +172,17 @@ export const ToolExecutionItem = z.strictObject({
 });
 export const ToolExecutionsBody = z.union([ToolExecutionItem, z.array(ToolExecutionItem).min(1).max(MAX_BATCH)]);
 
+export const UsageItem = z.strictObject({
+  usageId: id.describe('Client id; a replayed report with the same id is stored once.'),
+  sessionId: id.optional().describe('The session the usage belongs to; its project is used'),
+  project: z.string().min(1).max(200).optional().describe('Required without sessionId; must match the session otherwise'),
+  model: z.string().min(1).max(200).optional(),
+  inputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  outputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  cost: z.number().min(0).finite().optional(),
+});
+export const UsageBody = z.union([UsageItem, z.array(UsageItem).min(1).max(MAX_BATCH)]);
+
 export const IngestResponse = z.object({
   received: z.number().int(),
   inserted: z.number().int(),
@@ -208,5 +219,6 @@ export type ControlDecision = z.output<typeof ControlDecisionSchema>;
 export type Recovery = z.output<typeof RecoverySchema>;
 export type EventInput = z.input<typeof EventItem>;
 export type ToolExecutionInput = z.input<typeof ToolExecutionItem>;
+export type UsageReport = z.input<typeof UsageItem>;
 export type IngestResult = z.output<typeof IngestResponse>;
 export type ApiErrorBody = z.output<typeof ErrorSchema>;

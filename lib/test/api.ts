@@ -9,6 +9,7 @@ import * as pause from '@/app/api/v1/sessions/[id]/pause/route';
 import * as sessions from '@/app/api/v1/sessions/route';
 import * as rate from '@/app/api/v1/tool-executions/[id]/route';
 import * as toolExecutions from '@/app/api/v1/tool-executions/route';
+import * as usage from '@/app/api/v1/usage/route';
 import * as preferred from '@/app/api/v1/tools/preferred/route';
 
 /**
@@ -30,6 +31,7 @@ export const apiRoutes: Array<[template: string, module: RouteModule]> = [
   ['/api/v1/events', events as unknown as RouteModule],
   ['/api/v1/tool-executions', toolExecutions as unknown as RouteModule],
   ['/api/v1/tool-executions/{id}', rate as unknown as RouteModule],
+  ['/api/v1/usage', usage as unknown as RouteModule],
   ['/api/v1/tools/preferred', preferred as unknown as RouteModule],
 ];
 

@@ -77,6 +77,22 @@ class LiveTests(unittest.TestCase):
         self.assertEqual(ranked["userId"], user)
         self.assertEqual([t["tool"] for t in ranked["tools"]], ["grep", "sed"])
 
+    def test_usage_is_stored_once_and_takes_the_sessions_project(self) -> None:
+        sid = self.session()
+        reports = [
+            {"usageId": str(uuid.uuid4()), "sessionId": sid, "model": "m", "inputTokens": 120, "outputTokens": 30, "cost": 0.002},
+            {"usageId": str(uuid.uuid4()), "project": self.project, "inputTokens": 5, "outputTokens": 1},
+        ]
+        self.assertEqual(self.fd.report_usage(reports), {"received": 2, "inserted": 2, "duplicates": 0})  # type: ignore[arg-type]
+        self.assertEqual(self.fd.report_usage(reports[0]), {"received": 1, "inserted": 0, "duplicates": 1})  # type: ignore[arg-type]
+        with self.assertRaises(ApiError) as ctx:
+            self.fd.report_usage({"usageId": str(uuid.uuid4()), "project": "p", "inputTokens": -1, "outputTokens": 0})
+        self.assertEqual(ctx.exception.status, 422)
+        self.assertIn("inputTokens", [f["path"] for f in ctx.exception.fields])
+        with self.assertRaises(ApiError) as ctx:
+            self.fd.report_usage({"usageId": str(uuid.uuid4()), "sessionId": str(uuid.uuid4()), "inputTokens": 1, "outputTokens": 1})
+        self.assertEqual(ctx.exception.status, 404)
+
     def test_bad_input_raises_the_api_error_with_its_fields(self) -> None:
         with self.assertRaises(ApiError) as ctx:
             self.fd.create_session({"project": "", "agent": "py-test"})

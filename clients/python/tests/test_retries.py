@@ -114,6 +114,17 @@ class RetryTests(unittest.TestCase):
         self.assertEqual(len({q["headers"]["Idempotency-Key"] for q in s.requests}), 1)
         self.assertEqual(len(self.sleeps), 2)  # backoff without Retry-After
 
+    def test_report_usage_posts_to_the_usage_endpoint_with_one_key_across_retries(self) -> None:
+        s = self.stub(reply(503), reply(200, {"received": 1, "inserted": 1, "duplicates": 0}))
+        report = {"usageId": "5b0f6f3e-0000-4000-8000-000000000009", "project": "p", "inputTokens": 10, "outputTokens": 2}
+        r = self.client(s).report_usage(report)  # type: ignore[arg-type]
+        self.assertEqual(r["inserted"], 1)
+        self.assertEqual([(q["method"], q["path"]) for q in s.requests], [("POST", "/api/v1/usage")] * 2)
+        self.assertEqual([json.loads(q["body"]) for q in s.requests], [report, report])
+        keys = {q["headers"].get("Idempotency-Key") for q in s.requests}
+        self.assertEqual(len(keys), 1)
+        self.assertTrue(keys.pop())
+
     def test_each_call_has_its_own_key_and_get_has_none(self) -> None:
         s = self.stub(reply(200, {"status": "running"}), reply(200, {"status": "running"}), reply(200, {"checkpoints": []}))
         c = self.client(s)

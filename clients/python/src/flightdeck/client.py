@@ -38,6 +38,7 @@ from .types import (
     Session,
     ToolExecutionInput,
     ToolIngestResult,
+    UsageReport,
 )
 
 __all__ = ["Client", "ApiError", "retry_after_seconds"]
@@ -260,6 +261,11 @@ class Client:
         rows = [{**e, "executionId": e.get("executionId") or str(uuid.uuid4())} for e in ([items] if one else list(items))]  # type: ignore[list-item]
         data = self._post("/api/v1/tool-executions", rows[0] if one else rows)
         return cast(ToolIngestResult, {**data, "executionIds": [r["executionId"] for r in rows]})
+
+    def report_usage(self, records: Union[UsageReport, Iterable[UsageReport]]) -> IngestResult:
+        """Token usage and cost, one report or a batch (≤ 1000); each report's usageId makes a replay count once."""
+        one = isinstance(records, Mapping)
+        return cast(IngestResult, self._post("/api/v1/usage", records if one else list(records)))
 
     def rate_tool_execution(self, execution_id: str, user_satisfaction: int) -> Satisfaction:
         _, data = self.request(

@@ -185,6 +185,21 @@ class EventInput(TypedDict, total=False):
     metadata: Json
 
 
+class _UsageRequired(TypedDict):
+    usageId: str
+    inputTokens: int
+    outputTokens: int
+
+
+class UsageReport(_UsageRequired, total=False):
+    """usageId is the client id (a replay is stored once); project is required without sessionId."""
+
+    sessionId: str
+    project: str
+    model: str
+    cost: float
+
+
 class ToolExecutionInput(TypedDict, total=False):
     executionId: str
     userId: str
