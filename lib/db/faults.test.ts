@@ -153,12 +153,21 @@ describe.skipIf(!bin)('data layer under faults (private Postgres server)', () =>
     });
 
     it('does not retry a write that was cut off mid-statement (ambiguous) unless declared idempotent', async () => {
-      const write = h.db.execute(
-        sql`INSERT INTO fault_items SELECT 2, nextval('fault_attempts') FROM pg_sleep(1)`,
-      );
-      await new Promise((r) => setTimeout(r, 300));
+      // Drizzle's query is lazy: .catch() sends it now (a bare execute() would only run when awaited, after the kill).
+      const write = h.db
+        .execute(sql`INSERT INTO fault_items SELECT 2, nextval('fault_attempts') FROM pg_sleep(1)`)
+        .catch((e: unknown) => e);
+      // Kill only once the INSERT is running on the server: before, the statement was sent only when awaited, after
+      // the kill, so the test raced the idle connection's death (on a loaded machine the write sometimes succeeded).
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        const running = await admin`SELECT 1 FROM pg_stat_activity
+          WHERE application_name = 'fd-writes' AND state = 'active' AND query LIKE '%pg_sleep%'`;
+        if (running.length) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await killBackends('fd-writes');
-      const err = await write.catch((e) => e);
+      const err = await write;
       expect(classifyError(err).kind).toBe('ambiguous');
       // A retry would have succeeded and inserted the row.
       const rows = await queryRows(h.db, sql`SELECT id FROM fault_items WHERE id = 2`);
