@@ -35,6 +35,8 @@ const schema = z.object({
   PGLITE_DATA_DIR: z.string().min(1).default('./.data/pglite'),
   PORT: intIn(1, 65535, 3000),
   APP_URL: httpUrl.optional(),
+  // An alias of APP_URL (the name Slack-style integrations use): set either, or both to the same value.
+  PUBLIC_URL: httpUrl.optional(),
 
   DB_POOL_MAX: intIn(1, 1000, 10),
   DB_ACQUIRE_TIMEOUT_MS: int(30_000),
@@ -94,6 +96,11 @@ const schema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean)),
+  // Slack (lib/integrations/slack): the app's signing secret (verifies button clicks) and the fleet-wide channel's
+  // incoming webhook (https; or a host in OUTBOUND_ALLOWED_HOSTS). Both optional: without the secret every
+  // interaction is refused with 401; the fleet channel can also be set in Settings → Integrations.
+  SLACK_SIGNING_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  SLACK_WEBHOOK_URL: httpUrl.optional(),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 });
 
@@ -122,7 +129,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const value = name in cleaned ? shownValue(name, String(cleaned[name])) : '';
     throw new ConfigError(`Invalid configuration: ${name}${value} ${issue.message}`);
   }
-  return result.data;
+  const e = result.data;
+  // PUBLIC_URL is APP_URL under another name: one address, so two different ones are a configuration error.
+  if (e.PUBLIC_URL && e.APP_URL && e.PUBLIC_URL.replace(/\/$/, '') !== e.APP_URL.replace(/\/$/, '')) {
+    throw new ConfigError(`Invalid configuration: PUBLIC_URL="${e.PUBLIC_URL}" must equal APP_URL (it is an alias); set only one`);
+  }
+  return { ...e, APP_URL: e.APP_URL ?? e.PUBLIC_URL };
 }
 
 /**

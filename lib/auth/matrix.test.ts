@@ -50,6 +50,8 @@ const root = path.resolve(__dirname, '../..');
  * - Health: load balancers probe it without credentials; it returns no data.
  * - First-run set-up: nobody can be signed in before the first user exists; it refuses once one does.
  * - The agent API's OpenAPI document and its reference page: they describe the contract, not data.
+ * - Slack's interactivity URL: authenticated by Slack's request signature, and the linked user's role checked
+ *   against this same table inside (lib/integrations/slack/interactions.ts; its tests cover every refusal).
  */
 const publicEntryPoints = new Set([
   'app/api/auth/[...all]/route.ts#GET',
@@ -59,6 +61,7 @@ const publicEntryPoints = new Set([
   'app/(auth)/setup/actions.ts#createFirstAdminAction',
   'app/api/v1/openapi.json/route.ts#GET',
   'app/api/v1/docs/route.ts#GET',
+  'app/api/integrations/slack/interactions/route.ts#POST',
 ]);
 
 const modules = discoverEntryModules(root);

@@ -107,14 +107,14 @@ export async function pauseSession(
     });
     // Rows only (in-app + webhook outbox): the HTTP happens later in the delivery worker, never inside a pause.
     const notified = await fanOutPauseNotifications(tx, { pause, project: s.project, agentName: s.agentName });
-    if (notified.inApp || notified.webhooks) {
+    if (notified.inApp || notified.webhooks || notified.slack) {
       await tx.insert(interventionActions).values({
         pausedSessionId: pause.id,
         sessionId: s.id,
         action: 'notified',
         actor: 'system',
         actorType: 'system',
-        details: { in_app: notified.inApp, webhooks: notified.webhooks },
+        details: { in_app: notified.inApp, webhooks: notified.webhooks, ...(notified.slack ? { slack: notified.slack } : {}) },
       });
     }
     await notifyLiveInTx(tx, { topic: 'interventions', sessionId: s.id });

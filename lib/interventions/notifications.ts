@@ -11,6 +11,7 @@ import {
 } from '@/lib/db/schema';
 import type { PauseType } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
+import { enqueueSlackPause } from '@/lib/integrations/slack/outbox';
 import { checkOutboundTarget, OutboundError } from '@/lib/net/outbound';
 import { encryptWebhookSecret, generateWebhookSecret } from './webhook-signing';
 
@@ -70,7 +71,7 @@ export async function fanOutPauseNotifications(tx: Db, n: PauseNotice) {
     tx,
     sql`SELECT p.id, p.user_id, p.channel, p.target_url FROM notification_preferences p JOIN "user" u ON u.id = p.user_id
         WHERE p.enabled
-          AND (p.channel <> 'webhook' OR u.role IN (${webhookRoles}))
+          AND (p.channel = 'in_app' OR u.role IN (${webhookRoles}))
           AND (cardinality(p.pause_types) = 0 OR ${n.pause.pauseType} = ANY(p.pause_types))
           AND (cardinality(p.projects) = 0 OR ${n.project} = ANY(p.projects))
         ORDER BY p.created_at, p.id`,
@@ -78,6 +79,7 @@ export async function fanOutPauseNotifications(tx: Db, n: PauseNotice) {
   // One in-app notification per person even when several of their rules match.
   const inAppUsers = [...new Set(prefs.filter((p) => p.channel === 'in_app').map((p) => p.user_id))];
   const hooks = prefs.filter((p) => p.channel === 'webhook' && p.target_url);
+  const slackRules = prefs.filter((p) => p.channel === 'slack' && p.target_url) as { id: string; target_url: string }[];
   if (inAppUsers.length) {
     const title = `${n.project} / ${n.agentName} paused: ${n.pause.pauseType.replace(/_/g, ' ')}`;
     await tx.insert(notifications).values(
@@ -90,7 +92,9 @@ export async function fanOutPauseNotifications(tx: Db, n: PauseNotice) {
       hooks.map((h) => ({ preferenceId: h.id, pausedSessionId: n.pause.id, targetUrl: h.target_url!, payload })),
     );
   }
-  return { inApp: inAppUsers.length, webhooks: hooks.length };
+  // Slack rules and the fleet-wide Slack channel: Block Kit with buttons, same outbox (lib/integrations/slack).
+  const slack = await enqueueSlackPause(tx, n, slackRules);
+  return { inApp: inAppUsers.length, webhooks: hooks.length, slack };
 }
 
 // ---- preferences (Settings → Notifications) ----
@@ -107,7 +111,7 @@ export async function listNotificationPreferences(db: Db, input: { userId: strin
 export type PreferenceInput = {
   userId: string;
   id?: string | null;
-  channel: 'in_app' | 'webhook';
+  channel: 'in_app' | 'webhook' | 'slack';
   targetUrl?: string | null;
   pauseTypes: PauseType[];
   projects: string[];
@@ -132,9 +136,10 @@ export type SavePreferenceResult =
  * show beside the field. The delivery worker checks again at send time: DNS can change after saving.
  */
 async function refuseTarget(input: PreferenceInput) {
-  if (input.channel !== 'webhook' || !input.targetUrl) return null;
+  if (input.channel === 'in_app' || !input.targetUrl) return null;
   try {
-    await checkOutboundTarget(input.targetUrl);
+    // A Slack URL is held to Slack's rule: https (or an allowed host), never link-local.
+    await checkOutboundTarget(input.targetUrl, { strict: input.channel === 'slack' });
     return null;
   } catch (err) {
     if (err instanceof OutboundError) return { ok: false as const, reason: 'refused_target' as const, message: err.message };
@@ -148,7 +153,7 @@ export async function saveNotificationPreference(db: Db, input: PreferenceInput)
   if (refused) return refused;
   const values = {
     channel: input.channel,
-    targetUrl: input.channel === 'webhook' ? (input.targetUrl ?? null) : null,
+    targetUrl: input.channel === 'in_app' ? null : (input.targetUrl ?? null),
     pauseTypes: input.pauseTypes,
     projects: input.projects,
     enabled: input.enabled,

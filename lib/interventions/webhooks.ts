@@ -35,7 +35,8 @@ type Claimed = {
   target_url: string;
   payload: unknown;
   attempts: number;
-  preference_id: string;
+  channel: 'webhook' | 'slack';
+  preference_id: string | null;
   secret_ciphertext: string | null;
   legacy_secret: string | null;
 };
@@ -57,9 +58,10 @@ async function claimDue(db: Db, limit: number, leaseMs: number) {
       tx,
       sql`UPDATE notification_deliveries d
           SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-          FROM notification_preferences p
-          WHERE d.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) AND p.id = d.preference_id
-          RETURNING d.id, d.target_url, d.payload, d.attempts, p.id AS preference_id, p.secret_ciphertext, p.legacy_secret`,
+          WHERE d.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
+          RETURNING d.id, d.target_url, d.payload, d.attempts, d.channel, d.preference_id,
+            (SELECT p.secret_ciphertext FROM notification_preferences p WHERE p.id = d.preference_id) AS secret_ciphertext,
+            (SELECT p.legacy_secret FROM notification_preferences p WHERE p.id = d.preference_id) AS legacy_secret`,
     );
   });
 }
@@ -84,6 +86,9 @@ export async function encryptLegacyWebhookSecrets(db: Db) {
 type Attempt = { statusCode: number | null; error: string | null; final?: boolean };
 
 function secretOf(row: Claimed): string | null | undefined {
+  // Slack's incoming webhooks take Slack's own JSON and no signature (the fleet channel has no rule at all).
+  if (row.channel === 'slack') return null;
+  if (!row.preference_id) return undefined;
   if (row.secret_ciphertext) return decryptWebhookSecret(row.secret_ciphertext, row.preference_id) ?? undefined;
   return row.legacy_secret;
 }
@@ -105,6 +110,8 @@ async function post(row: Claimed, timeoutMs: number): Promise<Attempt> {
       body,
       // A redirect could send the signed body somewhere the user never configured: a 3xx is a failed attempt.
       maxRedirects: 0,
+      // Slack URLs: https (or an allowed host) only, never link-local even when allowed.
+      strict: row.channel === 'slack',
       timeoutMs,
       maxResponseBytes: 4096,
     });

@@ -40,6 +40,14 @@ export type OutboundOptions = {
   maxRedirects?: number;
   /** Overrides OUTBOUND_ALLOWED_HOSTS (tests of the client itself). */
   allowedHosts?: readonly string[];
+} & StrictOption;
+
+type StrictOption = {
+  /**
+   * Slack's URLs (incoming webhooks, response_url): https only unless the host is in OUTBOUND_ALLOWED_HOSTS, and
+   * never a link-local (cloud metadata) address, not even an allowed one.
+   */
+  strict?: boolean;
 };
 
 export type OutboundResponse = { status: number; headers: IncomingHttpHeaders; body: Buffer; truncated: boolean; url: string };
@@ -78,20 +86,22 @@ function lookupAll(host: string, deadline: number): Promise<LookupAddress[]> {
  */
 export async function checkOutboundTarget(
   raw: string | URL,
-  options: { allowedHosts?: readonly string[]; deadline?: number } = {},
+  options: { allowedHosts?: readonly string[]; deadline?: number } & StrictOption = {},
 ): Promise<CheckedTarget> {
   const url = parseTarget(raw);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const allowed = isAllowedHost(host, options.allowedHosts ?? env().OUTBOUND_ALLOWED_HOSTS);
+  if (options.strict && url.protocol !== 'https:' && !allowed) {
+    throw new OutboundError('refused', 'only https:// URLs are allowed (or a host in OUTBOUND_ALLOWED_HOSTS)');
+  }
   const family = net.isIP(host);
   const addresses: LookupAddress[] = family
     ? [{ address: host, family }]
     : await lookupAll(host, options.deadline ?? Date.now() + 5_000);
-  if (!allowed) {
-    for (const a of addresses) {
-      const verdict = classifyAddress(a.address);
-      if (!verdict.public) throw new OutboundError('refused', refusalMessage(verdict.address));
-    }
+  for (const a of addresses) {
+    const verdict = classifyAddress(a.address);
+    const linkLocal = !verdict.public && verdict.range === 'linkLocal';
+    if (!verdict.public && (!allowed || (options.strict && linkLocal))) throw new OutboundError('refused', refusalMessage(verdict.address));
   }
   const first = addresses[0];
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
@@ -166,7 +176,7 @@ export async function outboundRequest(raw: string | URL, options: OutboundOption
   let body = options.body;
   let current: string | URL = raw;
   for (let hop = 0; ; hop++) {
-    const target = await checkOutboundTarget(current, { allowedHosts: options.allowedHosts, deadline });
+    const target = await checkOutboundTarget(current, { allowedHosts: options.allowedHosts, deadline, strict: options.strict });
     const res = await once(target, {
       method,
       headers: options.headers ?? {},

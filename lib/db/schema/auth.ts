@@ -17,6 +17,8 @@ export const user = pgTable(
     banned: boolean('banned').default(false),
     banReason: text('ban_reason'),
     banExpires: timestamp('ban_expires', { withTimezone: true }),
+    // Slack member ID (U…/W…): a Slack button clicked by this member acts as this user (migration 0013).
+    slackUserId: text('slack_user_id').unique('user_slack_user_id_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -16,7 +16,7 @@ export const actorTypes = ['user', 'agent', 'system'] as const;
 export const checkpointTypes = ['task_completion', 'periodic', 'pre_intervention', 'manual', 'error'] as const;
 export const recoveryMethods = ['manual', 'automatic'] as const;
 export const recoveryStatuses = ['in_progress', 'succeeded', 'failed', 'abandoned'] as const;
-export const notificationChannels = ['in_app', 'webhook'] as const;
+export const notificationChannels = ['in_app', 'webhook', 'slack'] as const;
 export const checklistPhases = [
   'pre_deployment',
   'deployment',

@@ -122,7 +122,7 @@ export const notificationPreferences = pgTable(
     check('notification_preferences_channel_check', sql.raw(`channel IN (${inList(notificationChannels)})`)),
     check(
       'notification_preferences_webhook_target',
-      sql`${t.channel} <> 'webhook' OR ${t.targetUrl} IS NOT NULL`,
+      sql`${t.channel} = 'in_app' OR ${t.targetUrl} IS NOT NULL`,
     ),
     index('idx_notification_preferences_user').on(t.userId),
   ],

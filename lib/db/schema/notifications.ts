@@ -34,6 +34,8 @@ export const notificationDeliveries = pgTable(
     targetUrl: text('target_url').notNull(),
     payload: jsonb('payload').notNull(),
     status: text('status').notNull().default('pending'),
+    // 'webhook': signed Flightdeck JSON; 'slack': Block Kit to a Slack incoming webhook (https only, unsigned).
+    channel: text('channel', { enum: ['webhook', 'slack'] }).notNull().default('webhook'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     lastStatusCode: integer('last_status_code'),
@@ -43,8 +45,10 @@ export const notificationDeliveries = pgTable(
   },
   (t) => [
     check('notification_deliveries_status_check', sql`${t.status} IN ('pending', 'delivered', 'failed')`),
+    check('notification_deliveries_channel_check', sql`${t.channel} IN ('webhook', 'slack')`),
     // The worker's claim query: due pending deliveries.
     index('idx_notification_deliveries_due').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('idx_notification_deliveries_created').on(t.createdAt.desc()),
+    index('idx_notification_deliveries_fleet').on(t.createdAt.desc()).where(sql`${t.preferenceId} IS NULL`),
   ],
 );
