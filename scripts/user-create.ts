@@ -2,19 +2,22 @@ import readline from 'node:readline';
 import { Writable } from 'node:stream';
 import { recordAudit } from '@/lib/audit/log';
 import { checkPassword } from '@/lib/auth/password-policy';
+import { linkSlackUser, slackUserIdSchema } from '@/lib/auth/slack-link';
 import { createUser } from '@/lib/auth/users';
+import { eq } from 'drizzle-orm';
 import { createDb } from '@/lib/db/client';
+import { user } from '@/lib/db/schema';
 import { migrate } from '@/lib/db/migrate';
 import { roles, type Role } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
 import { argValue, hasFlag, runCli } from './cli';
 
 /**
- * npm run user:create -- --email E --role R [--name N] [--password-stdin]
+ * npm run user:create -- --email E --role R [--name N] [--slack-user-id U…] [--password-stdin]
  * The password comes from a hidden prompt, or from standard input with --password-stdin (for scripts), never
  * from the command line where it would land in shell history and `ps`.
  */
-const usage = 'usage: npm run user:create -- --email E --role admin|engineer|qa|manager|viewer [--name N] [--password-stdin]';
+const usage = 'usage: npm run user:create -- --email E --role admin|engineer|qa|manager|viewer [--name N] [--slack-user-id U…] [--password-stdin]';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -45,6 +48,9 @@ runCli(async () => {
   const role = argValue('role') as Role | undefined;
   if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error(`--email is missing or invalid (${usage})`);
   if (!role || !roles.includes(role)) throw new Error(`--role must be one of ${roles.join(', ')} (${usage})`);
+  const slackArg = argValue('slack-user-id');
+  const slack = slackArg === undefined ? null : slackUserIdSchema.safeParse(slackArg);
+  if (slack && !slack.success) throw new Error(`--slack-user-id: ${slack.error.issues[0].message}`);
   let password: string;
   if (hasFlag('password-stdin')) password = await readStdin();
   else {
@@ -57,6 +63,10 @@ runCli(async () => {
   const handle = await createDb({ url: env().DATABASE_URL });
   try {
     await migrate(handle.db);
+    if (slack?.success) {
+      const [taken] = await handle.db.select({ email: user.email }).from(user).where(eq(user.slackUserId, slack.data));
+      if (taken) throw new Error(`--slack-user-id ${slack.data} is already linked to ${taken.email}`);
+    }
     const r = await createUser(handle.db, { email, role, password, name: argValue('name') });
     if (!r.ok) {
       throw new Error(r.reason === 'exists' ? `a user with the email ${email.toLowerCase()} already exists` : `the password is refused: ${r.message}`);
@@ -69,7 +79,12 @@ runCli(async () => {
       outcome: 'success',
       details: { email: r.user.email, role, via: 'cli' },
     });
-    console.log(`Created ${role} ${r.user.email} on ${handle.label}.`);
+    if (slack?.success) {
+      const cli = { kind: 'system' as const, id: 'cli', name: 'cli', via: 'job' as const };
+      const linked = await linkSlackUser(handle.db, { userId: r.user.id, slackUserId: slack.data }, cli);
+      if (!linked.ok) throw new Error(`created ${r.user.email}, but --slack-user-id is refused: ${linked.message}`);
+    }
+    console.log(`Created ${role} ${r.user.email}${slack?.success ? ` (Slack ${slack.data})` : ''} on ${handle.label}.`);
   } finally {
     await handle.close();
   }

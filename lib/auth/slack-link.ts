@@ -43,3 +43,16 @@ export async function linkSlackUser(db: Db, input: { userId: string; slackUserId
     return { ok: true, slackUserId: input.slackUserId };
   });
 }
+
+/** The form field (Settings → Notifications, Settings → Users): empty unlinks. */
+export const slackLinkFieldSchema = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim() || null)
+  .pipe(slackUserIdSchema.nullable());
+
+/** A link result as a form shows it. */
+export function slackLinkAnswer(r: SlackLinkResult): { ok?: boolean; error?: string; fieldErrors?: Record<string, string[]> } {
+  if (r.ok) return { ok: true };
+  return r.reason === 'taken' ? { error: r.message, fieldErrors: { slackUserId: [r.message] } } : { error: r.message };
+}

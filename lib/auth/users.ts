@@ -93,6 +93,7 @@ export async function listUsers(db: Db) {
       name: user.name,
       role: user.role,
       banned: user.banned,
+      slackUserId: user.slackUserId,
       createdAt: user.createdAt,
       lastSignInAt: sql<Date | null>`(SELECT max(${session.createdAt}) FROM ${session} WHERE ${session.userId} = ${user.id})`,
     })

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/log';
 import { guardedAction, requestMeta, type ActionResult, type ActorOf } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
+import { linkSlackUser, slackLinkAnswer, slackLinkFieldSchema } from '@/lib/auth/slack-link';
 import { getDb, type Db } from '@/lib/db/client';
 import { pauseTypes } from '@/lib/db/schema/enums';
 import {
@@ -25,7 +26,7 @@ const preferenceSchema = z
       .optional()
       .transform((v) => v || null)
       .pipe(z.string().uuid().nullable()),
-    channel: z.enum(['in_app', 'webhook']),
+    channel: z.enum(['in_app', 'webhook', 'slack']),
     targetUrl: z
       .string()
       .trim()
@@ -42,7 +43,7 @@ const preferenceSchema = z
       .transform((v) => v === 'on' || v === 'true'),
   })
   .superRefine((v, ctx) => {
-    if (v.channel !== 'webhook') return;
+    if (v.channel === 'in_app') return;
     if (!v.targetUrl) return ctx.addIssue({ code: 'custom', path: ['targetUrl'], message: 'A webhook needs a URL' });
     try {
       const u = new URL(v.targetUrl);
@@ -70,7 +71,8 @@ async function refuseWebhook(db: Db, user: ActorOf<'user'>): Promise<ActionResul
  */
 export const savePreferenceAction = guardedAction('notifications:manage-own', preferenceSchema, async (input, user) => {
   const db = await getDb();
-  if (input.channel === 'webhook' && !can(user.role, 'notifications:webhook')) return refuseWebhook(db, user);
+  // A Slack rule also makes the server call a URL the user chose: the same permission as a webhook.
+  if (input.channel !== 'in_app' && !can(user.role, 'notifications:webhook')) return refuseWebhook(db, user);
   const r = await saveNotificationPreference(db, {
     userId: user.id,
     id: input.id,
@@ -102,3 +104,15 @@ export const rotateSecretAction = guardedAction('notifications:webhook', idSchem
   revalidatePath('/settings/notifications');
   return row ? { ok: true, data: { secret: row.secret } } : { error: 'That webhook no longer exists.' };
 });
+
+/** Links the caller's own Slack member ID, so their clicks on Slack buttons act as them (empty unlinks). */
+export const linkOwnSlackAction = guardedAction(
+  'notifications:manage-own',
+  z.object({ slackUserId: slackLinkFieldSchema }),
+  async (input, user) => {
+    const r = await linkSlackUser(await getDb(), { userId: user.id, slackUserId: input.slackUserId }, user);
+    if (r.ok) revalidatePath('/settings/notifications');
+    return slackLinkAnswer(r);
+  },
+  { audit: 'user.slack_link' },
+);

@@ -8,9 +8,13 @@ import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db/client';
+import { user } from '@/lib/db/schema';
+import { eq } from 'drizzle-orm';
 import { decodeDeliveryCursor, listNotificationPreferences, listWebhookDeliveries } from '@/lib/interventions/notifications';
 import { formatDateTime } from '@/lib/ui/format';
-import { NewRuleForm, PreferenceExtras, PreferenceForm } from './preference-form';
+import { SlackIdForm } from '../_components/slack-id-form';
+import { linkOwnSlackAction } from './actions';
+import { NewRuleForm, PreferenceExtras, PreferenceForm, type PreferenceView } from './preference-form';
 
 export const metadata: Metadata = { title: 'Notifications' };
 
@@ -20,10 +24,12 @@ export default async function NotificationSettingsPage({ searchParams }: { searc
   const { before } = await searchParams;
   const cursor = decodeDeliveryCursor(before);
   const db = await getDb();
-  const [prefs, { rows: deliveries, nextCursor }] = await Promise.all([
+  const [prefs, { rows: deliveries, nextCursor }, [self]] = await Promise.all([
     listNotificationPreferences(db, { userId: me.id }),
     listWebhookDeliveries(db, { userId: me.id, limit: 50, cursor }),
+    db.select({ slackUserId: user.slackUserId }).from(user).where(eq(user.id, me.id)),
   ]);
+  const slackUserId = self?.slackUserId ?? null;
   return (
     <>
       <PageHeader
@@ -40,12 +46,19 @@ export default async function NotificationSettingsPage({ searchParams }: { searc
           {prefs.length === 0 && <p className="text-sm text-slate-500">No rules yet: you are not notified of pauses.</p>}
           {prefs.map((p) => (
             <div key={p.id}>
-              <PreferenceForm preference={{ ...p, channel: p.channel as 'in_app' | 'webhook' }} canWebhook={canWebhook} />
-              <PreferenceExtras preference={{ ...p, channel: p.channel as 'in_app' | 'webhook' }} />
+              <PreferenceForm preference={{ ...p, channel: p.channel as PreferenceView['channel'] }} canWebhook={canWebhook} />
+              <PreferenceExtras preference={{ ...p, channel: p.channel as PreferenceView['channel'] }} />
             </div>
           ))}
           <NewRuleForm canWebhook={canWebhook} />
         </div>
+      </Card>
+      <Card title="Slack" className="mt-6">
+        <p className="mb-2 text-sm text-slate-600">
+          Your Slack member ID (in Slack: your profile → ⋮ → Copy member ID). Once linked, Resume / Abort / Restore
+          buttons you click in Slack act as you, with your role; unlinked clicks do nothing.
+        </p>
+        <SlackIdForm action={linkOwnSlackAction} slackUserId={slackUserId} label="Your Slack member ID" />
       </Card>
       <Card title="Webhook delivery log" className="mt-6">
         {deliveries.length === 0 ? (

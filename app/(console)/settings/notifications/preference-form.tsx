@@ -11,7 +11,7 @@ type Action = (prev: SecretResult, fd: FormData) => Promise<SecretResult>;
 /** A rule as the page may send it to the browser: whether it has a signing secret, never the secret. */
 export type PreferenceView = {
   id: string;
-  channel: 'in_app' | 'webhook';
+  channel: 'in_app' | 'webhook' | 'slack';
   targetUrl: string | null;
   hasSecret: boolean;
   pauseTypes: string[];
@@ -42,7 +42,7 @@ export function PreferenceForm({
     return result;
   }, {});
   const [channel, setChannel] = useState(preference?.channel ?? 'in_app');
-  const label = preference ? `Rule ${preference.channel === 'webhook' ? preference.targetUrl : 'in-app'}` : 'New rule';
+  const label = preference ? `Rule ${preference.channel === 'in_app' ? 'in-app' : preference.targetUrl}` : 'New rule';
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const fd = new FormData(e.currentTarget);
@@ -54,17 +54,20 @@ export function PreferenceForm({
       <div className="flex flex-wrap gap-4">
         <label className="text-xs font-medium text-slate-600">
           Channel
-          <select name="channel" value={channel} onChange={(e) => setChannel(e.target.value as 'in_app' | 'webhook')} className={inputCls}>
+          <select name="channel" value={channel} onChange={(e) => setChannel(e.target.value as PreferenceView['channel'])} className={inputCls}>
             <option value="in_app">In-app (bell)</option>
             <option value="webhook" disabled={!canWebhook && preference?.channel !== 'webhook'}>
               {canWebhook ? 'Webhook' : 'Webhook (engineers and admins)'}
             </option>
+            <option value="slack" disabled={!canWebhook && preference?.channel !== 'slack'}>
+              {canWebhook ? 'Slack (incoming webhook, with buttons)' : 'Slack (engineers and admins)'}
+            </option>
           </select>
         </label>
-        {channel === 'webhook' && (
+        {channel !== 'in_app' && (
           <label className="min-w-72 flex-1 text-xs font-medium text-slate-600">
-            Webhook URL
-            <input name="targetUrl" type="url" defaultValue={preference?.targetUrl ?? ''} className={inputCls} placeholder="https://hooks.slack.com/…" />
+            {channel === 'slack' ? 'Slack incoming webhook URL (https)' : 'Webhook URL'}
+            <input name="targetUrl" type="url" defaultValue={preference?.targetUrl ?? ''} className={inputCls} placeholder="https://hooks.slack.com/services/…" />
             {state.fieldErrors?.targetUrl && <span className="text-red-700">{state.fieldErrors.targetUrl[0]}</span>}
           </label>
         )}

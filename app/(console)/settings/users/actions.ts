@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/log';
 import { guardedAction, requestMeta } from '@/lib/auth/guards';
+import { linkSlackUser, slackLinkAnswer, slackLinkFieldSchema } from '@/lib/auth/slack-link';
 import { changeUserRole, createUser, MIN_PASSWORD_LENGTH, setUserActive } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
 import { roles } from '@/lib/db/schema/enums';
@@ -85,3 +86,15 @@ export const setUserActiveAction = guardedAction('users:manage', setActiveSchema
   revalidatePath('/settings/users');
   return { ok: true };
 });
+
+/** An admin links (or, empty, unlinks) someone's Slack member ID. */
+export const setUserSlackAction = guardedAction(
+  'users:manage',
+  z.object({ userId: z.string().min(1), slackUserId: slackLinkFieldSchema }),
+  async (input, me) => {
+    const r = await linkSlackUser(await getDb(), input, { ...me, ...(await requestMeta()) });
+    if (r.ok) revalidatePath('/settings/users');
+    return slackLinkAnswer(r);
+  },
+  { audit: 'user.slack_link' },
+);

@@ -9,6 +9,8 @@ import { getDb } from '@/lib/db/client';
 import { formatDateTime } from '@/lib/ui/format';
 import { SettingsTabs } from '../_components/settings-tabs';
 import { CreateUserForm } from './_components/create-user-form';
+import { SlackIdForm } from '../_components/slack-id-form';
+import { setUserSlackAction } from './actions';
 import { UserRowActions } from './_components/user-row-actions';
 
 export const metadata: Metadata = { title: 'Users · Settings' };
@@ -31,6 +33,7 @@ export default async function UsersPage() {
               <Th>Name</Th>
               <Th>Role</Th>
               <Th>State</Th>
+              <Th>Slack member ID</Th>
               <Th>Last sign-in</Th>
               <Th>Created</Th>
               <Th>
@@ -47,6 +50,9 @@ export default async function UsersPage() {
                   <Badge>{u.role}</Badge>
                 </Td>
                 <Td>{u.banned ? <Badge tone="red">deactivated</Badge> : <Badge tone="green">active</Badge>}</Td>
+                <Td>
+                  <SlackIdForm action={setUserSlackAction} userId={u.id} slackUserId={u.slackUserId} label={`Slack member ID of ${u.email}`} />
+                </Td>
                 <Td className="text-xs">{formatDateTime(u.lastSignInAt)}</Td>
                 <Td className="text-xs">{formatDateTime(u.createdAt)}</Td>
                 <Td>

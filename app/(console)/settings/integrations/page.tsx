@@ -1,0 +1,69 @@
+import type { Metadata } from 'next';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { requirePageUser } from '@/lib/auth/guards';
+import { getDb } from '@/lib/db/client';
+import { env } from '@/lib/env';
+import { fleetSlackWebhook, listFleetDeliveries } from '@/lib/integrations/slack/outbox';
+import { formatDateTime } from '@/lib/ui/format';
+import { SettingsTabs } from '../_components/settings-tabs';
+import { SlackWebhookForm } from './slack-webhook-form';
+
+export const metadata: Metadata = { title: 'Integrations · Settings' };
+
+/** A webhook URL is a credential: show where it points, not the path that authorises posting. */
+const masked = (url: string) => (URL.canParse(url) ? `${new URL(url).origin}/…` : '…');
+
+export default async function IntegrationsPage() {
+  const me = await requirePageUser('integrations:manage');
+  const db = await getDb();
+  const [fleet, deliveries] = await Promise.all([fleetSlackWebhook(db), listFleetDeliveries(db)]);
+  const e = env();
+  const interactivity = `${(e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '')}/api/integrations/slack/interactions`;
+  return (
+    <>
+      <PageHeader title="Integrations" description="Slack: pause messages with Resume / Abort / Restore buttons for the ops channel." />
+      <SettingsTabs user={me} active="/settings/integrations" />
+      <Card title="Slack">
+        <dl className="mb-4 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+          <dt className="text-slate-500">Interactivity request URL</dt>
+          <dd className="font-mono text-xs">{interactivity}</dd>
+          <dt className="text-slate-500">Signing secret</dt>
+          <dd>{e.SLACK_SIGNING_SECRET ? 'set (SLACK_SIGNING_SECRET)' : 'not set — every button click is refused (401)'}</dd>
+          <dt className="text-slate-500">Fleet channel</dt>
+          <dd className="font-mono text-xs">{fleet.url ? `${masked(fleet.url)} (${fleet.source})` : 'none'}</dd>
+        </dl>
+        <SlackWebhookForm current={fleet.source === 'settings' ? fleet.url : null} fromEnv={fleet.source === 'env'} />
+      </Card>
+      <Card title="Fleet channel delivery log" className="mt-6">
+        {deliveries.length === 0 ? (
+          <p className="text-sm text-slate-500">No deliveries to the fleet channel yet.</p>
+        ) : (
+          <Table>
+            <thead>
+              <tr>
+                <Th>Created</Th>
+                <Th>Status</Th>
+                <Th>Attempts</Th>
+                <Th>Last code</Th>
+                <Th>Last error</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {deliveries.map((d) => (
+                <Tr key={d.id}>
+                  <Td className="whitespace-nowrap text-xs">{formatDateTime(d.created_at)}</Td>
+                  <Td>{d.status}</Td>
+                  <Td className="tabular-nums">{d.attempts}</Td>
+                  <Td className="tabular-nums">{d.last_status_code ?? '—'}</Td>
+                  <Td className="max-w-xs truncate text-xs text-red-700">{d.last_error ?? '—'}</Td>
+                </Tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+    </>
+  );
+}
