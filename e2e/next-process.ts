@@ -30,8 +30,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startNext(vars: Record<string, string>): Promise<NextProcess> {
+/** `vars` may depend on the port the server gets (e.g. its own public URL). */
+export async function startNext(vars: Record<string, string> | ((port: number) => Record<string, string>)): Promise<NextProcess> {
   const port = await freePort();
+  if (typeof vars === 'function') vars = vars(port);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-e2e-next-'));
   const out = { stdout: '', stderr: '' };
   const child = spawn(path.resolve('node_modules/.bin/next'), ['start', '-p', String(port)], {
