@@ -268,7 +268,8 @@ describe.each(testDbKinds())('upgrading a database with plaintext webhook secret
       const userId = randomUUID();
       const project = `proj-${userId.slice(0, 8)}`;
       const legacy = `whsec_${'ab'.repeat(24)}`;
-      await db.insert(user).values({ id: userId, name: 'old', email: `old-${userId}@example.com`, role: 'engineer' });
+      // Raw SQL: the schema of today has columns (user.slack_user_id, 0013) this old database does not have yet.
+      await db.execute(sql`INSERT INTO "user" (id, name, email, role) VALUES (${userId}, 'old', ${`old-${userId}@example.com`}, 'engineer')`);
       await db.execute(sql`INSERT INTO notification_preferences (user_id, channel, target_url, secret, projects)
                            VALUES (${userId}, 'webhook', ${hook.url}, ${legacy}, ARRAY[${project}])`);
       expect((await migrate(db)).applied).toEqual(all.slice(upTo).map((m) => m.tag));

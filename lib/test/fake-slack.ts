@@ -48,7 +48,7 @@ export async function startFakeSlack() {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   /** Waits (bounded) until a post to `path` has arrived; returns the newest. */
-  async function waitFor(path: string, timeoutMs = 5_000, count = 1): Promise<SlackPost> {
+  async function waitFor(path: string, timeoutMs = 10_000, count = 1): Promise<SlackPost> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const hits = received.filter((r) => r.path === path);
