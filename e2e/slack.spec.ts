@@ -47,10 +47,10 @@ test('a pause in Slack: resume from the button, a second click is told who acted
   await page.getByLabel('Your Slack member ID').locator('..').getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
   await page.goto(`${app.url}/settings/users`);
-  await page.getByLabel('Email').fill('vic@example.com');
-  await page.getByLabel('Role').selectOption('viewer');
-  await page.getByLabel('Password').fill('another long passphrase for vic 38');
-  await page.getByRole('button', { name: /Add|Create/ }).first().click();
+  await page.getByLabel('Email', { exact: true }).fill('vic@example.com');
+  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await page.getByLabel('Initial password').fill('another long passphrase for vic 38');
+  await page.getByRole('button', { name: 'Create user' }).click();
   const vic = page.getByLabel('Slack member ID of vic@example.com');
   await vic.fill('U0VIEWER1');
   await vic.locator('..').getByRole('button', { name: 'Save' }).click();
