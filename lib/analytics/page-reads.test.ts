@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows, type Db } from '@/lib/db/client';
-import { recordStatements } from '@/lib/db/instrument';
+import { recordStatements } from '@/lib/observability/instrument';
 import { countActiveInterventions, listActiveInterventions, listActiveProjects } from '@/lib/interventions/queries';
 import { describeEachDb } from '@/lib/test/db';
 import { listToolUsers } from '@/lib/tools/stats';

@@ -4,7 +4,7 @@ import type { ActiveFilter } from './schemas';
 
 /**
  * What the Interventions page reads for one request, as one function, so that `npm run bench:queries` records and
- * times exactly the page's statements (lib/db/instrument.ts recordStatements) and the page stays a renderer.
+ * times exactly the page's statements (lib/observability/instrument.ts recordStatements) and the page stays a renderer.
  */
 export async function loadInterventionsPage(db: Db, input: { filter: ActiveFilter; cursor: Cursor | null; limit: number }) {
   const [page, total, projects] = await Promise.all([

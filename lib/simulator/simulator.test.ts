@@ -9,7 +9,7 @@ import { abortSession, resumeSession } from '@/lib/interventions/commands';
 import { BASE, routeFetch } from '@/lib/test/api';
 import { describeEachDb } from '@/lib/test/db';
 import { engineer } from '@/lib/test/factories';
-import { tools as catalogTools } from '@/lib/db/seed/catalog';
+import { tools as catalogTools } from '@/lib/seed/catalog';
 import { applyDecision, startSimulator } from './index';
 
 vi.mock('server-only', () => ({}));

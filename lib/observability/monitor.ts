@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { workAsyncStorage } from 'next/dist/server/app-render/work-async-storage.external';
-import { AppError } from '@/lib/errors';
-import type { Db } from './client';
+import type { Db } from '@/lib/db/client';
+import { TimeoutError } from '@/lib/db/errors';
 
 /**
  * The pool monitor. The client wrapper (instrument.ts) puts a semaphore of pool size in front of the driver,
@@ -20,28 +20,6 @@ import type { Db } from './client';
 export const WINDOW_SIZE = 1000;
 const MAX_TEMPLATES = 1000;
 const MAX_SLOW = 100;
-
-/** A caller waited longer than the acquisition timeout for a free connection. Maps to HTTP 503. */
-export class TimeoutError extends AppError {
-  readonly poolSize: number;
-  readonly inFlight: number;
-  readonly waiting: number;
-  readonly waitedMs: number;
-  constructor(info: { poolSize: number; inFlight: number; waiting: number; waitedMs: number }) {
-    super(
-      'unavailable',
-      `Timed out after ${Math.round(info.waitedMs)} ms waiting for a database connection ` +
-        `(pool size ${info.poolSize}, in flight ${info.inFlight}, waiting ${info.waiting}). ` +
-        `The pool is exhausted: look for slow queries or leaked transactions, or raise DB_POOL_MAX.`,
-    );
-    this.name = 'TimeoutError';
-    Object.assign(this, info);
-    this.poolSize = info.poolSize;
-    this.inFlight = info.inFlight;
-    this.waiting = info.waiting;
-    this.waitedMs = info.waitedMs;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------- templates
 
@@ -162,7 +140,7 @@ export function percentileOf(sorted: ArrayLike<number>, p: number): number | nul
 
 // ---------------------------------------------------------------------------------------------- callers
 
-const INTERNAL_FRAME = /node_modules|node:internal|[\\/]lib[\\/]db[\\/](monitor|instrument|client|retry)\.ts|^\s*at (new )?Promise|<anonymous>/;
+const INTERNAL_FRAME = /node_modules|node:internal|[\\/]lib[\\/](db[\\/](client|retry)|observability[\\/](monitor|instrument))\.ts|^\s*at (new )?Promise|<anonymous>/;
 
 /** The first stack frame outside the driver, Drizzle and this data layer: where the query came from. */
 export function callerOf(stack: string | undefined): string | null {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DbMonitor, isReadOnlyStatement, normalizeQuery, percentileOf, templateOf, TimeoutError } from './monitor';
+import { TimeoutError } from '@/lib/db/errors';
+import { DbMonitor, isReadOnlyStatement, normalizeQuery, percentileOf, templateOf } from './monitor';
 
 describe('normalizeQuery', () => {
   it('strips literals so that values do not make new templates', () => {

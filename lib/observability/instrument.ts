@@ -3,7 +3,7 @@ import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pgl
 import type postgres from 'postgres';
 import type { DbMonitor, QueryTemplate } from './monitor';
 import { templateOf } from './monitor';
-import { classifyError, isRetryAllowed, retryRecorder, withRetry } from './retry';
+import { classifyError, isRetryAllowed, retryRecorder, withRetry } from '@/lib/db/retry';
 
 /**
  * Driver stand-ins handed to Drizzle instead of the real postgres.js / PGlite client. Drizzle only calls a few
