@@ -1,6 +1,6 @@
 import type { Db } from '@/lib/db/client';
-import { countActiveInterventions, listActiveInterventions, listActiveProjects, type Cursor } from './queries';
-import type { ActiveFilter } from './schemas';
+import { countActiveInterventions, listActiveInterventions, listActiveProjects, type Cursor } from '@/lib/interventions/queries';
+import type { ActiveFilter } from '@/lib/interventions/schemas';
 
 /**
  * What the Interventions page reads for one request, as one function, so that `npm run bench:queries` records and
