@@ -14,7 +14,8 @@ import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { createDb, type DbHandle } from '@/lib/db/client';
 import { monitorPostgres } from '@/lib/observability/instrument';
 import { installDbObservability, monitorOf } from '@/lib/observability/install';
-import { DbMonitor, percentileOf } from '@/lib/observability/monitor';
+import { DbMonitor } from '@/lib/observability/monitor';
+import { percentileOf } from '@/lib/observability/rolling-window';
 
 /** The wrappers' own CPU cost per statement, against a driver stand-in that answers at once (no I/O). */
 async function wrapperCostMicros() {

@@ -28,7 +28,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { analyticsBenchCases } from './bench-analytics.cases';
 import { createUser } from '@/lib/auth/users';
 import { createDb, queryRows, type Db } from '@/lib/db/client';
-import { percentileOf } from '@/lib/observability/monitor';
+import { percentileOf } from '@/lib/observability/rolling-window';
 import { countUnreadNotifications } from '@/lib/interventions/notifications';
 import { countActiveInterventions, listActiveProjects } from '@/lib/interventions/queries';
 import { benchQueries } from './bench-queries.list';

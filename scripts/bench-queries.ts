@@ -15,7 +15,7 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { createDb, queryRows, type Db } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
-import { percentileOf } from '@/lib/observability/monitor';
+import { percentileOf } from '@/lib/observability/rolling-window';
 import { seed } from '@/lib/seed';
 import { catchUpRollups, rebuildRollups } from '@/lib/analytics/rollups';
 import { recordStatements, type RecordedStatement } from '@/lib/observability/instrument';

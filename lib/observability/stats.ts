@@ -3,7 +3,7 @@ import { getDbHandle, queryRows, type DbHandle } from '@/lib/db/client';
 import { pendingMigrations } from '@/lib/db/migrate';
 import { retryRecorder, type RetryStats } from '@/lib/db/retry';
 import { monitorOf } from './install';
-import type { HealthVerdict, PoolSnapshot, SlowQuery, TemplateSummary } from './monitor';
+import type { HealthVerdict, PoolSnapshot, SlowQuery, TemplateSummary } from './snapshot';
 
 /**
  * What the health and metrics endpoints and the Database page show. Typed, driver-agnostic read functions:
