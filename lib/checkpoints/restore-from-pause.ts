@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
-import { startRecoveryInTx } from './commands';
+import { startRecoveryInTx } from './recovery';
 import type { Db } from '@/lib/db/client';
 import { agentSessions, pausedSessions } from '@/lib/db/schema';
 import { signalSession } from '@/lib/events/bus';

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createClient } from '@/lib/api-client';
 import { createApiToken } from '@/lib/auth/tokens';
-import { startRecovery } from '@/lib/checkpoints/commands';
+import { startRecovery } from '@/lib/checkpoints/recovery';
 import { queryRows, setDbHandleForTests } from '@/lib/db/client';
 import { agentSessions, checkpointRecoveries, pausedSessions } from '@/lib/db/schema';
 import { abortSession, resumeSession } from '@/lib/interventions/commands';
