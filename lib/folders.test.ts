@@ -124,3 +124,12 @@ it('keeps lib/db to infrastructure: it imports no domain, seed or observability 
   const fromDb = [...(folderGraph().get('db')?.keys() ?? [])];
   expect(fromDb).toEqual([]);
 });
+
+it('never calls back up: nothing in lib/ (outside the test helpers) imports from app/', () => {
+  const up = sourceFiles(libDir).flatMap((file) =>
+    runtimeImports(file)
+      .filter((spec) => spec.startsWith('@/app/') || spec.startsWith('@/components/'))
+      .map((spec) => `${path.relative(libDir, file)} imports ${spec}`),
+  );
+  expect(up).toEqual([]);
+});
