@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { listApiTokens } from '@/lib/auth/tokens';
 import { getDb } from '@/lib/db/client';
@@ -37,20 +37,7 @@ export default async function TokensPage() {
         </EmptyState>
       ) : (
         <Table>
-          <thead>
-            <tr>
-              <Th>Name</Th>
-              <Th>Prefix</Th>
-              <Th>Scopes</Th>
-              <Th>Created</Th>
-              <Th>Expires</Th>
-              <Th>Last used</Th>
-              <Th>State</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Prefix', 'Scopes', 'Created', 'Expires', 'Last used', 'State']} actions />
           <tbody className="divide-y divide-slate-100">
             {tokens.map((t) => (
               <Tr key={t.id}>

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { Badge } from '@/components/ui/badge';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { listUsers } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
@@ -25,19 +25,7 @@ export default async function UsersPage() {
       listTitle={`People (${users.length})`}
     >
       <Table>
-        <thead>
-          <tr>
-            <Th>Email</Th>
-            <Th>Name</Th>
-            <Th>Role</Th>
-            <Th>State</Th>
-            <Th>Last sign-in</Th>
-            <Th>Created</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
-          </tr>
-        </thead>
+        <TableHead columns={['Email', 'Name', 'Role', 'State', 'Last sign-in', 'Created']} actions />
         <tbody className="divide-y divide-slate-100">
           {users.map((u) => (
             <Tr key={u.id}>
