@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'components/**/*.test.ts'],
     exclude: ['node_modules/**', '.next/**', 'e2e/**'],
     globalSetup: ['lib/test/global-setup.ts'],
+    // Each test file's database handles run behind the pool monitor, as in the server (lib/db/observer.ts).
+    setupFiles: ['lib/test/setup.ts'],
     pool: 'forks',
     // Two cores here: more workers only queue on the CPU and make timeouts flaky.
     maxWorkers: 2,

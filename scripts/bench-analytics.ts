@@ -1,4 +1,4 @@
-import { analyticsBenchCases } from '@/lib/analytics/bench';
+import { analyticsBenchCases } from './bench-analytics.cases';
 import { refreshRollups } from '@/lib/analytics/rollups';
 import { createDb } from '@/lib/db/client';
 import { env } from '@/lib/env';

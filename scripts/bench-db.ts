@@ -12,8 +12,10 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { createDb, type DbHandle } from '@/lib/db/client';
-import { monitorPostgres } from '@/lib/db/instrument';
-import { DbMonitor, percentileOf } from '@/lib/db/monitor';
+import { monitorPostgres } from '@/lib/observability/instrument';
+import { installDbObservability, monitorOf } from '@/lib/observability/install';
+import { DbMonitor } from '@/lib/observability/monitor';
+import { percentileOf } from '@/lib/observability/rolling-window';
 
 /** The wrappers' own CPU cost per statement, against a driver stand-in that answers at once (no I/O). */
 async function wrapperCostMicros() {
@@ -65,6 +67,7 @@ async function run(op: Op, concurrency: number, ms: number): Promise<Result> {
 }
 
 async function main() {
+  installDbObservability();
   const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `fd_bench_${Date.now().toString(36)}`;
   const admin = await createDb({ url: base, poolMax: 1, instrument: false });
@@ -135,7 +138,7 @@ async function main() {
     handles.push(pool);
     await run(() => pool.db.execute(sql`SELECT 1`), 100, 500);
     await run(() => pool.db.execute(sql`SELECT 1`), 100, ROUND_MS);
-    const acquire = pool.monitor.snapshot().acquireWaitMs;
+    const acquire = monitorOf(pool).snapshot().acquireWaitMs;
 
     const cost = await wrapperCostMicros();
     const f = (n: number, d = 0) => n.toFixed(d);

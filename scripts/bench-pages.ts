@@ -14,7 +14,7 @@
  *
  * Floors in the same run: GET /api/health (one round trip to Postgres through the whole HTTP stack) and a static
  * asset (HTTP only), and for each page the database time of the queries it runs (the layout's two counts plus the
- * page's own, from scripts/bench-queries.list.ts and lib/analytics/bench.ts, run together in this process as the
+ * page's own, from scripts/bench-queries.list.ts and scripts/bench-analytics.cases.ts, run together in this process as the
  * page runs them). Prints a table and writes docs/benchmarks-pages.md; the created user is deleted at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,10 +25,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { analyticsBenchCases } from '@/lib/analytics/bench';
+import { analyticsBenchCases } from './bench-analytics.cases';
 import { createUser } from '@/lib/auth/users';
 import { createDb, queryRows, type Db } from '@/lib/db/client';
-import { percentileOf } from '@/lib/db/monitor';
+import { percentileOf } from '@/lib/observability/rolling-window';
 import { countUnreadNotifications } from '@/lib/interventions/notifications';
 import { countActiveInterventions, listActiveProjects } from '@/lib/interventions/queries';
 import { benchQueries } from './bench-queries.list';

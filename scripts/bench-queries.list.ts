@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { listRecoveries } from '@/lib/checkpoints/queries';
 import { queryRows, type Db } from '@/lib/db/client';
 import { listActiveInterventions, listInterventionHistory } from '@/lib/interventions/queries';
-import { loadSessionPage } from '@/lib/sessions/page-data';
+import { loadSessionPage } from '@/lib/pages/sessions';
 import { listSessions } from '@/lib/sessions/queries';
 
 /** The queries each console page runs, with the p95 bar from the issues. */

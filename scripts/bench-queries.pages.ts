@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { loadOverviewPage, loadToolsPage } from '@/lib/analytics/page-data';
+import { loadOverviewPage, loadToolsPage } from '@/lib/pages/analytics';
 import { parseTimeRange } from '@/lib/analytics/range';
 import { getRollupFreshness } from '@/lib/analytics/rollup-state';
 import { listRecoveries, listRecoveryFailures } from '@/lib/checkpoints/queries';
 import { queryRows, type Db } from '@/lib/db/client';
 import { countUnreadNotifications } from '@/lib/interventions/notifications';
-import { loadInterventionsPage } from '@/lib/interventions/page-data';
+import { loadInterventionsPage } from '@/lib/pages/interventions';
 import { countActiveInterventions, listInterventionHistory } from '@/lib/interventions/queries';
-import { loadSessionPage } from '@/lib/sessions/page-data';
+import { loadSessionPage } from '@/lib/pages/sessions';
 import { listSessions } from '@/lib/sessions/queries';
 import { listToolUsers } from '@/lib/tools/stats';
 

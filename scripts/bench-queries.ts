@@ -1,7 +1,7 @@
 /**
  * npm run bench:queries — every statement each console page sends, timed on the `large` data set. The statements
  * are not listed by hand: each page's loader (scripts/bench-queries.pages.ts) runs once under recordStatements
- * (lib/db/instrument.ts), which records every statement the data layer sends; each is then replayed through the
+ * (lib/observability/instrument.ts), which records every statement the data layer sends; each is then replayed through the
  * data layer, timed, explained (floor: Postgres execution time, EXPLAIN ANALYZE, same run) and its plan checked
  * for a sequential scan of any table over 10k rows. Bar: every page statement p95 ≤ 20 ms (issue 18).
  *
@@ -15,10 +15,10 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { createDb, queryRows, type Db } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
-import { percentileOf } from '@/lib/db/monitor';
-import { seed } from '@/lib/db/seed';
+import { percentileOf } from '@/lib/observability/rolling-window';
+import { seed } from '@/lib/seed';
 import { catchUpRollups, rebuildRollups } from '@/lib/analytics/rollups';
-import { recordStatements, type RecordedStatement } from '@/lib/db/instrument';
+import { recordStatements, type RecordedStatement } from '@/lib/observability/instrument';
 import { pageLoads, type PageLoad } from './bench-queries.pages';
 import { argValue, runCli } from './cli';
 

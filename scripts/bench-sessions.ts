@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import { listRecoveries, listRecoveryFailures, recoveryStats } from '@/lib/checkpoints/queries';
 import { createDb, queryRows, type Db } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
-import { loadCheckpointPage, loadSessionPage } from '@/lib/sessions/page-data';
+import { loadCheckpointPage, loadSessionPage } from '@/lib/pages/sessions';
 import { listSessions } from '@/lib/sessions/queries';
 import { sql } from 'drizzle-orm';
 import { argValue, hasFlag, runCli } from './cli';

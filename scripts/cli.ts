@@ -1,7 +1,9 @@
 import { describeStartupError } from '@/lib/db/startup';
+import { installDbObservability } from '@/lib/observability/install';
 
-/** Runs a script's main; a failure prints one clear line (no stack trace) and exits 1. */
+/** Runs a script's main (its database handles behind the pool monitor, as in the server); a failure prints one clear line (no stack trace) and exits 1. */
 export function runCli(main: () => Promise<void>) {
+  installDbObservability();
   main().then(
     () => process.stdout.write('', () => process.exit(0)),
     (err) => {

@@ -5,7 +5,7 @@ import { demoUsers, seedDemoUsers } from '@/lib/auth/demo-users';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { agentSessions } from '@/lib/db/schema';
-import { seedIfEmpty } from '@/lib/db/seed';
+import { seedIfEmpty } from '@/lib/seed';
 import { env } from '@/lib/env';
 import { rotateDemoToken } from '@/lib/simulator/demo-token';
 import { argValue, hasFlag, runCli } from './cli';

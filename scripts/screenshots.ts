@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import sharp from 'sharp';
+import { chromiumLaunchOptions } from '../e2e/chromium';
 import { demoUsers } from '../lib/auth/demo-users';
 
 const { values } = parseArgs({
@@ -84,18 +85,7 @@ async function firstLink(page: Page, pattern: RegExp): Promise<string | null> {
 
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   let taken = 0;
   const problems: string[] = [];
   try {

@@ -1,6 +1,6 @@
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
-import { seed, seedScales, type SeedScale } from '@/lib/db/seed';
+import { seed, seedScales, type SeedScale } from '@/lib/seed';
 import { env } from '@/lib/env';
 import { argValue, hasFlag, runCli } from './cli';
 

@@ -12,7 +12,7 @@ import { migrate } from '@/lib/db/migrate';
 import { pausedSessions } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { abortSession, resumeSession } from '@/lib/interventions/commands';
-import { restoreFromPause } from '@/lib/interventions/restore';
+import { restoreFromPause } from '@/lib/checkpoints/restore-from-pause';
 import { startSimulator } from '@/lib/simulator';
 import { startPgServer, type PgServer } from '@/lib/test/pg-server';
 import { argValue, hasFlag, runCli } from './cli';

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it, vi } from 'vitest';
-import { completeRecovery, startRecovery } from '@/lib/checkpoints/commands';
+import { completeRecovery, startRecovery } from '@/lib/checkpoints/recovery';
 import { pauseSession } from '@/lib/interventions/commands';
 import { describeEachDb } from '@/lib/test/db';
 import { agent, engineer, makeCheckpoint, makePausedSession, makeSession } from '@/lib/test/factories';

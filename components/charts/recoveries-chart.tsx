@@ -1,16 +1,10 @@
 'use client';
 
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { RecoveriesPoint } from '@/lib/analytics/queries';
 import { bucketLabel, CHART_HEIGHT, palette, pct, type Bucket } from './format';
 
-export type RecoveriesChartPoint = {
-  bucket: string;
-  succeeded: number;
-  failed: number;
-  abandoned: number;
-  in_progress: number;
-  success_rate: number | null;
-};
+export type RecoveriesChartPoint = RecoveriesPoint;
 
 /** Recoveries per bucket stacked by status, with the success rate of finished ones on the right axis. */
 export default function RecoveriesChart({ data, bucket }: { data: RecoveriesChartPoint[]; bucket: Bucket }) {

@@ -27,3 +27,21 @@ export function Td({ children, className, colSpan }: { children?: React.ReactNod
 export function Tr({ children, className }: { children: React.ReactNode; className?: string }) {
   return <tr className={clsx('hover:bg-slate-50', className)}>{children}</tr>;
 }
+
+/** A header row of plain column labels; `actions` adds a last, visually hidden "Actions" column for row buttons. */
+export function TableHead({ columns, actions }: { columns: string[]; actions?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <Th key={c}>{c}</Th>
+        ))}
+        {actions && (
+          <Th>
+            <span className="sr-only">Actions</span>
+          </Th>
+        )}
+      </tr>
+    </thead>
+  );
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createApiToken } from '@/lib/auth/tokens';
-import { startRecovery } from '@/lib/checkpoints/commands';
+import { startRecovery } from '@/lib/checkpoints/recovery';
 import { setDbHandleForTests } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { callApi } from '@/lib/test/api';

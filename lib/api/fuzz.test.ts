@@ -7,7 +7,7 @@ import { resetEnvCache } from '@/lib/env';
 import { callApi } from '@/lib/test/api';
 import { describeEachDb } from '@/lib/test/db';
 import { makeCheckpoint, makePausedSession, makeSession } from '@/lib/test/factories';
-import { startRecovery } from '@/lib/checkpoints/commands';
+import { startRecovery } from '@/lib/checkpoints/recovery';
 import { engineer } from '@/lib/test/factories';
 
 vi.mock('server-only', () => ({}));

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiToken } from '@/lib/auth/tokens';
 import { queryRows, setDbHandleForTests } from '@/lib/db/client';
+import { monitorOf } from '@/lib/observability/install';
 import { callApi } from '@/lib/test/api';
 import { describeEachDb } from '@/lib/test/db';
 import { makeSession } from '@/lib/test/factories';
@@ -245,7 +246,7 @@ describeEachDb('agent API replays', (t) => {
     });
 
     it.each([['without a key'], ['with an Idempotency-Key']])('an event batch %s is one database statement, outside any transaction', async (mode) => {
-      const monitor = t().handle.monitor;
+      const monitor = monitorOf(t().handle);
       const body = batch(randomUUID(), 25);
       const headers = mode === 'without a key' ? undefined : { 'idempotency-key': randomUUID() };
       await callApi('POST', '/api/v1/events', { token, body: batch(randomUUID(), 1) }); // token lookup cached

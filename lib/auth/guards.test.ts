@@ -20,7 +20,7 @@ vi.mock('@/lib/db/client', async (importOriginal) => {
 });
 
 const { errorResponse, guardedRoute } = await import('./guards');
-const { TimeoutError } = await import('@/lib/db/monitor');
+const { TimeoutError } = await import('@/lib/db/errors');
 const { resetTokenRateLimits } = await import('./rate-limit');
 const { authenticateToken, createApiToken, hashToken, revokeApiToken } = await import('./tokens');
 

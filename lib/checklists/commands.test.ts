@@ -9,11 +9,10 @@ import {
   createChecklistFromMarkdown,
   createTemplate,
   instantiateFromTemplate,
-  signOff,
   tickItem,
   untickItem,
-  voidSignoff,
 } from './commands';
+import { signOff, voidSignoff } from './signoff';
 import { parseChecklistMarkdown } from './markdown';
 import { exportChecklistMarkdown, getChecklist, getChecklistHistory, listChecklists } from './queries';
 

@@ -1,6 +1,5 @@
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
-import { recordAudit } from '@/lib/audit/log';
 import type { Db } from '@/lib/db/client';
 import {
   checklistItems,
@@ -8,20 +7,18 @@ import {
   checklistSignoffs,
   deploymentChecklists,
   type ChecklistItem,
-  type ChecklistSignoff,
   type DeploymentChecklist,
 } from '@/lib/db/schema';
-import { signoffRoles, type ChecklistPhase, type SignoffRole } from '@/lib/db/schema/enums';
+import { signoffRoles, type SignoffRole } from '@/lib/db/schema/enums';
 import { parseChecklistMarkdown, previewChecklist, type ChecklistPreview } from './markdown';
 import type {
   CreateChecklistFromMarkdownInput,
   CreateTemplateData,
   InstantiateFromTemplateInput,
-  SignOffInput,
   TickItemInput,
   UntickItemInput,
-  VoidSignoffInput,
 } from './schemas';
+import { audit, lockChecklist, refuse, type Refused, type VoidedSignoff } from './command-helpers';
 import { insertDraftRows, loadDraft, type Tx } from './store';
 
 /**
@@ -35,59 +32,6 @@ import { insertDraftRows, loadDraft, type Tx } from './store';
  * other roles' own sections, plus those of "QA Team", are ticked; and a tick or untick in a shared section voids
  * every standing sign-off, one in "QA Team" only QA's.
  */
-
-export type Refusal =
-  | 'not_found'
-  | 'wrong_role'
-  | 'empty'
-  | 'is_template'
-  | 'not_a_template'
-  | 'archived'
-  | 'already_ticked'
-  | 'not_ticked'
-  | 'role_not_required'
-  | 'already_signed'
-  | 'items_open'
-  | 'already_voided';
-
-export type Refused = { ok: false; reason: Refusal; message: string };
-
-type VoidedSignoff = { id: string; role: SignoffRole };
-
-function refuse(reason: Refusal, message: string): Refused {
-  return { ok: false, reason, message };
-}
-
-/** A checklist's audit row; `checklistId` in details is what idx_audit_log_checklist and the history look for. */
-function audit(
-  tx: Tx,
-  actor: Actor,
-  entry: { action: `checklist.${string}`; targetType: string; targetId: string; checklistId: string; details?: Record<string, unknown> },
-) {
-  const { checklistId, details, ...rest } = entry;
-  return recordAudit(tx, { actor, ...rest, outcome: 'success', details: { checklistId, ...details } });
-}
-
-async function lockChecklist(tx: Tx, checklistId: string): Promise<DeploymentChecklist | undefined> {
-  const [row] = await tx
-    .select()
-    .from(deploymentChecklists)
-    .where(eq(deploymentChecklists.id, checklistId))
-    .for('update');
-  return row;
-}
-
-function allRolesSigned(required: readonly string[], standing: readonly string[]) {
-  return required.every((r) => standing.includes(r));
-}
-
-async function standingRoles(tx: Tx, checklistId: string) {
-  const rows = await tx
-    .select({ role: checklistSignoffs.role })
-    .from(checklistSignoffs)
-    .where(and(eq(checklistSignoffs.checklistId, checklistId), isNull(checklistSignoffs.voidedAt)));
-  return rows.map((r) => r.role);
-}
 
 // ------------------------------------------------------------------------------------------------ creation
 
@@ -311,135 +255,4 @@ async function voidCovering(
     });
   }
   return standing.map((s) => ({ id: s.id, role: s.role }));
-}
-
-// ------------------------------------------------------------------------------------------------ sign-off
-
-export type OpenItem = { id: string; text: string; sectionTitle: string; phase: ChecklistPhase };
-
-export type SignOffResult =
-  | { ok: true; signoff: ChecklistSignoff; status: DeploymentChecklist['status'] }
-  | (Refused & { openItems?: OpenItem[]; openCount?: number });
-
-/** The required, unticked items a role's sign-off is waiting for (see the coverage rule at the top). */
-export async function openItemsForRole(db: Db | Tx, checklistId: string, role: SignoffRole, limit = 20) {
-  const where = and(
-    eq(checklistItems.checklistId, checklistId),
-    eq(checklistItems.required, true),
-    eq(checklistItems.checked, false),
-    or(isNull(checklistSections.signoffRole), eq(checklistSections.signoffRole, role)),
-  );
-  const [{ count }] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(checklistItems)
-    .innerJoin(checklistSections, eq(checklistSections.id, checklistItems.sectionId))
-    .where(where);
-  const items: OpenItem[] = count && limit > 0
-    ? await db
-        .select({
-          id: checklistItems.id,
-          text: checklistItems.text,
-          sectionTitle: checklistSections.title,
-          phase: checklistSections.phase,
-        })
-        .from(checklistItems)
-        .innerJoin(checklistSections, eq(checklistSections.id, checklistItems.sectionId))
-        .where(where)
-        .orderBy(checklistItems.position)
-        .limit(limit)
-    : [];
-  return { count, items };
-}
-
-/** Signs a role off; the actor is whoever the guard let through for that role's sign permission. */
-export async function signOff(db: Db, data: SignOffInput, actor: Actor): Promise<SignOffResult> {
-  return db.transaction(async (tx) => {
-    const checklist = await lockChecklist(tx, data.checklistId);
-    if (!checklist) return refuse('not_found', 'Checklist not found');
-    if (checklist.isTemplate) return refuse('is_template', 'Templates are not signed off');
-    if (checklist.status === 'archived') return refuse('archived', 'The checklist is archived');
-    if (!checklist.requiredRoles.includes(data.role)) {
-      return refuse('role_not_required', `This checklist does not ask for a ${data.role} sign-off`);
-    }
-    const standing = await standingRoles(tx, checklist.id);
-    if (standing.includes(data.role)) return refuse('already_signed', `${data.role} has already signed off`);
-    const open = await openItemsForRole(tx, checklist.id, data.role);
-    if (open.count > 0) {
-      return {
-        ...refuse('items_open', `${open.count} required item${open.count === 1 ? ' is' : 's are'} not ticked`),
-        openItems: open.items,
-        openCount: open.count,
-      };
-    }
-    const [signoff] = await tx
-      .insert(checklistSignoffs)
-      .values({
-        checklistId: checklist.id,
-        role: data.role,
-        signedBy: actor.id,
-        signedByName: actor.name,
-        note: data.note ?? null,
-      })
-      .returning();
-    const status = allRolesSigned(checklist.requiredRoles, [...standing, data.role])
-      ? 'signed_off'
-      : checklist.status === 'draft'
-        ? 'in_progress'
-        : checklist.status;
-    await tx
-      .update(deploymentChecklists)
-      .set({ status, updatedAt: sql`now()` })
-      .where(eq(deploymentChecklists.id, checklist.id));
-    await audit(tx, actor, {
-      action: 'checklist.signoff',
-      targetType: 'checklist_signoff',
-      targetId: signoff.id,
-      checklistId: checklist.id,
-      details: { signoffRole: data.role, note: data.note ?? null, status },
-    });
-    return { ok: true as const, signoff, status };
-  });
-}
-
-export type VoidResult = { ok: true; signoff: ChecklistSignoff; status: DeploymentChecklist['status'] } | Refused;
-
-/**
- * Withdraws a standing sign-off by hand; whoever may sign the role may void it. `role` is the role the guard
- * checked the sign permission of: a sign-off of another role is refused.
- */
-export async function voidSignoff(db: Db, data: VoidSignoffInput, actor: Actor): Promise<VoidResult> {
-  return db.transaction(async (tx) => {
-    const [found] = await tx
-      .select({ checklistId: checklistSignoffs.checklistId })
-      .from(checklistSignoffs)
-      .where(eq(checklistSignoffs.id, data.signoffId));
-    if (!found) return refuse('not_found', 'Sign-off not found');
-    const checklist = await lockChecklist(tx, found.checklistId);
-    const [signoff] = await tx
-      .select()
-      .from(checklistSignoffs)
-      .where(eq(checklistSignoffs.id, data.signoffId))
-      .for('update');
-    if (!checklist || !signoff) return refuse('not_found', 'Sign-off not found');
-    if (signoff.role !== data.role) return refuse('wrong_role', `That is a ${signoff.role} sign-off, not ${data.role}`);
-    if (signoff.voidedAt) return refuse('already_voided', 'The sign-off is already void');
-    const [updated] = await tx
-      .update(checklistSignoffs)
-      .set({ voidedAt: sql`now()`, voidedBy: actor.id, voidReason: data.reason })
-      .where(eq(checklistSignoffs.id, signoff.id))
-      .returning();
-    const status = checklist.status === 'signed_off' ? 'in_progress' : checklist.status;
-    await tx
-      .update(deploymentChecklists)
-      .set({ status, updatedAt: sql`now()` })
-      .where(eq(deploymentChecklists.id, checklist.id));
-    await audit(tx, actor, {
-      action: 'checklist.signoff_void',
-      targetType: 'checklist_signoff',
-      targetId: signoff.id,
-      checklistId: checklist.id,
-      details: { signoffRole: signoff.role, signedBy: signoff.signedBy, automatic: false, reason: data.reason },
-    });
-    return { ok: true as const, signoff: updated, status };
-  });
 }

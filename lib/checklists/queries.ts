@@ -15,7 +15,7 @@ import {
   type DeploymentChecklist,
 } from '@/lib/db/schema';
 import type { SignoffRole } from '@/lib/db/schema/enums';
-import { openItemsForRole } from './commands';
+import { openItemsForRole } from './signoff';
 import { toMarkdown } from './markdown';
 import {
   checklistHistorySchema,

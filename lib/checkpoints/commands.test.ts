@@ -5,7 +5,8 @@ import { agentSessions, checkpointRecoveries, pausedSessions } from '@/lib/db/sc
 import { getControlDecision } from '@/lib/sessions/control';
 import { describeEachDb } from '@/lib/test/db';
 import { agent, engineer, makeCheckpoint, makePausedSession, makeSession } from '@/lib/test/factories';
-import { abandonStaleRecoveries, completeRecovery, createCheckpoint, invalidateCheckpoints, startRecovery } from './commands';
+import { createCheckpoint, invalidateCheckpoints } from './commands';
+import { abandonStaleRecoveries, completeRecovery, startRecovery } from './recovery';
 
 describeEachDb('checkpoints and recoveries', (t) => {
   it('numbers checkpoints per session and ignores a replay of the latest', async () => {

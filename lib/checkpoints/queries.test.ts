@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 import { queryRows } from '@/lib/db/client';
 import { describeEachDb } from '@/lib/test/db';
 import { agent, engineer, makeCheckpoint, makePausedSession, makeSession } from '@/lib/test/factories';
-import { completeRecovery, createCheckpoint, startRecovery } from './commands';
+import { createCheckpoint } from './commands';
+import { completeRecovery, startRecovery } from './recovery';
 import { decodeRecoveryCursor } from './recovery-queries';
 import { getCheckpointDetail, listCheckpointMessages, listRecoveries, listRecoveryFailures, recoveryStatsByMethod, recoveryStatsOverTime } from './queries';
 

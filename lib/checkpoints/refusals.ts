@@ -1,4 +1,5 @@
-import type { InvalidateResult, StartRecoveryResult } from './commands';
+import type { InvalidateResult } from './commands';
+import type { StartRecoveryResult } from './recovery';
 
 /** A refusal as the command contract returns it: its reason for code, its message for a person. */
 export type WithMessage<R> = R extends { ok: false } ? R & { message: string } : R;

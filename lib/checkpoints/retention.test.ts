@@ -5,7 +5,8 @@ import { sessionCheckpoints } from '@/lib/db/schema';
 import { pauseSession } from '@/lib/interventions/commands';
 import { describeEachDb } from '@/lib/test/db';
 import { agent, engineer, makeCheckpoint, makeSession } from '@/lib/test/factories';
-import { completeRecovery, invalidateCheckpoints, startRecovery } from './commands';
+import { invalidateCheckpoints } from './commands';
+import { completeRecovery, startRecovery } from './recovery';
 import { pruneCheckpoints } from './retention';
 
 async function sequencesOf(db: Parameters<typeof pruneCheckpoints>[0], sessionId: string) {

@@ -4,8 +4,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { env } from '@/lib/env';
-import { monitorPglite, monitorPostgres } from './instrument';
-import { DbMonitor } from './monitor';
+import { bareObserver, observerFor, type DbObserver } from './observer';
 import { acquireDataDirLock } from './pglite-lock';
 import { retryRecorder } from './retry';
 import * as schema from './schema';
@@ -20,13 +19,16 @@ export type Db = PostgresJsDatabase<typeof schema>;
 export type DbHandle = {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** The raw postgres.js client when kind = 'postgres': bypasses the monitor (LISTEN/NOTIFY, admin work). */
+  /** The raw postgres.js client when kind = 'postgres': bypasses the observer (LISTEN/NOTIFY, admin work). */
   sql?: postgres.Sql;
   pglite?: PGlite;
   poolSize: number;
   label: string;
-  /** Pool and query monitor (lib/db/monitor.ts); the same for both drivers. */
-  monitor: DbMonitor;
+  /**
+   * What watches this handle (lib/db/observer.ts): the pool and query monitor lib/observability installs at
+   * start-up (read it with `monitorOf(handle)`), or the bare driver.
+   */
+  observer: DbObserver;
   /** Writes the per-minute retry and monitor roll-ups now (also runs on a timer and at close). Never throws. */
   flushMetrics(options?: { includeCurrent?: boolean }): Promise<void>;
   close(): Promise<void>;
@@ -39,27 +41,27 @@ export type CreateDbOptions = {
   dataDir?: string;
   poolMax?: number;
   applicationName?: string;
-  /** Defaults from the environment (DB_ACQUIRE_TIMEOUT_MS, DB_SLOW_QUERY_MS, DB_LEAK_THRESHOLD_MS). */
+  /** Overrides of the observer's thresholds (defaults from DB_ACQUIRE_TIMEOUT_MS, DB_SLOW_QUERY_MS, DB_LEAK_THRESHOLD_MS). */
   acquireTimeoutMs?: number;
   slowQueryMs?: number;
   leakThresholdMs?: number;
   /** How often roll-ups are written; 0 = only on flushMetrics() and close(). Default 15 s. */
   metricsFlushMs?: number;
-  /** false = bare Drizzle on the bare driver, no semaphore, timing or retry (benchmarks only). */
+  /** false = bare Drizzle on the bare driver, no observer: no semaphore, timing or retry (benchmarks only). */
   instrument?: boolean;
 };
 
 /** Starts the roll-up timer and returns flush/close helpers shared by both drivers. */
 function withMetrics(
   db: Db,
-  monitor: DbMonitor,
+  observer: DbObserver,
   options: CreateDbOptions,
   closeDriver: () => Promise<void>,
 ): Pick<DbHandle, 'flushMetrics' | 'close'> {
   const flushMetrics = async (o: { includeCurrent?: boolean } = {}) => {
     try {
       await retryRecorder().flush(db);
-      await monitor.flush(db, o);
+      await observer.flush(db, o);
     } catch {
       // roll-ups are best effort; they never break a caller
     }
@@ -121,19 +123,19 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
       },
     });
     const label = redactUrl(options.url);
-    const monitor = newMonitor('postgres', label, max, options);
+    const observer = newObserver('postgres', label, max, options);
     const db =
-      options.instrument === false
+      observer === bareObserver
         ? drizzlePostgres(sql, { schema })
-        : (drizzlePostgres({ client: monitorPostgres(sql, monitor) as unknown as postgres.Sql, schema }) as Db);
+        : (drizzlePostgres({ client: observer.wrapPostgres(sql), schema }) as Db);
     return {
       db,
       kind: 'postgres',
       sql,
       poolSize: max,
       label,
-      monitor,
-      ...withMetrics(db, monitor, options, () => sql.end({ timeout: 5 })),
+      observer,
+      ...withMetrics(db, observer, options, () => sql.end({ timeout: 5 })),
     };
   }
   const dataDir = options.dataDir ?? e.PGLITE_DATA_DIR;
@@ -148,8 +150,8 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     throw err;
   }
   const label = inMemory ? 'PGlite (in memory)' : `PGlite at ${dataDir}`;
-  const monitor = newMonitor('pglite', label, 1, options);
-  const client = options.instrument === false ? pglite : (monitorPglite(pglite, monitor) as unknown as PGlite);
+  const observer = newObserver('pglite', label, 1, options);
+  const client = observer.wrapPglite(pglite);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
@@ -157,8 +159,8 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     pglite,
     poolSize: 1,
     label,
-    monitor,
-    ...withMetrics(db, monitor, options, async () => {
+    observer,
+    ...withMetrics(db, observer, options, async () => {
       try {
         await pglite.close();
       } finally {
@@ -168,16 +170,10 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
   };
 }
 
-function newMonitor(driver: DbHandle['kind'], label: string, poolSize: number, options: CreateDbOptions) {
-  const e = env();
-  return new DbMonitor({
-    driver,
-    label,
-    poolSize,
-    acquireTimeoutMs: options.acquireTimeoutMs ?? e.DB_ACQUIRE_TIMEOUT_MS,
-    slowQueryMs: options.slowQueryMs ?? e.DB_SLOW_QUERY_MS,
-    leakThresholdMs: options.leakThresholdMs ?? e.DB_LEAK_THRESHOLD_MS,
-  });
+function newObserver(driver: DbHandle['kind'], label: string, poolSize: number, options: CreateDbOptions) {
+  if (options.instrument === false) return bareObserver;
+  const { acquireTimeoutMs, slowQueryMs, leakThresholdMs } = options;
+  return observerFor({ driver, label, poolSize, acquireTimeoutMs, slowQueryMs, leakThresholdMs });
 }
 
 const globalForDb = globalThis as unknown as { __flightdeckDb?: Promise<DbHandle> };

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPgBin, startPgServer, type PgServer } from '@/lib/test/pg-server';
 import { createDb, queryRows, type DbHandle } from './client';
 import { migrate } from './migrate';
-import { TimeoutError } from './monitor';
+import { TimeoutError } from './errors';
 import { classifyError, retryRecorder, unwrapDriverError, withRetry } from './retry';
 import { dbRetryLog } from './schema';
+import { monitorOf } from '@/lib/observability/install';
 
 /**
  * Fault tests on a private Postgres server started by this file, so that it can kill backends and restart the
@@ -118,7 +119,7 @@ describe.skipIf(!bin)('data layer under faults (private Postgres server)', () =>
       expect(err.message).toMatch(/pool size 1, in flight 1, waiting 1/);
       // It gave up on its own timeout, long before the holder's 3 s would have freed the connection.
       expect(waited).toBeLessThan(2500);
-      const snap = h.monitor.snapshot();
+      const snap = monitorOf(h).snapshot();
       expect(snap.acquireTimeouts).toBe(1);
       expect(snap.suspectedLeaks[0]?.openedBy).toContain('faults.test.ts');
       expect(snap.health.status).toBe('unhealthy');

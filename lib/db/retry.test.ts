@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, classifyError, RetryRecorder, retryPolicy, withRetry } from './retry';
-import { TimeoutError } from './monitor';
+import { TimeoutError } from './errors';
 
 const pgError = (code: string) => Object.assign(new Error(`pg ${code}`), { name: 'PostgresError', code });
 const otherDriverError = (code: string) => Object.assign(new Error(`db ${code}`), { name: 'DatabaseError', code });

@@ -6,7 +6,7 @@ import { getControlDecision } from '@/lib/sessions/control';
 import { describeEachDb } from '@/lib/test/db';
 import { engineer as person, makeCheckpoint, makePausedSession } from '@/lib/test/factories';
 import { abortSession, addInterventionNote, assignIntervention, bulkResolveInterventions, resumeSession } from './commands';
-import { restoreFromPause } from './restore';
+import { restoreFromPause } from '@/lib/checkpoints/restore-from-pause';
 
 /** A person's decisions on a pause: each writes the transition and its audit row in one transaction. */
 describeEachDb('intervention decisions (commands with their audit rows)', (t) => {

@@ -59,7 +59,8 @@ export async function countActiveInterventions(db: Db, filter: ActiveFilter = {}
   return row?.n ?? 0;
 }
 
-export type ActiveIntervention = {
+/** What every list of pauses shows of one: the pause, its session's project and agent, and the task it stopped at. */
+export type PauseListRow = {
   id: string;
   session_id: string;
   project: string;
@@ -67,6 +68,9 @@ export type ActiveIntervention = {
   reason: string;
   pause_type: string;
   current_task: string | null;
+};
+
+export type ActiveIntervention = PauseListRow & {
   last_error: string | null;
   context: PauseContext;
   paused_at: Date;
@@ -119,14 +123,7 @@ export async function listActiveProjects(db: Db) {
   );
 }
 
-export type InterventionHistoryRow = {
-  id: string;
-  session_id: string;
-  project: string;
-  agent_name: string;
-  reason: string;
-  pause_type: string;
-  current_task: string | null;
+export type InterventionHistoryRow = PauseListRow & {
   paused_at: Date;
   resolved: boolean;
   resolved_at: Date | null;

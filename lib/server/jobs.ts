@@ -1,6 +1,6 @@
 import { pruneIdempotencyKeys } from '@/lib/api/idempotency';
 import { catchUpRollups } from '@/lib/analytics/rollups';
-import { abandonStaleRecoveries } from '@/lib/checkpoints/commands';
+import { abandonStaleRecoveries } from '@/lib/checkpoints/recovery';
 import { pruneCheckpoints } from '@/lib/checkpoints/retention';
 import type { Db } from '@/lib/db/client';
 import { env } from '@/lib/env';

@@ -18,12 +18,16 @@ export async function startServer() {
     if (e.NODE_ENV === 'production' && e.APP_URL?.startsWith('http://') && !isLoopbackUrl(e.APP_URL)) {
       log().warn(`APP_URL is ${e.APP_URL}: session cookies are sent without Secure over plain HTTP`);
     }
-    const [{ ensureFirstAdmin }, { getDbHandle }, { migrate }, { startBackgroundJobs }] = await Promise.all([
-      import('@/lib/auth/users'),
-      import('@/lib/db/client'),
-      import('@/lib/db/migrate'),
-      import('./jobs'),
-    ]);
+    const [{ ensureFirstAdmin }, { getDbHandle }, { migrate }, { installDbObservability }, { startBackgroundJobs }] =
+      await Promise.all([
+        import('@/lib/auth/users'),
+        import('@/lib/db/client'),
+        import('@/lib/db/migrate'),
+        import('@/lib/observability/install'),
+        import('./jobs'),
+      ]);
+    // Before the first handle: it and every later one run behind the pool monitor (lib/db/observer.ts).
+    installDbObservability();
     const handle = await getDbHandle();
     const result = await migrate(handle.db);
     if (result.applied.length) log().info({ migrations: result.applied }, `applied migrations: ${result.applied.join(', ')}`);

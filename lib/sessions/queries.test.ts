@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { startRecovery, completeRecovery } from '@/lib/checkpoints/commands';
+import { startRecovery, completeRecovery } from '@/lib/checkpoints/recovery';
 import { queryRows } from '@/lib/db/client';
 import { agentSessions } from '@/lib/db/schema';
 import { appendEvent } from '@/lib/events/append';

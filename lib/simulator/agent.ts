@@ -1,6 +1,6 @@
 import type { FlightdeckClient } from '@/lib/api-client';
 import type { ControlDecision } from '@/lib/api/schemas';
-import { pauseReasons, toolForPause, tools, type ToolProfile } from '@/lib/db/seed/catalog';
+import { pauseReasons, toolForPause, tools, type ToolProfile } from '@/lib/seed/catalog';
 import type { PauseType } from '@/lib/db/schema/enums';
 
 /**

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { createClient, type ClientOptions } from '@/lib/api-client';
-import { projects, toolUsers } from '@/lib/db/seed/catalog';
+import { projects, toolUsers } from '@/lib/seed/catalog';
 import { awaitDecision, workTasks, type AgentContext, type Run } from './agent';
 
 export { applyDecision } from './agent';

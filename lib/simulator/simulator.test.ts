@@ -2,14 +2,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createClient } from '@/lib/api-client';
 import { createApiToken } from '@/lib/auth/tokens';
-import { startRecovery } from '@/lib/checkpoints/commands';
+import { startRecovery } from '@/lib/checkpoints/recovery';
 import { queryRows, setDbHandleForTests } from '@/lib/db/client';
 import { agentSessions, checkpointRecoveries, pausedSessions } from '@/lib/db/schema';
 import { abortSession, resumeSession } from '@/lib/interventions/commands';
 import { BASE, routeFetch } from '@/lib/test/api';
 import { describeEachDb } from '@/lib/test/db';
 import { engineer } from '@/lib/test/factories';
-import { tools as catalogTools } from '@/lib/db/seed/catalog';
+import { tools as catalogTools } from '@/lib/seed/catalog';
 import { applyDecision, startSimulator } from './index';
 
 vi.mock('server-only', () => ({}));

@@ -1,5 +1,6 @@
+import { actionState } from '@/lib/test/action-mocks';
 import { and, eq } from 'drizzle-orm';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { userActor } from '@/lib/auth/actor';
 import { auditLog, checklistItems, deploymentChecklists } from '@/lib/db/schema';
 import { describeEachDb } from '@/lib/test/db';
@@ -8,18 +9,7 @@ import { describeEachDb } from '@/lib/test/db';
  * Who may tick, sign and void which role is the guard's one check (the commands trust their actor): the
  * checklist actions as each role sends them, refusals audited into the checklist's history.
  */
-const state = vi.hoisted(() => ({
-  db: undefined as unknown,
-  session: null as null | { user: Record<string, unknown>; session: Record<string, unknown> },
-}));
-vi.mock('server-only', () => ({}));
-vi.mock('next/headers', () => ({ headers: async () => new Headers() }));
-vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
-vi.mock('@/lib/auth/auth', () => ({ getAuth: async () => ({ api: { getSession: async () => state.session } }) }));
-vi.mock('@/lib/db/client', async (importOriginal) => {
-  const m = await importOriginal<typeof import('@/lib/db/client')>();
-  return { ...m, getDb: async () => state.db };
-});
+const state = actionState;
 
 const { createUser } = await import('@/lib/auth/users');
 const { createChecklistFromMarkdown } = await import('@/lib/checklists/commands');

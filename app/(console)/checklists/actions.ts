@@ -6,11 +6,10 @@ import { signPermission } from '@/lib/auth/permissions';
 import {
   createChecklistFromMarkdown,
   instantiateFromTemplate,
-  signOff,
   tickItem,
   untickItem,
-  voidSignoff,
 } from '@/lib/checklists/commands';
+import { signOff, voidSignoff } from '@/lib/checklists/signoff';
 import { IMPORT_TOO_LARGE, isImportTooLarge } from '@/lib/checklists/import-limit';
 import { parseChecklistMarkdown, previewChecklist, type ChecklistPreview } from '@/lib/checklists/markdown';
 import { getDb } from '@/lib/db/client';

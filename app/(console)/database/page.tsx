@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guards';
-import { getDatabaseStats, getHealth, getQueryStats } from '@/lib/db/stats';
+import { getDatabaseStats, getHealth, getQueryStats } from '@/lib/observability/stats';
 import { parseTimeRange } from '@/lib/ui/time-buckets';
 import { HealthCard } from './_components/health-card';
 import { PoolWaitCard, QueryLatencyCard } from './_components/history-cards';

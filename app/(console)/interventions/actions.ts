@@ -4,7 +4,7 @@ import { guardedAction, type ActionResult } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
 import { abortSession, addInterventionNote, assignIntervention, bulkResolveInterventions, resumeSession } from '@/lib/interventions/commands';
 import { listActiveInterventionIds, listInterventionActions, listRestorableCheckpoints, type InterventionActionRow } from '@/lib/interventions/queries';
-import { restoreFromPause } from '@/lib/interventions/restore';
+import { restoreFromPause } from '@/lib/checkpoints/restore-from-pause';
 import { abortSchema, assignSchema, bulkMatchSchema, bulkSchema, noteSchema, restoreSchema, resumeSchema } from '@/lib/interventions/schemas';
 
 /**

@@ -8,7 +8,7 @@ import { requirePageUser } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db/client';
 import { pauseTypes } from '@/lib/db/schema/enums';
-import { loadInterventionsPage } from '@/lib/interventions/page-data';
+import { loadInterventionsPage } from '@/lib/pages/interventions';
 import { decodeCursor } from '@/lib/interventions/queries';
 import { activeFilterSchema, firstValues } from '@/lib/interventions/schemas';
 import { ActiveTable } from './_components/active-table';

@@ -1,22 +1,12 @@
+import { actionState } from '@/lib/test/action-mocks';
 import { and, eq } from 'drizzle-orm';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { auditLog, sessionCheckpoints } from '@/lib/db/schema';
 import { describeEachDb } from '@/lib/test/db';
 import { makeCheckpoint, makeSession } from '@/lib/test/factories';
 
 /** The Invalidate server action as an engineer: the audit row names the checkpoint's own session. */
-const state = vi.hoisted(() => ({
-  db: undefined as unknown,
-  session: null as null | { user: Record<string, unknown>; session: Record<string, unknown> },
-}));
-vi.mock('server-only', () => ({}));
-vi.mock('next/headers', () => ({ headers: async () => new Headers() }));
-vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
-vi.mock('@/lib/auth/auth', () => ({ getAuth: async () => ({ api: { getSession: async () => state.session } }) }));
-vi.mock('@/lib/db/client', async (importOriginal) => {
-  const m = await importOriginal<typeof import('@/lib/db/client')>();
-  return { ...m, getDb: async () => state.db };
-});
+const state = actionState;
 
 const { createUser } = await import('@/lib/auth/users');
 const { invalidateCheckpoint } = await import('./actions');

@@ -2,7 +2,8 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { guardedAction } from '@/lib/auth/guards';
-import { invalidateCheckpoints, startRecovery } from '@/lib/checkpoints/commands';
+import { invalidateCheckpoints } from '@/lib/checkpoints/commands';
+import { startRecovery } from '@/lib/checkpoints/recovery';
 import { getDb } from '@/lib/db/client';
 
 // Empty form fields mean "no change".

@@ -1,4 +1,4 @@
-import { getHealth } from '@/lib/db/stats';
+import { getHealth } from '@/lib/observability/stats';
 
 export const dynamic = 'force-dynamic';
 

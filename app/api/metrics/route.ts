@@ -1,5 +1,5 @@
 import { guardedRoute } from '@/lib/auth/guards';
-import { metricsRegistry } from '@/lib/db/prometheus';
+import { metricsRegistry } from '@/lib/observability/prometheus';
 
 export const dynamic = 'force-dynamic';
 

@@ -50,18 +50,54 @@ export const rollupState = pgTable('rollup_state', {
   toolUsersFrom: date('tool_users_from', { mode: 'string' }),
 });
 
+// The measure columns of each hourly roll-up and its daily twin (a day row is the sum of its hours), built fresh
+// for each table: a Drizzle column belongs to one table.
+
+/** Per tool: runs, successes, time and latency histogram, ratings. */
+const toolExecutionMeasures = () => ({
+  toolName: text('tool_name').notNull(),
+  executions: integer('executions').notNull(),
+  successes: integer('successes').notNull(),
+  timeSumMs: bigint('time_sum_ms', { mode: 'number' }).notNull(),
+  latencyBuckets: integer('latency_buckets').array().notNull(),
+  satisfactionSum: integer('satisfaction_sum').notNull(),
+  satisfactionCount: integer('satisfaction_count').notNull(),
+});
+
+/** Per pause type: pauses, their resolutions, the time-to-resume histogram. */
+const interventionMeasures = () => ({
+  pauseType: text('pause_type').notNull(),
+  pauses: integer('pauses').notNull(),
+  resumed: integer('resumed').notNull(),
+  restored: integer('restored').notNull(),
+  aborted: integer('aborted').notNull(),
+  resumeSecondsSum: doublePrecision('resume_seconds_sum').notNull(),
+  resumeBuckets: integer('resume_buckets').array().notNull(),
+});
+
+/** Per recovery method and status: recoveries and their duration. */
+const recoveryMeasures = () => ({
+  recoveryMethod: text('recovery_method').notNull(),
+  recoveryStatus: text('recovery_status').notNull(),
+  recoveries: integer('recoveries').notNull(),
+  durationSecondsSum: doublePrecision('duration_seconds_sum').notNull(),
+  durationCount: integer('duration_count').notNull(),
+});
+
+/** Per error class: retries, recovered, failed. */
+const retryMeasures = () => ({
+  errorClass: text('error_class').notNull(),
+  retries: integer('retries').notNull(),
+  recovered: integer('recovered').notNull(),
+  failed: integer('failed').notNull(),
+});
+
 /** Per tool and hour (by created_at). */
 export const toolExecutionHours = pgTable(
   'tool_execution_hours',
   {
     hour: timestamp('hour', { withTimezone: true }).notNull(),
-    toolName: text('tool_name').notNull(),
-    executions: integer('executions').notNull(),
-    successes: integer('successes').notNull(),
-    timeSumMs: bigint('time_sum_ms', { mode: 'number' }).notNull(),
-    latencyBuckets: integer('latency_buckets').array().notNull(),
-    satisfactionSum: integer('satisfaction_sum').notNull(),
-    satisfactionCount: integer('satisfaction_count').notNull(),
+    ...toolExecutionMeasures(),
   },
   (t) => [
     // Overview/Tools range queries scan by hour, then group by tool. (No query filters by tool first:
@@ -104,13 +140,7 @@ export const interventionHours = pgTable(
   'intervention_hours',
   {
     hour: timestamp('hour', { withTimezone: true }).notNull(),
-    pauseType: text('pause_type').notNull(),
-    pauses: integer('pauses').notNull(),
-    resumed: integer('resumed').notNull(),
-    restored: integer('restored').notNull(),
-    aborted: integer('aborted').notNull(),
-    resumeSecondsSum: doublePrecision('resume_seconds_sum').notNull(),
-    resumeBuckets: integer('resume_buckets').array().notNull(),
+    ...interventionMeasures(),
   },
   (t) => [primaryKey({ name: 'intervention_hours_pkey', columns: [t.hour, t.pauseType] })],
 );
@@ -120,11 +150,7 @@ export const recoveryHours = pgTable(
   'recovery_hours',
   {
     hour: timestamp('hour', { withTimezone: true }).notNull(),
-    recoveryMethod: text('recovery_method').notNull(),
-    recoveryStatus: text('recovery_status').notNull(),
-    recoveries: integer('recoveries').notNull(),
-    durationSecondsSum: doublePrecision('duration_seconds_sum').notNull(),
-    durationCount: integer('duration_count').notNull(),
+    ...recoveryMeasures(),
   },
   (t) => [primaryKey({ name: 'recovery_hours_pkey', columns: [t.hour, t.recoveryMethod, t.recoveryStatus] })],
 );
@@ -134,10 +160,7 @@ export const retryHours = pgTable(
   'retry_hours',
   {
     hour: timestamp('hour', { withTimezone: true }).notNull(),
-    errorClass: text('error_class').notNull(),
-    retries: integer('retries').notNull(),
-    recovered: integer('recovered').notNull(),
-    failed: integer('failed').notNull(),
+    ...retryMeasures(),
   },
   (t) => [primaryKey({ name: 'retry_hours_pkey', columns: [t.hour, t.errorClass] })],
 );
@@ -151,13 +174,7 @@ export const toolExecutionDays = pgTable(
   'tool_execution_days',
   {
     day: timestamp('day', { withTimezone: true }).notNull(),
-    toolName: text('tool_name').notNull(),
-    executions: integer('executions').notNull(),
-    successes: integer('successes').notNull(),
-    timeSumMs: bigint('time_sum_ms', { mode: 'number' }).notNull(),
-    latencyBuckets: integer('latency_buckets').array().notNull(),
-    satisfactionSum: integer('satisfaction_sum').notNull(),
-    satisfactionCount: integer('satisfaction_count').notNull(),
+    ...toolExecutionMeasures(),
   },
   (t) => [primaryKey({ name: 'tool_execution_days_pkey', columns: [t.day, t.toolName] })],
 );
@@ -166,13 +183,7 @@ export const interventionDays = pgTable(
   'intervention_days',
   {
     day: timestamp('day', { withTimezone: true }).notNull(),
-    pauseType: text('pause_type').notNull(),
-    pauses: integer('pauses').notNull(),
-    resumed: integer('resumed').notNull(),
-    restored: integer('restored').notNull(),
-    aborted: integer('aborted').notNull(),
-    resumeSecondsSum: doublePrecision('resume_seconds_sum').notNull(),
-    resumeBuckets: integer('resume_buckets').array().notNull(),
+    ...interventionMeasures(),
   },
   (t) => [primaryKey({ name: 'intervention_days_pkey', columns: [t.day, t.pauseType] })],
 );
@@ -181,11 +192,7 @@ export const recoveryDays = pgTable(
   'recovery_days',
   {
     day: timestamp('day', { withTimezone: true }).notNull(),
-    recoveryMethod: text('recovery_method').notNull(),
-    recoveryStatus: text('recovery_status').notNull(),
-    recoveries: integer('recoveries').notNull(),
-    durationSecondsSum: doublePrecision('duration_seconds_sum').notNull(),
-    durationCount: integer('duration_count').notNull(),
+    ...recoveryMeasures(),
   },
   (t) => [primaryKey({ name: 'recovery_days_pkey', columns: [t.day, t.recoveryMethod, t.recoveryStatus] })],
 );
@@ -194,10 +201,7 @@ export const retryDays = pgTable(
   'retry_days',
   {
     day: timestamp('day', { withTimezone: true }).notNull(),
-    errorClass: text('error_class').notNull(),
-    retries: integer('retries').notNull(),
-    recovered: integer('recovered').notNull(),
-    failed: integer('failed').notNull(),
+    ...retryMeasures(),
   },
   (t) => [primaryKey({ name: 'retry_days_pkey', columns: [t.day, t.errorClass] })],
 );

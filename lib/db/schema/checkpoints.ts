@@ -13,15 +13,13 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { checkpointTypes, inList, recoveryMethods, recoveryStatuses } from './enums';
-import { agentSessions } from './sessions';
+import { sessionIdColumn } from './sessions';
 
 export const sessionCheckpoints = pgTable(
   'session_checkpoints',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => agentSessions.id, { onDelete: 'cascade' }),
+    sessionId: sessionIdColumn(),
     sequence: integer('sequence').notNull(),
     checkpointType: text('checkpoint_type', { enum: checkpointTypes }).notNull(),
     conversationHistory: jsonb('conversation_history').$type<unknown[]>().notNull(),
@@ -57,9 +55,7 @@ export const checkpointRecoveries = pgTable(
     checkpointId: uuid('checkpoint_id')
       .notNull()
       .references(() => sessionCheckpoints.id),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => agentSessions.id, { onDelete: 'cascade' }),
+    sessionId: sessionIdColumn(),
     pausedSessionId: uuid('paused_session_id'),
     recoveryMethod: text('recovery_method', { enum: recoveryMethods }).notNull().default('manual'),
     recoveryStatus: text('recovery_status', { enum: recoveryStatuses }).notNull().default('in_progress'),

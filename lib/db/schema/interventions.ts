@@ -12,7 +12,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { actorTypes, interventionActionTypes, inList, notificationChannels, pauseTypes, resolutions } from './enums';
-import { agentSessions } from './sessions';
+import { sessionIdColumn } from './sessions';
 import { sessionCheckpoints } from './checkpoints';
 import { user } from './auth';
 
@@ -27,9 +27,7 @@ export const pausedSessions = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     // A pause belongs to its session: deleting a session removes its pauses and their trail.
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => agentSessions.id, { onDelete: 'cascade' }),
+    sessionId: sessionIdColumn(),
     reason: text('reason').notNull(),
     pauseType: text('pause_type', { enum: pauseTypes }).notNull(),
     currentTask: text('current_task'),
@@ -79,9 +77,7 @@ export const interventionActions = pgTable(
     pausedSessionId: uuid('paused_session_id')
       .notNull()
       .references(() => pausedSessions.id, { onDelete: 'cascade' }),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => agentSessions.id, { onDelete: 'cascade' }),
+    sessionId: sessionIdColumn(),
     action: text('action', { enum: interventionActionTypes }).notNull(),
     actor: text('actor').notNull(),
     actorType: text('actor_type', { enum: actorTypes }).notNull().default('user'),

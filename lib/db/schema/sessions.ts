@@ -32,5 +32,11 @@ export const agentSessions = pgTable(
   ],
 );
 
+/** A row that belongs to its session: deleting the session deletes it. */
+export const sessionIdColumn = () =>
+  uuid('session_id')
+    .notNull()
+    .references(() => agentSessions.id, { onDelete: 'cascade' });
+
 export type AgentSession = typeof agentSessions.$inferSelect;
 export type NewAgentSession = typeof agentSessions.$inferInsert;

@@ -3,7 +3,7 @@ import type { ActorOf } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import { pausedSessions, user } from '@/lib/db/schema';
 import { abortSession, resumeSession } from '@/lib/interventions/commands';
-import { restoreFromPause } from '@/lib/interventions/restore';
+import { restoreFromPause } from '@/lib/checkpoints/restore-from-pause';
 import { log } from '@/lib/log';
 import { OutboundError, outboundRequest } from '@/lib/net/outbound';
 import { ephemeralMessage, outcomeMessage, slackDate, slackEscape, type SlackDecision } from './messages';

@@ -1,7 +1,7 @@
 'use client';
 import { clsx } from 'clsx';
 import { use } from 'react';
-import type { HealthReport } from '@/lib/db/stats';
+import type { HealthReport } from '@/lib/observability/stats';
 import { formatMs } from './format';
 import { formatTimeOfDay } from '@/lib/format/time';
 import { LiveBody } from './live';

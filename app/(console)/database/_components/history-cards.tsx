@@ -3,7 +3,7 @@ import { deferredChart } from '@/components/charts/deferred-chart';
 import { use, useMemo } from 'react';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import type { DatabaseStats, MonitorMinute } from '@/lib/db/stats';
+import type { DatabaseStats, MonitorMinute } from '@/lib/observability/stats';
 import { bucketSeries, maxOf, sumOf, type TimeRange } from '@/lib/ui/time-buckets';
 import { formatMs } from './format';
 import { LiveBody } from './live';

@@ -2,7 +2,7 @@
 import { use } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
-import type { DatabaseStats } from '@/lib/db/stats';
+import type { DatabaseStats } from '@/lib/observability/stats';
 import { formatMs } from './format';
 import { formatTimeOfDay } from '@/lib/format/time';
 import { LiveBody } from './live';

@@ -2,7 +2,7 @@
 import { clsx } from 'clsx';
 import { use } from 'react';
 import { Card } from '@/components/ui/card';
-import type { DatabaseStats } from '@/lib/db/stats';
+import type { DatabaseStats } from '@/lib/observability/stats';
 import { formatCount, formatMs } from './format';
 import { LiveBody } from './live';
 import { useDatabaseStats, type Loaded } from './use-database-stats';

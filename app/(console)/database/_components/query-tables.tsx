@@ -5,7 +5,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
-import type { DatabaseStats, QueryStats } from '@/lib/db/stats';
+import type { DatabaseStats, QueryStats } from '@/lib/observability/stats';
 import type { TimeRange } from '@/lib/ui/time-buckets';
 import { formatCount, formatMs } from './format';
 import { formatTimeOfDay } from '@/lib/format/time';

@@ -4,7 +4,7 @@ import { use, useMemo } from 'react';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
-import type { DatabaseStats, RetryMinute } from '@/lib/db/stats';
+import type { DatabaseStats, RetryMinute } from '@/lib/observability/stats';
 import { formatPercent } from '@/lib/ui/format';
 import { bucketSeries, sumOf, type Reducer, type TimeRange } from '@/lib/ui/time-buckets';
 import { formatCount } from './format';

@@ -3,7 +3,7 @@ import { use } from 'react';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
-import type { DatabaseStats, QueryStats } from '@/lib/db/stats';
+import type { DatabaseStats, QueryStats } from '@/lib/observability/stats';
 import { formatCount, formatMs, formatSeconds } from './format';
 import { LiveBody } from './live';
 import { useDatabaseStats, useQueryStats, type Loaded } from './use-database-stats';

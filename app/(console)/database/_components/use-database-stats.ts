@@ -1,6 +1,6 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { DatabaseStats, HealthReport, QueryStats } from '@/lib/db/stats';
+import type { DatabaseStats, HealthReport, QueryStats } from '@/lib/observability/stats';
 
 /**
  * The Database page's live data: the same JSON endpoints scrapers use, polled every 5 s with the session

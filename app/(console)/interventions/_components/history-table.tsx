@@ -3,24 +3,15 @@ import Link from 'next/link';
 import { Fragment, useState, useTransition } from 'react';
 import { Badge, StatusBadge } from '@/components/ui/badge';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
-import type { InterventionActionRow } from '@/lib/interventions/queries';
+import type { InterventionActionRow, InterventionHistoryRow } from '@/lib/interventions/queries';
 import { formatDateTime, formatDuration, shortId } from '@/lib/ui/format';
 import { trailAction } from '../actions';
 
-export type HistoryRow = {
-  id: string;
-  session_id: string;
-  project: string;
-  agent_name: string;
-  reason: string;
-  pause_type: string;
-  paused_at: string | Date;
-  resolution: string | null;
-  resolved_by: string | null;
-  resolution_note: string | null;
-  resolution_seconds: number | null;
-  action_count: number;
-};
+/** A history row as the page hands it over (`paused_at` may arrive serialised). */
+export type HistoryRow = Omit<
+  InterventionHistoryRow,
+  'current_task' | 'paused_at' | 'resolved' | 'resolved_at' | 'cursor_at'
+> & { paused_at: string | Date };
 
 /** History rows; expanding one loads that pause's intervention_actions trail. */
 export function HistoryTable({ rows }: { rows: HistoryRow[] }) {

@@ -42,12 +42,18 @@ export function RowDialog({
       {open?.action === 'abort' && <AbortForm id={open.id} onDone={finish} confirmed />}
       {open?.action === 'restore' && <RestoreForm id={open.id} onDone={finish} />}
       {open?.action === 'note' && <NoteForm id={open.id} onDone={finish} />}
-      <div className="mt-3 flex justify-end">
-        <Button type="button" size="sm" variant="ghost" onClick={onClose}>
-          Close
-        </Button>
-      </div>
+      <CloseRow onClose={onClose} />
     </Modal>
+  );
+}
+
+function CloseRow({ onClose }: { onClose: () => void }) {
+  return (
+    <div className="mt-3 flex justify-end">
+      <Button type="button" size="sm" variant="ghost" onClick={onClose}>
+        Close
+      </Button>
+    </div>
   );
 }
 
@@ -77,11 +83,7 @@ export function KeyboardHelp({ open, onClose }: { open: boolean; onClose: () => 
         ))}
       </dl>
       <p className="mt-3 text-xs text-slate-500">Keys act on the highlighted row; they are ignored while you type in a field.</p>
-      <div className="mt-3 flex justify-end">
-        <Button type="button" size="sm" variant="ghost" onClick={onClose}>
-          Close
-        </Button>
-      </div>
+      <CloseRow onClose={onClose} />
     </Modal>
   );
 }

@@ -1,5 +1,5 @@
 import { clsx } from 'clsx';
-import { charts } from '@/lib/analytics/charts';
+import { charts } from '@/lib/pages/charts';
 import { getOverviewKpis, pauseTypeOrder, type Kpi } from '@/lib/analytics/queries';
 import type { TimeRange } from '@/lib/analytics/range';
 import { getDb } from '@/lib/db/client';

@@ -1,5 +1,5 @@
 import { Table, Td, Th, Tr } from '@/components/ui/table';
-import type { Cell, TableData } from '@/lib/analytics/charts';
+import type { Cell, TableData } from '@/lib/pages/charts';
 import { log } from '@/lib/log';
 
 /** Server-side pieces every widget uses: skeleton, in-place error, the table view of a chart's data. */

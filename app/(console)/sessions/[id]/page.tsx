@@ -9,7 +9,7 @@ import { requirePageUser } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
-import { loadSessionPage } from '@/lib/sessions/page-data';
+import { loadSessionPage } from '@/lib/pages/sessions';
 import { isHeartbeatStale } from '@/lib/sessions/queries';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatAgoSeconds } from '@/lib/format/time';

@@ -1,5 +1,7 @@
 import { clsx } from 'clsx';
 import Link from 'next/link';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
 import type { ActorOf } from '@/lib/auth/actor';
 import { can, type Permission } from '@/lib/auth/permissions';
 
@@ -33,5 +35,31 @@ export function SettingsTabs({ user, active }: { user: ActorOf<'user'>; active: 
         </Link>
       ))}
     </nav>
+  );
+}
+
+/**
+ * A settings page that creates and lists one kind of thing (users, API tokens): header, tabs, the create form's
+ * card, then the list's card.
+ */
+export function CreateAndListPage(props: {
+  user: ActorOf<'user'>;
+  active: string;
+  title: string;
+  description: string;
+  createTitle: string;
+  createForm: React.ReactNode;
+  listTitle: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <>
+      <PageHeader title={props.title} description={props.description} />
+      <SettingsTabs user={props.user} active={props.active} />
+      <Card title={props.createTitle}>{props.createForm}</Card>
+      <Card title={props.listTitle} className="mt-6">
+        {props.children}
+      </Card>
+    </>
   );
 }

@@ -1,24 +1,14 @@
+import { actionState } from '@/lib/test/action-mocks';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { auditLog, notificationPreferences, user } from '@/lib/db/schema';
 import type { Role } from '@/lib/db/schema/enums';
 import { resetEnvCache } from '@/lib/env';
 import { describeEachDb } from '@/lib/test/db';
 
 /** Settings → Notifications actions as each role: who may add a webhook, and what a refused target answers. */
-const state = vi.hoisted(() => ({
-  db: undefined as unknown,
-  session: null as null | { user: Record<string, unknown>; session: Record<string, unknown> },
-}));
-vi.mock('server-only', () => ({}));
-vi.mock('next/headers', () => ({ headers: async () => new Headers() }));
-vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
-vi.mock('@/lib/auth/auth', () => ({ getAuth: async () => ({ api: { getSession: async () => state.session } }) }));
-vi.mock('@/lib/db/client', async (importOriginal) => {
-  const m = await importOriginal<typeof import('@/lib/db/client')>();
-  return { ...m, getDb: async () => state.db };
-});
+const state = actionState;
 
 const { savePreferenceAction, rotateSecretAction } = await import('./actions');
 

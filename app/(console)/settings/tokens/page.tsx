@@ -1,14 +1,12 @@
 import type { Metadata } from 'next';
 import { Badge } from '@/components/ui/badge';
-import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { listApiTokens } from '@/lib/auth/tokens';
 import { getDb } from '@/lib/db/client';
 import { formatDateTime } from '@/lib/ui/format';
-import { SettingsTabs } from '../_components/settings-tabs';
+import { CreateAndListPage } from '../_components/settings-tabs';
 import { CreateTokenForm } from './_components/create-token-form';
 import { RevokeTokenButton } from './_components/revoke-token-button';
 
@@ -24,50 +22,38 @@ export default async function TokensPage() {
   const me = await requirePageUser('tokens:manage');
   const tokens = await listApiTokens(await getDb());
   return (
-    <>
-      <PageHeader title="API tokens" description="Tokens for agents (ingest, control) and scrapers (metrics, read)." />
-      <SettingsTabs user={me} active="/settings/tokens" />
-      <Card title="Create a token">
-        <CreateTokenForm />
-      </Card>
-      <Card title={`Tokens (${tokens.length})`} className="mt-6">
-        {tokens.length === 0 ? (
-          <EmptyState title="No API tokens yet">
-            Create one above, or from a terminal with npm run token:create -- --name N --scopes ingest,control.
-          </EmptyState>
-        ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Prefix</Th>
-                <Th>Scopes</Th>
-                <Th>Created</Th>
-                <Th>Expires</Th>
-                <Th>Last used</Th>
-                <Th>State</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {tokens.map((t) => (
-                <Tr key={t.id}>
-                  <Td>{t.name}</Td>
-                  <Td className="font-mono text-xs">{t.prefix}…</Td>
-                  <Td className="text-xs">{t.scopes.join(', ')}</Td>
-                  <Td className="text-xs">{formatDateTime(t.createdAt)}</Td>
-                  <Td className="text-xs">{t.expiresAt ? formatDateTime(t.expiresAt) : 'never'}</Td>
-                  <Td className="text-xs">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'never'}</Td>
-                  <Td>{tokenState(t)}</Td>
-                  <Td>{!t.revokedAt && <RevokeTokenButton id={t.id} name={t.name} />}</Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-      </Card>
-    </>
+    <CreateAndListPage
+      user={me}
+      active="/settings/tokens"
+      title="API tokens"
+      description="Tokens for agents (ingest, control) and scrapers (metrics, read)."
+      createTitle="Create a token"
+      createForm={<CreateTokenForm />}
+      listTitle={`Tokens (${tokens.length})`}
+    >
+      {tokens.length === 0 ? (
+        <EmptyState title="No API tokens yet">
+          Create one above, or from a terminal with npm run token:create -- --name N --scopes ingest,control.
+        </EmptyState>
+      ) : (
+        <Table>
+          <TableHead columns={['Name', 'Prefix', 'Scopes', 'Created', 'Expires', 'Last used', 'State']} actions />
+          <tbody className="divide-y divide-slate-100">
+            {tokens.map((t) => (
+              <Tr key={t.id}>
+                <Td>{t.name}</Td>
+                <Td className="font-mono text-xs">{t.prefix}…</Td>
+                <Td className="text-xs">{t.scopes.join(', ')}</Td>
+                <Td className="text-xs">{formatDateTime(t.createdAt)}</Td>
+                <Td className="text-xs">{t.expiresAt ? formatDateTime(t.expiresAt) : 'never'}</Td>
+                <Td className="text-xs">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'never'}</Td>
+                <Td>{tokenState(t)}</Td>
+                <Td>{!t.revokedAt && <RevokeTokenButton id={t.id} name={t.name} />}</Td>
+              </Tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </CreateAndListPage>
   );
 }

@@ -1,13 +1,11 @@
 import type { Metadata } from 'next';
 import { Badge } from '@/components/ui/badge';
-import { Card } from '@/components/ui/card';
-import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { Table, TableHead, Td, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { listUsers } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
 import { formatDateTime } from '@/lib/ui/format';
-import { SettingsTabs } from '../_components/settings-tabs';
+import { CreateAndListPage } from '../_components/settings-tabs';
 import { CreateUserForm } from './_components/create-user-form';
 import { SlackIdForm } from '../_components/slack-id-form';
 import { setUserSlackAction } from './actions';
@@ -19,50 +17,38 @@ export default async function UsersPage() {
   const me = await requirePageUser('users:manage');
   const users = await listUsers(await getDb());
   return (
-    <>
-      <PageHeader title="Users" description="People who sign in to the console, their roles, and who is deactivated." />
-      <SettingsTabs user={me} active="/settings/users" />
-      <Card title="Add a person">
-        <CreateUserForm />
-      </Card>
-      <Card title={`People (${users.length})`} className="mt-6">
-        <Table>
-          <thead>
-            <tr>
-              <Th>Email</Th>
-              <Th>Name</Th>
-              <Th>Role</Th>
-              <Th>State</Th>
-              <Th>Slack member ID</Th>
-              <Th>Last sign-in</Th>
-              <Th>Created</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {users.map((u) => (
-              <Tr key={u.id}>
-                <Td>{u.email}</Td>
-                <Td>{u.name}</Td>
-                <Td>
-                  <Badge>{u.role}</Badge>
-                </Td>
-                <Td>{u.banned ? <Badge tone="red">deactivated</Badge> : <Badge tone="green">active</Badge>}</Td>
-                <Td>
-                  <SlackIdForm action={setUserSlackAction} userId={u.id} slackUserId={u.slackUserId} label={`Slack member ID of ${u.email}`} />
-                </Td>
-                <Td className="text-xs">{formatDateTime(u.lastSignInAt)}</Td>
-                <Td className="text-xs">{formatDateTime(u.createdAt)}</Td>
-                <Td>
-                  <UserRowActions user={{ id: u.id, email: u.email, role: u.role, active: !u.banned }} isSelf={u.id === me.id} />
-                </Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      </Card>
-    </>
+    <CreateAndListPage
+      user={me}
+      active="/settings/users"
+      title="Users"
+      description="People who sign in to the console, their roles, and who is deactivated."
+      createTitle="Add a person"
+      createForm={<CreateUserForm />}
+      listTitle={`People (${users.length})`}
+    >
+      <Table>
+        <TableHead columns={['Email', 'Name', 'Role', 'State', 'Slack member ID', 'Last sign-in', 'Created']} actions />
+        <tbody className="divide-y divide-slate-100">
+          {users.map((u) => (
+            <Tr key={u.id}>
+              <Td>{u.email}</Td>
+              <Td>{u.name}</Td>
+              <Td>
+                <Badge>{u.role}</Badge>
+              </Td>
+              <Td>{u.banned ? <Badge tone="red">deactivated</Badge> : <Badge tone="green">active</Badge>}</Td>
+              <Td>
+                <SlackIdForm action={setUserSlackAction} userId={u.id} slackUserId={u.slackUserId} label={`Slack member ID of ${u.email}`} />
+              </Td>
+              <Td className="text-xs">{formatDateTime(u.lastSignInAt)}</Td>
+              <Td className="text-xs">{formatDateTime(u.createdAt)}</Td>
+              <Td>
+                <UserRowActions user={{ id: u.id, email: u.email, role: u.role, active: !u.banned }} isSelf={u.id === me.id} />
+              </Td>
+            </Tr>
+          ))}
+        </tbody>
+      </Table>
+    </CreateAndListPage>
   );
 }

@@ -4,7 +4,7 @@ import { SparklineChart } from '@/components/charts/sparkline-chart';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
-import { charts } from '@/lib/analytics/charts';
+import { charts } from '@/lib/pages/charts';
 import type { TimeRange } from '@/lib/analytics/range';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
@@ -19,7 +19,7 @@ export type ToolsFilters = { userId?: string; tool?: string; cursor?: string; st
 type Props = { range: TimeRange; filters: ToolsFilters };
 
 // Three cards show the tool statistics and two the user list: one read each per request (React's request cache;
-// every card gets the page's same `range` object). lib/analytics/page-data.ts mirrors these reads for the benchmark.
+// every card gets the page's same `range` object). lib/pages/analytics.ts mirrors these reads for the benchmark.
 const toolStatistics = cache(async (range: TimeRange) => listToolStatistics(await getDb(), range));
 const toolUsers = cache(async () => listToolUsers(await getDb()));
 

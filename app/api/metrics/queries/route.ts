@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { guardedRoute } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors';
-import { getQueryStats } from '@/lib/db/stats';
+import { getQueryStats } from '@/lib/observability/stats';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 import { guardedRoute } from '@/lib/auth/guards';
-import { charts, isChartId, loadChartTable } from '@/lib/analytics/charts';
+import { charts, isChartId, loadChartTable } from '@/lib/pages/charts';
 import { parseTimeRange } from '@/lib/analytics/range';
 import { csvHeaders, toCsv } from '@/lib/csv';
 import { getDb } from '@/lib/db/client';

@@ -9,7 +9,7 @@ import { requirePageUser } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { listCheckpointMessages } from '@/lib/checkpoints/queries';
 import { getDb } from '@/lib/db/client';
-import { loadCheckpointPage, MESSAGES_PAGE } from '@/lib/sessions/page-data';
+import { loadCheckpointPage, MESSAGES_PAGE } from '@/lib/pages/sessions';
 import { getSession, getSessionSummary, isUuid } from '@/lib/sessions/queries';
 import { formatBytes, formatDateTime } from '@/lib/ui/format';
 import { ConversationView } from '../../../_components/conversation-view';

@@ -1,6 +1,6 @@
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { CompleteRecoveryBody } from '@/lib/api/schemas';
-import { completeRecovery } from '@/lib/checkpoints/commands';
+import { completeRecovery } from '@/lib/checkpoints/recovery';
 import { AppError } from '@/lib/errors';
 
 /** The agent reports how a restore went; the same report again is harmless, a different one is 409. */

@@ -13,8 +13,8 @@ import {
   type RecoveriesPoint,
   type RetriesPoint,
   type ToolTrendPoint,
-} from './queries';
-import type { TimeRange } from './range';
+} from '@/lib/analytics/queries';
+import type { TimeRange } from '@/lib/analytics/range';
 
 /**
  * Every chart's data once: the card draws it and shows it as a table, the CSV download (route

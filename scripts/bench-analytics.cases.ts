@@ -9,8 +9,8 @@ import {
   listRetries,
   listToolSuccessTrend,
   listTopFailingTools,
-} from './queries';
-import { parseTimeRange } from './range';
+} from '@/lib/analytics/queries';
+import { parseTimeRange } from '@/lib/analytics/range';
 
 /**
  * Every Overview and Tools query, by name, for `npm run bench` (scripts/bench-analytics.ts times them), plus the

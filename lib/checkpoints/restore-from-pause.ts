@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
-import { startRecoveryInTx } from '@/lib/checkpoints/commands';
+import { startRecoveryInTx } from './recovery';
 import type { Db } from '@/lib/db/client';
 import { agentSessions, pausedSessions } from '@/lib/db/schema';
 import { signalSession } from '@/lib/events/bus';
-import { alreadyResolved, auditPause, pauseGone, type AlreadyResolved, type PauseGone } from './commands';
+import { alreadyResolved, auditPause, pauseGone, type AlreadyResolved, type PauseGone } from '@/lib/interventions/commands';
 
 export type RestoreFromPauseResult =
   | { ok: true; recoveryId: string; sequence: number }

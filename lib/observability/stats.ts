@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { getDbHandle, queryRows, type DbHandle } from './client';
-import { pendingMigrations } from './migrate';
-import type { HealthVerdict, PoolSnapshot, SlowQuery, TemplateSummary } from './monitor';
-import { retryRecorder, type RetryStats } from './retry';
+import { getDbHandle, queryRows, type DbHandle } from '@/lib/db/client';
+import { pendingMigrations } from '@/lib/db/migrate';
+import { retryRecorder, type RetryStats } from '@/lib/db/retry';
+import { monitorOf } from './install';
+import type { HealthVerdict, PoolSnapshot, SlowQuery, TemplateSummary } from './snapshot';
 
 /**
  * What the health and metrics endpoints and the Database page show. Typed, driver-agnostic read functions:
@@ -69,7 +70,7 @@ export async function getHealth(handle?: DbHandle, options: { deadlineMs?: numbe
   }
   const latencyMs = reachable ? performance.now() - started : null;
   const pending = reachable ? await withDeadline(pendingMigrations(h.db), until).catch(() => ['(unknown)']) : [];
-  const pool = h.monitor.snapshot().health;
+  const pool = monitorOf(h).snapshot().health;
   const status =
     !reachable || pending.length > 0 || pool.status === 'unhealthy'
       ? 'unavailable'
@@ -119,7 +120,7 @@ export async function getDatabaseStats(
     getMonitorHistory({ sinceMinutes: since, handle: h }).catch(() => []),
     getServerActivity({ handle: h }),
   ]);
-  return { pool: h.monitor.snapshot(), retries: retryRecorder().stats(), retryHistory, monitorHistory, server };
+  return { pool: monitorOf(h).snapshot(), retries: retryRecorder().stats(), retryHistory, monitorHistory, server };
 }
 
 /** Retries per minute and error class, summed over operations and processes. */
@@ -163,8 +164,8 @@ export async function getQueryStats(
   const h = options.handle ?? (await getDbHandle());
   const limit = Math.min(Math.max(options.limit ?? 20, 1), 200);
   return {
-    top: h.monitor.topTemplates({ limit, orderBy: options.orderBy }),
-    slow: h.monitor.slowQueries(limit),
+    top: monitorOf(h).topTemplates({ limit, orderBy: options.orderBy }),
+    slow: monitorOf(h).slowQueries(limit),
     serverTop: await getServerTopStatements({ limit, handle: h }),
   };
 }

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { getDbHandle } from './client';
-import { retryRecorder } from './retry';
+import { getDbHandle } from '@/lib/db/client';
+import { retryRecorder } from '@/lib/db/retry';
+import { monitorOf } from './install';
 
 /**
  * Prometheus exposition of the monitor and retry counters. Values are read from the live snapshot at scrape
@@ -14,7 +15,7 @@ export function metricsRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'flightdeck_' });
 
-  const snapshot = async () => (await getDbHandle()).monitor.snapshot();
+  const snapshot = async () => monitorOf(await getDbHandle()).snapshot();
   const gauge = (name: string, help: string, read: (g: Gauge) => Promise<void> | void, labelNames: string[] = []) =>
     new Gauge({
       name,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { describeEachDb } from '@/lib/test/db';
-import { queryRows } from './client';
+import { queryRows } from '@/lib/db/client';
 import { recordStatements } from './instrument';
 
 /** recordStatements: what `npm run bench:queries` times and page tests count. */

@@ -2,8 +2,8 @@ import type { Db } from '@/lib/db/client';
 import { rankTools, type PreferenceStrategy } from '@/lib/tools/preference';
 import { listRecentToolFailures, listToolStatistics, listToolUsers, type FailureCursor } from '@/lib/tools/stats';
 import { charts } from './charts';
-import { getOverviewKpis } from './queries';
-import type { TimeRange } from './range';
+import { getOverviewKpis } from '@/lib/analytics/queries';
+import type { TimeRange } from '@/lib/analytics/range';
 
 /**
  * What the Overview and Tools pages read on the server for one request, as one function each, so that

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import type postgres from 'postgres';
-import type { DbMonitor, QueryTemplate } from './monitor';
-import { templateOf } from './monitor';
-import { classifyError, isRetryAllowed, retryRecorder, withRetry } from './retry';
+import type { DbMonitor } from './monitor';
+import { templateOf, type QueryTemplate } from './query-template';
+import { classifyError, isRetryAllowed, retryRecorder, withRetry } from '@/lib/db/retry';
 
 /**
  * Driver stand-ins handed to Drizzle instead of the real postgres.js / PGlite client. Drizzle only calls a few

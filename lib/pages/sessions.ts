@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import { getCheckpointDetail, listCheckpointMessages } from '@/lib/checkpoints/queries';
-import { getSession, getSessionSummary } from './queries';
-import { decodeTimelineCursor, listSessionTimeline } from './timeline';
+import { getSession, getSessionSummary } from '@/lib/sessions/queries';
+import { decodeTimelineCursor, listSessionTimeline } from '@/lib/sessions/timeline';
 
 /**
  * Everything a session page or a checkpoint page reads, one function each, so that a benchmark times exactly

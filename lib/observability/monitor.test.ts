@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DbMonitor, isReadOnlyStatement, normalizeQuery, percentileOf, templateOf, TimeoutError } from './monitor';
+import { TimeoutError } from '@/lib/db/errors';
+import { DbMonitor } from './monitor';
+import { isReadOnlyStatement, normalizeQuery, templateOf } from './query-template';
+import { percentileOf } from './rolling-window';
 
 describe('normalizeQuery', () => {
   it('strips literals so that values do not make new templates', () => {

@@ -9,7 +9,8 @@ import { expect, it } from 'vitest';
 it('names the route instead of a minified chunk, and keeps source frames where there are some', async () => {
   (globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage = AsyncLocalStorage;
   const { workAsyncStorage } = await import('next/dist/server/app-render/work-async-storage.external');
-  const { DbMonitor, templateOf } = await import('./monitor');
+  const { DbMonitor } = await import('./monitor');
+  const { templateOf } = await import('./query-template');
   const m = new DbMonitor({ driver: 'postgres', label: 't', poolSize: 2, acquireTimeoutMs: 1000, slowQueryMs: 100, leakThresholdMs: 60_000 });
   const built = new Error('query');
   built.stack = 'Error: query\n    at a (/srv/app/.next/server/chunks/ssr/[root-of-the-server]__1f2e3d._.js:1:2345)\n    at async b (/srv/app/.next/server/chunks/ssr/x_9a8b._.js:3:77)';

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows, type Db } from '@/lib/db/client';
-import { recordStatements } from '@/lib/db/instrument';
+import { recordStatements } from '@/lib/observability/instrument';
 import { countActiveInterventions, listActiveInterventions, listActiveProjects } from '@/lib/interventions/queries';
 import { describeEachDb } from '@/lib/test/db';
 import { listToolUsers } from '@/lib/tools/stats';
-import { loadOverviewPage, loadToolsPage } from './page-data';
-import { parseTimeRange } from './range';
-import { getRollupFreshness } from './rollup-state';
-import { rebuildRollups, refreshRollups } from './rollups';
+import { loadOverviewPage, loadToolsPage } from './analytics';
+import { parseTimeRange } from '@/lib/analytics/range';
+import { getRollupFreshness } from '@/lib/analytics/rollup-state';
+import { rebuildRollups, refreshRollups } from '@/lib/analytics/rollups';
 
 /** Issue 18, item 3: what a page request runs does not grow with table size, and pages never refresh roll-ups. */
 
