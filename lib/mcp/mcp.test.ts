@@ -7,6 +7,7 @@ import { createApiToken } from '@/lib/auth/tokens';
 import { queryRows, setDbHandleForTests } from '@/lib/db/client';
 import { user } from '@/lib/db/schema';
 import { serveFetch } from '@/lib/http/test-server';
+import { ingestEvents } from '@/lib/events/ingest';
 import { abortSession, resumeSession } from '@/lib/interventions/commands';
 import { describeEachDb } from '@/lib/test/db';
 import { engineer, makePausedSession } from '@/lib/test/factories';
@@ -170,5 +171,28 @@ describeEachDb('MCP server', (t) => {
     const unknown = await call(agent, 'finish_session', { sessionId: crypto.randomUUID(), status: 'completed' });
     expect(unknown.structuredContent).toMatchObject({ error: { code: 'not_found' } });
     expect({ sessions: await count('agent_sessions'), checkpoints: await count('session_checkpoints'), pauses: await count('paused_sessions') }).toEqual(before);
+  });
+
+  it('reads: events by correlation id, the fleet KPIs, the interventions resource', async () => {
+    const { session, pause } = await makePausedSession(t().db, 'timeout');
+    const trace = crypto.randomUUID();
+    await ingestEvents(t().db, {
+      events: [
+        { eventType: 'llm.call', aggregateId: session.id, metadata: { correlation_id: trace } },
+        { eventType: 'tool.call', aggregateId: session.id, metadata: { correlation_id: trace } },
+      ],
+    });
+    const reader = await connect(tokens.reader);
+    const found = await call(reader, 'search_events', { correlationId: trace });
+    expect(found.structuredContent).toMatchObject({ sessions: [session.id], events: [{ eventType: 'llm.call' }, { eventType: 'tool.call' }] });
+    const fleet = await call(reader, 'fleet_summary', { range: '7d' });
+    expect(fleet.structuredContent).toMatchObject({ range: { key: '7d' }, kpis: { activeSessions: expect.any(Object), toolSuccessRate: expect.any(Object) } });
+    expect(fleet.content[0].text).toMatch(/^Last 7 days: /);
+    const badRange = await call(reader, 'fleet_summary', { range: '1y' });
+    expect(badRange.structuredContent).toMatchObject({ error: { code: 'unprocessable', fields: [{ path: 'range' }] } });
+    const resource = await reader.readResource({ uri: 'flightdeck://interventions' });
+    const open = JSON.parse((resource.contents[0] as { text: string }).text) as { interventions: Array<{ id: string }> };
+    expect(open.interventions.map((i) => i.id)).toContain(pause.id);
+    await expect(reader.readResource({ uri: `flightdeck://sessions/${crypto.randomUUID()}` })).rejects.toThrow(/No session/);
   });
 });

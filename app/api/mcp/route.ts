@@ -21,5 +21,10 @@ export const POST = guardedRoute({ scopes: ['ingest', 'control', 'read'] }, asyn
     maxRequestBodySize: Math.max(env().API_MAX_BODY_BYTES, env().API_MAX_CHECKPOINT_BYTES),
   });
   await server.connect(transport);
-  return transport.handleRequest(request);
+  const response = await transport.handleRequest(request);
+  // An answer may be an event stream held open while request_human_decision waits (with keep-alive comments):
+  // "no-transform" keeps Next's compression from buffering it until the end.
+  const headers = new Headers(response.headers);
+  headers.set('cache-control', 'no-store, no-transform');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 });
