@@ -263,7 +263,9 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         'How agents report sessions, checkpoints, events and tool executions, and receive a person\'s decisions. ' +
         'Authenticate with `Authorization: Bearer <API token>`; the token needs the scope listed per operation (x-scopes). ' +
-        'Errors are `{error: {code, message, fields?: [{path, message}]}}`.',
+        'Errors are `{error: {code, message, fields?: [{path, message}]}}`. ' +
+        'The same operations (and an on-call assistant\'s reads and decisions) are also offered as Model Context Protocol ' +
+        'tools at `POST /api/mcp` (Streamable HTTP, stateless, the same tokens; the scopes decide the tools).',
     },
     servers: [{ url: '/' }],
     components: {

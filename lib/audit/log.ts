@@ -24,7 +24,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   const a = entry.actor;
   const who =
     a.kind === 'user'
-      ? { actorName: a.name, role: a.role, via: a.via }
+      ? { actorName: a.name, role: a.role, via: a.via, ...(a.viaToken ? { token: a.viaToken } : {}) }
       : a.kind === 'anonymous'
         ? {}
         : { via: a.via };

@@ -12,7 +12,16 @@ export type Via = 'browser' | 'api' | 'slack' | 'mcp' | 'job';
 type Origin = { ip?: string | null; userAgent?: string | null };
 
 export type Actor =
-  | ({ kind: 'user'; id: string; email: string; name: string; role: Role; via: Via } & Origin)
+  | ({
+      kind: 'user';
+      id: string;
+      email: string;
+      name: string;
+      role: Role;
+      via: Via;
+      /** A person acting through one of their API tokens (an MCP assistant): the audit row names the token. */
+      viaToken?: { id: string; name: string };
+    } & Origin)
   | ({ kind: 'token'; id: string; name: string; scopes: TokenScope[]; via: Via } & Origin)
   | ({ kind: 'system'; id: string; name: string; via: Via } & Origin);
 

@@ -124,14 +124,15 @@ export async function getControlDecision(db: Db, input: { sessionId: string }): 
 }
 
 /**
- * Long-poll: while the answer is `wait`, wait for a decision up to `waitSeconds` (≤ 30), waking at once on an
- * in-process signal and re-reading the database every `pollMs` so decisions made on other instances arrive too.
+ * Long-poll: while the answer is `wait`, wait for a decision up to `waitSeconds` (≤ `maxSeconds`, 30 for the HTTP
+ * API; MCP's request_human_decision allows MAX_MCP_WAIT_S), waking at once on an in-process signal and re-reading
+ * the database every `pollMs` so decisions made on other instances arrive too.
  */
 export async function waitForControlDecision(
   db: Db,
-  input: { sessionId: string; waitSeconds: number; pollMs?: number; signal?: AbortSignal },
+  input: { sessionId: string; waitSeconds: number; maxSeconds?: number; pollMs?: number; signal?: AbortSignal },
 ): Promise<ControlResult> {
-  const deadline = Date.now() + Math.min(Math.max(input.waitSeconds, 0), 30) * 1000;
+  const deadline = Date.now() + Math.min(Math.max(input.waitSeconds, 0), input.maxSeconds ?? 30) * 1000;
   const pollMs = input.pollMs ?? 1000;
   for (;;) {
     const result = await getControlDecision(db, { sessionId: input.sessionId });

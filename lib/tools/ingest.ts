@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import { userToolHistory } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+import { env } from '@/lib/env';
 
 export type IngestToolExecution = {
   executionId?: string;
@@ -95,4 +97,21 @@ export async function rateToolExecution(
     .returning({ executionId: userToolHistory.executionId, userSatisfaction: userToolHistory.userSatisfaction });
   if (!rows.length) return { ok: false, reason: 'not_found' };
   return { ok: true, executionId: rows[0].executionId, userSatisfaction: rows[0].userSatisfaction ?? input.userSatisfaction };
+}
+
+/**
+ * An execution older than the retention would be pruned at once and would rewrite finished roll-up days
+ * (year 0001 included): refused (by the HTTP API and MCP alike) with 422 naming each field, before anything is written.
+ */
+export function refuseExpiredTimestamps(executions: Array<{ createdAt?: string }>, batch: boolean) {
+  const days = env().TOOL_HISTORY_RETENTION_DAYS;
+  const oldest = Date.now() - days * 86_400_000;
+  const stale = executions.flatMap((e, i) => (e.createdAt && Date.parse(e.createdAt) < oldest ? [i] : []));
+  if (!stale.length) return;
+  throw new AppError('unprocessable', 'The request body is invalid', {
+    fields: stale.slice(0, 50).map((i) => ({
+      path: batch ? `${i}.createdAt` : 'createdAt',
+      message: `must not be older than ${days} days (the tool history retention)`,
+    })),
+  });
 }

@@ -9,7 +9,7 @@ type Created = { token: string; name: string; prefix: string };
 
 const scopeHelp: Record<(typeof tokenScopes)[number], string> = {
   ingest: 'report sessions, events, checkpoints',
-  control: 'read pause / resume decisions',
+  control: 'pause and read decisions; with read, decide over MCP as you',
   metrics: 'scrape /api/metrics',
   read: 'read sessions and interventions',
 };
