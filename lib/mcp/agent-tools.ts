@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CompleteRecoveryBody, CreateCheckpointBody, CreateSessionBody, FinishBody, PauseBody, ToolExecutionItem } from '@/lib/api/schemas';
-import { completeRecovery, createCheckpoint } from '@/lib/checkpoints/commands';
+import { createCheckpoint } from '@/lib/checkpoints/commands';
+import { completeRecovery } from '@/lib/checkpoints/recovery';
 import { AppError } from '@/lib/errors';
 import { pauseSession } from '@/lib/interventions/commands';
 import { getControlDecision, waitForControlDecision, type ControlDecision } from '@/lib/sessions/control';

@@ -8,7 +8,7 @@ import { AppError } from '@/lib/errors';
 import { listEventsByCorrelation } from '@/lib/events/queries';
 import { abortSession, resumeSession, type ResolveResult } from '@/lib/interventions/commands';
 import { ageBuckets, decodeCursor } from '@/lib/interventions/queries';
-import { restoreFromPause, type RestoreFromPauseResult } from '@/lib/interventions/restore';
+import { restoreFromPause, type RestoreFromPauseResult } from '@/lib/checkpoints/restore-from-pause';
 import { decisionActor } from './actor';
 import { loadInterventions, loadSessionView } from './reads';
 import { defineTool, type McpTool, type ToolContext } from './tool';
