@@ -32,6 +32,8 @@ export const permissionTable = {
   'users:manage': ['admin'],
   'tokens:manage': ['admin'],
   'audit:read': ['admin'],
+  // escalation policies and who is on call: they make the system resume, abort or restore people's pauses
+  'escalation:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;
