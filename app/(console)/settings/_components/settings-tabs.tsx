@@ -8,6 +8,7 @@ const tabs: { href: string; label: string; permission: Permission }[] = [
   { href: '/settings/notifications', label: 'Notifications', permission: 'notifications:manage-own' },
   { href: '/settings/users', label: 'Users', permission: 'users:manage' },
   { href: '/settings/tokens', label: 'API tokens', permission: 'tokens:manage' },
+  { href: '/settings/escalation', label: 'Escalation', permission: 'escalation:manage' },
   { href: '/settings/audit', label: 'Audit log', permission: 'audit:read' },
 ];
 
