@@ -90,6 +90,8 @@ const schema = z.object({
       }
     }),
   BACKGROUND_JOBS: bool(true),
+  // How often the pause jobs (escalation steps, lib/escalation/run.ts) look for due work.
+  JOBS_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   // Hosts (names or IPs, comma-separated) that outbound calls may reach even though they resolve to a loopback,
   // private, link-local or otherwise non-public address (lib/net/outbound.ts). Empty: public addresses only.
   OUTBOUND_ALLOWED_HOSTS: z

@@ -58,6 +58,8 @@ runCli(async () => {
       RECOVERY_ABANDON_AFTER_S: '600',
       // Pages never refresh the roll-ups (the job does): specs that post data see it on Overview/Tools within 1 s.
       ROLLUP_REFRESH_INTERVAL_MS: '1000',
+      // Pause jobs (escalation steps): a step that is due shows in the inbox within a second.
+      JOBS_INTERVAL_MS: '500',
       // Sign-in limits stay at their defaults: they count failures only, so the suite's many sign-ins from
       // 127.0.0.1 pass, and e2e/auth.spec.ts meets the per-account delay.
     },

@@ -34,6 +34,8 @@ export const permissionTable = {
   'audit:read': ['admin'],
   // Settings → Integrations: the fleet-wide Slack channel
   'integrations:manage': ['admin'],
+  // escalation policies and who is on call: they make the system resume, abort or restore people's pauses
+  'escalation:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

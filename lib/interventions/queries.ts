@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import type { PauseContext } from '@/lib/db/schema';
+import { escalatedFlag, matchedPolicy, nextStep } from '@/lib/escalation/queries';
 import type { ActiveFilter, HistoryFilter } from './schemas';
 
 /**
@@ -16,7 +17,8 @@ export function encodeCursor(c: Cursor) {
 export function decodeCursor(s: string | null | undefined): Cursor | null {
   if (!s) return null;
   const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
-  if (!at || !id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(Date.parse(at))) return null;
+  // 'infinity': a deadline-sorted page that ended among the pauses without a deadline.
+  if (!at || !id || !/^[0-9a-f-]{36}$/i.test(id) || (at !== 'infinity' && Number.isNaN(Date.parse(at)))) return null;
   return { at, id };
 }
 
@@ -75,8 +77,35 @@ export type ActiveIntervention = PauseListRow & {
   context: PauseContext;
   paused_at: Date;
   assigned_to: string | null;
+  /** The governing escalation policy's next step (lib/escalation/queries.ts): its time, kind and the policy. */
+  next_step_at: Date | null;
+  next_step_kind: string | null;
+  policy_name: string | null;
+  escalated: boolean;
   cursor_at: string;
 };
+
+const activeColumns = sql`ps.id, ps.session_id, s.project, s.agent_name, ps.reason, ps.pause_type, ps.current_task,
+               ps.context->>'last_error' AS last_error, ps.context, ps.paused_at, ps.assigned_to,
+               nxt.next_at AS next_step_at, nxt.next_kind AS next_step_kind, pol.name AS policy_name, ${escalatedFlag} AS escalated`;
+
+/**
+ * Open pauses, nearest deadline first (pauses without one last, oldest first among them), keyset on
+ * (deadline or 'infinity', id). The deadline is computed per pause, so this order reads every open pause that
+ * matches the filter: fine for an inbox (hundreds), not an index walk like the default order.
+ */
+async function listActiveByDeadline(db: Db, input: ActiveFilter & { cursor?: Cursor | null; limit: number }) {
+  const after = input.cursor ? sql`WHERE (q.deadline_key, q.id) > (${input.cursor.at}::timestamptz, ${input.cursor.id}::uuid)` : sql``;
+  const rows = await queryRows<ActiveIntervention>(
+    db,
+    sql`SELECT q.*, q.deadline_key::text AS cursor_at FROM (
+          SELECT ${activeColumns}, coalesce(nxt.next_at, 'infinity'::timestamptz) AS deadline_key
+          ${fromPauses} ${matchedPolicy} ${nextStep} ${and(activeWhere(input))}) q
+        ${after}
+        ORDER BY q.deadline_key ASC, q.paused_at ASC, q.id ASC LIMIT ${input.limit + 1}`,
+  );
+  return page(rows.map(({ deadline_key: _, ...r }: ActiveIntervention & { deadline_key?: unknown }) => r), input.limit);
+}
 
 /**
  * Open pauses, oldest first. `paused_at >= x AND (paused_at > x OR id > y)` rather than a row comparison so that
@@ -87,6 +116,7 @@ export async function listActiveInterventions(
   input: ActiveFilter & { cursor?: Cursor | null; limit?: number } = {},
 ): Promise<Page<ActiveIntervention>> {
   const limit = input.limit ?? 50;
+  if (input.sort === 'deadline') return listActiveByDeadline(db, { ...input, limit });
   const where = activeWhere(input);
   if (input.cursor) {
     const at = sql`${input.cursor.at}::timestamptz`;
@@ -94,9 +124,8 @@ export async function listActiveInterventions(
   }
   const rows = await queryRows<ActiveIntervention>(
     db,
-    sql`SELECT ps.id, ps.session_id, s.project, s.agent_name, ps.reason, ps.pause_type, ps.current_task,
-               ps.context->>'last_error' AS last_error, ps.context, ps.paused_at, ps.assigned_to, ps.paused_at::text AS cursor_at
-        ${fromPauses} ${and(where)}
+    sql`SELECT ${activeColumns}, ps.paused_at::text AS cursor_at
+        ${fromPauses} ${matchedPolicy} ${nextStep} ${and(where)}
         ORDER BY ps.paused_at ASC, ps.id ASC LIMIT ${limit + 1}`,
   );
   return page(rows, limit);

@@ -15,6 +15,8 @@ export const activeFilterSchema = z.object({
   project: loose(optionalText),
   type: loose(z.enum(pauseTypes)),
   age: loose(z.enum(['15m', '1h', '4h', '24h'])),
+  // Order: oldest first (default) or nearest escalation deadline first.
+  sort: loose(z.enum(['deadline'])),
 });
 export type ActiveFilter = z.infer<typeof activeFilterSchema>;
 

@@ -1,6 +1,7 @@
 import type { Db } from '@/lib/db/client';
 import { rankTools, type PreferenceStrategy } from '@/lib/tools/preference';
 import { listRecentToolFailures, listToolStatistics, listToolUsers, type FailureCursor } from '@/lib/tools/stats';
+import { countPausesPastDeadline } from '@/lib/escalation/queries';
 import { charts } from './charts';
 import { getOverviewKpis } from '@/lib/analytics/queries';
 import type { TimeRange } from '@/lib/analytics/range';
@@ -23,7 +24,9 @@ export async function loadOverviewPage(db: Db, range: TimeRange) {
     charts['failing-tools'].load(db, p),
     charts.retries.load(db, p),
   ]);
-  return { kpis, interventions, recoveries, toolTrend, failingTools, retries };
+  // Its own Suspense boundary on the page (a figure right now, not over the range).
+  const pastDeadline = await countPausesPastDeadline(db);
+  return { kpis, interventions, recoveries, toolTrend, failingTools, retries, pastDeadline };
 }
 
 export type ToolsPageFilters = { userId?: string; tool?: string; cursor?: FailureCursor | null; strategy: PreferenceStrategy };

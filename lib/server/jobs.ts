@@ -4,6 +4,7 @@ import { abandonStaleRecoveries } from '@/lib/checkpoints/recovery';
 import { pruneCheckpoints } from '@/lib/checkpoints/retention';
 import type { Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
+import { runEscalations } from '@/lib/escalation/run';
 import { deliverDueWebhooks } from '@/lib/interventions/webhooks';
 import { log } from '@/lib/log';
 import { pruneToolHistory } from '@/lib/tools/retention';
@@ -49,6 +50,15 @@ const jobs: Job[] = [
       return env().ROLLUP_REFRESH_INTERVAL_MS;
     },
     run: (db) => catchUpRollups(db),
+  },
+  {
+    // Pause deadlines: takes the escalation steps that are due (lib/escalation/run.ts). Each step locks its pause and
+    // claims a row keyed (pause, policy, step), so every instance may run it and a step is taken once.
+    name: 'escalate-pauses',
+    get everyMs() {
+      return env().JOBS_INTERVAL_MS;
+    },
+    run: (db) => runEscalations(db),
   },
   {
     // TOOL_HISTORY_RETENTION_DAYS; batches with SKIP LOCKED, so every instance may run it.

@@ -48,7 +48,7 @@ export default async function InterventionsPage({
     <>
       <PageHeader
         title="Interventions"
-        description="Paused sessions waiting for a person, oldest first."
+        description="Paused sessions waiting for a person, oldest first or by escalation deadline."
         actions={
           <>
             <LiveRefresh />
@@ -76,6 +76,13 @@ export default async function InterventionsPage({
             { value: '4h', label: '4 hours' },
             { value: '24h', label: '24 hours' },
           ]}
+        />
+        <FilterSelect
+          name="sort"
+          label="Order"
+          value={filter.sort}
+          emptyLabel="Oldest first"
+          options={[{ value: 'deadline', label: 'Nearest deadline first' }]}
         />
         {filtered && (
           <Link href="/interventions" className="pb-2 text-sm text-slate-500 hover:underline">

@@ -4,6 +4,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { parseTimeRange } from '@/lib/analytics/range';
 import { requirePageUser } from '@/lib/auth/guards';
 import { FiguresAsOf } from '../_components/figures-as-of';
+import { PastDeadlineTile } from './_components/deadline-tile';
 import { FailingToolsCard, InterventionsCard, KpiRow, RecoveriesCard, RetriesCard, ToolTrendCard } from './_components/cards';
 import { pickerDays, RangeNotice } from './_components/range-notice';
 import { TimeRangePicker } from './_components/time-range-picker';
@@ -28,6 +29,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
       <FiguresAsOf />
       <Suspense key={`kpi-${key}`} fallback={<WidgetSkeleton title="Key figures" height={110} />}>
         <KpiRow range={range} />
+      </Suspense>
+      <Suspense fallback={<WidgetSkeleton title="Pauses past deadline" height={60} />}>
+        <PastDeadlineTile />
       </Suspense>
       <div className="mt-6 grid gap-4 xl:grid-cols-2">
         <Suspense key={`i-${key}`} fallback={<WidgetSkeleton title="Interventions by pause type" />}>

@@ -13,3 +13,4 @@ export * from './notifications';
 export * from './analytics';
 export * from './usage';
 export * from './integrations';
+export * from './escalation';

@@ -15,7 +15,10 @@ import { KeyboardHelp, RowDialog, type RowAction } from './row-dialogs';
 import { useInboxKeys } from './use-inbox-keys';
 
 // Serialised across the server → client boundary: dates may arrive as strings.
-export type ActiveRow = Omit<ActiveIntervention, 'paused_at' | 'cursor_at'> & { paused_at: string | Date };
+export type ActiveRow = Omit<ActiveIntervention, 'paused_at' | 'cursor_at' | 'next_step_at'> & {
+  paused_at: string | Date;
+  next_step_at: string | Date | null;
+};
 
 export type Permissions = { resume: boolean; abort: boolean; restore: boolean; note: boolean; assign: boolean };
 
@@ -32,6 +35,28 @@ function useNow(renderedAt: number) {
     return () => clearInterval(t);
   }, []);
   return now;
+}
+
+/** Time to the escalation policy's next step ("notify in 12m", "reassign due 3m ago") and the "escalated" badge. */
+function Deadline({ row, now }: { row: ActiveRow; now: number }) {
+  const at = row.next_step_at ? new Date(row.next_step_at) : null;
+  const what = row.next_step_kind === 'restore' ? 'restore' : (row.next_step_kind ?? '');
+  return (
+    <>
+      {row.escalated && (
+        <Badge tone="violet" className="mb-0.5">
+          escalated
+        </Badge>
+      )}
+      {at ? (
+        <time dateTime={at.toISOString()} title={`${row.policy_name}: ${what} at ${at.toISOString()}`} className="block">
+          {at.getTime() > now ? `${what} in ${formatAge(now, at.getTime())}` : `${what} due ${formatAge(at, now)} ago`}
+        </time>
+      ) : (
+        <span className="block text-slate-400">{row.escalated ? 'no step left' : '—'}</span>
+      )}
+    </>
+  );
 }
 
 const toggle = (set: Set<string>, id: string) => {
@@ -72,7 +97,7 @@ export function ActiveTable({
   const visible = rows.map((r) => r.id);
   const allOnPage = visible.length > 0 && visible.every((id) => selected.has(id));
   const labels = Object.fromEntries(rows.map((r) => [r.id, `${r.project} / ${r.agent_name}`]));
-  const columns = canBulk ? 8 : 7;
+  const columns = canBulk ? 9 : 8;
   const current = rows.length ? Math.min(cursor, rows.length - 1) : -1;
 
   const focusRow = (i: number) => body.current?.querySelector<HTMLElement>(`tr[data-row-index="${i}"]`)?.focus();
@@ -140,6 +165,7 @@ export function ActiveTable({
                 </Th>
               )}
               <Th>Age</Th>
+              <Th>Deadline</Th>
               <Th>Project / agent</Th>
               <Th>Type</Th>
               <Th>Reason / task</Th>
@@ -180,6 +206,9 @@ export function ActiveTable({
                       <time dateTime={new Date(a.paused_at).toISOString()} title={new Date(a.paused_at).toISOString()}>
                         {formatAge(a.paused_at, now)}
                       </time>
+                    </Td>
+                    <Td className="whitespace-nowrap text-xs tabular-nums">
+                      <Deadline row={a} now={now} />
                     </Td>
                     <Td>
                       <Link prefetch={false} href={`/sessions/${a.session_id}`} className="font-medium text-indigo-700 hover:underline">

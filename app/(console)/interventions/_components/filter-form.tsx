@@ -27,17 +27,20 @@ export function FilterSelect({
   label,
   value,
   options,
+  emptyLabel = 'All',
 }: {
   name: string;
   label: string;
   value: string | undefined;
   options: { value: string; label: string }[];
+  /** The first option's text, the value when nothing is chosen. */
+  emptyLabel?: string;
 }) {
   return (
     <label className="flex flex-col text-xs font-medium text-slate-600">
       {label}
       <select name={name} defaultValue={value ?? ''} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-800">
-        <option value="">All</option>
+        <option value="">{emptyLabel}</option>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

@@ -11,6 +11,7 @@ const tabs: { href: string; label: string; permission: Permission }[] = [
   { href: '/settings/users', label: 'Users', permission: 'users:manage' },
   { href: '/settings/tokens', label: 'API tokens', permission: 'tokens:manage' },
   { href: '/settings/integrations', label: 'Integrations', permission: 'integrations:manage' },
+  { href: '/settings/escalation', label: 'Escalation', permission: 'escalation:manage' },
   { href: '/settings/audit', label: 'Audit log', permission: 'audit:read' },
 ];
 
