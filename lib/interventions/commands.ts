@@ -138,7 +138,17 @@ export function alreadyResolved(pause: PausedSession): AlreadyResolved {
   };
 }
 
+/**
+ * Locks the pause's session row, then the pause: the same order as a restore (startRecovery locks the session
+ * first), so a resume or abort racing a restore on the same pause waits instead of deadlocking.
+ */
 async function lockOpenPause(tx: Db, pausedSessionId: string): Promise<LockedPause> {
+  const [target] = await tx
+    .select({ sessionId: pausedSessions.sessionId })
+    .from(pausedSessions)
+    .where(eq(pausedSessions.id, pausedSessionId));
+  if (!target) return pauseGone;
+  await tx.select({ id: agentSessions.id }).from(agentSessions).where(eq(agentSessions.id, target.sessionId)).for('update');
   const [pause] = await tx.select().from(pausedSessions).where(eq(pausedSessions.id, pausedSessionId)).for('update');
   if (!pause) return pauseGone;
   if (pause.resolved) return alreadyResolved(pause);
