@@ -67,4 +67,17 @@ describeEachDb('escalation steps', (t) => {
     await runEscalations(t().db, { now: later(without, 30) });
     expect(await escalations(t().db, without.id)).toHaveLength(2);
   });
+
+  it('a Slack channel that got the pause hears of each step taken, once', async () => {
+    const project = `sl-${Date.now().toString(36)}`;
+    await makePolicy(t().db, { projects: project, steps: [{ kind: 'reassign', afterMinutes: 1, toUser: (await makeUser(t().db, 'engineer')).email }] });
+    const pause = await pausedIn(t().db, project);
+    // The pause's own Slack message (as the outbox wrote it for the fleet channel).
+    await t().db.insert(notificationDeliveries).values({ pausedSessionId: pause.id, targetUrl: 'https://hooks.slack.com/services/T/B/x', channel: 'slack', payload: { text: 'paused' } });
+    await runEscalations(t().db, { now: later(pause, 1) });
+    await runEscalations(t().db, { now: later(pause, 2) });
+    const rows = await t().db.select().from(notificationDeliveries).where(eq(notificationDeliveries.pausedSessionId, pause.id));
+    expect(rows).toHaveLength(2);
+    expect(JSON.stringify(rows[1].payload)).toContain('Escalation — step 1 of');
+  });
 });

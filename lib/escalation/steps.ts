@@ -1,3 +1,4 @@
+import { postSlackUpdate } from '@/lib/integrations/slack/outbox';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ActorOf } from '@/lib/auth/actor';
 import { recordAudit } from '@/lib/audit/log';
@@ -157,6 +158,8 @@ async function record(c: Ctx, done: Done) {
   });
   await recordAudit(c.tx, { actor, action: 'escalation.step', targetType: 'paused_session', targetId: c.pause.id, outcome: 'success', details });
   await notifyLiveInTx(c.tx, { topic: 'interventions', sessionId: c.pause.sessionId });
+  // Every Slack channel that got the pause hears of the step (and of a default action's outcome).
+  await postSlackUpdate(c.tx, { pausedSessionId: c.pause.id, text: `Escalation — step ${step} of "${c.due.policyName}": ${done.note}` });
 }
 
 /**
