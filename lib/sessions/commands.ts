@@ -55,25 +55,6 @@ export async function createSession(
   });
 }
 
-export type HeartbeatResult =
-  | { ok: true; status: AgentSession['status'] }
-  | { ok: false; reason: 'not_found' };
-
-export async function recordHeartbeat(
-  db: Db,
-  input: { sessionId: string; currentTask?: string | null },
-): Promise<HeartbeatResult> {
-  const rows = await db
-    .update(agentSessions)
-    .set({
-      lastHeartbeatAt: sql`now()`,
-      ...(input.currentTask !== undefined ? { currentTask: input.currentTask } : {}),
-    })
-    .where(eq(agentSessions.id, input.sessionId))
-    .returning({ status: agentSessions.status });
-  return rows.length ? { ok: true, status: rows[0].status } : { ok: false, reason: 'not_found' };
-}
-
 export type FinishResult =
   | { ok: true; session: AgentSession; alreadyFinished: boolean }
   | { ok: false; reason: 'not_found' }
