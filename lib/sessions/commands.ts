@@ -17,6 +17,8 @@ export type CreateSessionInput = {
   externalId?: string | null;
   currentTask?: string | null;
   metadata?: Record<string, unknown>;
+  /** The session's own budget (> 0 each, validated at the door); absent: the project's per-session default. */
+  budget?: { maxCostUsd?: number; maxTokens?: number };
 };
 
 /** Idempotent on (project, externalId): the same agent run registering twice gets the same session. */
@@ -33,6 +35,8 @@ export async function createSession(
         externalId: input.externalId ?? null,
         currentTask: input.currentTask ?? null,
         metadata: input.metadata ?? {},
+        budgetCostUsd: input.budget?.maxCostUsd ?? null,
+        budgetTokens: input.budget?.maxTokens ?? null,
       })
       .onConflictDoNothing()
       .returning();
