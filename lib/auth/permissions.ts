@@ -32,6 +32,8 @@ export const permissionTable = {
   'users:manage': ['admin'],
   'tokens:manage': ['admin'],
   'audit:read': ['admin'],
+  // per-project heartbeat timeout and budgets (Settings → Projects)
+  'projects:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;
