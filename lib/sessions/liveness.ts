@@ -30,10 +30,17 @@ export async function recordSignOfLife(
       ...(input.currentTask !== undefined ? { currentTask: input.currentTask } : {}),
     })
     .where(inArray(agentSessions.id, ids))
-    .returning({ id: agentSessions.id, status: agentSessions.status });
+    .returning({
+      id: agentSessions.id,
+      status: agentSessions.status,
+      // Only a session in an open `timeout` pause needs more than this one statement.
+      // (Qualified by hand: in an UPDATE, Drizzle writes its columns unqualified, and "id" would be p.id here.)
+      timedOut: sql<boolean>`agent_sessions.status = 'paused' AND EXISTS (SELECT 1 FROM paused_sessions p
+        WHERE p.session_id = agent_sessions.id AND NOT p.resolved AND p.pause_type = 'timeout')`,
+    });
   for (const r of rows) {
     out.set(r.id, r.status);
-    if (r.status === 'paused' && (await resumeReturnedAgent(db, { sessionId: r.id }, actor)).ok) out.set(r.id, 'running');
+    if (r.timedOut && (await resumeReturnedAgent(db, { sessionId: r.id }, actor)).ok) out.set(r.id, 'running');
   }
   return out;
 }
