@@ -68,6 +68,11 @@ const schema = z.object({
   TOOL_PREFERENCE_PRIOR_STRENGTH: positive(10),
   ROLLUP_REFRESH_INTERVAL_MS: intIn(1000, undefined, 10_000),
   HEARTBEAT_STALE_S: int(120),
+  // The heartbeat watchdog (lib/sessions/watchdog.ts): a running session silent this long is paused as `timeout`
+  // (per project in Settings → Projects).
+  HEARTBEAT_TIMEOUT_S: intIn(1, undefined, 300),
+  // How often the time-driven jobs (the heartbeat watchdog) run.
+  JOBS_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
 
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_S: int(60 * 60 * 12),
@@ -91,7 +96,6 @@ const schema = z.object({
     }),
   BACKGROUND_JOBS: bool(true),
   // How often the pause jobs (escalation steps, lib/escalation/run.ts) look for due work.
-  JOBS_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   // Hosts (names or IPs, comma-separated) that outbound calls may reach even though they resolve to a loopback,
   // private, link-local or otherwise non-public address (lib/net/outbound.ts). Empty: public addresses only.
   OUTBOUND_ALLOWED_HOSTS: z

@@ -45,6 +45,8 @@ async function expectRollupsEqualRaw(db: Db) {
   expect(normalise(await days('recovery_days'))).toEqual(normalise(await rawAggregations.recoveryDays(db)));
   expect(normalise(await days('retry_days'))).toEqual(normalise(await rawAggregations.retryDays(db)));
   expect(normalise(await days('session_days'))).toEqual(normalise(await rawAggregations.sessionDays(db)));
+  expect(normalise(await table('usage_hours'))).toEqual(normalise(await rawAggregations.usageHours(db)));
+  expect(normalise(await days('usage_days'))).toEqual(normalise(await rawAggregations.usageDays(db)));
 }
 
 const pick = <T,>(rng: Rng, xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];

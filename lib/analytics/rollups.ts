@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import { BUCKETS } from './histogram';
 import { markRollupsRefreshed, refreshToolUsers } from './rollup-state';
+import { usageHoursSelect } from './usage';
 
 /**
  * Keeping the hourly roll-ups and their daily twins (lib/db/schema/analytics.ts) equal to the raw rows.
@@ -18,7 +19,7 @@ import { markRollupsRefreshed, refreshToolUsers } from './rollup-state';
  */
 const ROLLUP_LOCK_KEY = 7_304_110_508; // arbitrary, constant: "flightdeck roll-ups"
 
-export type RollupKind = 'tool' | 'tool_user_day' | 'pause' | 'recovery' | 'retry' | 'session';
+export type RollupKind = 'tool' | 'tool_user_day' | 'pause' | 'recovery' | 'retry' | 'session' | 'usage';
 
 /** Every hour, or a set of hour starts (ISO strings), or (user, day) pairs. */
 type HourSet = 'all' | string[];
@@ -144,6 +145,11 @@ async function recompute(tx: Db, kind: RollupKind, hours: HourSet, pairs: 'all' 
       await tx.execute(del('session_hours'));
       await tx.execute(sql`INSERT INTO session_hours (hour, started, ended) ${sessionHoursSelect(hours)}`);
       return;
+    case 'usage':
+      await tx.execute(del('usage_hours'));
+      await tx.execute(sql`INSERT INTO usage_hours (hour, project, reports, input_tokens, output_tokens, cost_usd)
+        ${usageHoursSelect(inHours('created_at', hours))}`);
+      return;
     case 'tool_user_day':
       if (pairs === 'all') {
         await tx.execute(sql`DELETE FROM tool_user_days`);
@@ -203,6 +209,13 @@ export const rollupFamilies: Record<DailyKind, Family> = {
     histograms: [],
   },
   session: { hours: 'session_hours', days: 'session_days', keys: [], sums: [['started', 'int'], ['ended', 'int']], histograms: [] },
+  usage: {
+    hours: 'usage_hours',
+    days: 'usage_days',
+    keys: ['project'],
+    sums: [['reports', 'int'], ['input_tokens', 'bigint'], ['output_tokens', 'bigint'], ['cost_usd', 'float8']],
+    histograms: [],
+  },
 };
 
 const DAY_MS = 86_400_000;
@@ -271,7 +284,7 @@ export function rollupRows(kind: DailyKind, span: { from: Date | null; to: Date 
 }
 
 const REFRESH_BATCH = 20_000;
-const KINDS: RollupKind[] = ['tool', 'tool_user_day', 'pause', 'recovery', 'retry', 'session'];
+const KINDS: RollupKind[] = ['tool', 'tool_user_day', 'pause', 'recovery', 'retry', 'session', 'usage'];
 
 export type RefreshResult =
   | { ok: true; marks: number; hours: Record<RollupKind, number>; toolUsers: 'all' | number }
@@ -329,7 +342,7 @@ export async function catchUpRollups(db: Db, maxBatches = 50): Promise<RefreshRe
 }
 
 function emptyCounts(): Record<RollupKind, number> {
-  return { tool: 0, tool_user_day: 0, pause: 0, recovery: 0, retry: 0, session: 0 };
+  return { tool: 0, tool_user_day: 0, pause: 0, recovery: 0, retry: 0, session: 0, usage: 0 };
 }
 
 /** Recomputes every roll-up from the raw rows (`npm run rollups:rebuild`); waits for a running refresh. */
@@ -378,4 +391,6 @@ export const rawAggregations = {
   recoveryDays: (db: Db) => queryRows(db, recoveryHoursSelect('all', 'day')),
   retryDays: (db: Db) => queryRows(db, retryHoursSelect('all', 'day')),
   sessionDays: (db: Db) => queryRows(db, sessionHoursSelect('all', 'day')),
+  usageHours: (db: Db) => queryRows(db, usageHoursSelect(sql`TRUE`)),
+  usageDays: (db: Db) => queryRows(db, usageHoursSelect(sql`TRUE`, 'day')),
 };

@@ -53,6 +53,15 @@ describe('api client', () => {
     expect(calls[0].headers.authorization).toBe('Bearer fd_x');
   });
 
+  it('reports session usage to its session, keyed, and returns the budget answer', async () => {
+    const answer = { recorded: true, usage: { inputTokens: 5, outputTokens: 1, costUsd: 0.2 }, budget: { maxCostUsd: 1, maxTokens: null }, paused: null };
+    const { c, calls } = client([ok(answer)]);
+    const r = await c.reportSessionUsage('s/1', { model: 'gpt-4o', inputTokens: 5, outputTokens: 1, costUsd: 0.2 });
+    expect(r.budget.maxCostUsd).toBe(1);
+    expect([calls[0].method, calls[0].url]).toEqual(['POST', 'http://fd.test/api/v1/sessions/s%2F1/usage']);
+    expect(calls[0].headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('gives a new key to each logical call', async () => {
     const { c, calls } = client([ok({ status: 'running' }), ok({ status: 'running' })]);
     await c.heartbeat('s1');

@@ -154,6 +154,10 @@ export function createClient(options: ClientOptions) {
     async reportUsage(records: s.UsageReport | s.UsageReport[]) {
       return (await request<s.IngestResult>('POST', '/api/v1/usage', { body: records })).data;
     },
+    /** Tokens and cost of one session; the answer has its totals, its budget and whether this report paused it. */
+    async reportSessionUsage(sessionId: string, input: s.SessionUsageInput) {
+      return (await request<s.SessionUsageResult>('POST', `/api/v1/sessions/${id(sessionId)}/usage`, { body: input })).data;
+    },
     async rateToolExecution(executionId: string, userSatisfaction: number) {
       return (await request<Out<typeof s.SatisfactionResponse>>('PATCH', `/api/v1/tool-executions/${id(executionId)}`, { body: { userSatisfaction } }))
         .data;

@@ -141,6 +141,8 @@ describeEachDb('agent API contract', (t) => {
     },
     'rateToolExecution 404': async () => ({ path: missing('/api/v1/tool-executions'), body: { userSatisfaction: 4 } }),
     'reportUsage 200': async () => ({ body: { usageId: randomUUID(), project: 'p', model: 'm', inputTokens: 10, outputTokens: 2, cost: 0.01 } }),
+    'reportSessionUsage 200': async () => ({ path: await sessionPath('/usage'), body: { model: 'gpt-4o', inputTokens: 10, outputTokens: 2, costUsd: 0.01 } }),
+    'reportSessionUsage 404': async () => ({ path: missing('/api/v1/sessions', '/usage'), body: { inputTokens: 1 } }),
     'reportUsage 404': async () => ({ body: { usageId: randomUUID(), sessionId: randomUUID(), inputTokens: 1, outputTokens: 1 } }),
     'preferredTools 200': async () => ({ query: '?userId=u1&tools=web_search,grep' }),
     'preferredTools 400': async () => ({ query: '?userId=u1' }),

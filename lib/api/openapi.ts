@@ -183,6 +183,24 @@ export const operations: Operation[] = [
     },
   },
   {
+    operationId: 'reportSessionUsage',
+    method: 'post',
+    path: '/api/v1/sessions/{id}/usage',
+    summary: "Tokens and cost for one session, checked against its budget",
+    description:
+      'A report that reaches a budget (the session\'s own, its project\'s per-session default, or the project\'s daily ' +
+      'budget) pauses the session as `budget`; the answer\'s `paused` says so and the next control call answers `wait`. ' +
+      'model must be a model id (letters, digits, . _ : / @ + -, no spaces); tokens and cost are ≥ 0.',
+    scopes: ['ingest'],
+    body: s.SessionUsageBody,
+    responses: {
+      200: { description: 'Stored (or a duplicate usageId); the session\'s totals and budget', schema: s.SessionUsageResponse },
+      404: err('No session with this id'),
+      ...post,
+      422: err('Invalid body: negative or non-numeric usage, an unknown model'),
+    },
+  },
+  {
     operationId: 'rateToolExecution',
     method: 'patch',
     path: '/api/v1/tool-executions/{id}',

@@ -23,6 +23,47 @@ export const ErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), fields: z.array(FieldErrorSchema).optional() }),
 });
 
+// ---- usage and budgets
+const MAX_COST_USD = 1_000_000_000;
+/**
+ * The model rule: a model id as providers spell them — a letter or digit, then letters, digits and . _ : / @ + -
+ * (at most 128 characters, no spaces), e.g. `gpt-4o-mini`, `claude-sonnet-4-5@20250929`, `openai/gpt-4.1`.
+ * Anything else (spaces, quotes, markup, empty) is an unknown model and refused with 422 naming the field.
+ */
+export const ModelId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/, 'unknown model: a model id is a letter or digit, then letters, digits and . _ : / @ + - (max 128, no spaces)');
+const tokens = z.number().int().min(0, 'must be 0 or more').max(Number.MAX_SAFE_INTEGER);
+const costUsd = z.number().min(0, 'must be 0 or more').max(MAX_COST_USD);
+/** What a budget may be: more than 0 (no budget: leave it out). */
+export const BudgetSchema = z.strictObject({
+  maxCostUsd: z.number().gt(0, 'must be greater than 0').max(MAX_COST_USD).optional().describe('US dollars'),
+  maxTokens: z.number().int().gt(0, 'must be greater than 0').max(Number.MAX_SAFE_INTEGER).optional().describe('input + output tokens'),
+});
+/** Usage an agent may attach to a tool execution, or report on its own (POST /sessions/{id}/usage). */
+export const UsageFields = {
+  model: ModelId.optional(),
+  inputTokens: tokens.optional(),
+  outputTokens: tokens.optional(),
+  costUsd: costUsd.optional().describe('US dollars'),
+};
+export const SessionUsageBody = z
+  .strictObject({
+    usageId: id.optional().describe('Client id; a replayed report with the same id is stored once.'),
+    ...UsageFields,
+  })
+  .refine((u) => u.inputTokens !== undefined || u.outputTokens !== undefined || u.costUsd !== undefined, {
+    message: 'report at least one of inputTokens, outputTokens, costUsd',
+    path: ['inputTokens'],
+  });
+const UsageTotals = z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() });
+export const SessionUsageResponse = z.object({
+  recorded: z.boolean().describe('false: this usageId was already stored'),
+  usage: UsageTotals.describe("The session's totals so far"),
+  budget: z.object({ maxCostUsd: z.number().nullable(), maxTokens: z.number().nullable() }).describe('The budget in force for the session'),
+  paused: z.object({ pausedSessionId: id, reason: z.string() }).nullable().describe('Set when this report crossed a budget'),
+});
+
 // ---- sessions
 export const CreateSessionBody = z.strictObject({
   project: name,
@@ -30,6 +71,7 @@ export const CreateSessionBody = z.strictObject({
   externalId: text(200).min(1).optional(),
   currentTask: text(2000).optional(),
   metadata: json.optional(),
+  budget: BudgetSchema.optional().describe("The session's own budget; without it the project's per-session default applies"),
 });
 export const SessionSchema = z.object({
   id,
@@ -43,6 +85,8 @@ export const SessionSchema = z.object({
   startedAt: isoDate,
   endedAt: isoDate.nullable(),
   lastHeartbeatAt: isoDate,
+  budgetCostUsd: z.number().nullable().optional(),
+  budgetTokens: z.number().nullable().optional(),
 });
 export const SessionResponse = z.object({ session: SessionSchema });
 
@@ -159,6 +203,7 @@ export const ToolExecutionItem = z.strictObject({
   sessionId: id.nullable().optional(),
   context: json.optional(),
   userSatisfaction: z.number().int().min(1).max(5).nullable().optional(),
+  ...UsageFields,
   // Agents buffer executions and send them later; without this every late batch would land at "now". The lower
   // bound (retention) depends on server configuration, so the route checks it (app/api/v1/tool-executions).
   createdAt: z.iso
@@ -176,10 +221,10 @@ export const UsageItem = z.strictObject({
   usageId: id.describe('Client id; a replayed report with the same id is stored once.'),
   sessionId: id.optional().describe('The session the usage belongs to; its project is used'),
   project: z.string().min(1).max(200).optional().describe('Required without sessionId; must match the session otherwise'),
-  model: z.string().min(1).max(200).optional(),
-  inputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  outputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  cost: z.number().min(0).finite().optional(),
+  model: ModelId.optional(),
+  inputTokens: tokens,
+  outputTokens: tokens,
+  cost: costUsd.optional(),
 });
 export const UsageBody = z.union([UsageItem, z.array(UsageItem).min(1).max(MAX_BATCH)]);
 
@@ -220,5 +265,8 @@ export type Recovery = z.output<typeof RecoverySchema>;
 export type EventInput = z.input<typeof EventItem>;
 export type ToolExecutionInput = z.input<typeof ToolExecutionItem>;
 export type UsageReport = z.input<typeof UsageItem>;
+export type SessionUsageInput = z.input<typeof SessionUsageBody>;
+export type SessionUsageResult = z.output<typeof SessionUsageResponse>;
+export type Budget = z.input<typeof BudgetSchema>;
 export type IngestResult = z.output<typeof IngestResponse>;
 export type ApiErrorBody = z.output<typeof ErrorSchema>;

@@ -36,6 +36,8 @@ export const permissionTable = {
   'integrations:manage': ['admin'],
   // escalation policies and who is on call: they make the system resume, abort or restore people's pauses
   'escalation:manage': ['admin'],
+  // per-project heartbeat timeout and budgets (Settings → Projects)
+  'projects:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -4,6 +4,7 @@ import { recordAudit } from '@/lib/audit/log';
 import type { Db } from '@/lib/db/client';
 import {
   agentSessions,
+  type AgentSession,
   interventionActions,
   pausedSessions,
   type PauseContext,
@@ -54,74 +55,87 @@ export function auditPause(tx: Db, actor: Actor, verb: string, pause: PausedSess
   });
 }
 
-export async function pauseSession(
-  db: Db,
-  input: {
-    sessionId: string;
-    reason: string;
-    pauseType: PauseType;
-    currentTask?: string | null;
-    context?: PauseContext;
-    checkpointId?: string | null;
-  },
-  actor: Actor,
-): Promise<PauseResult> {
+export type PauseInput = {
+  sessionId: string;
+  reason: string;
+  pauseType: PauseType;
+  currentTask?: string | null;
+  context?: PauseContext;
+  checkpointId?: string | null;
+};
+
+export async function pauseSession(db: Db, input: PauseInput, actor: Actor): Promise<PauseResult> {
   const result = await db.transaction(async (tx): Promise<PauseResult> => {
     const [s] = await tx.select().from(agentSessions).where(eq(agentSessions.id, input.sessionId)).for('update');
     if (!s) return { ok: false, reason: 'not_found', message: 'No session with this id' };
-    if (isTerminal(s.status)) return { ok: false, reason: 'session_finished', message: `The session already ended as ${s.status}`, status: s.status };
-    const [open] = await tx
-      .select()
-      .from(pausedSessions)
-      .where(and(eq(pausedSessions.sessionId, s.id), eq(pausedSessions.resolved, false)));
-    if (open) return { ok: false, reason: 'already_paused', message: 'The session is already paused and waiting for a decision', pause: open };
-    const [pause] = await tx
-      .insert(pausedSessions)
-      .values({
-        sessionId: s.id,
-        reason: input.reason,
-        pauseType: input.pauseType,
-        currentTask: input.currentTask ?? s.currentTask,
-        context: input.context ?? {},
-        checkpointId: input.checkpointId ?? null,
-      })
-      .returning();
-    await tx
-      .update(agentSessions)
-      .set({ status: 'paused', currentTask: pause.currentTask, lastHeartbeatAt: sql`now()` })
-      .where(eq(agentSessions.id, s.id));
-    await tx.insert(interventionActions).values({
-      pausedSessionId: pause.id,
-      sessionId: s.id,
-      action: 'paused',
-      actor: actorLabel(actor),
-      actorType: actorType(actor),
-      note: input.reason,
-      details: { pause_type: input.pauseType },
-    });
-    await appendEvent(tx, {
-      eventType: 'session_paused',
-      aggregateType: 'session',
-      aggregateId: s.id,
-      metadata: { status: 'paused', actor_id: actorLabel(actor), pause_type: input.pauseType, paused_session_id: pause.id },
-    });
-    // Rows only (in-app + webhook outbox): the HTTP happens later in the delivery worker, never inside a pause.
-    const notified = await fanOutPauseNotifications(tx, { pause, project: s.project, agentName: s.agentName });
-    if (notified.inApp || notified.webhooks || notified.slack) {
-      await tx.insert(interventionActions).values({
-        pausedSessionId: pause.id,
-        sessionId: s.id,
-        action: 'notified',
-        actor: 'system',
-        actorType: 'system',
-        details: { in_app: notified.inApp, webhooks: notified.webhooks, ...(notified.slack ? { slack: notified.slack } : {}) },
-      });
-    }
-    await notifyLiveInTx(tx, { topic: 'interventions', sessionId: s.id });
-    return { ok: true, pause };
+    return pauseLockedSessionInTx(tx, s, input, actor);
   });
   if (result.ok) signalSession(input.sessionId);
   return result;
+}
+
+/**
+ * The pause itself, inside a caller's transaction that holds the session row (`FOR UPDATE`): the agent's own pause
+ * above, and Flightdeck's (the heartbeat watchdog, a crossed budget). The caller signals after its commit.
+ * `keepLastSignOfLife`: a pause Flightdeck raises itself is no sign of the agent's life.
+ */
+export async function pauseLockedSessionInTx(
+  tx: Db,
+  s: AgentSession,
+  input: PauseInput,
+  actor: Actor,
+  options: { keepLastSignOfLife?: boolean } = {},
+): Promise<PauseResult> {
+  if (isTerminal(s.status)) return { ok: false, reason: 'session_finished', message: `The session already ended as ${s.status}`, status: s.status };
+  const [open] = await tx
+    .select()
+    .from(pausedSessions)
+    .where(and(eq(pausedSessions.sessionId, s.id), eq(pausedSessions.resolved, false)));
+  if (open) return { ok: false, reason: 'already_paused', message: 'The session is already paused and waiting for a decision', pause: open };
+  const [pause] = await tx
+    .insert(pausedSessions)
+    .values({
+      sessionId: s.id,
+      reason: input.reason,
+      pauseType: input.pauseType,
+      currentTask: input.currentTask ?? s.currentTask,
+      context: input.context ?? {},
+      checkpointId: input.checkpointId ?? null,
+    })
+    .returning();
+  await tx
+    .update(agentSessions)
+    .set({ status: 'paused', currentTask: pause.currentTask, ...(options.keepLastSignOfLife ? {} : { lastHeartbeatAt: sql`now()` }) })
+    .where(eq(agentSessions.id, s.id));
+  await tx.insert(interventionActions).values({
+    pausedSessionId: pause.id,
+    sessionId: s.id,
+    action: 'paused',
+    actor: actorLabel(actor),
+    actorType: actorType(actor),
+    note: input.reason,
+    details: { pause_type: input.pauseType },
+  });
+  await appendEvent(tx, {
+    eventType: 'session_paused',
+    aggregateType: 'session',
+    aggregateId: s.id,
+    metadata: { status: 'paused', actor_id: actorLabel(actor), pause_type: input.pauseType, paused_session_id: pause.id },
+  });
+  // Rows only (in-app + webhook outbox): the HTTP happens later in the delivery worker, never inside a pause.
+  const notified = await fanOutPauseNotifications(tx, { pause, project: s.project, agentName: s.agentName });
+  if (notified.inApp || notified.webhooks || notified.slack) {
+    await tx.insert(interventionActions).values({
+      pausedSessionId: pause.id,
+      sessionId: s.id,
+      action: 'notified',
+      actor: 'system',
+      actorType: 'system',
+      details: { in_app: notified.inApp, webhooks: notified.webhooks, ...(notified.slack ? { slack: notified.slack } : {}) },
+    });
+  }
+  await notifyLiveInTx(tx, { topic: 'interventions', sessionId: s.id });
+  return { ok: true, pause };
 }
 
 type LockedPause = { ok: true; pause: PausedSession } | PauseGone | AlreadyResolved;

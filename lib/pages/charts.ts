@@ -15,6 +15,8 @@ import {
   type ToolTrendPoint,
 } from '@/lib/analytics/queries';
 import type { TimeRange } from '@/lib/analytics/range';
+import { rollupRows } from '@/lib/analytics/rollups';
+import { getTimeToFirstHumanAction, listUsageByProject, type FirstActionStats, type UsageSeries } from '@/lib/analytics/usage';
 
 /**
  * Every chart's data once: the card draws it and shows it as a table, the CSV download (route
@@ -75,6 +77,21 @@ export const charts = {
       rows: d.map((x) => [x.tool, x.failures, x.executions, r4(x.failure_rate)]),
     }),
   }),
+  'usage-cost': def<UsageSeries>({
+    title: 'Cost per project (USD)',
+    load: (db, p) => loadUsage(db, p.range),
+    table: (d) => usageTable(d, 'cost'),
+  }),
+  'usage-tokens': def<UsageSeries>({
+    title: 'Tokens per project',
+    load: (db, p) => loadUsage(db, p.range),
+    table: (d) => usageTable(d, 'tokens'),
+  }),
+  'first-action': def<FirstActionStats>({
+    title: 'Time to first human action',
+    load: (db, p) => getTimeToFirstHumanAction(db, p.range),
+    table: (d) => ({ columns: ['pauses', 'acted_on', 'p50_s', 'p95_s'], rows: [[d.pauses, d.acted, r4(d.p50S), r4(d.p95S)]] }),
+  }),
   'tool-stats': def<ToolStatistics[]>({
     title: 'Tool statistics',
     load: (db, p) => listToolStatistics(db, p.range),
@@ -101,6 +118,17 @@ export const charts = {
     }),
   }),
 };
+
+function loadUsage(db: Db, range: TimeRange) {
+  return listUsageByProject(db, range, rollupRows('usage', { from: range.from, to: range.to, hourly: range.bucket === 'hour' }));
+}
+
+function usageTable(d: UsageSeries, key: 'cost' | 'tokens'): TableData {
+  return {
+    columns: ['bucket', ...d.projects, 'total'],
+    rows: d.points.map((x) => [x.bucket, ...d.projects.map((p) => r4(x[key][p])), r4(d.projects.reduce((a, p) => a + x[key][p], 0))]),
+  };
+}
 
 export type ChartId = keyof typeof charts;
 

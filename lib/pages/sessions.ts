@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import { getCheckpointDetail, listCheckpointMessages } from '@/lib/checkpoints/queries';
+import { getBudgetStatus } from '@/lib/usage/budget';
 import { getSession, getSessionSummary } from '@/lib/sessions/queries';
 import { decodeTimelineCursor, listSessionTimeline } from '@/lib/sessions/timeline';
 
@@ -14,12 +15,13 @@ export const MESSAGES_PAGE = 200;
 export async function loadSessionPage(db: Db, input: { id: string; before?: string | null }) {
   const session = await getSession(db, { id: input.id });
   if (!session) return null;
-  const [summary, timeline, abort] = await Promise.all([
+  const [summary, timeline, abort, usage] = await Promise.all([
     getSessionSummary(db, { sessionId: session.id }),
     listSessionTimeline(db, { sessionId: session.id, cursor: decodeTimelineCursor(input.before), limit: TIMELINE_PAGE }),
     session.status === 'aborted' ? getAbort(db, { sessionId: session.id }) : null,
+    getBudgetStatus(db, { sessionId: session.id }),
   ]);
-  return { session, summary, timeline, abort };
+  return { session, summary, timeline, abort, usage };
 }
 
 /**

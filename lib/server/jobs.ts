@@ -7,6 +7,7 @@ import { env } from '@/lib/env';
 import { runEscalations } from '@/lib/escalation/run';
 import { deliverDueWebhooks } from '@/lib/interventions/webhooks';
 import { log } from '@/lib/log';
+import { pauseSilentSessions } from '@/lib/sessions/watchdog';
 import { pruneToolHistory } from '@/lib/tools/retention';
 
 /**
@@ -21,6 +22,15 @@ const jobs: Job[] = [
     name: 'abandon-stale-recoveries',
     everyMs: 30_000,
     run: (db) => abandonStaleRecoveries(db, { olderThanSeconds: env().RECOVERY_ABANDON_AFTER_S }),
+  },
+  {
+    // Heartbeat watchdog: running sessions silent longer than their project's timeout are paused as `timeout`
+    // (FOR UPDATE SKIP LOCKED per session: exactly once across instances). JOBS_INTERVAL_MS, read at start.
+    name: 'heartbeat-watchdog',
+    get everyMs() {
+      return env().JOBS_INTERVAL_MS;
+    },
+    run: (db) => pauseSilentSessions(db, { defaultTimeoutS: env().HEARTBEAT_TIMEOUT_S }),
   },
   {
     // Webhook outbox: a pause only inserts rows; this delivers them through the guarded outbound client

@@ -17,6 +17,8 @@ export type CreateSessionInput = {
   externalId?: string | null;
   currentTask?: string | null;
   metadata?: Record<string, unknown>;
+  /** The session's own budget (> 0 each, validated at the door); absent: the project's per-session default. */
+  budget?: { maxCostUsd?: number; maxTokens?: number };
 };
 
 /** Idempotent on (project, externalId): the same agent run registering twice gets the same session. */
@@ -33,6 +35,8 @@ export async function createSession(
         externalId: input.externalId ?? null,
         currentTask: input.currentTask ?? null,
         metadata: input.metadata ?? {},
+        budgetCostUsd: input.budget?.maxCostUsd ?? null,
+        budgetTokens: input.budget?.maxTokens ?? null,
       })
       .onConflictDoNothing()
       .returning();
@@ -53,25 +57,6 @@ export async function createSession(
       .limit(1);
     return { ok: true, session: existing, created: false } as const;
   });
-}
-
-export type HeartbeatResult =
-  | { ok: true; status: AgentSession['status'] }
-  | { ok: false; reason: 'not_found' };
-
-export async function recordHeartbeat(
-  db: Db,
-  input: { sessionId: string; currentTask?: string | null },
-): Promise<HeartbeatResult> {
-  const rows = await db
-    .update(agentSessions)
-    .set({
-      lastHeartbeatAt: sql`now()`,
-      ...(input.currentTask !== undefined ? { currentTask: input.currentTask } : {}),
-    })
-    .where(eq(agentSessions.id, input.sessionId))
-    .returning({ status: agentSessions.status });
-  return rows.length ? { ok: true, status: rows[0].status } : { ok: false, reason: 'not_found' };
 }
 
 export type FinishResult =

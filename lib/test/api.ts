@@ -10,6 +10,7 @@ import * as sessions from '@/app/api/v1/sessions/route';
 import * as rate from '@/app/api/v1/tool-executions/[id]/route';
 import * as toolExecutions from '@/app/api/v1/tool-executions/route';
 import * as usage from '@/app/api/v1/usage/route';
+import * as sessionUsage from '@/app/api/v1/sessions/[id]/usage/route';
 import * as preferred from '@/app/api/v1/tools/preferred/route';
 
 /**
@@ -32,6 +33,7 @@ export const apiRoutes: Array<[template: string, module: RouteModule]> = [
   ['/api/v1/tool-executions', toolExecutions as unknown as RouteModule],
   ['/api/v1/tool-executions/{id}', rate as unknown as RouteModule],
   ['/api/v1/usage', usage as unknown as RouteModule],
+  ['/api/v1/sessions/{id}/usage', sessionUsage as unknown as RouteModule],
   ['/api/v1/tools/preferred', preferred as unknown as RouteModule],
 ];
 

@@ -8,6 +8,7 @@ import { PastDeadlineTile } from './_components/deadline-tile';
 import { FailingToolsCard, InterventionsCard, KpiRow, RecoveriesCard, RetriesCard, ToolTrendCard } from './_components/cards';
 import { pickerDays, RangeNotice } from './_components/range-notice';
 import { TimeRangePicker } from './_components/time-range-picker';
+import { FirstActionCard, UsageCard } from './_components/usage-cards';
 import { WidgetSkeleton } from './_components/widget';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -48,6 +49,15 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
         </Suspense>
         <Suspense key={`d-${key}`} fallback={<WidgetSkeleton title="Database retries" />}>
           <RetriesCard range={range} />
+        </Suspense>
+        <Suspense key={`uc-${key}`} fallback={<WidgetSkeleton title="Cost per project (USD)" />}>
+          <UsageCard range={range} kind="cost" />
+        </Suspense>
+        <Suspense key={`ut-${key}`} fallback={<WidgetSkeleton title="Tokens per project" />}>
+          <UsageCard range={range} kind="tokens" />
+        </Suspense>
+        <Suspense key={`fa-${key}`} fallback={<WidgetSkeleton title="Time to first human action" />}>
+          <FirstActionCard range={range} />
         </Suspense>
       </div>
     </>

@@ -77,6 +77,18 @@ class LiveTests(unittest.TestCase):
         self.assertEqual(ranked["userId"], user)
         self.assertEqual([t["tool"] for t in ranked["tools"]], ["grep", "sed"])
 
+    def test_a_session_budget_pauses_it_and_control_says_why(self) -> None:
+        s = self.fd.create_session({"project": self.project, "agent": "py-test", "externalId": str(uuid.uuid4()), "budget": {"maxTokens": 100}})  # type: ignore[typeddict-item]
+        self.assertEqual(s["budgetTokens"], 100)
+        first = self.fd.report_session_usage(s["id"], {"model": "gpt-4o-mini", "inputTokens": 40, "outputTokens": 10, "costUsd": 0.01})
+        self.assertEqual((first["recorded"], first["usage"]["inputTokens"], first["paused"]), (True, 40, None))
+        self.fd.post_tool_executions([{"userId": "u", "toolName": "llm", "success": True, "sessionId": s["id"], "inputTokens": 60}])
+        d = self.fd.get_control(s["id"])
+        self.assertEqual((d["action"], d.get("pauseType"), d.get("reason")), ("wait", "budget", "Session token budget reached: 110 tokens of 100 tokens"))
+        with self.assertRaises(ApiError) as bad:
+            self.fd.report_session_usage(s["id"], {"model": "not a model", "inputTokens": 1})
+        self.assertEqual((bad.exception.status, [f["path"] for f in bad.exception.fields]), (422, ["model"]))
+
     def test_usage_is_stored_once_and_takes_the_sessions_project(self) -> None:
         sid = self.session()
         reports = [

@@ -218,3 +218,18 @@ export type ToolUserDay = typeof toolUserDays.$inferSelect;
 export type InterventionHour = typeof interventionHours.$inferSelect;
 export type RecoveryHour = typeof recoveryHours.$inferSelect;
 export type RetryHour = typeof retryHours.$inferSelect;
+
+/** Usage (usage_records) per project and hour / UTC day, by created_at (drizzle/0011). */
+const usageColumns = {
+  project: text('project').notNull(),
+  reports: integer('reports').notNull(),
+  inputTokens: bigint('input_tokens', { mode: 'number' }).notNull(),
+  outputTokens: bigint('output_tokens', { mode: 'number' }).notNull(),
+  costUsd: doublePrecision('cost_usd').notNull(),
+};
+export const usageHours = pgTable('usage_hours', { hour: timestamp('hour', { withTimezone: true }).notNull(), ...usageColumns }, (t) => [
+  primaryKey({ name: 'usage_hours_pkey', columns: [t.hour, t.project] }),
+]);
+export const usageDays = pgTable('usage_days', { day: timestamp('day', { withTimezone: true }).notNull(), ...usageColumns }, (t) => [
+  primaryKey({ name: 'usage_days_pkey', columns: [t.day, t.project] }),
+]);

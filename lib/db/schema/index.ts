@@ -14,3 +14,4 @@ export * from './analytics';
 export * from './usage';
 export * from './integrations';
 export * from './escalation';
+export * from './settings';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inList, sessionStatuses } from './enums';
 
 export const agentSessions = pgTable(
@@ -15,7 +15,11 @@ export const agentSessions = pgTable(
     error: text('error'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    // Last sign of life: a heartbeat or any agent API call about the session (lib/sessions/liveness.ts).
     lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+    // The session's own budget (drizzle/0011); NULL: the project's per-session default applies.
+    budgetCostUsd: numeric('budget_cost_usd', { precision: 18, scale: 6, mode: 'number' }),
+    budgetTokens: bigint('budget_tokens', { mode: 'number' }),
   },
   (t) => [
     check('agent_sessions_status_check', sql.raw(`status IN (${inList(sessionStatuses)})`)),
@@ -29,6 +33,12 @@ export const agentSessions = pgTable(
     index('idx_agent_sessions_project_started').on(t.project, t.startedAt.desc()),
     // Sessions list: search by external id across projects (the unique key leads with project).
     index('idx_agent_sessions_external_id').on(t.externalId),
+    check(
+      'agent_sessions_budget_positive',
+      sql`(${t.budgetCostUsd} IS NULL OR ${t.budgetCostUsd} > 0) AND (${t.budgetTokens} IS NULL OR ${t.budgetTokens} > 0)`,
+    ),
+    // The heartbeat watchdog: running sessions, oldest sign of life first.
+    index('idx_agent_sessions_running_heartbeat').on(t.lastHeartbeatAt).where(sql`status = 'running'`),
   ],
 );
 

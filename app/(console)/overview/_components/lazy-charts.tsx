@@ -14,3 +14,4 @@ export const RateBarsChart = deferredChart(() => import('@/components/charts/rat
 export const FailingToolsChart = deferredChart(() => import('@/components/charts/failing-tools-chart').then((m) => m.default), CHART_HEIGHT);
 export const LatencyChart = deferredChart(() => import('@/components/charts/latency-chart').then((m) => m.default), CHART_HEIGHT);
 export const PreferenceChart = deferredChart(() => import('@/components/charts/preference-chart').then((m) => m.default), CHART_HEIGHT);
+export const UsageChart = deferredChart(() => import('@/components/charts/usage-chart').then((m) => m.default), CHART_HEIGHT);

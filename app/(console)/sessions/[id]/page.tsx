@@ -15,6 +15,7 @@ import { formatDateTime } from '@/lib/ui/format';
 import { formatAgoSeconds } from '@/lib/format/time';
 import { RestoreButton } from '../_components/restore-dialog';
 import { TimelineList } from '../_components/timeline-list';
+import { UsageBurn } from '../_components/usage-burn';
 
 export const metadata: Metadata = { title: 'Session' };
 
@@ -35,7 +36,7 @@ export default async function SessionDetailPage({
   const [{ id }, sp] = await Promise.all([params, searchParams]);
   const data = await loadSessionPage(await getDb(), { id, before: sp.before });
   if (!data) notFound();
-  const { session, summary, timeline, abort } = data;
+  const { session, summary, timeline, abort, usage } = data;
   const finished = session.status === 'completed' || session.status === 'aborted';
   const canRestore = can(user.role, 'interventions:restore') && !finished;
   const restoreBlockedReason = summary.recoveryInProgress
@@ -116,6 +117,7 @@ export default async function SessionDetailPage({
           </div>
         </Card>
         <div className="space-y-4">
+          {usage && <UsageBurn usage={usage} />}
           <Card title={latest ? `Metrics (checkpoint #${latest.sequence})` : 'Metrics'}>
             {metrics.length === 0 ? (
               <p className="text-sm text-slate-500">{latest ? 'The latest checkpoint carries no metrics.' : 'No checkpoint yet.'}</p>

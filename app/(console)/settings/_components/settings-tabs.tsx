@@ -9,6 +9,7 @@ const tabs: { href: string; label: string; permission: Permission }[] = [
   { href: '/settings', label: 'Overview', permission: 'console:read' },
   { href: '/settings/notifications', label: 'Notifications', permission: 'notifications:manage-own' },
   { href: '/settings/users', label: 'Users', permission: 'users:manage' },
+  { href: '/settings/projects', label: 'Projects', permission: 'projects:manage' },
   { href: '/settings/tokens', label: 'API tokens', permission: 'tokens:manage' },
   { href: '/settings/integrations', label: 'Integrations', permission: 'integrations:manage' },
   { href: '/settings/escalation', label: 'Escalation', permission: 'escalation:manage' },

@@ -10,6 +10,7 @@ export const POST = apiRoute({ scopes: ['ingest'], body: CreateSessionBody }, as
     externalId: body.externalId ?? null,
     currentTask: body.currentTask ?? null,
     metadata: body.metadata,
+    budget: body.budget,
   });
   return json(r.created ? 201 : 200, { session: r.session });
 });

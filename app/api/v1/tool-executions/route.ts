@@ -1,31 +1,76 @@
+import { randomUUID } from 'node:crypto';
 import { apiRoute, json } from '@/lib/api/handler';
 import { replayStored } from '@/lib/api/idempotency';
 import { ToolExecutionsBody } from '@/lib/api/schemas';
 import { AppError } from '@/lib/errors';
-import { ingestToolExecutions, ingestToolExecutionsOnce, refuseExpiredTimestamps } from '@/lib/tools/ingest';
+import { recordSignOfLife } from '@/lib/sessions/liveness';
+import { ingestToolExecutions, ingestToolExecutionsOnce, refuseExpiredTimestamps, type IngestToolExecution } from '@/lib/tools/ingest';
+import { enforceBudgets } from '@/lib/usage/budget';
+import { recordSessionUsage } from '@/lib/usage/record';
+
+type Item = IngestToolExecution & { model?: string; inputTokens?: number; outputTokens?: number; costUsd?: number };
 
 /**
  * One tool execution or a batch of up to 1000, keyed by the client executionId. The agents' hottest call: with an
  * Idempotency-Key it is one database statement that claims the key, ingests and stores the answer
- * (lib/tools/ingest.ts, drizzle/0004), without one a single insert statement.
+ * (lib/tools/ingest.ts, drizzle/0004), without one a single insert statement. Executions that carry usage
+ * (tokens, cost, model) also store it (usage id = execution id) in the same transaction, then the sessions' budgets
+ * are checked (lib/usage/budget.ts); the sessions named are marked alive (lib/sessions/liveness.ts).
  */
-export const POST = apiRoute({ scopes: ['ingest'], body: ToolExecutionsBody, ownIdempotency: true }, async ({ db, body, idempotency }) => {
+export const POST = apiRoute({ scopes: ['ingest'], body: ToolExecutionsBody, ownIdempotency: true }, async ({ db, body, idempotency, actor }) => {
   const batch = Array.isArray(body);
-  const executions = batch ? body : [body];
+  const executions: Item[] = (batch ? body : [body]).map((e) => ({ ...e }));
   refuseExpiredTimestamps(executions, batch);
+  const withUsage = usageOf(executions, batch);
+  let reply;
   if (idempotency) {
-    const r = await ingestToolExecutionsOnce(db, { ...idempotency, executions, batch });
+    const r = await db.transaction(async (tx) => {
+      const once = await ingestToolExecutionsOnce(tx, { ...idempotency, executions, batch });
+      if (!once.replayed && once.status === 200) await recordSessionUsage(tx, { records: withUsage });
+      return once;
+    });
     if (r.replayed) {
       return replayStored({ responseStatus: r.status, responseBody: r.body, requestHash: r.requestHash ?? '' }, idempotency.requestHash);
     }
-    return json(r.status ?? 500, r.body);
+    reply = json(r.status ?? 500, r.body);
+    if (r.status !== 200) return reply;
+  } else {
+    const r = withUsage.length
+      ? await db.transaction(async (tx) => {
+          const ingested = await ingestToolExecutions(tx, { executions });
+          if (ingested.ok) await recordSessionUsage(tx, { records: withUsage });
+          return ingested;
+        })
+      : await ingestToolExecutions(db, { executions });
+    if (!r.ok) {
+      throw new AppError('unprocessable', 'Unknown sessionId', {
+        fields: r.indexes.slice(0, 50).map((i) => ({ path: batch ? `${i}.sessionId` : 'sessionId', message: 'no session with this id' })),
+      });
+    }
+    const { received, inserted, duplicates } = r;
+    reply = json(200, { received, inserted, duplicates });
   }
-  const r = await ingestToolExecutions(db, { executions });
-  if (!r.ok) {
-    throw new AppError('unprocessable', 'Unknown sessionId', {
-      fields: r.indexes.slice(0, 50).map((i) => ({ path: batch ? `${i}.sessionId` : 'sessionId', message: 'no session with this id' })),
+  const sessionIds = executions.flatMap((e) => (e.sessionId ? [e.sessionId] : []));
+  if (sessionIds.length) await recordSignOfLife(db, { sessionIds }, actor);
+  if (withUsage.length) await enforceBudgets(db, { sessionIds: withUsage.map((u) => u.sessionId) });
+  return reply;
+});
+
+/**
+ * The usage rows of the executions that report usage: each needs its session (the budget it counts against) and
+ * gets an execution id if it has none (the usage id, so a replayed execution's usage is stored once too).
+ */
+function usageOf(executions: Item[], batch: boolean) {
+  const has = (e: Item) => e.model !== undefined || e.inputTokens !== undefined || e.outputTokens !== undefined || e.costUsd !== undefined;
+  const orphans = executions.flatMap((e, i) => (has(e) && !e.sessionId ? [i] : []));
+  if (orphans.length) {
+    throw new AppError('unprocessable', 'The request body is invalid', {
+      fields: orphans.slice(0, 50).map((i) => ({ path: batch ? `${i}.sessionId` : 'sessionId', message: 'required when the execution reports usage' })),
     });
   }
-  const { received, inserted, duplicates } = r;
-  return json(200, { received, inserted, duplicates });
-});
+  return executions.filter(has).map((e) => {
+    e.executionId ??= randomUUID();
+    const { model, inputTokens, outputTokens, costUsd } = e;
+    return { usageId: e.executionId, sessionId: e.sessionId!, model, inputTokens, outputTokens, cost: costUsd, source: 'tool_execution' };
+  });
+}

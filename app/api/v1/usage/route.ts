@@ -3,6 +3,7 @@ import { apiRoute, json } from '@/lib/api/handler';
 import { UsageBody } from '@/lib/api/schemas';
 import { agentSessions } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { enforceBudgets } from '@/lib/usage/budget';
 import { recordUsage } from '@/lib/usage/record';
 
 /**
@@ -37,5 +38,7 @@ export const POST = apiRoute({ scopes: ['ingest'], body: UsageBody }, async ({ d
   });
   if (fields.length) throw new AppError('unprocessable', 'The request body is invalid', { fields: fields.slice(0, 50) });
   const { inserted, duplicates } = await recordUsage(db, { records });
+  // A report that reaches a session's (or its project's daily) budget pauses the session (lib/usage/budget.ts).
+  await enforceBudgets(db, { sessionIds: ids });
   return json(200, { received: records.length, inserted, duplicates });
 });

@@ -36,6 +36,8 @@ from .types import (
     RecoveryResult,
     Satisfaction,
     Session,
+    SessionUsageInput,
+    SessionUsageResult,
     ToolExecutionInput,
     ToolIngestResult,
     UsageReport,
@@ -192,7 +194,7 @@ class Client:
     # ---- sessions
 
     def create_session(self, input: Mapping[str, Any]) -> CreatedSession:
-        """Registers a run: {project, agent, externalId?, currentTask?, metadata?}. `created` is False when the
+        """Registers a run: {project, agent, externalId?, currentTask?, metadata?, budget?: {maxCostUsd?, maxTokens?}}. `created` is False when the
         project already had a session with this externalId (the API answers 200 with it)."""
         status, data = self.request("POST", "/api/v1/sessions", body=dict(input))
         return cast(CreatedSession, {**data["session"], "created": status == 201})
@@ -266,6 +268,12 @@ class Client:
         """Token usage and cost, one report or a batch (≤ 1000); each report's usageId makes a replay count once."""
         one = isinstance(records, Mapping)
         return cast(IngestResult, self._post("/api/v1/usage", records if one else list(records)))
+
+    def report_session_usage(self, session_id: str, input: SessionUsageInput) -> SessionUsageResult:
+        """Tokens and cost of one session (a usageId is added, so a retried call is stored once). The answer has the
+        session's totals, the budget in force and `paused` when this report reached a budget."""
+        body = {**input, "usageId": input.get("usageId") or str(uuid.uuid4())}
+        return cast(SessionUsageResult, self._post(f"/api/v1/sessions/{_id(session_id)}/usage", body))
 
     def rate_tool_execution(self, execution_id: str, user_satisfaction: int) -> Satisfaction:
         _, data = self.request(

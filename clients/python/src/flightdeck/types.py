@@ -24,6 +24,8 @@ class Session(TypedDict):
     startedAt: str
     endedAt: Optional[str]
     lastHeartbeatAt: str
+    budgetCostUsd: Optional[float]  # the session's own budget (None: the project's default applies)
+    budgetTokens: Optional[int]
 
 
 class CreatedSession(Session):
@@ -211,3 +213,51 @@ class ToolExecutionInput(TypedDict, total=False):
     context: Json
     userSatisfaction: Optional[int]
     createdAt: str
+    # Usage of the execution (needs sessionId): counted against the session's budgets.
+    model: str
+    inputTokens: int
+    outputTokens: int
+    costUsd: float
+
+
+class Budget(TypedDict, total=False):
+    """create_session's `budget`: each > 0; leave one out for no limit."""
+
+    maxCostUsd: float
+    maxTokens: int
+
+
+class SessionUsageInput(TypedDict, total=False):
+    """report_session_usage's body: at least one of inputTokens, outputTokens, costUsd (each ≥ 0). model is a model
+    id: a letter or digit, then letters, digits and . _ : / @ + - (no spaces, ≤ 128)."""
+
+    usageId: str
+    model: str
+    inputTokens: int
+    outputTokens: int
+    costUsd: float
+
+
+class UsageTotals(TypedDict):
+    inputTokens: float
+    outputTokens: float
+    costUsd: float
+
+
+class BudgetInForce(TypedDict):
+    maxCostUsd: Optional[float]
+    maxTokens: Optional[float]
+
+
+class BudgetPause(TypedDict):
+    pausedSessionId: str
+    reason: str
+
+
+class SessionUsageResult(TypedDict):
+    """`paused` is set when this report reached a budget: the session waits for a person (control answers `wait`)."""
+
+    recorded: bool
+    usage: UsageTotals
+    budget: BudgetInForce
+    paused: Optional[BudgetPause]

@@ -1,13 +1,16 @@
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { HeartbeatBody } from '@/lib/api/schemas';
 import { AppError } from '@/lib/errors';
-import { recordHeartbeat } from '@/lib/sessions/commands';
+import { recordSignOfLife } from '@/lib/sessions/liveness';
 
+/** Liveness: moves the last sign of life; an agent back from a `timeout` pause resumes it itself (lib/sessions/liveness.ts). */
 export const POST = apiRoute<typeof HeartbeatBody, undefined, { id: string }>(
   { scopes: ['ingest'], body: HeartbeatBody },
-  async ({ db, body, params }) => {
-    const r = await recordHeartbeat(db, { sessionId: requireId(params.id, 'session'), currentTask: body.currentTask });
-    if (!r.ok) throw new AppError('not_found', 'No session with this id');
-    return json(200, { status: r.status });
+  async ({ db, body, params, actor }) => {
+    const sessionId = requireId(params.id, 'session');
+    const statuses = await recordSignOfLife(db, { sessionIds: [sessionId], currentTask: body.currentTask }, actor);
+    const status = statuses.get(sessionId);
+    if (!status) throw new AppError('not_found', 'No session with this id');
+    return json(200, { status });
   },
 );

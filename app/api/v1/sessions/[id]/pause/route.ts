@@ -3,6 +3,7 @@ import { PauseBody } from '@/lib/api/schemas';
 import { AppError } from '@/lib/errors';
 import type { PausedSession } from '@/lib/db/schema';
 import { pauseSession } from '@/lib/interventions/commands';
+import { recordSignOfLife } from '@/lib/sessions/liveness';
 
 function pauseView(p: PausedSession) {
   const { id, sessionId, reason, pauseType, currentTask, context, checkpointId, pausedAt, resolved } = p;
@@ -18,6 +19,8 @@ export const POST = apiRoute<typeof PauseBody, undefined, { id: string }>(
   { scopes: ['control'], body: PauseBody },
   async ({ db, body, params, actor }) => {
     const sessionId = requireId(params.id, 'session');
+    // An agent back from a `timeout` pause that now pauses for its own reason: the timeout pause resolves first.
+    await recordSignOfLife(db, { sessionIds: [sessionId] }, actor);
     const r = await pauseSession(db, {
       sessionId,
       reason: body.reason,

@@ -1,0 +1,40 @@
+import type { Metadata } from 'next';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { requirePageUser } from '@/lib/auth/guards';
+import { getDb } from '@/lib/db/client';
+import { env } from '@/lib/env';
+import { listProjectSettings } from '@/lib/projects/settings';
+import { formatDateTime } from '@/lib/ui/format';
+import { SettingsTabs } from '../_components/settings-tabs';
+import { ProjectSettingsForm } from './_components/project-settings-form';
+
+export const metadata: Metadata = { title: 'Projects · Settings' };
+
+export default async function ProjectsSettingsPage() {
+  const me = await requirePageUser('projects:manage');
+  const projects = await listProjectSettings(await getDb());
+  const defaultTimeoutS = env().HEARTBEAT_TIMEOUT_S;
+  return (
+    <>
+      <PageHeader
+        title="Projects"
+        description={`Per project: how long a running session may stay silent before Flightdeck pauses it as "timeout" (default ${defaultTimeoutS} s, HEARTBEAT_TIMEOUT_S), and the budgets that pause a session as "budget" once reached — per session (a session created with its own budget uses that) and per UTC day for the whole project. Empty means the default: no limit.`}
+      />
+      <SettingsTabs user={me} active="/settings/projects" />
+      <Card title="A project by name">
+        <ProjectSettingsForm project={null} values={null} defaultTimeoutS={defaultTimeoutS} />
+      </Card>
+      {projects.map((p) => (
+        <Card
+          key={p.project}
+          className="mt-4"
+          title={p.project}
+          action={<span className="text-xs text-slate-500">{p.updatedBy ? `changed by ${p.updatedBy}, ${formatDateTime(p.updatedAt)}` : 'defaults'}</span>}
+        >
+          <ProjectSettingsForm project={p.project} values={p} defaultTimeoutS={defaultTimeoutS} />
+        </Card>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,76 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { actorLabel, type Actor } from '@/lib/auth/actor';
+import type { Db } from '@/lib/db/client';
+import { agentSessions, pausedSessions, type AgentSession } from '@/lib/db/schema';
+import { appendEvent } from '@/lib/events/append';
+import { signalSession } from '@/lib/events/bus';
+import { auditPause, resolvePauseInTx } from '@/lib/interventions/commands';
+
+export const CAME_BACK_NOTE = 'agent came back';
+
+/**
+ * A sign of life from an agent: its heartbeat or any agent API call about the session (control, checkpoints, pause,
+ * usage, tool executions naming it). Moves `last_heartbeat_at`, which the heartbeat watchdog reads
+ * (lib/sessions/watchdog.ts), and, when the session sits in a `timeout` pause nobody has decided yet, resolves that
+ * pause itself: resolution `resumed`, by the agent, note "agent came back". Returns each known session's status
+ * after that (unknown ids are absent).
+ */
+export async function recordSignOfLife(
+  db: Db,
+  input: { sessionIds: string[]; currentTask?: string | null },
+  actor: Actor,
+): Promise<Map<string, AgentSession['status']>> {
+  const ids = [...new Set(input.sessionIds.map((i) => i.toLowerCase()))];
+  const out = new Map<string, AgentSession['status']>();
+  if (!ids.length) return out;
+  const rows = await db
+    .update(agentSessions)
+    .set({
+      lastHeartbeatAt: sql`greatest(${agentSessions.lastHeartbeatAt}, now())`,
+      ...(input.currentTask !== undefined ? { currentTask: input.currentTask } : {}),
+    })
+    .where(inArray(agentSessions.id, ids))
+    .returning({
+      id: agentSessions.id,
+      status: agentSessions.status,
+      // Only a session in an open `timeout` pause needs more than this one statement.
+      // (Qualified by hand: in an UPDATE, Drizzle writes its columns unqualified, and "id" would be p.id here.)
+      timedOut: sql<boolean>`agent_sessions.status = 'paused' AND EXISTS (SELECT 1 FROM paused_sessions p
+        WHERE p.session_id = agent_sessions.id AND NOT p.resolved AND p.pause_type = 'timeout')`,
+    });
+  for (const r of rows) {
+    out.set(r.id, r.status);
+    if (r.timedOut && (await resumeReturnedAgent(db, { sessionId: r.id }, actor)).ok) out.set(r.id, 'running');
+  }
+  return out;
+}
+
+export type ReturnResult = { ok: true; pausedSessionId: string } | { ok: false; reason: 'no_timeout_pause' };
+
+/**
+ * Closes the session's open `timeout` pause because its agent is back. Same race-safe shape as a person's resume
+ * (lock the open pause, re-check it is still open): a person deciding in the same instant wins or loses cleanly.
+ */
+export async function resumeReturnedAgent(db: Db, input: { sessionId: string }, actor: Actor): Promise<ReturnResult> {
+  const result = await db.transaction(async (tx): Promise<ReturnResult> => {
+    const [open] = await tx
+      .select()
+      .from(pausedSessions)
+      .where(and(eq(pausedSessions.sessionId, input.sessionId), eq(pausedSessions.resolved, false), eq(pausedSessions.pauseType, 'timeout')))
+      .for('update');
+    // Re-read under the lock: a person's decision committed while we waited shows as resolved (READ COMMITTED).
+    if (!open || open.resolved) return { ok: false, reason: 'no_timeout_pause' };
+    const pause = await resolvePauseInTx(tx, { pause: open, resolution: 'resumed', note: CAME_BACK_NOTE }, actor);
+    await tx.update(agentSessions).set({ status: 'running' }).where(eq(agentSessions.id, pause.sessionId));
+    await appendEvent(tx, {
+      eventType: 'session_resumed',
+      aggregateType: 'session',
+      aggregateId: pause.sessionId,
+      metadata: { status: 'running', actor_id: actorLabel(actor), paused_session_id: pause.id, note: CAME_BACK_NOTE },
+    });
+    await auditPause(tx, actor, 'resume', pause, { note: CAME_BACK_NOTE, automatic: true });
+    return { ok: true, pausedSessionId: pause.id };
+  });
+  if (result.ok) signalSession(input.sessionId);
+  return result;
+}
