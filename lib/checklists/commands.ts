@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import { checklistItems, checklistSections, deploymentChecklists, type ChecklistItem, type DeploymentChecklist } from '@/lib/db/schema';

@@ -44,7 +44,7 @@ export function buildGateWebhookPayload(gate: Gate, roles: readonly SignoffRole[
   };
 }
 
-export async function notifyPendingGate(tx: Tx, gate: Gate & { policy?: ApprovalPolicy | null }, roles: SignoffRole[]) {
+export async function notifyPendingGate(tx: Tx, gate: Gate, roles: SignoffRole[]) {
   const claimed = await tx
     .insert(checklistGateNotices)
     .values(roles.map((role) => ({ checklistId: gate.checklistId, role })))

@@ -33,7 +33,7 @@ export async function notifyGateIfPending(db: Db, checklistId: string) {
 }
 
 export type FailResult =
-  | { ok: true; voidedSignoffs: VoidedSignoff[]; status: DeploymentChecklist['status'] }
+  | { ok: true; checklistId: string; voidedSignoffs: VoidedSignoff[]; status: DeploymentChecklist['status'] }
   | Refused;
 
 /** Marks an item failed (a check that did not pass); it is unticked, and the sign-offs covering it are voided. */
@@ -74,7 +74,7 @@ export async function failItem(db: Db, input: { itemId: string; note: string }, 
       checklistId: checklist.id,
       details: { sectionId: item.sectionId, section: section?.title, text: item.text, note: input.note, voidedSignoffs: voided },
     });
-    return { ok: true as const, voidedSignoffs: voided, status };
+    return { ok: true as const, checklistId: checklist.id, voidedSignoffs: voided, status };
   });
 }
 

@@ -14,7 +14,7 @@ import type { ChecklistPhase, SignoffRole } from '@/lib/db/schema/enums';
 import { audit, lockChecklist, refuse, type Refused } from './command-kit';
 import { policySatisfied, roleProgress, signerOf, signRefusal, type PolicyState } from './policy';
 import type { SignOffInput, VoidSignoffInput } from './schemas';
-import type { DbOrTx, Tx } from './store';
+import type { DbOrTx } from './store';
 
 /**
  * Signing off and withdrawing. A sign-off is refused when items it covers are open (see commands.ts) or when the
