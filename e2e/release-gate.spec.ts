@@ -119,5 +119,6 @@ test('QA ticks and signs, a second role is refused with the reason, the gate goe
 
   // The console lists the release under its environment.
   await page.goto('/checklists?tab=releases');
-  await expect(page.getByRole('table', { name: 'Releases in staging' })).toContainText('3.2.1');
+  await expect(page.getByRole('heading', { name: 'staging', exact: true })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: `${title} 3.2.1` })).toContainText('3.2.1');
 });

@@ -22,7 +22,7 @@ export function ReleasesByEnvironment({ groups }: { groups: { environment: strin
     <div className="space-y-5">
       {groups.map((g) => (
         <Card key={g.environment} title={g.environment}>
-          <Table aria-label={`Releases in ${g.environment}`}>
+          <Table>
             <thead>
               <tr>
                 <Th>Version</Th>
