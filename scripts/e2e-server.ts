@@ -40,7 +40,7 @@ runCli(async () => {
   const handle = await createDb({ url: databaseUrl, dataDir });
   await migrate(handle.db);
   await seedDemoUsers(handle.db);
-  const { token } = await createApiToken(handle.db, { name: 'e2e-agent', scopes: ['ingest', 'control', 'read', 'metrics'] });
+  const { token } = await createApiToken(handle.db, { name: 'e2e-agent', scopes: ['ingest', 'control', 'read', 'metrics', 'checklists'] });
   fs.writeFileSync(path.join(stateDir, 'token.txt'), token);
   await handle.close();
 

@@ -7,7 +7,7 @@ import { env } from '@/lib/env';
 import { argValue, runCli } from './cli';
 
 /**
- * npm run token:create -- --name N --scopes ingest,control,metrics,read [--expires-days D]
+ * npm run token:create -- --name N --scopes ingest,control,metrics,read,checklists [--expires-days D]
  * Prints the token once on standard output (and nothing else there, so `TOKEN=$(npm run -s token:create …)`
  * works); only its hash is stored.
  */

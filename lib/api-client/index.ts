@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type * as c from '@/lib/api/checklist-schemas';
 import type * as s from '@/lib/api/schemas';
 
 /**
@@ -165,6 +166,31 @@ export function createClient(options: ClientOptions) {
     async preferredTools(userId: string, tools: string[], strategy?: 'mean' | 'lower_bound' | 'thompson') {
       return (await request<Out<typeof s.PreferredToolsResponse>>('GET', '/api/v1/tools/preferred', { query: { userId, tools: tools.join(','), strategy } }))
         .data;
+    },
+    /** The checklist of a release (idempotent on template + version + environment: `created` is false the second time). */
+    async createReleaseChecklist(input: z.input<typeof c.CreateReleaseChecklistBody>) {
+      return (await request<Out<typeof c.ReleaseChecklistResponse>>('POST', '/api/v1/checklists', { body: input })).data;
+    },
+    async getGate(checklistId: string, opts: { wait?: number; signal?: AbortSignal } = {}) {
+      const wait = opts.wait === undefined ? undefined : Math.min(Math.max(opts.wait, 0), 30);
+      const r = await request<Out<typeof c.GateResponse>>('GET', `/api/v1/checklists/${id(checklistId)}/gate`, {
+        query: { wait },
+        timeoutMs: (options.timeoutMs ?? 30_000) + (wait ?? 0) * 1000,
+        signal: opts.signal,
+      });
+      return r.data;
+    },
+    /** Long-polls the gate until it is not `pending` or the deadline passes (then returns the last `pending`). */
+    async waitForGate(checklistId: string, opts: { timeoutMs?: number; pollSeconds?: number; signal?: AbortSignal } = {}) {
+      const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+      for (;;) {
+        const left = Math.ceil((deadline - Date.now()) / 1000);
+        const gate = await client.getGate(checklistId, { wait: Math.max(0, Math.min(opts.pollSeconds ?? 25, left)), signal: opts.signal });
+        if (gate.state !== 'pending' || Date.now() >= deadline || opts.signal?.aborted) return gate;
+      }
+    },
+    async markDeployed(checklistId: string) {
+      return (await request<Out<typeof c.DeployedResponse>>('POST', `/api/v1/checklists/${id(checklistId)}/deployed`)).data;
     },
   };
   return client;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createApiToken } from '@/lib/auth/tokens';
+import { createChecklistFromMarkdown } from '@/lib/checklists/commands';
 import { startRecovery } from '@/lib/checkpoints/recovery';
 import { setDbHandleForTests } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
@@ -36,7 +38,7 @@ describeEachDb('agent API contract', (t) => {
     process.env.API_MAX_CHECKPOINT_BYTES = String(CHECKPOINT_LIMIT);
     resetEnvCache();
     setDbHandleForTests(t().handle);
-    full = (await createApiToken(t().db, { name: 'agent', scopes: ['ingest', 'control', 'read'] })).token;
+    full = (await createApiToken(t().db, { name: 'agent', scopes: ['ingest', 'control', 'read', 'checklists'] })).token;
     metrics = (await createApiToken(t().db, { name: 'scraper', scopes: ['metrics'] })).token;
   });
   afterAll(() => {
@@ -146,7 +148,37 @@ describeEachDb('agent API contract', (t) => {
     'reportUsage 404': async () => ({ body: { usageId: randomUUID(), sessionId: randomUUID(), inputTokens: 1, outputTokens: 1 } }),
     'preferredTools 200': async () => ({ query: '?userId=u1&tools=web_search,grep' }),
     'preferredTools 400': async () => ({ query: '?userId=u1' }),
+    'createReleaseChecklist 201': async () => ({ body: { template: await templateId(), version: '1.0.0', environment: 'production' } }),
+    'createReleaseChecklist 200': async () => {
+      const body = { template: await templateId(), version: '1.0.0', environment: 'production' };
+      await callApi('POST', '/api/v1/checklists', { token: full, body });
+      return { body };
+    },
+    'getGate 200': async () => ({ path: `/api/v1/checklists/${await releaseId()}/gate` }),
+    'getGate 400': async () => ({ path: `/api/v1/checklists/${await releaseId()}/gate`, query: '?wait=31' }),
+    'getGate 404': async () => ({ path: missing('/api/v1/checklists', '/gate') }),
+    'markDeployed 200': async () => {
+      const id = await releaseId();
+      // Deployed already (its gate passed earlier): the call answers 200 again.
+      await db().execute(sql`UPDATE deployment_checklists SET deployed_at = now(), status = 'live' WHERE id = ${id}`);
+      return { path: `/api/v1/checklists/${id}/deployed` };
+    },
+    'markDeployed 404': async () => ({ path: missing('/api/v1/checklists', '/deployed') }),
+    'markDeployed 409': async () => ({ path: `/api/v1/checklists/${await releaseId()}/deployed` }),
   };
+
+  /** A fresh template (one item, Production sign-off). */
+  async function templateId() {
+    const md = `# T ${randomUUID()}\n## Deployment\n- [ ] Smoke test\n## Sign-Off\nProduction: ____ Date: ____\n`;
+    const made = await createChecklistFromMarkdown(db(), { markdown: md, asTemplate: true }, engineer());
+    if (!made.ok) throw new Error(made.message);
+    return made.checklistId;
+  }
+
+  async function releaseId() {
+    const r = await callApi('POST', '/api/v1/checklists', { token: full, body: { template: await templateId(), version: '1', environment: 'qa' } });
+    return (r.json as { checklist: { id: string } }).checklist.id;
+  }
 
   async function recoveryId() {
     const { session } = await makePausedSession(db());

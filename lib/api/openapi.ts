@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TokenScope } from '@/lib/auth/permissions';
+import * as c from './checklist-schemas';
 import * as s from './schemas';
 
 /**
@@ -217,6 +218,47 @@ export const operations: Operation[] = [
     scopes: ['read', 'ingest'],
     query: s.PreferredToolsQuery,
     responses: { 200: { description: 'Ranked, best first', schema: s.PreferredToolsResponse }, 400: err('Missing userId or tools'), ...common },
+  },
+  {
+    operationId: 'createReleaseChecklist',
+    method: 'post',
+    path: '/api/v1/checklists',
+    summary: 'Create (or find) the checklist of a release from a template',
+    description:
+      'Idempotent on (template, version, environment): the same release returns the existing checklist with 200. ' +
+      "The template's approval policy is copied onto it; the roles it waits on are notified.",
+    scopes: ['checklists'],
+    body: c.CreateReleaseChecklistBody,
+    responses: {
+      201: { description: 'Created', schema: c.ReleaseChecklistResponse },
+      200: { description: 'Existing checklist of this release', schema: c.ReleaseChecklistResponse },
+      ...post,
+    },
+  },
+  {
+    operationId: 'getGate',
+    method: 'get',
+    path: '/api/v1/checklists/{id}/gate',
+    summary: 'The release gate: pass, pending or fail, with what is missing',
+    description:
+      'fail: a required item was marked failed, or a sign-off was voided after the release was marked deployed. ' +
+      'With ?wait=S (0–30) the call long-polls while the gate is pending.',
+    scopes: ['checklists'],
+    query: c.GateQuery,
+    responses: { 200: { description: 'Gate', schema: c.GateResponse }, 400: err('Invalid wait'), 404: err('No such checklist'), ...common },
+  },
+  {
+    operationId: 'markDeployed',
+    method: 'post',
+    path: '/api/v1/checklists/{id}/deployed',
+    summary: 'Mark the release deployed (only once its gate passes)',
+    scopes: ['checklists'],
+    responses: {
+      200: { description: 'Deployed (again: alreadyDeployed)', schema: c.DeployedResponse },
+      404: err('No such checklist'),
+      409: err('The gate has not passed'),
+      ...common,
+    },
   },
 ];
 

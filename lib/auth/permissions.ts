@@ -21,6 +21,12 @@ export const permissionTable = {
   'checklists:sign:devops': ['admin', 'engineer'],
   'checklists:sign:qa': ['admin', 'qa'],
   'checklists:sign:production': ['admin', 'manager'],
+  // the door for people a template's approval policy names as signers; the policy itself decides (lib/checklists/policy.ts)
+  'checklists:sign:named': ['admin', 'engineer', 'qa', 'manager'],
+  // a template's approval policy (the QA lead's and the admin's)
+  'checklists:policy': ['admin', 'qa'],
+  // mark an item failed (the gate fails) and a release deployed
+  'checklists:release': ['admin', 'engineer', 'qa'],
   // operations
   'metrics:read': ['admin', 'engineer', 'manager'],
   'database:read': ['admin', 'engineer', 'manager'],
@@ -52,5 +58,5 @@ export function signPermission(role: SignoffRole): Permission {
 }
 
 /** API token scopes (agents and scrapers). */
-export const tokenScopes = ['ingest', 'control', 'metrics', 'read'] as const;
+export const tokenScopes = ['ingest', 'control', 'metrics', 'read', 'checklists'] as const;
 export type TokenScope = (typeof tokenScopes)[number];

@@ -1,15 +1,9 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
-import {
-  checklistItems,
-  checklistSections,
-  checklistSignoffs,
-  deploymentChecklists,
-  type ChecklistItem,
-  type DeploymentChecklist,
-} from '@/lib/db/schema';
-import { signoffRoles, type SignoffRole } from '@/lib/db/schema/enums';
+import { checklistItems, checklistSections, deploymentChecklists, type ChecklistItem, type DeploymentChecklist } from '@/lib/db/schema';
+import { signoffRoles } from '@/lib/db/schema/enums';
+import { audit, lockChecklist, refuse, voidCovering, type Refused, type VoidedSignoff } from './command-kit';
 import { parseChecklistMarkdown, previewChecklist, type ChecklistPreview } from './markdown';
 import type {
   CreateChecklistFromMarkdownInput,
@@ -18,8 +12,10 @@ import type {
   TickItemInput,
   UntickItemInput,
 } from './schemas';
-import { audit, lockChecklist, refuse, type Refused, type VoidedSignoff } from './command-helpers';
 import { insertDraftRows, loadDraft, type Tx } from './store';
+
+export type { Refusal, Refused } from './command-kit';
+export { openItemsForRole, signOff, voidSignoff, type OpenItem, type SignOffResult, type VoidResult } from './signoff';
 
 /**
  * Checklist state transitions, each `command(db, input, actor) → result`. Each is one transaction that locks the
@@ -99,38 +95,101 @@ export async function instantiateFromTemplate(
   actor: Actor,
 ): Promise<Created | Refused> {
   return db.transaction(async (tx) => {
-    // Shared lock: a template being instantiated is not changed underneath, two instantiations run side by side.
-    const [template] = await tx
-      .select()
-      .from(deploymentChecklists)
-      .where(eq(deploymentChecklists.id, data.templateId))
-      .for('share');
-    if (!template) return refuse('not_found', 'Template not found');
-    if (!template.isTemplate) return refuse('not_a_template', 'That checklist is not a template');
-    const draft = await loadDraft(tx, template.id);
-    if (!draft) return refuse('not_found', 'Template not found');
-    const [row] = await tx
-      .insert(deploymentChecklists)
-      .values({
-        title: data.title,
-        templateId: template.id,
-        version: data.version ?? null,
-        environment: data.environment ?? null,
-        targetDate: data.targetDate ?? null,
-        requiredRoles: template.requiredRoles,
-        createdBy: actor.id,
-      })
-      .returning({ id: deploymentChecklists.id });
-    const items = await insertDraftRows(tx, row.id, draft, { keepChecked: false, actorId: actor.id });
-    await audit(tx, actor, {
-      action: 'checklist.instantiate',
-      targetType: 'deployment_checklist',
-      targetId: row.id,
-      checklistId: row.id,
-      details: { templateId: template.id, version: data.version, environment: data.environment, items },
-    });
-    return { ok: true as const, checklistId: row.id, items };
+    const r = await instantiate(tx, { ...data, template: data.templateId }, actor);
+    if (!r.ok || r.created) return r;
+    return refuse('release_exists', `A checklist for ${data.version} in ${data.environment} was already made from this template`);
   });
+}
+
+export type ReleaseInput = {
+  /** The template's id, or its exact title. */
+  template: string;
+  title?: string;
+  version?: string;
+  environment?: string;
+  targetDate?: string;
+  commitSha?: string;
+  link?: string;
+};
+
+/**
+ * A checklist from a template, in the caller's transaction. The template's approval policy is copied onto it (a
+ * later change of the template's policy does not move the goalposts of a release under way). Idempotent on
+ * (template, version, environment): a second call returns the existing checklist with `created: false`.
+ */
+export async function instantiate(
+  tx: Tx,
+  data: ReleaseInput,
+  actor: Actor,
+): Promise<(Created & { created: boolean }) | Refused> {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(data.template);
+  // Shared lock: a template being instantiated is not changed underneath, two instantiations run side by side.
+  const found = await tx
+    .select()
+    .from(deploymentChecklists)
+    .where(
+      uuid
+        ? eq(deploymentChecklists.id, data.template)
+        : and(eq(deploymentChecklists.title, data.template), eq(deploymentChecklists.isTemplate, true)),
+    )
+    .limit(2)
+    .for('share');
+  const template = found[0];
+  if (!template) return refuse('not_found', 'Template not found');
+  if (found.length > 1) return refuse('not_found', `Several templates are called "${data.template}": use its id`);
+  if (!template.isTemplate) return refuse('not_a_template', 'That checklist is not a template');
+  const draft = await loadDraft(tx, template.id);
+  if (!draft) return refuse('not_found', 'Template not found');
+  const [row] = await tx
+    .insert(deploymentChecklists)
+    .values({
+      title: data.title ?? `${template.title} ${data.version ?? ''}`.trim(),
+      templateId: template.id,
+      version: data.version ?? null,
+      environment: data.environment ?? null,
+      targetDate: data.targetDate ?? null,
+      commitSha: data.commitSha ?? null,
+      link: data.link ?? null,
+      requiredRoles: template.requiredRoles,
+      approvalPolicy: template.approvalPolicy,
+      createdBy: actor.id,
+    })
+    .onConflictDoNothing()
+    .returning({ id: deploymentChecklists.id });
+  if (!row) {
+    const [existing] = await tx
+      .select({ id: deploymentChecklists.id })
+      .from(deploymentChecklists)
+      .where(
+        and(
+          eq(deploymentChecklists.templateId, template.id),
+          eq(deploymentChecklists.version, data.version ?? ''),
+          eq(deploymentChecklists.environment, data.environment ?? ''),
+        ),
+      );
+    if (!existing) return refuse('not_found', 'Template not found');
+    const [{ items }] = await tx
+      .select({ items: sql<number>`count(*)::int` })
+      .from(checklistItems)
+      .where(eq(checklistItems.checklistId, existing.id));
+    return { ok: true as const, checklistId: existing.id, items, created: false };
+  }
+  const items = await insertDraftRows(tx, row.id, draft, { keepChecked: false, actorId: actor.id });
+  await audit(tx, actor, {
+    action: 'checklist.instantiate',
+    targetType: 'deployment_checklist',
+    targetId: row.id,
+    checklistId: row.id,
+    details: {
+      templateId: template.id,
+      version: data.version,
+      environment: data.environment,
+      commitSha: data.commitSha ?? null,
+      items,
+      policy: template.approvalPolicy ?? null,
+    },
+  });
+  return { ok: true as const, checklistId: row.id, items, created: true };
 }
 
 // ------------------------------------------------------------------------------------------------ ticking
@@ -171,7 +230,7 @@ async function setChecked(db: Db, input: { itemId: string; note?: string; checke
       .update(checklistItems)
       .set(
         checked
-          ? { checked: true, checkedBy: actor.id, checkedAt: sql`now()`, note: note ?? null }
+          ? { checked: true, checkedBy: actor.id, checkedAt: sql`now()`, note: note ?? null, failedAt: null, failedBy: null }
           : { checked: false, checkedBy: null, checkedAt: null, note: null },
       )
       .where(eq(checklistItems.id, item.id))
@@ -211,48 +270,4 @@ async function setChecked(db: Db, input: { itemId: string; note?: string; checke
     });
     return { ok: true as const, item: updated, voidedSignoffs: voided, status };
   });
-}
-
-/** Voids the standing sign-offs that cover a section that just changed (all roles, or the section's own role). */
-async function voidCovering(
-  tx: Tx,
-  args: {
-    actor: Actor;
-    checklistId: string;
-    sectionRole: SignoffRole | null;
-    reason: string;
-    cause: Record<string, unknown>;
-  },
-): Promise<VoidedSignoff[]> {
-  const standing = await tx
-    .select()
-    .from(checklistSignoffs)
-    .where(
-      and(
-        eq(checklistSignoffs.checklistId, args.checklistId),
-        isNull(checklistSignoffs.voidedAt),
-        args.sectionRole ? eq(checklistSignoffs.role, args.sectionRole) : undefined,
-      ),
-    )
-    .for('update');
-  if (!standing.length) return [];
-  await tx
-    .update(checklistSignoffs)
-    .set({ voidedAt: sql`now()`, voidedBy: args.actor.id, voidReason: args.reason })
-    .where(
-      inArray(
-        checklistSignoffs.id,
-        standing.map((s) => s.id),
-      ),
-    );
-  for (const s of standing) {
-    await audit(tx, args.actor, {
-      action: 'checklist.signoff_void',
-      targetType: 'checklist_signoff',
-      targetId: s.id,
-      checklistId: args.checklistId,
-      details: { signoffRole: s.role, signedBy: s.signedBy, automatic: true, reason: args.reason, ...args.cause },
-    });
-  }
-  return standing.map((s) => ({ id: s.id, role: s.role }));
 }

@@ -2,6 +2,7 @@ import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import {
+  checklistGateNotices,
   checklistItems,
   checklistSections,
   checklistSignoffs,
@@ -10,11 +11,43 @@ import {
   type DeploymentChecklist,
 } from '@/lib/db/schema';
 import type { ChecklistPhase, SignoffRole } from '@/lib/db/schema/enums';
-import { allRolesSigned, audit, lockChecklist, refuse, standingRoles, type Refused } from './command-helpers';
+import { audit, lockChecklist, refuse, type Refused } from './command-kit';
+import { policySatisfied, roleProgress, signerOf, signRefusal, type PolicyState } from './policy';
 import type { SignOffInput, VoidSignoffInput } from './schemas';
-import type { Tx } from './store';
+import type { DbOrTx } from './store';
 
-/** Sign-off and its void: the coverage rule is at the top of ./commands.ts. Same contract as the other checklist commands. */
+/**
+ * Signing off and withdrawing. A sign-off is refused when items it covers are open (see commands.ts) or when the
+ * checklist's approval policy says no (lib/checklists/policy.ts: who may sign, how many people, one role per
+ * person, no self-review); the refusal's message says which rule and why.
+ */
+
+/** What the policy rules read: the standing sign-offs, the sections and who ticked in each. */
+export async function loadPolicyState(db: DbOrTx, checklist: DeploymentChecklist): Promise<PolicyState> {
+  const [standing, sections, tickers] = await Promise.all([
+    db
+      .select({ role: checklistSignoffs.role, signedBy: checklistSignoffs.signedBy, signedByName: checklistSignoffs.signedByName })
+      .from(checklistSignoffs)
+      .where(and(eq(checklistSignoffs.checklistId, checklist.id), isNull(checklistSignoffs.voidedAt)))
+      .orderBy(checklistSignoffs.signedAt, checklistSignoffs.id),
+    db
+      .select({ id: checklistSections.id, title: checklistSections.title, signoffRole: checklistSections.signoffRole })
+      .from(checklistSections)
+      .where(eq(checklistSections.checklistId, checklist.id))
+      .orderBy(checklistSections.position),
+    db
+      .selectDistinct({ sectionId: checklistItems.sectionId, userId: sql<string>`${checklistItems.checkedBy}` })
+      .from(checklistItems)
+      .where(and(eq(checklistItems.checklistId, checklist.id), eq(checklistItems.checked, true), sql`${checklistItems.checkedBy} IS NOT NULL`)),
+  ]);
+  return {
+    requiredRoles: checklist.requiredRoles as SignoffRole[],
+    policy: checklist.approvalPolicy ?? null,
+    standing,
+    sections,
+    tickers,
+  };
+}
 
 export type OpenItem = { id: string; text: string; sectionTitle: string; phase: ChecklistPhase };
 
@@ -23,7 +56,7 @@ export type SignOffResult =
   | (Refused & { openItems?: OpenItem[]; openCount?: number });
 
 /** The required, unticked items a role's sign-off is waiting for (see the coverage rule at the top). */
-export async function openItemsForRole(db: Db | Tx, checklistId: string, role: SignoffRole, limit = 20) {
+export async function openItemsForRole(db: DbOrTx, checklistId: string, role: SignoffRole, limit = 20) {
   const where = and(
     eq(checklistItems.checklistId, checklistId),
     eq(checklistItems.required, true),
@@ -62,8 +95,9 @@ export async function signOff(db: Db, data: SignOffInput, actor: Actor): Promise
     if (!checklist.requiredRoles.includes(data.role)) {
       return refuse('role_not_required', `This checklist does not ask for a ${data.role} sign-off`);
     }
-    const standing = await standingRoles(tx, checklist.id);
-    if (standing.includes(data.role)) return refuse('already_signed', `${data.role} has already signed off`);
+    const state = await loadPolicyState(tx, checklist);
+    const refused = signRefusal(state, data.role, signerOf(actor));
+    if (refused) return refuse(refused.reason, refused.message);
     const open = await openItemsForRole(tx, checklist.id, data.role);
     if (open.count > 0) {
       return {
@@ -82,11 +116,23 @@ export async function signOff(db: Db, data: SignOffInput, actor: Actor): Promise
         note: data.note ?? null,
       })
       .returning();
-    const status = allRolesSigned(checklist.requiredRoles, [...standing, data.role])
-      ? 'signed_off'
+    const after: PolicyState = {
+      ...state,
+      standing: [...state.standing, { role: data.role, signedBy: actor.id, signedByName: actor.name }],
+    };
+    const status = policySatisfied(after)
+      ? checklist.status === 'live'
+        ? 'live'
+        : 'signed_off'
       : checklist.status === 'draft'
         ? 'in_progress'
         : checklist.status;
+    // The role has its sign-offs: a later void makes a waiting gate notify it again.
+    if (roleProgress(after, data.role).missing === null) {
+      await tx
+        .delete(checklistGateNotices)
+        .where(and(eq(checklistGateNotices.checklistId, checklist.id), eq(checklistGateNotices.role, data.role)));
+    }
     await tx
       .update(deploymentChecklists)
       .set({ status, updatedAt: sql`now()` })

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
  * answer at once; they also poll the database on a short interval, so several app instances stay correct
  * without this bus (it only makes the common single-instance case instant).
  */
-type Signals = { session: [sessionId: string]; interventions: [] };
+type Signals = { session: [sessionId: string]; interventions: []; checklist: [checklistId: string] };
 
 const globalForBus = globalThis as unknown as { __flightdeckBus?: EventEmitter };
 const bus = (globalForBus.__flightdeckBus ??= new EventEmitter().setMaxListeners(10_000));
@@ -17,18 +17,31 @@ export function signalSession(sessionId: string) {
 
 /** Resolves when `sessionId` is signalled or after `ms`, whichever comes first. */
 export function waitForSessionSignal(sessionId: string, ms: number, abort?: AbortSignal): Promise<void> {
+  return waitForSignal('session', sessionId, ms, abort);
+}
+
+/** A checklist changed (tick, sign-off, void, deploy): wakes release-gate long-polls. */
+export function signalChecklist(checklistId: string) {
+  bus.emit('checklist', checklistId);
+}
+
+export function waitForChecklistSignal(checklistId: string, ms: number, abort?: AbortSignal): Promise<void> {
+  return waitForSignal('checklist', checklistId, ms, abort);
+}
+
+function waitForSignal(name: 'session' | 'checklist', id: string, ms: number, abort?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      bus.off('session', onSignal);
+      bus.off(name, onSignal);
       abort?.removeEventListener('abort', done);
       resolve();
     };
-    const onSignal = (id: string) => {
-      if (id === sessionId) done();
+    const onSignal = (signalled: string) => {
+      if (signalled === id) done();
     };
     const timer = setTimeout(done, ms);
-    bus.on('session', onSignal);
+    bus.on(name, onSignal);
     abort?.addEventListener('abort', done);
   });
 }

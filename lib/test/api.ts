@@ -1,3 +1,6 @@
+import * as deployed from '@/app/api/v1/checklists/[id]/deployed/route';
+import * as gate from '@/app/api/v1/checklists/[id]/gate/route';
+import * as checklists from '@/app/api/v1/checklists/route';
 import * as checkpoint from '@/app/api/v1/checkpoints/[id]/route';
 import * as events from '@/app/api/v1/events/route';
 import * as complete from '@/app/api/v1/recoveries/[id]/complete/route';
@@ -35,6 +38,9 @@ export const apiRoutes: Array<[template: string, module: RouteModule]> = [
   ['/api/v1/usage', usage as unknown as RouteModule],
   ['/api/v1/sessions/{id}/usage', sessionUsage as unknown as RouteModule],
   ['/api/v1/tools/preferred', preferred as unknown as RouteModule],
+  ['/api/v1/checklists', checklists as unknown as RouteModule],
+  ['/api/v1/checklists/{id}/gate', gate as unknown as RouteModule],
+  ['/api/v1/checklists/{id}/deployed', deployed as unknown as RouteModule],
 ];
 
 const compiled = apiRoutes.map(([template, mod]) => ({

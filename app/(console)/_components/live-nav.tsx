@@ -8,7 +8,7 @@ import { Nav } from './nav';
 import { markNotificationsReadAction } from './notification-actions';
 
 type Summary = { activeInterventions: number; unreadNotifications: number };
-type Notice = { id: number; title: string; body: string | null; pausedSessionId: string | null; read: boolean; createdAt: string };
+type Notice = { id: number; title: string; body: string | null; pausedSessionId: string | null; checklistId?: string | null; read: boolean; createdAt: string };
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { cache: 'no-store' });
@@ -83,7 +83,7 @@ function NotificationBell({ unread }: { unread: number }) {
               <ul className="space-y-1">
                 {list.data.notifications.map((n) => (
                   <li key={n.id} className={n.read ? 'rounded p-1.5 opacity-60' : 'rounded bg-slate-700/60 p-1.5'}>
-                    <Link href="/interventions" className="font-medium hover:underline" onClick={() => !n.read && markRead([n.id])}>
+                    <Link href={n.checklistId ? `/checklists/${n.checklistId}` : '/interventions'} className="font-medium hover:underline" onClick={() => !n.read && markRead([n.id])}>
                       {n.title}
                     </Link>
                     {n.body && <div className="text-slate-400">{n.body}</div>}

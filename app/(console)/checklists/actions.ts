@@ -14,6 +14,7 @@ import { IMPORT_TOO_LARGE, isImportTooLarge } from '@/lib/checklists/import-limi
 import { parseChecklistMarkdown, previewChecklist, type ChecklistPreview } from '@/lib/checklists/markdown';
 import { getDb } from '@/lib/db/client';
 import type { SignoffRole } from '@/lib/db/schema/enums';
+import { refreshChecklist } from './refresh';
 
 /**
  * Checklist mutations for the console: each one parses the form and checks the permission (guardedAction, the one
@@ -31,10 +32,6 @@ const releaseFields = {
   targetDate: z.preprocess(blankToUndefined, z.iso.date({ message: 'Use a date like 2025-06-30' }).optional()),
 };
 
-function refreshChecklist(checklistId: string) {
-  revalidatePath(`/checklists/${checklistId}`);
-  revalidatePath('/checklists');
-}
 
 // ------------------------------------------------------------------------------------------------ import
 

@@ -13,6 +13,8 @@ import type { SignoffRole } from '@/lib/db/schema/enums';
 import { formatDateTime } from '@/lib/ui/format';
 import { ChecklistStatusBadge, SignedRoles } from './_components/checklist-badges';
 import { ProgressBar } from './_components/progress-bar';
+import { ReleasesByEnvironment } from './_components/releases-by-environment';
+import { listReleasesByEnvironment } from '@/lib/checklists/releases';
 import { getDb } from '@/lib/db/client';
 
 export const metadata: Metadata = { title: 'Checklists' };
@@ -30,6 +32,7 @@ export default async function ChecklistsPage({
   const user = await requirePageUser('console:read');
   const { tab, cursor } = await searchParams;
   const templates = tab === 'templates';
+  const releases = tab === 'releases' ? await listReleasesByEnvironment(await getDb()) : null;
   let page: Awaited<ReturnType<typeof listChecklists>>;
   let badCursor = false;
   try {
@@ -63,7 +66,8 @@ export default async function ChecklistsPage({
       />
       <nav aria-label="Checklist kinds" className="mb-4 flex gap-1 border-b border-slate-200">
         {[
-          { href: '/checklists', label: 'Checklists', active: !templates },
+          { href: '/checklists', label: 'Checklists', active: !templates && !releases },
+          { href: '/checklists?tab=releases', label: 'Releases', active: !!releases },
           { href: '/checklists?tab=templates', label: 'Templates', active: templates },
         ].map((t) => (
           <Link
@@ -84,6 +88,9 @@ export default async function ChecklistsPage({
           That page link is no longer valid; showing the newest instead.
         </p>
       )}
+      {releases ? (
+        <ReleasesByEnvironment groups={releases} />
+      ) : (
       <Card>
         {page.rows.length === 0 ? (
           templates ? (
@@ -168,6 +175,7 @@ export default async function ChecklistsPage({
           </div>
         )}
       </Card>
+      )}
     </>
   );
 }

@@ -16,6 +16,7 @@ export const GET = guardedRoute({ permission: 'console:read' }, async ({ actor }
         title: n.title,
         body: n.body,
         pausedSessionId: n.pausedSessionId,
+        checklistId: n.checklistId,
         read: n.readAt !== null,
         createdAt: n.createdAt,
       })),

@@ -4,6 +4,8 @@ import {
   check,
   date,
   index,
+  jsonb,
+  primaryKey,
   integer,
   pgTable,
   text,
@@ -12,6 +14,7 @@ import {
   uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import type { ApprovalPolicy } from '@/lib/checklists/policy-types';
 import { checklistPhases, checklistStatuses, inList, signoffRoles } from './enums';
 
 export const deploymentChecklists = pgTable(
@@ -27,6 +30,12 @@ export const deploymentChecklists = pgTable(
     targetDate: date('target_date'),
     status: text('status', { enum: checklistStatuses }).notNull().default('draft'),
     requiredRoles: text('required_roles').array().notNull().default(sql`'{development,qa,devops,production}'::text[]`),
+    // Who must sign, how many, and the self-review rules; a template's is copied onto each checklist made from it.
+    // NULL: one sign-off per required role by anyone whose console role may sign it (the behaviour before 0014).
+    approvalPolicy: jsonb('approval_policy').$type<ApprovalPolicy>(),
+    commitSha: text('commit_sha'),
+    link: text('link'),
+    deployedAt: timestamp('deployed_at', { withTimezone: true }),
     createdBy: text('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -34,6 +43,13 @@ export const deploymentChecklists = pgTable(
   (t) => [
     check('deployment_checklists_status_check', sql.raw(`status IN (${inList(checklistStatuses)})`)),
     index('idx_deployment_checklists_created').on(t.isTemplate, t.createdAt.desc()),
+    // One checklist per release: POST /api/v1/checklists is idempotent on it.
+    uniqueIndex('deployment_checklists_release_key')
+      .on(t.templateId, t.version, t.environment)
+      .where(sql`${t.templateId} IS NOT NULL AND ${t.version} IS NOT NULL AND ${t.environment} IS NOT NULL`),
+    index('idx_deployment_checklists_environment')
+      .on(t.environment, t.createdAt.desc())
+      .where(sql`${t.environment} IS NOT NULL AND NOT ${t.isTemplate}`),
   ],
 );
 
@@ -87,6 +103,9 @@ export const checklistItems = pgTable(
     checkedBy: text('checked_by'),
     checkedAt: timestamp('checked_at', { withTimezone: true }),
     note: text('note'),
+    // Marked failed (a check that did not pass): the release gate fails while a required item is failed.
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+    failedBy: text('failed_by'),
   },
   (t) => [
     check('checklist_items_phase_check', sql.raw(`phase IN (${inList(checklistPhases)})`)),
@@ -115,9 +134,24 @@ export const checklistSignoffs = pgTable(
   },
   (t) => [
     check('checklist_signoffs_role_check', sql.raw(`role IN (${inList(signoffRoles)})`)),
-    // One standing sign-off per role; voided ones stay as history.
-    uniqueIndex('checklist_signoffs_one_active_per_role').on(t.checklistId, t.role).where(sql`${t.voidedAt} IS NULL`),
+    // One standing sign-off per role and person (a policy may ask several people for a role); voided ones stay.
+    uniqueIndex('checklist_signoffs_one_active_per_person')
+      .on(t.checklistId, t.role, t.signedBy)
+      .where(sql`${t.voidedAt} IS NULL`),
   ],
+);
+
+/** Which roles a pending gate has already notified (once per role until the role is satisfied again). */
+export const checklistGateNotices = pgTable(
+  'checklist_gate_notices',
+  {
+    checklistId: uuid('checklist_id')
+      .notNull()
+      .references(() => deploymentChecklists.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'checklist_gate_notices_pkey', columns: [t.checklistId, t.role] })],
 );
 
 export type DeploymentChecklist = typeof deploymentChecklists.$inferSelect;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { user } from './auth';
+import { deploymentChecklists } from './checklists';
 import { pausedSessions, notificationPreferences } from './interventions';
 
 /** In-app notifications: the badge and the list. */
@@ -12,6 +13,8 @@ export const notifications = pgTable(
       .notNull()
       .references(() => user.id, { onDelete: 'cascade' }),
     pausedSessionId: uuid('paused_session_id').references(() => pausedSessions.id, { onDelete: 'cascade' }),
+    // A release gate waiting on the person's sign-off role.
+    checklistId: uuid('checklist_id').references(() => deploymentChecklists.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     body: text('body'),
     readAt: timestamp('read_at', { withTimezone: true }),

@@ -17,6 +17,8 @@ import { ItemList } from './_components/item-list';
 import { DescriptionText } from './_components/rich-text';
 import { LiveRefresh } from './_components/live-refresh';
 import { SignoffPanel } from './_components/signoff-panel';
+import { PolicyCard } from './_components/policy-card';
+import { loadPolicyState } from '@/lib/checklists/signoff';
 import { getDb } from '@/lib/db/client';
 
 export const metadata: Metadata = { title: 'Checklist' };
@@ -47,6 +49,7 @@ export default async function ChecklistPage({
   ]);
   if (!detail) notFound();
   const { checklist, progress, rollbackCriteria } = detail;
+  const policyState = await loadPolicyState(db, checklist);
   // The document's intro paragraph is stored as a first, item-less section named like the title: shown under the title.
   const intro = introOf({ title: checklist.title, sections: detail.sections });
   const sections = intro === null ? detail.sections : detail.sections.slice(1);
@@ -65,6 +68,8 @@ export default async function ChecklistPage({
     checklist.version && `version ${checklist.version}`,
     checklist.environment,
     checklist.targetDate && `target ${checklist.targetDate}`,
+    checklist.commitSha && `commit ${checklist.commitSha.slice(0, 12)}`,
+    checklist.deployedAt && `deployed ${formatDateTime(checklist.deployedAt)}`,
   ].filter(Boolean);
 
   return (
@@ -193,8 +198,9 @@ export default async function ChecklistPage({
               )
             }
           >
-            <SignoffPanel detail={detail} user={user} />
+            <SignoffPanel detail={detail} user={user} policy={policyState} />
           </Card>
+          <PolicyCard checklist={checklist} canEdit={checklist.isTemplate && can(user.role, 'checklists:policy')} />
           <Card title="History">
             <HistoryList
               entries={history.entries}

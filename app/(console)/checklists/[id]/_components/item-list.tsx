@@ -3,6 +3,7 @@ import type { ChecklistItemNode } from '@/lib/checklists/queries';
 import { formatDateTime } from '@/lib/ui/format';
 import { CommandBlock } from './command-block';
 import { InlineText } from './rich-text';
+import { FailControl } from './fail-control';
 import { TickControl } from './tick-control';
 
 /** Items in document order; sub-items indented under their parent with a guide line. */
@@ -39,7 +40,14 @@ export function ItemList({
                   {item.note && <span className="text-slate-500"> — {item.note}</span>}
                 </div>
               )}
+              {item.failedAt && (
+                <div className="text-xs font-medium text-red-700">
+                  ✗ failed · {formatDateTime(item.failedAt)}
+                  {item.note && <span className="font-normal"> — {item.note}</span>}
+                </div>
+              )}
             </div>
+            {canTick && item.required && !item.failedAt && <FailControl itemId={item.id} text={item.text} />}
           </div>
           {item.command !== null && (
             <div className="ml-8">

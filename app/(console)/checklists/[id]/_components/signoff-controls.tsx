@@ -13,6 +13,7 @@ import {
   voidProductionAction,
   voidQaAction,
 } from '../../actions';
+import { signNamedAction } from '../../release-actions';
 
 type Action = (prev: ActionResult, fd: FormData) => Promise<ActionResult>;
 
@@ -35,16 +36,20 @@ export function SignButton({
   role,
   label,
   disabled,
+  named,
 }: {
   checklistId: string;
   role: SignoffRole;
   label: string;
   disabled: boolean;
+  /** Signs through the door for people the policy names (their console role may not sign this role). */
+  named?: boolean;
 }) {
-  const [state, action, pending] = useActionState(signActions[role], {});
+  const [state, action, pending] = useActionState(named ? signNamedAction : signActions[role], {});
   return (
     <form action={action} className="space-y-1.5">
       <input type="hidden" name="checklistId" value={checklistId} />
+      {named && <input type="hidden" name="role" value={role} />}
       {!disabled && (
         <input
           name="note"

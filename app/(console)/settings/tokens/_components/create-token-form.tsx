@@ -12,6 +12,7 @@ const scopeHelp: Record<(typeof tokenScopes)[number], string> = {
   control: 'pause and read decisions; with read, decide over MCP as you',
   metrics: 'scrape /api/metrics',
   read: 'read sessions and interventions',
+  checklists: 'create release checklists, wait on their gate, mark them deployed',
 };
 
 export function CreateTokenForm() {
