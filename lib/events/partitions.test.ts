@@ -139,7 +139,7 @@ describeEachDb('event partitions', (t) => {
     await insertEvent(t().db, { sessionId: s.id, at: '2024-02-10T00:00:00Z', eventId: old });
     const fresh = randomUUID();
     const ev = (eventId: string) => ({ eventId, eventType: 'tool_call', aggregateId: s.id });
-    expect(await ingestEvents(t().db, { events: [ev(old), ev(fresh), ev(fresh.toUpperCase())] })).toEqual({
+    expect(await ingestEvents(t().db, { events: [ev(old), ev(fresh), ev(fresh.toUpperCase() as typeof fresh)] })).toEqual({
       received: 3,
       inserted: 1,
       duplicates: 2,
@@ -168,7 +168,7 @@ for (const kind of testDbKinds()) {
     it('moves every row into its month with its id, and ids continue after the largest', async () => {
       const db = t!.db;
       const s = await makeSession(db);
-      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      const ids: string[] = [randomUUID(), randomUUID(), randomUUID()];
       for (const [i, at] of ['2025-11-30T23:59:59Z', '2025-12-01T00:00:00Z', '2026-01-15T00:00:00Z'].entries()) {
         await insertEvent(db, { sessionId: s.id, at, eventId: ids[i] });
       }

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import { seedDemo } from './demo';
-import { seedLarge, type LargeResult } from './large';
+import { seedLarge, xlargeTargets, type LargeResult } from './large';
 
-export const seedScales = ['demo', 'large'] as const;
+/** `xlarge` (issue 18.5): 1M sessions, 10M events, 5M tool executions — Postgres only in practice (tens of minutes). */
+export const seedScales = ['demo', 'large', 'xlarge'] as const;
 export type SeedScale = (typeof seedScales)[number];
 
 export type SeedOptions = {
@@ -65,7 +66,10 @@ export async function seed(db: Db, options: SeedOptions): Promise<SeedResult> {
   const salt = existing;
   let benchmark: LargeResult['benchmark'] | undefined;
   if (options.scale === 'demo') await seedDemo(db, { now, salt, log, embedded: options.embedded ?? false });
-  else benchmark = (await seedLarge(db, { now, salt, log, embedded: options.embedded ?? false })).benchmark;
+  else {
+    const targets = options.scale === 'xlarge' ? xlargeTargets : undefined;
+    benchmark = (await seedLarge(db, { now, salt, log, embedded: options.embedded ?? false, targets })).benchmark;
+  }
   return { ok: true, scale: options.scale, elapsedMs: Date.now() - started, counts: await countSeededRows(db), benchmark };
 }
 
