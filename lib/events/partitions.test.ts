@@ -71,6 +71,24 @@ describeEachDb('event partitions', (t) => {
     expect(after.part).toBe('execution_events_p203207');
   });
 
+  it('gives rows stranded in the default partition their month on the next pass, but not kept rows past retention', async () => {
+    const s = await makeSession(t().db);
+    await insertEvent(t().db, { sessionId: s.id, at: '2033-02-10T00:00:00Z', type: 'stranded' });
+    await insertEvent(t().db, { sessionId: s.id, at: '2019-05-10T00:00:00Z', type: 'kept_long_ago' });
+    const r = await ensureEventPartitions(t().db, { now: new Date('2033-06-01T00:00:00Z'), monthsAhead: 0, retentionDays: 180 });
+    expect(r.created).toEqual(['execution_events_p203306', 'execution_events_p203302']);
+    const rows = await queryRows<{ part: string; type: string }>(
+      t().db,
+      sql`SELECT tableoid::regclass::text AS part, event_type AS type FROM execution_events
+           WHERE aggregate_id = ${s.id} AND event_type IN ('stranded', 'kept_long_ago') ORDER BY created_at`,
+    );
+    await t().db.execute(sql`DELETE FROM execution_events WHERE aggregate_id = ${s.id} AND event_type = 'kept_long_ago'`);
+    expect(rows).toEqual([
+      { part: 'execution_events_default', type: 'kept_long_ago' },
+      { part: 'execution_events_p203302', type: 'stranded' },
+    ]);
+  });
+
   it('drops a month past retention once with two instances, keeping what an open pause or a valid checkpoint needs', async () => {
     await ensureEventPartitions(t().db, { now: new Date('2020-01-15T00:00:00Z'), monthsAhead: 0 });
     const paused = await makeSession(t().db);

@@ -29,17 +29,27 @@ async function underPartitionLock<T>(db: Db, fn: (tx: Db) => Promise<T>): Promis
 }
 
 /**
- * Creates the partitions of the current month and the next `monthsAhead` (default 2) that do not exist yet; rows of
- * those months that landed in the default partition move into them (fd_ensure_event_partition). Returns the names
- * of the partitions this call created.
+ * Creates the partitions of the current month and the next `monthsAhead` (default 2) that do not exist yet, and of
+ * every month with rows waiting in the default partition (an insert while its month had no partition) — except months
+ * past retention (`retentionDays`), whose rows there are the ones retention keeps. The month's rows move out of the
+ * default partition into it (fd_ensure_event_partition). Returns the names of the partitions this call created.
  */
 export async function ensureEventPartitions(
   db: Db,
-  input: { now?: Date; monthsAhead?: number } = {},
+  input: { now?: Date; monthsAhead?: number; retentionDays?: number } = {},
 ): Promise<{ created: string[] }> {
   const now = input.now ?? new Date();
   const months = Array.from({ length: (input.monthsAhead ?? 2) + 1 }, (_, i) => monthStartUtc(now, i));
+  const cutoff = input.retentionDays ? new Date(now.getTime() - input.retentionDays * 86_400_000) : null;
   return underPartitionLock(db, async (tx) => {
+    const stranded = await queryRows<{ m: string }>(
+      tx,
+      sql`SELECT DISTINCT date_trunc('month', created_at AT TIME ZONE 'UTC')::text AS m FROM execution_events_default`,
+    );
+    for (const { m } of stranded) {
+      const month = new Date(`${m.slice(0, 10)}T00:00:00Z`);
+      if (!cutoff || monthStartUtc(month, 1) > cutoff) months.push(month);
+    }
     const created: string[] = [];
     for (const m of months) {
       const [row] = await queryRows<{ created: boolean }>(
@@ -50,6 +60,12 @@ export async function ensureEventPartitions(
     }
     return { created };
   });
+}
+
+/** Partitions for every month touching [from, to] (seeds, before writing events with past timestamps). */
+export async function ensureEventPartitionsBetween(db: Db, from: Date, to: Date): Promise<{ created: string[] }> {
+  const months = (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + to.getUTCMonth() - from.getUTCMonth();
+  return ensureEventPartitions(db, { now: from, monthsAhead: Math.max(months, 0) });
 }
 
 export function partitionName(month: Date): string {
@@ -138,7 +154,7 @@ export async function pruneEventPartitions(
 
 /** The background job: partitions ahead first (never skipped), then retention (EVENT_RETENTION_DAYS). */
 export async function maintainEventPartitions(db: Db, input: { retentionDays: number; now?: Date }) {
-  const ahead = await ensureEventPartitions(db, { now: input.now });
+  const ahead = await ensureEventPartitions(db, input);
   const retention = await pruneEventPartitions(db, input);
   return { ...ahead, ...retention };
 }
