@@ -10,7 +10,7 @@
 -- is (id, created_at). The natural key event_id stays unique PER PARTITION (execution_events_pYYYYMM_event_id_key,
 -- a plain unique constraint on each leaf): fd_ingest_events' ON CONFLICT DO NOTHING (no conflict target, so the
 -- leaf's unique constraint is the arbiter) still drops a replay within a batch and a concurrent replay in the same
--- month; a replay of an event stored in an earlier month is dropped by the NOT EXISTS probe of the function below.
+-- month; a replay of an event stored in the previous month is dropped by the NOT EXISTS probe of the function below.
 -- Events are stamped by the server (created_at = now(), the same for a whole statement), so all of a batch lands in
 -- one partition. The one gap: two copies of one client event id sent concurrently across a month boundary.
 --
@@ -98,8 +98,10 @@ CREATE INDEX "idx_execution_events_created" ON "execution_events" USING btree ("
 --> statement-breakpoint
 -- 0007's function, adapted: there is no table-wide unique index on event_id any more. ON CONFLICT DO NOTHING without
 -- a target uses the receiving partition's unique event_id constraint (a copy within the batch, a concurrent copy in
--- this month); NOT EXISTS finds a copy stored in any partition before this statement (each partition's probe is its
--- unique index). Only client-supplied ids are probed: a generated one cannot already exist.
+-- this month); NOT EXISTS finds a copy stored in the previous UTC month (one partition's unique index per row: the
+-- range is a constant at executor start-up, so the other partitions are pruned). A replay is therefore caught for at
+-- least a month after the original — agents retry within minutes, and Idempotency-Keys are kept 24 h — without
+-- probing every partition for every row. Only client-supplied ids are probed: a generated one cannot exist.
 CREATE OR REPLACE FUNCTION fd_ingest_events(p_rows jsonb) RETURNS integer
 LANGUAGE sql VOLATILE AS $$
   WITH ins AS (
@@ -109,7 +111,10 @@ LANGUAGE sql VOLATILE AS $$
     FROM jsonb_to_recordset(p_rows) AS x("eventId" uuid, "eventType" text, "aggregateType" text, "aggregateId" text,
                                           metadata jsonb)
     WHERE x."eventId" IS NULL
-       OR NOT EXISTS (SELECT 1 FROM execution_events e WHERE e.event_id = x."eventId")
+       OR NOT EXISTS (SELECT 1 FROM execution_events e
+                       WHERE e.event_id = x."eventId"
+                         AND e.created_at >= (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '1 month') AT TIME ZONE 'UTC'
+                         AND e.created_at < date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
     ON CONFLICT DO NOTHING
     RETURNING 1
   )
