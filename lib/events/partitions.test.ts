@@ -89,13 +89,14 @@ describeEachDb('event partitions', (t) => {
     ]);
   });
 
-  it('drops a month past retention once with two instances, keeping what an open pause or a valid checkpoint needs', async () => {
+  it('drops a month past retention once with two instances, keeping what an open pause or a restorable checkpoint needs', async () => {
     await ensureEventPartitions(t().db, { now: new Date('2020-01-15T00:00:00Z'), monthsAhead: 0 });
     const paused = await makeSession(t().db);
     const checkpointed = await makeSession(t().db);
     const invalidated = await makeSession(t().db);
     const plain = await makeSession(t().db);
-    for (const s of [paused, checkpointed, invalidated, plain]) {
+    const finished = await makeSession(t().db);
+    for (const s of [paused, checkpointed, invalidated, plain, finished]) {
       await insertEvent(t().db, { sessionId: s.id, at: '2020-01-05T10:00:00Z', type: 'early' });
       await insertEvent(t().db, { sessionId: s.id, at: '2020-01-20T10:00:00Z', type: 'late' });
     }
@@ -103,7 +104,12 @@ describeEachDb('event partitions', (t) => {
     if (!pause.ok) throw new Error(pause.reason);
     const valid = await makeCheckpoint(t().db, checkpointed.id, 1);
     const stale = await makeCheckpoint(t().db, invalidated.id, 1);
-    await t().db.execute(sql`UPDATE session_checkpoints SET created_at = '2020-01-10T00:00:00Z' WHERE id IN (${valid.id}, ${stale.id})`);
+    // A valid checkpoint of a completed session: no restore can use it any more.
+    const done = await makeCheckpoint(t().db, finished.id, 1);
+    await t().db.execute(sql`UPDATE agent_sessions SET status = 'completed', ended_at = now() WHERE id = ${finished.id}`);
+    await t().db.execute(
+      sql`UPDATE session_checkpoints SET created_at = '2020-01-10T00:00:00Z' WHERE id IN (${valid.id}, ${stale.id}, ${done.id})`,
+    );
     await t().db.execute(sql`UPDATE session_checkpoints SET is_valid = false, invalidated_at = now() WHERE id = ${stale.id}`);
 
     const other = await secondInstance(t());
@@ -128,6 +134,7 @@ describeEachDb('event partitions', (t) => {
     expect(await whereIs(t().db, checkpointed.id)).toEqual([{ part: 'execution_events_default', type: 'late' }]);
     expect(await whereIs(t().db, invalidated.id)).toEqual([]);
     expect(await whereIs(t().db, plain.id)).toEqual([]);
+    expect(await whereIs(t().db, finished.id)).toEqual([]);
     // What the engineer deciding on the pause sees: the old events are still on the session's timeline.
     const timeline = await listSessionTimeline(t().db, { sessionId: paused.id, limit: 500 });
     expect(timeline.items.map((i) => i.label)).toEqual(expect.arrayContaining(['early', 'late']));

@@ -89,14 +89,17 @@ export async function listEventPartitions(db: Db): Promise<{ name: string; month
 /**
  * Which events retention keeps although they are past the retention period (only session events can be needed):
  * - every event of a session with an open (unresolved) pause: the person deciding on it reads that timeline;
- * - the events of a session from its oldest valid checkpoint on: what happened since the state a restore would
- *   return to. Events before it are what the checkpoint itself summarises.
+ * - the events of a still restorable session (not completed or aborted: startRecovery refuses those) from its oldest
+ *   valid checkpoint on: what happened since the state a restore would return to. Events before it are what the
+ *   checkpoint itself summarises; a finished session's checkpoints can no longer be restored to.
  * `e` is the events relation being judged.
  */
-const needed = sql.raw(`e.aggregate_type = 'session' AND (
+export const neededEventSql = `e.aggregate_type = 'session' AND (
     EXISTS (SELECT 1 FROM paused_sessions p WHERE NOT p.resolved AND p.session_id::text = e.aggregate_id)
-    OR EXISTS (SELECT 1 FROM session_checkpoints c
-                WHERE c.is_valid AND c.session_id::text = e.aggregate_id AND c.created_at <= e.created_at))`);
+    OR EXISTS (SELECT 1 FROM session_checkpoints c JOIN agent_sessions s ON s.id = c.session_id
+                WHERE c.is_valid AND s.status NOT IN ('completed', 'aborted')
+                  AND c.session_id::text = e.aggregate_id AND c.created_at <= e.created_at))`;
+const needed = sql.raw(neededEventSql);
 
 export type EventRetentionResult = {
   /** Month partitions dropped whole. */
