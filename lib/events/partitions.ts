@@ -6,9 +6,10 @@ import { queryRows, type Db } from '@/lib/db/client';
  * execution_events_default whatever no month partition covers.
  *
  * Safe with N instances: every pass runs in one transaction that first takes the transaction-scoped advisory lock
- * EVENT_PARTITION_LOCK_KEY, waiting for it (bounded by lock_timeout), so two instances never create or drop the same
- * partition at once; the second one in then finds the work done. DDL waits at most LOCK_TIMEOUT for the table
- * locks it needs rather than queueing event inserts behind it for long; a run that times out is retried on the next tick.
+ * EVENT_PARTITION_LOCK_KEY, waiting for it (at most TURN_TIMEOUT), so two instances never create or drop the same
+ * partition at once; the second one in then finds the work done. The DDL waits at most DDL_LOCK_TIMEOUT for the
+ * table locks it needs rather than queueing event inserts behind it for long; a run that times out is logged and
+ * retried on the next tick.
  */
 export const EVENT_PARTITION_LOCK_KEY = 7_301_018;
 /** How long an instance waits for another's pass (advisory lock), and the DDL for the tables' locks. */
