@@ -95,12 +95,15 @@ export async function listEventPartitions(db: Db): Promise<{ name: string; month
  *   checkpoint itself summarises; a finished session's checkpoints can no longer be restored to.
  * `e` is the events relation being judged.
  */
-export const neededEventSql = `e.aggregate_type = 'session' AND (
-    EXISTS (SELECT 1 FROM paused_sessions p WHERE NOT p.resolved AND p.session_id::text = e.aggregate_id)
-    OR EXISTS (SELECT 1 FROM session_checkpoints c JOIN agent_sessions s ON s.id = c.session_id
-                WHERE c.is_valid AND s.status NOT IN ('completed', 'aborted')
-                  AND c.session_id::text = e.aggregate_id AND c.created_at <= e.created_at))`;
-const needed = sql.raw(neededEventSql);
+/** One row per session with needed events: `sid` (aggregate id) and `since` (needed from then on). Hash-joined. */
+const neededSessions = sql.raw(`(SELECT sid, min(since) AS since FROM (
+    SELECT p.session_id::text AS sid, '-infinity'::timestamptz AS since FROM paused_sessions p WHERE NOT p.resolved
+    UNION ALL
+    SELECT c.session_id::text, min(c.created_at) FROM session_checkpoints c JOIN agent_sessions s ON s.id = c.session_id
+     WHERE c.is_valid AND s.status NOT IN ('completed', 'aborted') GROUP BY c.session_id) x GROUP BY sid)`);
+/** `e` (an events relation) is needed: a session event at or after its session's `since`. */
+const needed = sql`EXISTS (SELECT 1 FROM ${neededSessions} n
+    WHERE e.aggregate_type = 'session' AND n.sid = e.aggregate_id AND e.created_at >= n.since)`;
 
 export type EventRetentionResult = {
   /** Month partitions dropped whole. */
