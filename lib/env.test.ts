@@ -19,6 +19,7 @@ describe('parseEnv', () => {
     [{ DB_POOL_MAX: '0' }, 'Invalid configuration: DB_POOL_MAX="0" must be a whole number from 1 to 1000'],
     [{ DB_POOL_MAX: '2.5' }, 'Invalid configuration: DB_POOL_MAX="2.5" must be a whole number from 1 to 1000'],
     [{ HEARTBEAT_STALE_S: '-1' }, 'Invalid configuration: HEARTBEAT_STALE_S="-1" must be a whole number ≥ 0'],
+    [{ EVENT_RETENTION_DAYS: '90d' }, 'Invalid configuration: EVENT_RETENTION_DAYS="90d" must be a whole number ≥ 0'],
     [
       { LOG_LEVEL: 'verbose' },
       'Invalid configuration: LOG_LEVEL="verbose" must be one of fatal, error, warn, info, debug, trace, silent',
@@ -42,6 +43,7 @@ describe('parseEnv', () => {
 
   it('treats empty values as unset', () => {
     expect(parseEnv({ DB_POOL_MAX: '', LOG_LEVEL: '' })).toMatchObject({ DB_POOL_MAX: 10, LOG_LEVEL: 'info' });
+    expect(parseEnv({})).toMatchObject({ EVENT_RETENTION_DAYS: 180 });
   });
 });
 

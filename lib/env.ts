@@ -63,6 +63,8 @@ const schema = z.object({
   CHECKPOINT_KEEP_LAST: int(50),
   RECOVERY_ABANDON_AFTER_S: int(900),
   TOOL_HISTORY_RETENTION_DAYS: int(90),
+  // Whole monthly event partitions older than this are dropped (0 = keep forever); lib/events/partitions.ts.
+  EVENT_RETENTION_DAYS: int(180),
   TOOL_PREFERENCE_HALF_LIFE_DAYS: positive(14),
   // Weight, in runs, of the fleet-wide success rate in each (user, tool) estimate (lib/tools/preference.ts).
   TOOL_PREFERENCE_PRIOR_STRENGTH: positive(10),

@@ -22,7 +22,7 @@ import { argValue, runCli } from './cli';
  *  4. batch event ingestion, INTERLEAVED: each of --rounds rounds runs, in rotating order, POST /api/v1/events
  *     (1000 per request, each with an Idempotency-Key, --concurrency at once) and the same rows (fresh ids) as a
  *     bare postgres.js multi-row INSERT and as a bare postgres.js INSERT … SELECT FROM unnest(typed arrays), both
- *     ON CONFLICT (event_id) DO NOTHING, same batch size and concurrency, on a plain postgres.js client with its
+ *     ON CONFLICT DO NOTHING (the receiving partition's event_id key, drizzle/0010), same batch size and concurrency, on a plain postgres.js client with its
  *     defaults (prepared statements, native array parameters). The floor is the faster bare method's median; the
  *     bar is HTTP median ≥ 0.6 × floor and ≥ 20,000 events/s.
  * Prints a table with PASS / MISS per bar and the load average, and adds the run to docs/benchmarks-ingest.md
@@ -247,13 +247,13 @@ runCli(async () => {
       http: async (b) => (await client.postEvents(b)).inserted,
       'bare multi-row INSERT': async (b) =>
         (await bare`INSERT INTO execution_events ${bare(b.map(bareRow), 'event_id', 'event_type', 'aggregate_type', 'aggregate_id', 'metadata')}
-                    ON CONFLICT (event_id) DO NOTHING`).count,
+                    ON CONFLICT DO NOTHING`).count,
       'bare INSERT … unnest': async (b) =>
         (await bare`INSERT INTO execution_events (event_id, event_type, aggregate_type, aggregate_id, metadata)
                     SELECT * FROM unnest(${bare.array(b.map((r) => r.eventId))}::uuid[], ${bare.array(b.map((r) => r.eventType))}::text[],
                                          ${bare.array(b.map((r) => r.aggregateType))}::text[], ${bare.array(b.map((r) => r.aggregateId))}::text[],
                                          ${bare.array(b.map((r) => JSON.stringify(r.metadata)))}::jsonb[])
-                    ON CONFLICT (event_id) DO NOTHING`).count,
+                    ON CONFLICT DO NOTHING`).count,
     };
     const order = Object.keys(methods) as BatchMethod[];
     // Warm-up of the bare client's connections and prepared statements, like the server's above.

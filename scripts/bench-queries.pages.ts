@@ -25,6 +25,10 @@ export async function pageLoads(db: Db): Promise<PageLoad[]> {
   const [toolUser] = await listToolUsers(db, { limit: 1 });
   const [tool] = await queryRows<{ tool_name: string }>(db, sql`SELECT tool_name FROM tool_execution_days ORDER BY day DESC, tool_name LIMIT 1`);
   const [project] = await queryRows<{ project: string }>(db, sql`SELECT project FROM paused_sessions WHERE NOT resolved LIMIT 1`);
+  const [corr] = await queryRows<{ c: string }>(
+    db,
+    sql`SELECT metadata->>'correlation_id' AS c FROM execution_events WHERE aggregate_id = ${detail?.id ?? ''} AND metadata ? 'correlation_id' LIMIT 1`,
+  );
   const userId = user?.id ?? 'nobody';
   return [
     // app/(console)/layout.tsx, on every page.
@@ -45,6 +49,8 @@ export async function pageLoads(db: Db): Promise<PageLoad[]> {
     { page: 'Intervention history', name: 'Intervention history', load: (d) => listInterventionHistory(d, { limit: 50 }) },
     { page: 'Sessions', name: 'Sessions', load: (d) => listSessions(d, { limit: 50 }) },
     { page: 'Sessions', name: 'Sessions, status=paused', load: (d) => listSessions(d, { status: 'paused', limit: 50 }) },
+    // The search box: an exact correlation id is looked up in every event partition's correlation index.
+    { page: 'Sessions', name: 'Sessions, correlation id search', load: (d) => listSessions(d, { search: corr?.c ?? 'none', limit: 50 }) },
     ...(detail ? [{ page: 'Session detail', name: 'Session detail (1,000 events, 200 checkpoints)', load: (d: Db) => loadSessionPage(d, { id: detail.id }) }] : []),
     { page: 'Recoveries', name: 'Recoveries', load: (d) => Promise.all([listRecoveryFailures(d, { limit: 10 }), listRecoveries(d, { limit: 50 })]) },
   ];

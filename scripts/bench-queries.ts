@@ -12,97 +12,33 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { sql } from 'drizzle-orm';
-import { createDb, queryRows, type Db } from '@/lib/db/client';
-import { migrate } from '@/lib/db/migrate';
+import { createDb, type Db } from '@/lib/db/client';
 import { percentileOf } from '@/lib/observability/rolling-window';
-import { seed } from '@/lib/seed';
-import { catchUpRollups, rebuildRollups } from '@/lib/analytics/rollups';
 import { recordStatements, type RecordedStatement } from '@/lib/observability/instrument';
+import {
+  benchUrls,
+  ensureBenchDatabase,
+  explain,
+  label,
+  largeTables,
+  replayer,
+  SEQ_SCAN_ROWS,
+  timeSequential,
+} from './bench-queries.lib';
 import { pageLoads, type PageLoad } from './bench-queries.pages';
 import { argValue, runCli } from './cli';
 
-const url = process.env.BENCH_LARGE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/flightdeck_bench_large';
+const url = benchUrls.large;
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 /** `--only <text>`: time only the queries and pages whose name contains it; the table is printed, the docs are not written. */
 const ONLY = argValue('only');
 const READERS = 10;
 const PAGE_LOADS = Number(process.env.BENCH_PAGE_LOADS ?? 20); // per reader
 const WARM_UP_LOADS = 8; // per reader
-const ROLLUP_TABLES = ['tool_execution_hours', 'tool_user_days', 'intervention_hours', 'recovery_hours', 'retry_hours', 'session_hours', 'tool_execution_days', 'intervention_days', 'recovery_days', 'retry_days', 'session_days', 'tool_users', 'rollup_state'];
 /** Issue 18: every page statement's p95 on `large`. Never lowered in code; a miss is printed as a miss. */
 const QUERY_P95_BAR_MS = 20;
 /** A page's whole loader at 10 concurrent readers, p95 (the page bar of issue 8, kept). */
 const LOADER_P95_BAR_MS = 150;
-/** A sequential scan of a table with more rows than this is flagged. */
-const SEQ_SCAN_ROWS = 10_000;
-
-async function ensureLargeDatabase() {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  const admin = postgres({ ...Object.fromEntries([]), host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || 'postgres'), password: decodeURIComponent(u.password), database: 'postgres', max: 1, onnotice: () => {} });
-  const exists = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
-  if (!exists.length) {
-    console.log(`Creating ${name} and seeding the large data set (several minutes)…`);
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-  }
-  await admin.end();
-  const handle = await createDb({ url, poolMax: 4 });
-  try {
-    await migrate(handle.db);
-    const [{ n }] = await queryRows<{ n: number }>(handle.db, sql`SELECT count(*)::int AS n FROM agent_sessions`);
-    if (n < 100_000) {
-      const r = await seed(handle.db, { scale: 'large', force: n > 0, log: (m: string) => console.log(`  ${m}`) });
-      if (!r.ok) throw new Error(`seeding failed: ${r.reason}`);
-    }
-    // The app's job keeps roll-ups current; a freshly seeded database gets them in one rebuild.
-    const [{ d }] = await queryRows<{ d: number }>(handle.db, sql`SELECT count(*)::int AS d FROM tool_execution_hours`);
-    if (d === 0) await rebuildRollups(handle.db);
-    // What the app's job does every ROLLUP_REFRESH_INTERVAL_MS: pending marks folded in, tool_users filled
-    // (also on a database seeded before drizzle/0009).
-    await catchUpRollups(handle.db);
-    // What autovacuum does on a live server (this one runs with autovacuum off): statistics and visibility maps
-    // for the small roll-up tables, which the seed's ANALYZE saw empty.
-    for (const table of ROLLUP_TABLES) await handle.db.execute(sql.raw(`VACUUM (ANALYZE) ${table}`));
-  } finally {
-    await handle.close();
-  }
-}
-
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[]; 'Index Name'?: string };
-
-function walk(node: PlanNode, out: PlanNode[] = []) {
-  out.push(node);
-  for (const c of node.Plans ?? []) walk(c, out);
-  return out;
-}
-
-async function explain(client: postgres.Sql, s: RecordedStatement, large: Set<string>) {
-  const [row] = await client.unsafe(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.text}`, s.params as never[]);
-  const plan = (row as Record<string, unknown>)['QUERY PLAN'] as [{ Plan: PlanNode; 'Execution Time': number }];
-  const nodes = walk(plan[0].Plan);
-  const seq = nodes.filter((n) => n['Node Type'] === 'Seq Scan' && large.has(n['Relation Name'] ?? '')).map((n) => n['Relation Name']!);
-  const indexes = nodes.map((n) => n['Index Name']).filter(Boolean) as string[];
-  return { ms: plan[0]['Execution Time'], seq, indexes };
-}
-
-/** Tables over SEQ_SCAN_ROWS rows (planner statistics, fresh after the seed's ANALYZE). */
-async function largeTables(client: postgres.Sql): Promise<Set<string>> {
-  const rows = await client`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.reltuples > ${SEQ_SCAN_ROWS}`;
-  return new Set(rows.map((r) => String(r.relname)));
-}
-
-/** A statement replayed as the page sent it (same text, parameters and driver options), through the data layer. */
-function replayer(db: Db, s: RecordedStatement) {
-  const client = (db as unknown as { $client: { unsafe: (t: string, p: unknown[], o?: unknown) => PromiseLike<unknown> } }).$client;
-  return () => Promise.resolve(client.unsafe(s.text, s.params, s.options));
-}
-
-const label = (text: string) => {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return (one.length > 90 ? `${one.slice(0, 90)}…` : one).replace(/\|/g, '\\|');
-};
 
 type StatementResult = { page: string; load: string; n: number; sql: string; p50: number; p95: number; floor: number; seq: string[]; indexes: string[] };
 type PageResult = { name: string; statements: number; p50: number; p95: number; bareP50: number; bareP95: number; floor: number };
@@ -122,17 +58,6 @@ async function concurrently(run: () => Promise<unknown>, loads = PAGE_LOADS): Pr
   return times.sort((a, b) => a - b);
 }
 
-async function timeSequential(run: () => Promise<unknown>) {
-  for (let i = 0; i < 3; i++) await run();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await run();
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b);
-}
-
 /** Every distinct statement one load of the page sends: timed one caller at a time after a pooled warm-up. */
 async function benchStatements(client: postgres.Sql, db: Db, p: PageLoad, statements: RecordedStatement[], large: Set<string>) {
   const distinct = new Map<string, { s: RecordedStatement; n: number }>();
@@ -149,7 +74,7 @@ async function benchStatements(client: postgres.Sql, db: Db, p: PageLoad, statem
     // Every pooled connection prepares the statement (and may cache its generic plan), as in a server that has
     // been up for a while.
     await concurrently(run, 6);
-    const times = await timeSequential(run);
+    const times = await timeSequential(run, RUNS);
     out.push({ page: p.page, load: p.name, n, sql: label(s.text), p50: percentileOf(times, 0.5) ?? 0, p95: percentileOf(times, 0.95) ?? 0, floor: e.ms, seq: e.seq, indexes: [...new Set(e.indexes)] });
   }
   return out;
@@ -183,7 +108,9 @@ async function benchPage(client: postgres.Sql, db: Db, p: PageLoad, statements: 
 const ms = (x: number) => x.toFixed(2);
 
 runCli(async () => {
-  await ensureLargeDatabase();
+  const compare = argValue('compare');
+  if (compare) return (await import('./bench-queries-compare')).compareScales(compare);
+  await ensureBenchDatabase('large');
   const client = postgres(url, { max: 4, onnotice: () => {} });
   // The app's pool size (DB_POOL_MAX, default 10), as the server would run the pages.
   const handle = await createDb({ url });

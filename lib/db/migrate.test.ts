@@ -49,7 +49,8 @@ describeEachDb('migrations', (t) => {
       sql`SELECT c.relname AS name FROM pg_index i
             JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'public'
-             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))`,
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
+             AND NOT c.relispartition`,
     );
     expect(rows.map((r) => r.name).sort()).toEqual(declared);
     expect(declared).not.toContain('idx_user_tool_history_metrics');

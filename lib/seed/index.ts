@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
+import { ensureEventPartitionsBetween } from '@/lib/events/partitions';
 import { seedDemo } from './demo';
-import { seedLarge, type LargeResult } from './large';
+import { seedLarge, xlargeTargets, type LargeResult, type LargeTargets } from './large';
 
-export const seedScales = ['demo', 'large'] as const;
+/** `xlarge` (issue 18.5): 1M sessions, 10M events, 5M tool executions — Postgres only in practice (tens of minutes). */
+export const seedScales = ['demo', 'large', 'xlarge'] as const;
 export type SeedScale = (typeof seedScales)[number];
 
 export type SeedOptions = {
@@ -18,6 +20,8 @@ export type SeedOptions = {
    * (lost connections, deadlocks, serialization failures) can happen, and none are seeded.
    */
   embedded?: boolean;
+  /** large / xlarge: other row counts of the same shapes (tests seed xlarge's proportions at a small size). */
+  targets?: LargeTargets;
 };
 
 export type SeedResult =
@@ -63,9 +67,14 @@ export async function seed(db: Db, options: SeedOptions): Promise<SeedResult> {
   const now = options.now ?? new Date();
   // With --force the existing count salts ids and external ids, so a second run adds instead of colliding.
   const salt = existing;
+  // The seeds write up to 30 days back: their months get partitions first, so no event waits in the default one.
+  await ensureEventPartitionsBetween(db, new Date(now.getTime() - 35 * 86_400_000), now);
   let benchmark: LargeResult['benchmark'] | undefined;
   if (options.scale === 'demo') await seedDemo(db, { now, salt, log, embedded: options.embedded ?? false });
-  else benchmark = (await seedLarge(db, { now, salt, log, embedded: options.embedded ?? false })).benchmark;
+  else {
+    const targets = options.targets ?? (options.scale === 'xlarge' ? xlargeTargets : undefined);
+    benchmark = (await seedLarge(db, { now, salt, log, embedded: options.embedded ?? false, targets })).benchmark;
+  }
   return { ok: true, scale: options.scale, elapsedMs: Date.now() - started, counts: await countSeededRows(db), benchmark };
 }
 

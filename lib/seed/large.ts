@@ -23,12 +23,30 @@ export const largeTargets = {
   recoveries: 10_000,
 };
 
-const SESSIONS = largeTargets.sessions;
-/** Sessions 1..CP_SESSIONS have a checkpoint; 1..(CHECKPOINTS - CP_SESSIONS) have a second one. */
-const CP_SESSIONS = 60_000;
-const OPEN_PAUSE_BUCKETS = 4; // buckets 0..3 are paused: 4,000 open pauses
-const RESOLVED_PAUSES = largeTargets.pauses - (SESSIONS / 100) * OPEN_PAUSE_BUCKETS;
-const EVENTS_PER_SESSION = largeTargets.events / SESSIONS;
+/** Issue 18.5: ten times `large` (half as many tool executions per session), the same shapes and proportions. */
+export const xlargeTargets = {
+  sessions: 1_000_000,
+  events: 10_000_000,
+  tools: 5_000_000,
+  checkpoints: 1_000_000,
+  pauses: 200_000,
+  recoveries: 100_000,
+};
+
+export type LargeTargets = typeof largeTargets;
+
+const OPEN_PAUSE_BUCKETS = 4; // buckets 0..3 are paused: 4 % of the sessions have an open pause
+
+/** Derived sizes: sessions 1..cpSessions have a checkpoint; 1..(checkpoints - cpSessions) have a second one. */
+function shape(t: LargeTargets) {
+  return {
+    t,
+    sessions: t.sessions,
+    cpSessions: (t.sessions * 6) / 10,
+    resolvedPauses: t.pauses - (t.sessions / 100) * OPEN_PAUSE_BUCKETS,
+    eventsPerSession: t.events / t.sessions,
+  };
+}
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const textArray = (items: readonly string[]) => `ARRAY[${items.map(lit).join(',')}]::text[]`;
@@ -42,13 +60,13 @@ const rnd = (expr: string, salt: number) =>
 const uuidOf = (key: string) =>
   `overlay(overlay(md5(${key}) placing '4' from 13) placing '8' from 17)::uuid`;
 
-type Ctx = { db: Db; prefix: string; now: string; log: (line: string) => void };
+type Ctx = { db: Db; prefix: string; now: string; log: (line: string) => void; z: ReturnType<typeof shape> };
 
 const sessionId = (c: Ctx, g: string) => uuidOf(`${lit(`${c.prefix}s`)} || (${g})`);
 const checkpointId = (c: Ctx, i: string) => uuidOf(`${lit(`${c.prefix}c`)} || (${i})`);
-/** The latest checkpoint of session g (only for g <= CP_SESSIONS). */
+/** The latest checkpoint of session g (only for g <= c.z.cpSessions). */
 const latestCheckpointId = (c: Ctx, g: string) =>
-  checkpointId(c, `CASE WHEN (${g}) <= ${largeTargets.checkpoints - CP_SESSIONS} THEN (${g}) + ${CP_SESSIONS} ELSE (${g}) END`);
+  checkpointId(c, `CASE WHEN (${g}) <= ${c.z.t.checkpoints - c.z.cpSessions} THEN (${g}) + ${c.z.cpSessions} ELSE (${g}) END`);
 
 /**
  * `CROSS JOIN LATERAL` columns for session g: k (bucket), status, s_at (start) and e_at (end, or last heartbeat
@@ -58,7 +76,7 @@ function sessionFrame(c: Ctx, g: string) {
   return `CROSS JOIN LATERAL (SELECT ((${g}) - 1) % 100 AS k, ${rnd(g, 1)} AS r1, ${rnd(g, 2)} AS r2) sk
   CROSS JOIN LATERAL (SELECT
     CASE WHEN sk.k < ${OPEN_PAUSE_BUCKETS} THEN 'paused'
-         WHEN sk.k = 4 AND (${g}) <= ${CP_SESSIONS} THEN 'recovering'
+         WHEN sk.k = 4 AND (${g}) <= ${c.z.cpSessions} THEN 'recovering'
          WHEN sk.k < 15 THEN 'running'
          WHEN sk.k < 70 THEN 'completed'
          WHEN sk.k < 85 THEN 'failed'
@@ -134,13 +152,13 @@ function insertCheckpoints(c: Ctx) {
        CASE WHEN ${rnd('x.i', 12)} < 0.05 THEN 'superseded by restore' END,
        st.s_at + (st.e_at - st.s_at) * (x.seq / 3.0)
      FROM (
-       SELECT i, ((i - 1) % ${CP_SESSIONS}) + 1 AS g, (i - 1) / ${CP_SESSIONS} + 1 AS seq,
+       SELECT i, ((i - 1) % ${c.z.cpSessions}) + 1 AS g, (i - 1) / ${c.z.cpSessions} + 1 AS seq,
          jsonb_build_array(
            jsonb_build_object('role', 'user', 'content', (${textArray(allTasks)})[1 + i % ${allTasks.length}]),
-           jsonb_build_object('role', 'assistant', 'content', 'Working on step ' || ((i - 1) / ${CP_SESSIONS} + 1),
+           jsonb_build_object('role', 'assistant', 'content', 'Working on step ' || ((i - 1) / ${c.z.cpSessions} + 1),
              'tool_calls', jsonb_build_array(jsonb_build_object('name', (${textArray(tools.map((t) => t.name))})[1 + i % ${tools.length}], 'arguments', jsonb_build_object('step', i % 17)))),
            jsonb_build_object('role', 'tool', 'content', 'ok')) AS h
-       FROM generate_series(1, ${largeTargets.checkpoints}) AS i
+       FROM generate_series(1, ${c.z.t.checkpoints}) AS i
      ) x ${sessionFrame(c, 'x.g')}`,
   );
 }
@@ -162,9 +180,9 @@ function insertPauses(c: Ctx) {
     `${cols}
      SELECT ${uuidOf(`${lit(`${c.prefix}p`)} || g`)}, ${sessionId(c, 'g')}, ${reason('g')}, ${pauseTypeExpr('g')}, 'step ' || g % 9,
        ${context('g', 'st.e_at - interval \'30 seconds\'')},
-       CASE WHEN g <= ${CP_SESSIONS} THEN ${latestCheckpointId(c, 'g')} END,
+       CASE WHEN g <= ${c.z.cpSessions} THEN ${latestCheckpointId(c, 'g')} END,
        st.e_at, false, NULL, NULL, NULL, NULL
-     FROM generate_series(0, ${SESSIONS / 100 - 1}) AS b, generate_series(0, ${OPEN_PAUSE_BUCKETS - 1}) AS kk,
+     FROM generate_series(0, ${c.z.sessions / 100 - 1}) AS b, generate_series(0, ${OPEN_PAUSE_BUCKETS - 1}) AS kk,
        LATERAL (SELECT b * 100 + kk + 1 AS g) gg ${sessionFrame(c, 'g')}`,
   );
   // Resolved pauses on finished sessions (buckets 20..99: completed, failed, aborted); aborted sessions end aborted.
@@ -175,10 +193,10 @@ function insertPauses(c: Ctx) {
       `${cols}
        SELECT ${uuidOf(`${lit(`${c.prefix}p`)} || g`)}, ${sessionId(c, 'g')}, ${reason('g')}, ${pauseTypeExpr('g')}, 'step ' || g % 9,
          ${context('g', `st.s_at + (st.e_at - st.s_at) * 0.45`)},
-         CASE WHEN g <= ${CP_SESSIONS} THEN ${latestCheckpointId(c, 'g')} END,
+         CASE WHEN g <= ${c.z.cpSessions} THEN ${latestCheckpointId(c, 'g')} END,
          st.s_at + (st.e_at - st.s_at) * 0.5, true, st.s_at + (st.e_at - st.s_at) * (0.5 + 0.4 * ${rnd('g', 23)}),
          ${engineerExpr('g')}, res.resolution, 'Resolved from the console'
-       FROM generate_series(1, ${RESOLVED_PAUSES}) AS j,
+       FROM generate_series(1, ${c.z.resolvedPauses}) AS j,
          LATERAL (SELECT ((j - 1) / 80) * 100 + 20 + (j - 1) % 80 + 1 AS g) gg ${sessionFrame(c, 'g')}
          CROSS JOIN LATERAL (SELECT CASE WHEN sk.k >= 85 THEN 'aborted' WHEN ${rnd('g', 24)} < 0.3 THEN 'restored' ELSE 'resumed' END AS resolution) res`,
     );
@@ -216,9 +234,9 @@ function insertRecoveries(c: Ctx) {
      SELECT ${uuidOf(`${lit(`${c.prefix}r`)} || g`)}, ${latestCheckpointId(c, 'g')}, ${sessionId(c, 'g')},
        CASE WHEN ${rnd('g', 31)} < 0.5 THEN 'manual' ELSE 'automatic' END, 'in_progress',
        ${c.now} - ${rnd('g', 32)} * interval '10 minutes', NULL, NULL, ${engineerExpr('g')}, NULL, NULL
-     FROM generate_series(0, ${CP_SESSIONS / 100 - 1}) AS b, LATERAL (SELECT b * 100 + 5 AS g) gg`,
+     FROM generate_series(0, ${c.z.cpSessions / 100 - 1}) AS b, LATERAL (SELECT b * 100 + 5 AS g) gg`,
   );
-  const total = largeTargets.recoveries - CP_SESSIONS / 100;
+  const total = c.z.t.recoveries - c.z.cpSessions / 100;
   const finished = () =>
     bulk(
       c,
@@ -248,11 +266,11 @@ function insertRecoveries(c: Ctx) {
 async function insertEvents(c: Ctx) {
   let n = 0;
   const toolNames = textArray(tools.map((t) => t.name));
-  for (let ord = 1; ord <= EVENTS_PER_SESSION; ord++) {
+  for (let ord = 1; ord <= c.z.eventsPerSession; ord++) {
     const type =
       ord === 1
         ? `'session_started'`
-        : ord === EVENTS_PER_SESSION
+        : ord === c.z.eventsPerSession
           ? `CASE WHEN sk.k >= 15 THEN 'session_' || sf.status ELSE 'tool_called' END`
           : ord === 5
             ? `'checkpoint_created'`
@@ -261,7 +279,7 @@ async function insertEvents(c: Ctx) {
               : `'tool_called'`;
     n += await bulk(
       c,
-      `execution_events (step ${ord}/${EVENTS_PER_SESSION})`,
+      `execution_events (step ${ord}/${c.z.eventsPerSession})`,
       `INSERT INTO execution_events (event_id, event_type, aggregate_type, aggregate_id, metadata, created_at)
        SELECT ${uuidOf(`${lit(`${c.prefix}e${ord}-`)} || g`)}, ${type}, 'session', ${sessionId(c, 'g')}::text,
          jsonb_build_object('conversation_id', 'conv-' || ${lit(c.prefix)} || g,
@@ -272,8 +290,8 @@ async function insertEvents(c: Ctx) {
            'retry_count', CASE WHEN ${rnd(`g * 16 + ${ord}`, 43)} < 0.9 THEN 0 ELSE 1 + g % 3 END,
            'correlation_id', ${uuidOf(`${lit(`${c.prefix}corr`)} || g`)},
            'tool', (${toolNames})[1 + (g + ${ord}) % ${tools.length}]),
-         st.s_at + (st.e_at - st.s_at) * (${ord - 1} / ${EVENTS_PER_SESSION - 1}.0)
-       FROM generate_series(1, ${SESSIONS}) AS g ${sessionFrame(c, 'g')}`,
+         st.s_at + (st.e_at - st.s_at) * (${ord - 1} / ${c.z.eventsPerSession - 1}.0)
+       FROM generate_series(1, ${c.z.sessions}) AS g ${sessionFrame(c, 'g')}`,
     );
   }
   // The transitions above also get their events, so a session's timeline shows its pause and recovery.
@@ -307,15 +325,15 @@ async function insertEvents(c: Ctx) {
 async function insertTools(c: Ctx) {
   const chunk = 250_000;
   let n = 0;
-  for (let from = 1; from <= largeTargets.tools; from += chunk) {
-    const to = Math.min(from + chunk - 1, largeTargets.tools);
+  for (let from = 1; from <= c.z.t.tools; from += chunk) {
+    const to = Math.min(from + chunk - 1, c.z.t.tools);
     n += await bulk(
       c,
       `user_tool_history ${from}..${to}`,
       `INSERT INTO user_tool_history (execution_id, user_id, tool_name, success, execution_time_ms, error_message, session_id, context, user_satisfaction, created_at)
        SELECT ${uuidOf(`${lit(`${c.prefix}t`)} || t`)}, 'u-' || lpad(x.u::text, 3, '0'), (${textArray(tools.map((tl) => tl.name))})[x.tool],
          x.ok, x.ms, CASE WHEN NOT x.ok THEN (${textArray(tools.flatMap((tl) => [tl.errors[0], tl.errors[1]]))})[(x.tool - 1) * 2 + 1 + (t % 2)::int] END,
-         CASE WHEN ${rnd('t', 51)} < 0.7 THEN ${sessionId(c, `1 + floor(${rnd('t', 52)} * ${SESSIONS})::int`)} END,
+         CASE WHEN ${rnd('t', 51)} < 0.7 THEN ${sessionId(c, `1 + floor(${rnd('t', 52)} * ${c.z.sessions})::int`)} END,
          jsonb_build_object('source', 'large'),
          CASE WHEN ${rnd('t', 53)} < 0.2 THEN CASE WHEN x.ok THEN 3 + (t % 3) ELSE 1 + (t % 3) END END,
          ${c.now} - ${rnd('t', 54)} * interval '30 days'
@@ -415,9 +433,18 @@ export type LargeResult = {
   benchmark: { detailSessionId: string; bigCheckpointSessionId: string; bigCheckpointId: string; bigCheckpointBytes: number };
 };
 
-export async function seedLarge(db: Db, options: { now: Date; salt: number; log: (line: string) => void; embedded: boolean }): Promise<LargeResult> {
-  const c: Ctx = { db, prefix: `large-${options.salt}-`, now: `${lit(options.now.toISOString())}::timestamptz`, log: options.log };
-  for (let from = 1; from <= SESSIONS; from += 50_000) await insertSessions(c, from, Math.min(from + 49_999, SESSIONS));
+export async function seedLarge(
+  db: Db,
+  options: { now: Date; salt: number; log: (line: string) => void; embedded: boolean; targets?: LargeTargets },
+): Promise<LargeResult> {
+  const c: Ctx = {
+    db,
+    prefix: `large-${options.salt}-`,
+    now: `${lit(options.now.toISOString())}::timestamptz`,
+    log: options.log,
+    z: shape(options.targets ?? largeTargets),
+  };
+  for (let from = 1; from <= c.z.sessions; from += 50_000) await insertSessions(c, from, Math.min(from + 49_999, c.z.sessions));
   await insertCheckpoints(c);
   await insertPauses(c);
   await insertInterventionTrail(c);

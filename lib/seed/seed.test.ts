@@ -153,3 +153,26 @@ it('builds the same demo data on every run', () => {
   expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   expect(JSON.stringify(buildDemoRows(now, 60).rows.sessions)).not.toBe(JSON.stringify(a.sessions));
 });
+
+describeEachDb('seed large shapes at another scale (xlarge / 100)', (t) => {
+  it('scales every table by its target, and the events land in their month partitions', async () => {
+    const { xlargeTargets } = await import('./large');
+    const targets = Object.fromEntries(Object.entries(xlargeTargets).map(([k, v]) => [k, v / 100])) as typeof xlargeTargets;
+    expect(await seed(t().db, { scale: 'xlarge', now, embedded: true, targets })).toMatchObject({ ok: true });
+    const c = await countSeededRows(t().db);
+    // + the two benchmark sessions, their 201 checkpoints and 1,002 events; + each pause's and recovery's events.
+    expect(c.agent_sessions).toBe(targets.sessions + 2);
+    expect(c.session_checkpoints).toBe(targets.checkpoints + 201);
+    expect(c.paused_sessions).toBe(targets.pauses);
+    expect(c.checkpoint_recoveries).toBe(targets.recoveries);
+    expect(c.user_tool_history).toBe(targets.tools);
+    expect(c.execution_events).toBeGreaterThanOrEqual(targets.events + 1002 + targets.pauses + targets.recoveries);
+    const [open] = await queryRows<{ n: number }>(t().db, sql`SELECT count(*)::int AS n FROM paused_sessions WHERE NOT resolved`);
+    expect(Number(open.n)).toBe((targets.sessions / 100) * 4);
+    const parts = await queryRows<{ part: string }>(
+      t().db,
+      sql`SELECT DISTINCT tableoid::regclass::text AS part FROM execution_events`,
+    );
+    expect(parts.map((p) => p.part).every((p) => /^execution_events_p\d{6}$/.test(p))).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@ import { pruneCheckpoints } from '@/lib/checkpoints/retention';
 import type { Db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { runEscalations } from '@/lib/escalation/run';
+import { ensureEventPartitions, maintainEventPartitions } from '@/lib/events/partitions';
 import { deliverDueWebhooks } from '@/lib/interventions/webhooks';
 import { log } from '@/lib/log';
 import { pauseSilentSessions } from '@/lib/sessions/watchdog';
@@ -69,6 +70,17 @@ const jobs: Job[] = [
       return env().JOBS_INTERVAL_MS;
     },
     run: (db) => runEscalations(db),
+  },
+  {
+    // Monthly event partitions: the current month and the next two exist, and (EVENT_RETENTION_DAYS > 0) months past
+    // retention are dropped whole, keeping what an open pause or a valid checkpoint needs. One advisory lock: with N
+    // instances they take turns and the later ones find nothing to do.
+    name: 'event-partitions',
+    everyMs: 60 * 60_000,
+    run: (db) => {
+      const retentionDays = env().EVENT_RETENTION_DAYS;
+      return retentionDays > 0 ? maintainEventPartitions(db, { retentionDays }) : ensureEventPartitions(db);
+    },
   },
   {
     // TOOL_HISTORY_RETENTION_DAYS; batches with SKIP LOCKED, so every instance may run it.

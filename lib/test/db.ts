@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createDb, type Db, type DbHandle } from '@/lib/db/client';
-import { migrate } from '@/lib/db/migrate';
+import { migrate, type Migration } from '@/lib/db/migrate';
 
 /**
  * Throwaway databases for integration tests: an in-memory PGlite always, and a uniquely named database on the
@@ -23,10 +23,13 @@ export function testDbKinds(): DbKind[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 }
 
-export async function createTestDatabase(kind: DbKind, options: { poolMax?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: DbKind,
+  options: { poolMax?: number; migrations?: Migration[] } = {},
+): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const handle = await createDb({ dataDir: 'memory://' });
-    await migrate(handle.db);
+    await migrate(handle.db, { migrations: options.migrations });
     return { kind, db: handle.db, handle, destroy: () => handle.close() };
   }
   const base = process.env.TEST_DATABASE_URL;
@@ -38,7 +41,7 @@ export async function createTestDatabase(kind: DbKind, options: { poolMax?: numb
   const url = new URL(base);
   url.pathname = `/${name}`;
   const handle = await createDb({ url: url.toString(), poolMax: options.poolMax ?? 10 });
-  await migrate(handle.db);
+  await migrate(handle.db, { migrations: options.migrations });
   return {
     kind,
     db: handle.db,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export type EventMetadata = {
   conversation_id?: string;
@@ -13,12 +13,17 @@ export type EventMetadata = {
   [key: string]: unknown;
 };
 
+/**
+ * Partitioned by month on created_at (drizzle/0010; Drizzle does not model partitioning, the migration does):
+ * execution_events_pYYYYMM plus execution_events_default. The primary key includes the partition key, and event_id
+ * is unique per partition (a constraint on each leaf); lib/events/partitions.ts creates and drops partitions.
+ */
 export const executionEvents = pgTable(
   'execution_events',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    // Client-supplied id (or generated): replays of the same event are ignored (ON CONFLICT DO NOTHING).
-    eventId: uuid('event_id').notNull().defaultRandom().unique('execution_events_event_id_key'),
+    id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    // Client-supplied id (or generated): replays of the same event are ignored (fd_ingest_events, drizzle/0010).
+    eventId: uuid('event_id').notNull().defaultRandom(),
     eventType: text('event_type').notNull(),
     aggregateType: text('aggregate_type').notNull(),
     aggregateId: text('aggregate_id').notNull(),
@@ -26,6 +31,7 @@ export const executionEvents = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'execution_events_pkey', columns: [t.id, t.createdAt] }),
     // Seeds: lookup by aggregate; created_at appended so a session timeline is one ordered index scan.
     index('idx_execution_events_aggregate').on(t.aggregateType, t.aggregateId, t.createdAt),
     // Seeds: filter by conversation (debugging, correlation search).
