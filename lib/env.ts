@@ -109,6 +109,8 @@ const schema = z.object({
   // interaction is refused with 401; the fleet channel can also be set in Settings → Integrations.
   SLACK_SIGNING_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
   SLACK_WEBHOOK_URL: httpUrl.optional(),
+  // 0: only an admin links Slack member IDs (Settings → Users, CLI); people cannot link their own.
+  SLACK_SELF_LINK: bool(true),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 });
 

@@ -10,7 +10,7 @@ import { describeEachDb } from '@/lib/test/db';
 /** Settings → Notifications actions as each role: who may add a webhook, and what a refused target answers. */
 const state = actionState;
 
-const { savePreferenceAction, rotateSecretAction } = await import('./actions');
+const { savePreferenceAction, rotateSecretAction, linkOwnSlackAction } = await import('./actions');
 
 const previousAllowed = process.env.OUTBOUND_ALLOWED_HOSTS;
 beforeAll(() => {
@@ -73,5 +73,21 @@ describeEachDb('notification settings actions', (t) => {
     const rotated = await rotateSecretAction({ id: rule.id });
     expect(rotated.data?.secret).toMatch(/^whsec_/);
     expect(rotated.data?.secret).not.toBe(saved.data?.secret);
+  });
+
+  it('links the own Slack member ID, and with SLACK_SELF_LINK=0 only an admin can (nothing written)', async () => {
+    actAs('engineer');
+    const slackOf = async () => (await t().db.select({ s: user.slackUserId }).from(user).where(eq(user.id, ids.engineer!)))[0].s;
+    expect((await linkOwnSlackAction({}, form({ slackUserId: 'U0SELF1' }))).ok).toBe(true);
+    expect(await slackOf()).toBe('U0SELF1');
+    process.env.SLACK_SELF_LINK = '0';
+    resetEnvCache();
+    try {
+      expect(await linkOwnSlackAction({}, form({ slackUserId: 'U0OTHER2' }))).toEqual({ error: 'Only an admin can link Slack member IDs here (Settings → Users).' });
+      expect(await slackOf()).toBe('U0SELF1');
+    } finally {
+      delete process.env.SLACK_SELF_LINK;
+      resetEnvCache();
+    }
   });
 });

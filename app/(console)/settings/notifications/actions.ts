@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/log';
 import { guardedAction, requestMeta, type ActionResult, type ActorOf } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
+import { env } from '@/lib/env';
 import { linkSlackUser, slackLinkAnswer, slackLinkFieldSchema } from '@/lib/auth/slack-link';
 import { getDb, type Db } from '@/lib/db/client';
 import { pauseTypes } from '@/lib/db/schema/enums';
@@ -110,6 +111,7 @@ export const linkOwnSlackAction = guardedAction(
   'notifications:manage-own',
   z.object({ slackUserId: slackLinkFieldSchema }),
   async (input, user) => {
+    if (!env().SLACK_SELF_LINK) return { error: 'Only an admin can link Slack member IDs here (Settings → Users).' };
     const r = await linkSlackUser(await getDb(), { userId: user.id, slackUserId: input.slackUserId }, user);
     if (r.ok) revalidatePath('/settings/notifications');
     return slackLinkAnswer(r);

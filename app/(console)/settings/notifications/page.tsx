@@ -1,3 +1,4 @@
+import { env } from '@/lib/env';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { StatusBadge } from '@/components/ui/badge';
@@ -58,7 +59,13 @@ export default async function NotificationSettingsPage({ searchParams }: { searc
           Your Slack member ID (in Slack: your profile → ⋮ → Copy member ID). Once linked, Resume / Abort / Restore
           buttons you click in Slack act as you, with your role; unlinked clicks do nothing.
         </p>
-        <SlackIdForm action={linkOwnSlackAction} slackUserId={slackUserId} label="Your Slack member ID" />
+        {env().SLACK_SELF_LINK ? (
+          <SlackIdForm action={linkOwnSlackAction} slackUserId={slackUserId} label="Your Slack member ID" />
+        ) : (
+          <p className="text-sm text-slate-600">
+            {slackUserId ? `Linked to ${slackUserId}. ` : 'Not linked. '}Only an admin links Slack member IDs on this installation.
+          </p>
+        )}
       </Card>
       <Card title="Webhook delivery log" className="mt-6">
         {deliveries.length === 0 ? (
