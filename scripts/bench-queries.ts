@@ -12,62 +12,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { sql } from 'drizzle-orm';
-import { createDb, queryRows, type Db } from '@/lib/db/client';
-import { migrate } from '@/lib/db/migrate';
+import { createDb, type Db } from '@/lib/db/client';
 import { percentileOf } from '@/lib/db/monitor';
-import { seed } from '@/lib/db/seed';
-import { catchUpRollups, rebuildRollups } from '@/lib/analytics/rollups';
 import { recordStatements, type RecordedStatement } from '@/lib/db/instrument';
 import { pageLoads, type PageLoad } from './bench-queries.pages';
+import { ensureLargeDatabase, largeDbUrl } from './bench-large-db';
 import { argValue, runCli } from './cli';
 
-const url = process.env.BENCH_LARGE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/flightdeck_bench_large';
+const url = largeDbUrl;
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 /** `--only <text>`: time only the queries and pages whose name contains it; the table is printed, the docs are not written. */
 const ONLY = argValue('only');
 const READERS = 10;
 const PAGE_LOADS = Number(process.env.BENCH_PAGE_LOADS ?? 20); // per reader
 const WARM_UP_LOADS = 8; // per reader
-const ROLLUP_TABLES = ['tool_execution_hours', 'tool_user_days', 'intervention_hours', 'recovery_hours', 'retry_hours', 'session_hours', 'tool_execution_days', 'intervention_days', 'recovery_days', 'retry_days', 'session_days', 'tool_users', 'rollup_state'];
 /** Issue 18: every page statement's p95 on `large`. Never lowered in code; a miss is printed as a miss. */
 const QUERY_P95_BAR_MS = 20;
 /** A page's whole loader at 10 concurrent readers, p95 (the page bar of issue 8, kept). */
 const LOADER_P95_BAR_MS = 150;
 /** A sequential scan of a table with more rows than this is flagged. */
 const SEQ_SCAN_ROWS = 10_000;
-
-async function ensureLargeDatabase() {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  const admin = postgres({ ...Object.fromEntries([]), host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || 'postgres'), password: decodeURIComponent(u.password), database: 'postgres', max: 1, onnotice: () => {} });
-  const exists = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
-  if (!exists.length) {
-    console.log(`Creating ${name} and seeding the large data set (several minutes)…`);
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-  }
-  await admin.end();
-  const handle = await createDb({ url, poolMax: 4 });
-  try {
-    await migrate(handle.db);
-    const [{ n }] = await queryRows<{ n: number }>(handle.db, sql`SELECT count(*)::int AS n FROM agent_sessions`);
-    if (n < 100_000) {
-      const r = await seed(handle.db, { scale: 'large', force: n > 0, log: (m: string) => console.log(`  ${m}`) });
-      if (!r.ok) throw new Error(`seeding failed: ${r.reason}`);
-    }
-    // The app's job keeps roll-ups current; a freshly seeded database gets them in one rebuild.
-    const [{ d }] = await queryRows<{ d: number }>(handle.db, sql`SELECT count(*)::int AS d FROM tool_execution_hours`);
-    if (d === 0) await rebuildRollups(handle.db);
-    // What the app's job does every ROLLUP_REFRESH_INTERVAL_MS: pending marks folded in, tool_users filled
-    // (also on a database seeded before drizzle/0009).
-    await catchUpRollups(handle.db);
-    // What autovacuum does on a live server (this one runs with autovacuum off): statistics and visibility maps
-    // for the small roll-up tables, which the seed's ANALYZE saw empty.
-    for (const table of ROLLUP_TABLES) await handle.db.execute(sql.raw(`VACUUM (ANALYZE) ${table}`));
-  } finally {
-    await handle.close();
-  }
-}
 
 type PlanNode = { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[]; 'Index Name'?: string };
 
