@@ -21,7 +21,7 @@
  * each, p50 / p95 and the server's CPU per view beside the floor route /bench-floor, interleaved in the same run.
  * `--part browser|load` runs one part only (default both); `--seconds N` / `--floor-seconds N` set the windows;
  * `--profile DIR` starts the server with `node --cpu-prof` (profile written to DIR when it stops) and puts its top
- * frames into the docs. Each part replaces its own section of docs/benchmarks-pages.md; text outside the
+ * frames into the docs; `--semi-space MB` sets the server's V8 semi-space (0: Node's default) for an A/B. Each part replaces its own section of docs/benchmarks-pages.md; text outside the
  * generated sections (the profile notes) is kept.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -60,6 +60,8 @@ const readerEmail = (i: number) => `bench-pages-reader-${i + 1}@bench.example`;
 const SECONDS = Number(argValue('seconds', '20'));
 const FLOOR_SECONDS = Number(argValue('floor-seconds', '5'));
 const profileDir = argValue('profile');
+/** `--semi-space MB`: the server's young-generation semi-space (as `npm start`: 32); 0 = Node's default. */
+const semiSpace = argValue('semi-space', '32');
 const DOC = 'docs/benchmarks-pages.md';
 
 const COLD_SETTLE_MS = 1000;
@@ -237,7 +239,12 @@ async function startServer(): Promise<ChildProcess> {
     for (const f of fs.readdirSync(profileDir)) if (f.endsWith('.cpuprofile')) fs.rmSync(path.join(profileDir, f));
   }
   if (!fs.existsSync('.next/BUILD_ID')) throw new Error('no production build: run flock /work/wt/build.lock npx next build');
-  const server = spawn(path.resolve('node_modules/.bin/next'), ['start', '-p', String(port)], {
+  // Node refuses --cpu-prof in NODE_OPTIONS: the profiled server is started as `node --cpu-prof …/next start`.
+  const nextBin = path.resolve('node_modules/next/dist/bin/next');
+  // The V8 flags of `npm start` (package.json): a 32 MB young-generation semi-space (default 16) — under the 10-reader
+  // load the default scavenged so often that GC was 12 % of the server's CPU (docs/benchmarks-pages.md).
+  const nodeFlags = [...(semiSpace === '0' ? [] : [`--max-semi-space-size=${semiSpace}`]), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [])];
+  const server = spawn(process.execPath, [...nodeFlags, nextBin, 'start', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
@@ -251,7 +258,6 @@ async function startServer(): Promise<ChildProcess> {
       BENCH_FLOOR_ROUTE: '1',
       FLIGHTDECK_DEMO: '0',
       LOG_LEVEL: 'warn',
-      ...(profileDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(profileDir)}`.trim() } : {}),
     },
   });
   for (let i = 0; ; i++) {
