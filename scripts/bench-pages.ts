@@ -60,8 +60,8 @@ const readerEmail = (i: number) => `bench-pages-reader-${i + 1}@bench.example`;
 const SECONDS = Number(argValue('seconds', '20'));
 const FLOOR_SECONDS = Number(argValue('floor-seconds', '5'));
 const profileDir = argValue('profile');
-/** `--semi-space MB`: the server's young-generation semi-space (as `npm start`: 32); 0 = Node's default. */
-const semiSpace = argValue('semi-space', '32');
+/** `--semi-space MB`: the server's V8 young-generation semi-space for an A/B; 0 (default) = Node's own, as `npm start`. */
+const semiSpace = argValue('semi-space', '0');
 const DOC = 'docs/benchmarks-pages.md';
 
 const COLD_SETTLE_MS = 1000;
@@ -241,8 +241,8 @@ async function startServer(): Promise<ChildProcess> {
   if (!fs.existsSync('.next/BUILD_ID')) throw new Error('no production build: run flock /work/wt/build.lock npx next build');
   // Node refuses --cpu-prof in NODE_OPTIONS: the profiled server is started as `node --cpu-prof …/next start`.
   const nextBin = path.resolve('node_modules/next/dist/bin/next');
-  // The V8 flags of `npm start` (package.json): a 32 MB young-generation semi-space (default 16) — under the 10-reader
-  // load the default scavenged so often that GC was 12 % of the server's CPU (docs/benchmarks-pages.md).
+  // `--semi-space 32` (Node's default is 16 MB) was tried against GC's 12 % of the server's CPU: no measurable change
+  // in CPU per view (docs/benchmarks-pages.md), so `npm start` keeps Node's default.
   const nodeFlags = [...(semiSpace === '0' ? [] : [`--max-semi-space-size=${semiSpace}`]), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [])];
   const server = spawn(process.execPath, [...nodeFlags, nextBin, 'start', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'inherit'],
