@@ -97,7 +97,8 @@ const schema = z.object({
       }
     }),
   BACKGROUND_JOBS: bool(true),
-  // How often the pause jobs (escalation steps, lib/escalation/run.ts) look for due work.
+  // The benchmark's floor page /bench-floor (npm run bench:pages): 404 unless 1.
+  BENCH_FLOOR_ROUTE: bool(false),
   // Hosts (names or IPs, comma-separated) that outbound calls may reach even though they resolve to a loopback,
   // private, link-local or otherwise non-public address (lib/net/outbound.ts). Empty: public addresses only.
   OUTBOUND_ALLOWED_HOSTS: z

@@ -16,6 +16,13 @@
  * asset (HTTP only), and for each page the database time of the queries it runs (the layout's two counts plus the
  * page's own, from scripts/bench-queries.list.ts and scripts/bench-analytics.cases.ts, run together in this process as the
  * page runs them). Prints a table and writes docs/benchmarks-pages.md; the created user is deleted at the end.
+ *
+ * Then the concurrent part (scripts/bench-pages-load.ts): 10 signed-in readers, full HTTP GETs of every page for 20 s
+ * each, p50 / p95 and the server's CPU per view beside the floor route /bench-floor, interleaved in the same run.
+ * `--part browser|load` runs one part only (default both); `--seconds N` / `--floor-seconds N` set the windows;
+ * `--profile DIR` starts the server with `node --cpu-prof` (profile written to DIR when it stops) and puts its top
+ * frames into the docs; `--semi-space MB` sets the server's V8 semi-space (0: Node's default) for an A/B. Each part replaces its own section of docs/benchmarks-pages.md; text outside the
+ * generated sections (the profile notes) is kept.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +32,9 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { FLOOR_PATH, loadAvg, loadTable, runLoad, signInOverHttp } from './bench-pages-load';
+import { profileSection } from './bench-cpuprofile';
+import { writeDocSection } from './bench-doc-sections';
 import { analyticsBenchCases } from './bench-analytics.cases';
 import { createUser } from '@/lib/auth/users';
 import { createDb, queryRows, type Db } from '@/lib/db/client';
@@ -32,9 +42,10 @@ import { percentileOf } from '@/lib/observability/rolling-window';
 import { countUnreadNotifications } from '@/lib/interventions/notifications';
 import { countActiveInterventions, listActiveProjects } from '@/lib/interventions/queries';
 import { benchQueries } from './bench-queries.list';
+import { ensureLargeDatabase, largeDbUrl } from './bench-large-db';
 import { argValue, runCli } from './cli';
 
-const dbUrl = process.env.BENCH_LARGE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/flightdeck_bench_large';
+const dbUrl = largeDbUrl;
 const port = Number(argValue('port', process.env.BENCH_PAGES_PORT ?? '3510'));
 const RUNS = Number(argValue('runs', process.env.BENCH_RUNS ?? '10'));
 const only = argValue('only');
@@ -43,6 +54,15 @@ const shotsDir = argValue('screenshots');
 const verbose = argValue('verbose') === '1';
 const base = `http://localhost:${port}`;
 const BENCH_EMAIL = 'bench-pages@bench.example';
+const part = argValue('part', 'all');
+const READERS = 10;
+const readerEmail = (i: number) => `bench-pages-reader-${i + 1}@bench.example`;
+const SECONDS = Number(argValue('seconds', '20'));
+const FLOOR_SECONDS = Number(argValue('floor-seconds', '5'));
+const profileDir = argValue('profile');
+/** `--semi-space MB`: the server's V8 young-generation semi-space for an A/B; 0 (default) = Node's own, as `npm start`. */
+const semiSpace = argValue('semi-space', '0');
+const DOC = 'docs/benchmarks-pages.md';
 
 const COLD_SETTLE_MS = 1000;
 const BARS = { ttfbP95: 200, lcpWarm: 1000, lcpCold: 1500, jsKb: 250 };
@@ -214,8 +234,17 @@ async function queryTime(db: Db, run: (d: Db) => Promise<unknown>[], n: number) 
 }
 
 async function startServer(): Promise<ChildProcess> {
+  if (profileDir) {
+    fs.mkdirSync(profileDir, { recursive: true });
+    for (const f of fs.readdirSync(profileDir)) if (f.endsWith('.cpuprofile')) fs.rmSync(path.join(profileDir, f));
+  }
   if (!fs.existsSync('.next/BUILD_ID')) throw new Error('no production build: run flock /work/wt/build.lock npx next build');
-  const server = spawn(path.resolve('node_modules/.bin/next'), ['start', '-p', String(port)], {
+  // Node refuses --cpu-prof in NODE_OPTIONS: the profiled server is started as `node --cpu-prof …/next start`.
+  const nextBin = path.resolve('node_modules/next/dist/bin/next');
+  // `--semi-space 32` (Node's default is 16 MB) was tried against GC's 12 % of the server's CPU: no measurable change
+  // in CPU per view (docs/benchmarks-pages.md), so `npm start` keeps Node's default.
+  const nodeFlags = [...(semiSpace === '0' ? [] : [`--max-semi-space-size=${semiSpace}`]), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [])];
+  const server = spawn(process.execPath, [...nodeFlags, nextBin, 'start', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
@@ -226,6 +255,7 @@ async function startServer(): Promise<ChildProcess> {
       APP_URL: base,
       BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
       BACKGROUND_JOBS: '0',
+      BENCH_FLOOR_ROUTE: '1',
       FLIGHTDECK_DEMO: '0',
       LOG_LEVEL: 'warn',
     },
@@ -248,141 +278,185 @@ function lcpElement(loads: Load[]) {
 const fmt = (ms: number) => (Number.isFinite(ms) ? Math.round(ms).toString() : '—');
 const kb = (b: number) => `${(b / 1024).toFixed(0)} KB`;
 
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/** One reader in headless Chromium: cold and warm loads of every route; returns the section's Markdown. */
+async function browserPart(browser: Browser, db: Db, list: Route[], storageState: StorageState, cookie: string, sessions: number) {
+  const health = await httpFloor(`${base}/api/health`, 30);
+  const chunk = /\/_next\/static\/[^"'\s]+?\.js/.exec(await (await fetch(`${base}/sign-in`)).text())?.[0];
+  if (!chunk) throw new Error('the sign-in page names no /_next/static script');
+  const staticAsset = await httpFloor(`${base}${chunk}`, 30);
+
+  type Result = Route & { cold: Load[]; warm: Load[]; jsFirst: number; jsAll: number; queryMs?: number };
+  const results: Result[] = [];
+  for (const r of list) {
+    const url = `${base}${r.path}`;
+    const cold: Load[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const ctx = await newContext(browser, storageState);
+      try {
+        // The tab exists before the address is typed, as in a user's running browser: on this 2-core machine a
+        // renderer process starting while the request is in flight doubled the server's time (cold TTFB p50
+        // 104 ms → 61 ms on /sessions once the tab had settled). The cache is still empty.
+        const page = await ctx.newPage();
+        await page.goto('about:blank');
+        await sleep(COLD_SETTLE_MS);
+        cold.push(await measure(page, url, false));
+      } finally {
+        await ctx.close();
+      }
+    }
+    const warm: Load[] = [];
+    const ctx = await newContext(browser, storageState);
+    try {
+      const page = await ctx.newPage();
+      await measure(page, url, false);
+      for (let i = 0; i < RUNS; i++) warm.push(await measure(page, url, true));
+      if (shotsDir) {
+        fs.mkdirSync(shotsDir, { recursive: true });
+        await page.screenshot({ path: path.join(shotsDir, `${r.name.replace(/\W+/g, '-').toLowerCase()}.png`), fullPage: false });
+      }
+    } finally {
+      await ctx.close();
+    }
+    const js = new Map<string, boolean>();
+    for (const l of cold) for (const s of l.js) js.set(s.url, (js.get(s.url) ?? false) || s.inHtml);
+    let jsFirst = 0;
+    let jsAll = 0;
+    for (const [u, inHtml] of js) {
+      const size = await gzipSize(u, cookie);
+      jsAll += size;
+      if (inHtml) jsFirst += size;
+    }
+    const queryMs = r.queries ? await queryTime(db, r.queries, RUNS) : undefined;
+    const res: Result = { ...r, cold, warm, jsFirst, jsAll, queryMs };
+    if (verbose) for (const [kind, ls] of [['cold', cold], ['warm', warm]] as const) for (const l of ls) console.log(`    ${kind} TTFB ${fmt(l.ttfb)} LCP ${fmt(l.lcp)} ${l.lcpEl}`);
+    results.push(res);
+    console.log(
+      `  ${r.name}: TTFB p95 cold ${fmt(p(cold.map((l) => l.ttfb), 0.95))} / warm ${fmt(p(warm.map((l) => l.ttfb), 0.95))} ms, LCP p95 cold ${fmt(p(cold.map((l) => l.lcp), 0.95))} / warm ${fmt(p(warm.map((l) => l.lcp), 0.95))} ms, JS ${kb(jsFirst)} (${kb(jsAll)} with lazy chunks), LCP element ${lcpElement(warm)}`,
+    );
+  }
+
+  const head =
+    '| route | TTFB p50 / p95 cold | TTFB p50 / p95 warm | page queries (DB, p50) | LCP p50 / p95 cold | LCP p50 / p95 warm | longest task p50 cold | transfer cold / warm | first-load JS gzip (all JS incl. lazy) | bars | result |';
+  const rows = results.map((r) => {
+    const t = (ls: Load[], k: 'ttfb' | 'lcp') => `${fmt(p(ls.map((l) => l[k]), 0.5))} / ${fmt(p(ls.map((l) => l[k]), 0.95))}`;
+    const ttfb95 = Math.max(p(r.cold.map((l) => l.ttfb), 0.95), p(r.warm.map((l) => l.ttfb), 0.95));
+    const misses = [
+      ttfb95 > BARS.ttfbP95 && `TTFB p95 ${fmt(ttfb95)} ms`,
+      p(r.cold.map((l) => l.lcp), 0.95) > BARS.lcpCold && 'LCP cold',
+      p(r.warm.map((l) => l.lcp), 0.95) > BARS.lcpWarm && 'LCP warm',
+      r.jsFirst > BARS.jsKb * 1024 && 'JS',
+    ].filter(Boolean);
+    const bytes = (ls: Load[]) => kb(p(ls.map((l) => l.bytes), 0.5));
+    return `| ${r.name} (\`${r.path.replace(/[0-9a-f-]{36}/g, ':id')}\`) | ${t(r.cold, 'ttfb')} | ${t(r.warm, 'ttfb')} | ${r.queryMs === undefined ? '—' : `${r.queryMs.toFixed(1)} ms${r.note ? ` (${r.note})` : ''}`} | ${t(r.cold, 'lcp')} | ${t(r.warm, 'lcp')} | ${fmt(p(r.cold.map((l) => l.longTask), 0.5))} | ${bytes(r.cold)} / ${bytes(r.warm)} | ${kb(r.jsFirst)} (${kb(r.jsAll)}) | TTFB ≤ ${BARS.ttfbP95}, LCP ≤ ${BARS.lcpCold} / ${BARS.lcpWarm}, JS ≤ ${BARS.jsKb} KB | ${misses.length ? `❌ ${misses.join(', ')}` : '✅'} |`;
+  });
+  const floorRows = [
+    `| HTTP floor: \`GET /api/health\` (one Postgres round trip through the whole stack, Node fetch) | ${fmt(health.p50)} / ${fmt(health.p95)} | | | | | | | | | |`,
+    `| HTTP floor: a static script, \`${chunk}\` (Node fetch) | ${fmt(staticAsset.p50)} / ${fmt(staticAsset.p95)} | | | | | | | | | |`,
+  ];
+  const table = [head, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|', ...rows, ...floorRows].join('\n');
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+  const md = [
+    '## In the browser, one reader',
+    '',
+    `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${load} at the end; headless Chromium (${browser.version()}) and \`next start\` (production build) on the same machine, data set: large (${sessions.toLocaleString('en')} sessions, \`${dbUrl.replace(/:[^:@/]*@/, ':***@')}\`), background jobs off.`,
+    `${RUNS} cold loads per route (new browser context: empty cache, signed-in cookie only; its tab opened on about:blank and left to settle ${COLD_SETTLE_MS} ms first, as in a running browser — on this 2-core machine a renderer starting during the request doubled the server's time) and ${RUNS} warm loads (one context, primed once, then reloaded). All times in ms.`,
+    '',
+    '- **TTFB**: Navigation Timing `responseStart`. Pages that stream (Suspense) send their shell first; their cards arrive in the same response before `load`.',
+    '- **page queries**: the database time of the layout\'s counts plus the page\'s own queries, run together in the bench process as the page runs them (the floor under the page\'s TTFB). For streaming pages those queries come after the first byte.',
+    '- **LCP**: the last `largest-contentful-paint` entry once the page has settled after `load`. Each load then waits until the page is quiet (no request in flight except the live event stream, no long task for 500 ms; at most 5 s), so a warm reload starts from a finished page.',
+    '- **longest task**: the longest main-thread task (Long Tasks API, ≥ 50 ms; 0 = none) from navigation until the page went quiet — how long a click could wait. Charts mount one per task (components/charts/deferred-chart.tsx); when they mounted together Overview blocked for ~650 ms.',
+    '- **transfer**: bytes on the wire (CDP `encodedDataLength`, headers included) of the responses finished by then, median.',
+    '- **first-load JS**: gzip size (zlib default level, as `next start` compresses) of the scripts named by the route\'s HTML on a cold load; in brackets every script fetched by the time the page settled, lazily loaded chart chunks included.',
+    '',
+    table,
+    '',
+    'The element each route\'s warm loads named as their largest contentful paint (most often):',
+    '',
+    ...results.map((r) => `- ${r.name}: \`${lcpElement(r.warm)}\``),
+    '',
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  return md;
+}
+
 runCli(async () => {
+  await ensureLargeDatabase(dbUrl);
   const handle = await createDb({ url: dbUrl, poolMax: 10 });
   const db = handle.db;
   let server: ChildProcess | undefined;
   let browser: Browser | undefined;
   const password = randomBytes(18).toString('base64url');
+  const benchUsers = sql`email = ${BENCH_EMAIL} OR email LIKE 'bench-pages-reader-%@bench.example'`;
   try {
     const [{ sessions }] = await queryRows<{ sessions: number }>(db, sql`SELECT count(*)::int AS sessions FROM agent_sessions`);
-    if (sessions < 100_000) throw new Error(`${dbUrl.replace(/:[^:@/]*@/, ':***@')} has ${sessions} sessions; seed the large set first (npm run bench:queries)`);
-    await db.execute(sql`DELETE FROM "user" WHERE email = ${BENCH_EMAIL}`);
+    await db.execute(sql`DELETE FROM "user" WHERE ${benchUsers}`);
     const created = await createUser(db, { email: BENCH_EMAIL, name: 'Page bench', role: 'admin', password });
     if (!created.ok) throw new Error('could not create the bench user');
     const list = await routes(db, created.user.id);
-
-    server = await startServer();
-    browser = await chromium.launch(LAUNCH);
-
-    // Sign in once through the real page; every context below reuses the session cookie.
-    const signIn = await browser.newContext();
-    const sp = await signIn.newPage();
-    await sp.goto(`${base}/sign-in`);
-    await sp.getByLabel('Email').fill(BENCH_EMAIL);
-    await sp.getByLabel('Password').fill(password);
-    await sp.getByRole('button', { name: 'Sign in' }).click();
-    await sp.waitForURL(/\/overview/, { timeout: 30_000 });
-    const storageState = await signIn.storageState();
-    const cookie = storageState.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-    await signIn.close();
-
-    // Warm-up: each route once, so the first measured load is not the server process's first.
-    for (const r of list) await fetch(`${base}${r.path}`, { headers: { cookie } }).then((res) => res.arrayBuffer());
-
-    const health = await httpFloor(`${base}/api/health`, 30);
-    const chunk = /\/_next\/static\/[^"'\s]+?\.js/.exec(await (await fetch(`${base}/sign-in`)).text())?.[0];
-    if (!chunk) throw new Error('the sign-in page names no /_next/static script');
-    const staticAsset = await httpFloor(`${base}${chunk}`, 30);
-
-    type Result = Route & { cold: Load[]; warm: Load[]; jsFirst: number; jsAll: number; queryMs?: number };
-    const results: Result[] = [];
-    for (const r of list) {
-      const url = `${base}${r.path}`;
-      const cold: Load[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const ctx = await newContext(browser, storageState);
-        try {
-          // The tab exists before the address is typed, as in a user's running browser: on this 2-core machine a
-          // renderer process starting while the request is in flight doubled the server's time (cold TTFB p50
-          // 104 ms → 61 ms on /sessions once the tab had settled). The cache is still empty.
-          const page = await ctx.newPage();
-          await page.goto('about:blank');
-          await sleep(COLD_SETTLE_MS);
-          cold.push(await measure(page, url, false));
-        } finally {
-          await ctx.close();
-        }
-      }
-      const warm: Load[] = [];
-      const ctx = await newContext(browser, storageState);
-      try {
-        const page = await ctx.newPage();
-        await measure(page, url, false);
-        for (let i = 0; i < RUNS; i++) warm.push(await measure(page, url, true));
-        if (shotsDir) {
-          fs.mkdirSync(shotsDir, { recursive: true });
-          await page.screenshot({ path: path.join(shotsDir, `${r.name.replace(/\W+/g, '-').toLowerCase()}.png`), fullPage: false });
-        }
-      } finally {
-        await ctx.close();
-      }
-      const js = new Map<string, boolean>();
-      for (const l of cold) for (const s of l.js) js.set(s.url, (js.get(s.url) ?? false) || s.inHtml);
-      let jsFirst = 0;
-      let jsAll = 0;
-      for (const [u, inHtml] of js) {
-        const size = await gzipSize(u, cookie);
-        jsAll += size;
-        if (inHtml) jsFirst += size;
-      }
-      const queryMs = r.queries ? await queryTime(db, r.queries, RUNS) : undefined;
-      const res: Result = { ...r, cold, warm, jsFirst, jsAll, queryMs };
-      if (verbose) for (const [kind, ls] of [['cold', cold], ['warm', warm]] as const) for (const l of ls) console.log(`    ${kind} TTFB ${fmt(l.ttfb)} LCP ${fmt(l.lcp)} ${l.lcpEl}`);
-      results.push(res);
-      console.log(
-        `  ${r.name}: TTFB p95 cold ${fmt(p(cold.map((l) => l.ttfb), 0.95))} / warm ${fmt(p(warm.map((l) => l.ttfb), 0.95))} ms, LCP p95 cold ${fmt(p(cold.map((l) => l.lcp), 0.95))} / warm ${fmt(p(warm.map((l) => l.lcp), 0.95))} ms, JS ${kb(jsFirst)} (${kb(jsAll)} with lazy chunks), LCP element ${lcpElement(warm)}`,
-      );
+    for (let i = 0; i < READERS; i++) {
+      const r = await createUser(db, { email: readerEmail(i), name: `Page bench reader ${i + 1}`, role: 'admin', password });
+      if (!r.ok) throw new Error(`could not create ${readerEmail(i)}`);
     }
 
-    const head =
-      '| route | TTFB p50 / p95 cold | TTFB p50 / p95 warm | page queries (DB, p50) | LCP p50 / p95 cold | LCP p50 / p95 warm | longest task p50 cold | transfer cold / warm | first-load JS gzip (all JS incl. lazy) | bars | result |';
-    const rows = results.map((r) => {
-      const t = (ls: Load[], k: 'ttfb' | 'lcp') => `${fmt(p(ls.map((l) => l[k]), 0.5))} / ${fmt(p(ls.map((l) => l[k]), 0.95))}`;
-      const ttfb95 = Math.max(p(r.cold.map((l) => l.ttfb), 0.95), p(r.warm.map((l) => l.ttfb), 0.95));
-      const misses = [
-        ttfb95 > BARS.ttfbP95 && `TTFB p95 ${fmt(ttfb95)} ms`,
-        p(r.cold.map((l) => l.lcp), 0.95) > BARS.lcpCold && 'LCP cold',
-        p(r.warm.map((l) => l.lcp), 0.95) > BARS.lcpWarm && 'LCP warm',
-        r.jsFirst > BARS.jsKb * 1024 && 'JS',
-      ].filter(Boolean);
-      const bytes = (ls: Load[]) => kb(p(ls.map((l) => l.bytes), 0.5));
-      return `| ${r.name} (\`${r.path.replace(/[0-9a-f-]{36}/g, ':id')}\`) | ${t(r.cold, 'ttfb')} | ${t(r.warm, 'ttfb')} | ${r.queryMs === undefined ? '—' : `${r.queryMs.toFixed(1)} ms${r.note ? ` (${r.note})` : ''}`} | ${t(r.cold, 'lcp')} | ${t(r.warm, 'lcp')} | ${fmt(p(r.cold.map((l) => l.longTask), 0.5))} | ${bytes(r.cold)} / ${bytes(r.warm)} | ${kb(r.jsFirst)} (${kb(r.jsAll)}) | TTFB ≤ ${BARS.ttfbP95}, LCP ≤ ${BARS.lcpCold} / ${BARS.lcpWarm}, JS ≤ ${BARS.jsKb} KB | ${misses.length ? `❌ ${misses.join(', ')}` : '✅'} |`;
-    });
-    const floorRows = [
-      `| HTTP floor: \`GET /api/health\` (one Postgres round trip through the whole stack, Node fetch) | ${fmt(health.p50)} / ${fmt(health.p95)} | | | | | | | | | |`,
-      `| HTTP floor: a static script, \`${chunk}\` (Node fetch) | ${fmt(staticAsset.p50)} / ${fmt(staticAsset.p95)} | | | | | | | | | |`,
-    ];
-    const table = [head, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|', ...rows, ...floorRows].join('\n');
-    const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
-    const md = [
-      '# Page speed (`npm run bench:pages`)',
-      '',
-      `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${load} at the end; headless Chromium (${browser.version()}) and \`next start\` (production build) on the same machine, data set: large (${sessions.toLocaleString('en')} sessions, \`${dbUrl.replace(/:[^:@/]*@/, ':***@')}\`), background jobs off.`,
-      `${RUNS} cold loads per route (new browser context: empty cache, signed-in cookie only; its tab opened on about:blank and left to settle ${COLD_SETTLE_MS} ms first, as in a running browser — on this 2-core machine a renderer starting during the request doubled the server's time) and ${RUNS} warm loads (one context, primed once, then reloaded). All times in ms.`,
-      '',
-      '- **TTFB**: Navigation Timing `responseStart`. Pages that stream (Suspense) send their shell first; their cards arrive in the same response before `load`.',
-      '- **page queries**: the database time of the layout\'s counts plus the page\'s own queries, run together in the bench process as the page runs them (the floor under the page\'s TTFB). For streaming pages those queries come after the first byte.',
-      '- **LCP**: the last `largest-contentful-paint` entry once the page has settled after `load`. Each load then waits until the page is quiet (no request in flight except the live event stream, no long task for 500 ms; at most 5 s), so a warm reload starts from a finished page.',
-      '- **longest task**: the longest main-thread task (Long Tasks API, ≥ 50 ms; 0 = none) from navigation until the page went quiet — how long a click could wait. Charts mount one per task (components/charts/deferred-chart.tsx); when they mounted together Overview blocked for ~650 ms.',
-      '- **transfer**: bytes on the wire (CDP `encodedDataLength`, headers included) of the responses finished by then, median.',
-      '- **first-load JS**: gzip size (zlib default level, as `next start` compresses) of the scripts named by the route\'s HTML on a cold load; in brackets every script fetched by the time the page settled, lazily loaded chart chunks included.',
-      '',
-      table,
-      '',
-      'The element each route\'s warm loads named as their largest contentful paint (most often):',
-      '',
-      ...results.map((r) => `- ${r.name}: \`${lcpElement(r.warm)}\``),
-      '',
-    ].join('\n');
-    console.log(`\n${table}\n`);
-    fs.mkdirSync('docs', { recursive: true });
-    fs.writeFileSync('docs/benchmarks-pages.md', md);
-    console.log('written to docs/benchmarks-pages.md');
+    server = await startServer();
+    const cookies: string[] = [];
+    for (let i = 0; i < READERS; i++) cookies.push(await signInOverHttp(base, readerEmail(i), password));
+    // Warm-up: each route once, so the first measured load is not the server process's first.
+    for (const r of list) await fetch(`${base}${r.path}`, { headers: { cookie: cookies[0] } }).then((res) => res.arrayBuffer());
+
+    if (part === 'all' || part === 'browser') {
+      browser = await chromium.launch(LAUNCH);
+      // Sign in once through the real page; every context below reuses the session cookie.
+      const signIn = await browser.newContext();
+      const sp = await signIn.newPage();
+      await sp.goto(`${base}/sign-in`);
+      await sp.getByLabel('Email').fill(BENCH_EMAIL);
+      await sp.getByLabel('Password').fill(password);
+      await sp.getByRole('button', { name: 'Sign in' }).click();
+      await sp.waitForURL(/\/overview/, { timeout: 30_000 });
+      const storageState = await signIn.storageState();
+      const cookie = storageState.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      await signIn.close();
+      const md = await browserPart(browser, db, list, storageState, cookie, sessions);
+      await browser.close();
+      browser = undefined;
+      if (!only) writeDocSection(DOC, 'browser', md);
+    }
+
+    if (part === 'all' || part === 'load') {
+      console.log(`\n${READERS} readers, ${SECONDS} s per page, floor ${FLOOR_PATH} ${FLOOR_SECONDS} s before the first page and after each; load average ${loadAvg()}`);
+      const res = await runLoad({ base, serverPid: server.pid!, routes: list, cookies, seconds: SECONDS, floorSeconds: FLOOR_SECONDS });
+      const { table, summary } = loadTable(res, READERS, SECONDS, FLOOR_SECONDS);
+      console.log(`\n${table}\n\n${summary}\n`);
+      const md = [
+        '## At 10 readers, full HTTP',
+        '',
+        `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, \`next start\` (production build), data set: large (${sessions.toLocaleString('en')} sessions), background jobs off${profileDir ? ', server under `node --cpu-prof` (slower than without)' : ''}. Load average ${res.floor.load} at the end of the run (1 / 5 / 15 min).`,
+        `${READERS} readers (one signed-in user and session each) request one page at a time back to back for ${SECONDS} s (after one unmeasured view each): Node fetch with the session cookie, keep-alive, gzip, the whole (streamed) body read. **p50 / p95**: request sent → last byte. **CPU per view**: utime + stime of \`next start\` and its child processes (/proc/<pid>/stat) over the window, ÷ views — Postgres's own CPU is not in it. **Floor**: \`${FLOOR_PATH}\` (same build, same console layout with its session check and sidebar counts, a 50-row static table, no query of its own; served only with \`BENCH_FLOOR_ROUTE=1\`), ${FLOOR_SECONDS} s windows before the first page and after every page, together.`,
+        '',
+        table,
+        '',
+        summary,
+        '',
+      ].join('\n');
+      if (!only) writeDocSection(DOC, 'load', md);
+    }
   } finally {
     await browser?.close();
-    server?.kill('SIGTERM');
-    await db.execute(sql`DELETE FROM "user" WHERE email = ${BENCH_EMAIL}`).catch(() => {});
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([exited, sleep(15_000)]);
+    }
+    await db.execute(sql`DELETE FROM "user" WHERE ${benchUsers}`).catch(() => {});
     await handle.close();
   }
+  if (profileDir) {
+    const md = profileSection(profileDir);
+    console.log(md);
+    if (!only) writeDocSection(DOC, 'profile', md);
+  }
+  if (!only) console.log(`written to ${DOC}`);
 });

@@ -1,0 +1,146 @@
+/**
+ * The concurrent part of npm run bench:pages (issue 18): READERS signed-in readers (one user and session each) issue
+ * full HTTP GETs of one console page at a time — cookie, proxy (CSP), session check, data, React render, the whole
+ * streamed body read — for SECONDS each. Reported per page: p50 / p95 of the full request and the app's CPU per view
+ * (utime + stime of `next start` and every process under it, from /proc/<pid>/stat, read before and after the
+ * page's window, divided by the views completed in it).
+ *
+ * Floor, interleaved in the same run: /bench-floor (app/(console)/bench-floor/page.tsx, served only with
+ * BENCH_FLOOR_ROUTE=1): the same console layout around a 50-row static table, no query of its own. It gets a
+ * FLOOR_SECONDS window before the first page and after every page; its figures are those windows together.
+ *
+ * Bars (issue 18, never lowered here): p95 ≤ 150 ms; CPU per view ≤ 2 × the floor's.
+ */
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { percentileOf } from '@/lib/observability/rolling-window';
+
+export const LOAD_BARS = { p95Ms: 150, cpuVsFloor: 2 } as const;
+export const FLOOR_PATH = '/bench-floor';
+
+const TICK_MS = 1000 / Number(execSync('getconf CLK_TCK').toString().trim() || 100);
+
+export type LoadRoute = { name: string; path: string };
+export type LoadResult = { name: string; path: string; views: number; errors: string[]; p50: number; p95: number; cpuMs: number; load: string };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], q: number) => percentileOf([...xs].sort((a, b) => a - b), q) ?? NaN;
+export const loadAvg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
+
+/** utime + stime (ms) of `pid` and all its descendants (`next start` runs the server in a child process). */
+export function processTreeCpuMs(pid: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const raw = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const f = raw.slice(raw.lastIndexOf(')') + 2).split(' '); // f[0] = state (field 3)
+      stats.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // the process ended while the directory was read
+    }
+  }
+  let ticks = 0;
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.pop()!;
+    ticks += stats.get(p)?.ticks ?? 0;
+    for (const [child, s] of stats) if (s.ppid === p) queue.push(child);
+  }
+  return ticks * TICK_MS;
+}
+
+/** Signs a reader in through Better Auth's HTTP endpoint, as the sign-in page does; returns its cookie header. */
+export async function signInOverHttp(base: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({ email, password }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (res.status !== 200) throw new Error(`sign-in of ${email}: HTTP ${res.status} ${await res.text()}`);
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]);
+  if (!cookies.some((c) => c.includes('session_token'))) throw new Error(`sign-in of ${email}: no session cookie`);
+  return cookies.join('; ');
+}
+
+async function view(url: string, cookie: string): Promise<number> {
+  const t = performance.now();
+  const res = await fetch(url, { headers: { cookie, accept: 'text/html' }, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}${res.headers.get('location') ? ` → ${res.headers.get('location')}` : ''}`);
+  return performance.now() - t;
+}
+
+type Window = { times: number[]; errors: string[]; cpuMs: number; views: number };
+
+/** Every reader requests `url` back to back for `seconds`; the server's CPU is read around the window. */
+async function window(url: string, cookies: string[], seconds: number, serverPid: number): Promise<Window> {
+  // Warm-up, not counted: one view per reader.
+  await Promise.all(cookies.map((c) => view(url, c).catch(() => 0)));
+  const times: number[] = [];
+  const errors: string[] = [];
+  const cpu0 = processTreeCpuMs(serverPid);
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    cookies.map(async (cookie) => {
+      while (performance.now() < end) {
+        try {
+          times.push(await view(url, cookie));
+        } catch (err) {
+          errors.push(err instanceof Error ? err.message : String(err));
+          await sleep(100);
+        }
+      }
+    }),
+  );
+  const cpuMs = processTreeCpuMs(serverPid) - cpu0;
+  return { times, errors, cpuMs, views: times.length + errors.length };
+}
+
+function summarise(name: string, path: string, ws: Window[]): LoadResult {
+  const times = ws.flatMap((w) => w.times);
+  const views = ws.reduce((s, w) => s + w.views, 0);
+  const cpu = ws.reduce((s, w) => s + w.cpuMs, 0);
+  return { name, path, views, errors: ws.flatMap((w) => w.errors), p50: pct(times, 0.5), p95: pct(times, 0.95), cpuMs: views ? cpu / views : NaN, load: loadAvg() };
+}
+
+export async function runLoad(opts: { base: string; serverPid: number; routes: LoadRoute[]; cookies: string[]; seconds: number; floorSeconds: number }) {
+  const { base, serverPid, routes, cookies, seconds, floorSeconds } = opts;
+  const floorWindows: Window[] = [await window(`${base}${FLOOR_PATH}`, cookies, floorSeconds, serverPid)];
+  const pages: LoadResult[] = [];
+  for (const r of routes) {
+    const w = await window(`${base}${r.path}`, cookies, seconds, serverPid);
+    pages.push(summarise(r.name, r.path, [w]));
+    floorWindows.push(await window(`${base}${FLOOR_PATH}`, cookies, floorSeconds, serverPid));
+    const last = pages[pages.length - 1];
+    console.log(`  ${r.name}: ${last.views} views, p50 ${fmt(last.p50)} / p95 ${fmt(last.p95)} ms, CPU ${last.cpuMs.toFixed(1)} ms/view${last.errors.length ? `, ${last.errors.length} errors (${last.errors[0]})` : ''}`);
+  }
+  const floor = summarise('Floor: console layout + 50-row static table', FLOOR_PATH, floorWindows);
+  console.log(`  floor: ${floor.views} views, p50 ${fmt(floor.p50)} / p95 ${fmt(floor.p95)} ms, CPU ${floor.cpuMs.toFixed(1)} ms/view`);
+  return { pages, floor };
+}
+
+const fmt = (ms: number) => (Number.isFinite(ms) ? Math.round(ms).toString() : '—');
+
+/** The verdict of one page against the bars; a miss names its figure and the load average at the time. */
+export function verdict(r: LoadResult, floor: LoadResult) {
+  const misses = [
+    r.errors.length > 0 && `${r.errors.length} failed views (${r.errors[0]})`,
+    !(r.p95 <= LOAD_BARS.p95Ms) && `p95 ${fmt(r.p95)} ms > ${LOAD_BARS.p95Ms}`,
+    !(r.cpuMs <= LOAD_BARS.cpuVsFloor * floor.cpuMs) && `CPU ${(r.cpuMs / floor.cpuMs).toFixed(1)}× the floor > ${LOAD_BARS.cpuVsFloor}×`,
+  ].filter(Boolean);
+  return misses.length ? `MISS: ${misses.join('; ')} (load average ${r.load})` : 'met';
+}
+
+export function loadTable(res: { pages: LoadResult[]; floor: LoadResult }, readers: number, seconds: number, floorSeconds: number) {
+  const { pages, floor } = res;
+  const head = `| route | views (${readers} readers × ${seconds} s) | p50 / p95 full HTTP (ms) | server CPU per view (ms) | × floor | bars: p95 ≤ ${LOAD_BARS.p95Ms} ms, CPU ≤ ${LOAD_BARS.cpuVsFloor}× floor |`;
+  const row = (r: LoadResult, v: string) =>
+    `| ${r.name} (\`${r.path.replace(/[0-9a-f-]{36}/g, ':id')}\`) | ${r.views} | ${fmt(r.p50)} / ${fmt(r.p95)} | ${r.cpuMs.toFixed(1)} | ${(r.cpuMs / floor.cpuMs).toFixed(2)} | ${v} |`;
+  const lines = [head, '|---|---:|---:|---:|---:|---|', ...pages.map((r) => row(r, verdict(r, floor))), row(floor, `floor (${floorSeconds} s windows, before the first page and after each)`)];
+  const missed = pages.filter((r) => verdict(r, floor) !== 'met').length;
+  const summary = `${missed ? `❌ MISS on ${missed} of ${pages.length} pages` : `✅ all ${pages.length} pages met both bars`} — load average ${loadAvg()} at the end; ${os.cpus().length} cores.`;
+  return { table: lines.join('\n'), summary };
+}

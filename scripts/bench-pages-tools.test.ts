@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { summarise } from './bench-cpuprofile';
+import { writeDocSection } from './bench-doc-sections';
+import { processTreeCpuMs, verdict, type LoadResult } from './bench-pages-load';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pages-'));
+
+describe('bench:pages tools', () => {
+  it('replaces only its generated section and keeps the hand-written notes', () => {
+    const file = path.join(tmp(), 'doc.md');
+    writeDocSection(file, 'load', 'first run');
+    fs.appendFileSync(file, '\nnotes by hand\n');
+    writeDocSection(file, 'profile', 'profile one');
+    writeDocSection(file, 'load', 'second run');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('second run');
+    expect(text).not.toContain('first run');
+    expect(text).toContain('notes by hand');
+    expect(text.indexOf('second run')).toBeLessThan(text.indexOf('notes by hand'));
+    expect(text).toContain('profile one');
+  });
+
+  it('counts the CPU of a process and of the children under it', async () => {
+    // A parent whose child burns 400 ms of CPU (its own clock, whatever the machine's load), says so and waits.
+    const child = "const u = () => process.cpuUsage().user / 1000; while (u() < 400); console.log('burnt ' + process.pid); setTimeout(() => {}, 20000);";
+    let childPid: number | undefined;
+    const parent = spawn(process.execPath, ['-e', `require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(child)}], { stdio: 'inherit' })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      childPid = await new Promise<number>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('the child did not burn 400 ms of CPU within 15 s')), 15_000);
+        parent.stdout!.on('data', (d: Buffer) => {
+          const m = /burnt (\d+)/.exec(d.toString());
+          if (!m) return;
+          clearTimeout(t);
+          resolve(Number(m[1]));
+        });
+      });
+      expect(processTreeCpuMs(parent.pid!)).toBeGreaterThanOrEqual(390);
+    } finally {
+      if (childPid) process.kill(childPid, 'SIGKILL');
+      parent.kill('SIGKILL');
+    }
+  }, 20_000);
+
+  it('prints a miss with its figures and the load average, and met when both bars hold', () => {
+    const floor: LoadResult = { name: 'floor', path: '/bench-floor', views: 100, errors: [], p50: 50, p95: 90, cpuMs: 10, load: '1 / 1 / 1' };
+    expect(verdict({ ...floor, name: 'a', p95: 149, cpuMs: 20 }, floor)).toBe('met');
+    const miss = verdict({ ...floor, name: 'b', p95: 151, cpuMs: 20.5, load: '7.1 / 6 / 5' }, floor);
+    expect(miss).toMatch(/^MISS: p95 151 ms > 150; CPU 2\.0× the floor > 2× \(load average 7\.1 \/ 6 \/ 5\)$/);
+  });
+
+  it('sums self time per frame from a V8 CPU profile', () => {
+    const file = path.join(tmp(), 'p.cpuprofile');
+    const frame = (id: number, functionName: string, children: number[] = []) => ({ id, callFrame: { functionName, url: id > 1 ? 'file:///x/.next/server/chunks/a.js' : '', lineNumber: 0, columnNumber: 0 }, children });
+    fs.writeFileSync(file, JSON.stringify({ nodes: [frame(1, '(root)', [2]), frame(2, 'render', [3]), frame(3, 'row')], samples: [3, 3, 2, 3], timeDeltas: [0, 1000, 1000, 1000, 1000], startTime: 0, endTime: 4000 }));
+    const s = summarise(file);
+    expect(s.self[0]).toEqual(['row .next/server/chunks/a.js:1', 3]);
+    expect(s.inclusive.find(([k]) => k.startsWith('render'))?.[1]).toBe(4);
+  });
+});
