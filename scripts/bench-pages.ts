@@ -382,7 +382,7 @@ async function browserPart(browser: Browser, db: Db, list: Route[], storageState
 }
 
 runCli(async () => {
-  await ensureLargeDatabase(dbUrl);
+  await ensureLargeDatabase();
   const handle = await createDb({ url: dbUrl, poolMax: 10 });
   const db = handle.db;
   let server: ChildProcess | undefined;

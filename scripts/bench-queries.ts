@@ -26,7 +26,6 @@ import {
   timeSequential,
 } from './bench-queries.lib';
 import { pageLoads, type PageLoad } from './bench-queries.pages';
-import { ensureLargeDatabase, largeDbUrl } from './bench-large-db';
 import { argValue, runCli } from './cli';
 
 const url = benchUrls.large;
