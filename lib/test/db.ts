@@ -23,12 +23,14 @@ export function testDbKinds(): DbKind[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 }
 
+// metricsFlushMs 0: the pool monitor's roll-ups are written at close (or on flushMetrics()), not by a 15 s timer
+// that would add a db_monitor_minutes row in the middle of a test that counts rows.
 export async function createTestDatabase(
   kind: DbKind,
   options: { poolMax?: number; migrations?: Migration[] } = {},
 ): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    const handle = await createDb({ dataDir: 'memory://' });
+    const handle = await createDb({ dataDir: 'memory://', metricsFlushMs: 0 });
     await migrate(handle.db, { migrations: options.migrations });
     return { kind, db: handle.db, handle, destroy: () => handle.close() };
   }
@@ -40,7 +42,7 @@ export async function createTestDatabase(
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const handle = await createDb({ url: url.toString(), poolMax: options.poolMax ?? 10 });
+  const handle = await createDb({ url: url.toString(), poolMax: options.poolMax ?? 10, metricsFlushMs: 0 });
   await migrate(handle.db, { migrations: options.migrations });
   return {
     kind,
