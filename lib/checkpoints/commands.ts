@@ -63,6 +63,8 @@ export const summaryColumns = {
   invalidatedAt: sessionCheckpoints.invalidatedAt,
   invalidationReason: sessionCheckpoints.invalidationReason,
   createdAt: sessionCheckpoints.createdAt,
+  forkedFrom: sessionCheckpoints.forkedFrom,
+  createdBy: sessionCheckpoints.createdBy,
 };
 
 /**

@@ -31,9 +31,10 @@ export const abortAction = guardedAction(
 export const restoreAction = guardedAction(
   'interventions:restore',
   restoreSchema,
-  async (input, user): Promise<ActionResult<{ recoveryId: string; sequence: number }>> => {
+  async (input, user): Promise<ActionResult<{ recoveryId: string | null; sequence: number; pending: boolean }>> => {
     const r = await restoreFromPause(await getDb(), input, user);
-    return r.ok ? { ok: true, data: { recoveryId: r.recoveryId, sequence: r.sequence } } : { error: r.message };
+    if (!r.ok) return { error: r.message };
+    return { ok: true, data: { recoveryId: r.pending ? null : r.recoveryId, sequence: r.sequence, pending: r.pending } };
   },
   { audit: 'intervention.restore' },
 );

@@ -12,3 +12,4 @@ export * from './api';
 export * from './notifications';
 export * from './analytics';
 export * from './usage';
+export * from './restore-requests';
