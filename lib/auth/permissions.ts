@@ -32,6 +32,8 @@ export const permissionTable = {
   'users:manage': ['admin'],
   'tokens:manage': ['admin'],
   'audit:read': ['admin'],
+  // four-eyes restores per project (Settings → Restores)
+  'projects:policy': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

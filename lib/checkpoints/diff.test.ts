@@ -80,9 +80,7 @@ describe('checkpoint diff', () => {
     const to = [...big.slice(0, 2000), { role: 'user', content: 'new' }, ...big.slice(2000, 3000), { role: 'user', content: 'edited' }, ...big.slice(3001, 4000), ...big.slice(4001)];
     const started = performance.now();
     const d = diffStates(state(big), state(to));
-    const ms = performance.now() - started;
     expect(d.messages).toMatchObject({ added: 1, changed: 1, removed: 1 });
-    expect(ms).toBeLessThan(2000);
-    console.info(`5 MB diff: ${ms.toFixed(0)} ms`); // eslint-disable-line no-console
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

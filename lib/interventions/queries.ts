@@ -72,6 +72,9 @@ export type ActiveIntervention = {
   paused_at: Date;
   assigned_to: string | null;
   cursor_at: string;
+  /** Four-eyes: a restore awaiting a second engineer's approval. */
+  pending_request_id: string | null;
+  pending_requested_by: string | null;
 };
 
 /**
@@ -91,8 +94,11 @@ export async function listActiveInterventions(
   const rows = await queryRows<ActiveIntervention>(
     db,
     sql`SELECT ps.id, ps.session_id, s.project, s.agent_name, ps.reason, ps.pause_type, ps.current_task,
-               ps.context->>'last_error' AS last_error, ps.context, ps.paused_at, ps.assigned_to, ps.paused_at::text AS cursor_at
-        ${fromPauses} ${and(where)}
+               ps.context->>'last_error' AS last_error, ps.context, ps.paused_at, ps.assigned_to, ps.paused_at::text AS cursor_at,
+               rr.id AS pending_request_id, rr.requested_by AS pending_requested_by
+        ${fromPauses}
+        LEFT JOIN restore_requests rr ON rr.paused_session_id = ps.id AND rr.status = 'pending'
+        ${and(where)}
         ORDER BY ps.paused_at ASC, ps.id ASC LIMIT ${limit + 1}`,
   );
   return page(rows, limit);

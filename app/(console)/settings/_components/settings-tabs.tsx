@@ -9,6 +9,7 @@ const tabs: { href: string; label: string; permission: Permission }[] = [
   { href: '/settings/users', label: 'Users', permission: 'users:manage' },
   { href: '/settings/tokens', label: 'API tokens', permission: 'tokens:manage' },
   { href: '/settings/audit', label: 'Audit log', permission: 'audit:read' },
+  { href: '/settings/restores', label: 'Restores', permission: 'projects:policy' },
 ];
 
 /** Settings sub-navigation; only the tabs the role may open are shown (the pages check for themselves). */
