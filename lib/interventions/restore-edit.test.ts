@@ -5,7 +5,7 @@ import { getControlDecision } from '@/lib/sessions/control';
 import { describeEachDb } from '@/lib/test/db';
 import { engineer, makeCheckpoint, makePausedSession } from '@/lib/test/factories';
 import { resumeSession } from './commands';
-import { decideRestoreRequest, setFourEyes } from './four-eyes';
+import { decideRestoreRequest, pendingRequestsFor, setFourEyes } from './four-eyes';
 import { restoreFromPause, restoreSession } from './restore';
 
 const edited = {
@@ -110,5 +110,20 @@ describeEachDb('restore with an edited state, four-eyes, races', (t) => {
       ok: false,
       message: 'This restore request was already rejected by bob@example.com.',
     });
+  });
+
+  it('four-eyes from a checkpoint page: an edited restore becomes a request on the open pause; rejection leaves it open', async () => {
+    const { session, pause } = await makePausedSession(db());
+    const original = await makeCheckpoint(db(), session.id, 1);
+    await setFourEyes(db(), { project: session.project, fourEyes: true }, engineer('admin'));
+    const r = await restoreSession(db(), { sessionId: session.id, checkpointId: original.id, editedState: edited }, engineer('ann'));
+    if (!r.ok || !r.pending) throw new Error('expected a pending request');
+    expect(r.sequence).toBe(2);
+    const pending = await pendingRequestsFor(db(), [pause.id]);
+    expect(pending.get(pause.id)).toMatchObject({ id: r.requestId, requestedBy: 'ann@example.com', checkpointId: r.checkpointId });
+    expect((await decideRestoreRequest(db(), { requestId: r.requestId, decision: 'reject', note: 'not this one' }, engineer('bob'))).ok).toBe(true);
+    expect(await getControlDecision(db(), { sessionId: session.id })).toMatchObject({ decision: { action: 'wait' } });
+    const events = await db().select().from(executionEvents).where(eq(executionEvents.aggregateId, session.id));
+    expect(events.map((e) => e.eventType)).toEqual(expect.arrayContaining(['checkpoint_forked', 'restore_requested', 'restore_rejected']));
   });
 });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
 import { recordAudit } from '@/lib/audit/log';
 import { startRecoveryInTx } from '@/lib/checkpoints/commands';
@@ -94,7 +94,11 @@ export async function restoreSession(db: Db, input: RestoreInput, actor: Actor):
         forkedFrom = f.original.id;
       }
       if (await fourEyesOnInTx(tx, s.project)) {
-        const r = await requestRestoreInTx(tx, { sessionId: s.id, project: s.project, pause, checkpointId, note: input.note, forkedFrom, bulk: input.bulk }, actor);
+        // From a checkpoint page no pause is named: the request still belongs to the session's open one (the inbox row).
+        const [open] = pause
+          ? [pause]
+          : await tx.select().from(pausedSessions).where(and(eq(pausedSessions.sessionId, s.id), eq(pausedSessions.resolved, false))).for('update');
+        const r = await requestRestoreInTx(tx, { sessionId: s.id, project: s.project, pause: open ?? null, checkpointId, note: input.note, forkedFrom, bulk: input.bulk }, actor);
         if (!r.ok) throw new Refusal(r);
         return r;
       }
