@@ -18,7 +18,6 @@ import { resolvePauseInTx } from '@/lib/interventions/commands';
 import { recoveryAbandonedReason } from './abandon-reason';
 import { describeInvalidateRefusal, describeRestoreRefusal, type WithMessage } from './refusals';
 
-
 export type CheckpointInput = {
   sessionId: string;
   checkpointType: CheckpointType;
@@ -399,5 +398,3 @@ export async function abandonStaleRecoveries(db: Db, input: { olderThanSeconds: 
     return { abandoned: stale.length };
   });
 }
-
-
