@@ -44,6 +44,8 @@ export const permissionTable = {
   'escalation:manage': ['admin'],
   // per-project heartbeat timeout and budgets (Settings → Projects)
   'projects:manage': ['admin'],
+  // four-eyes restores per project (Settings → Restores)
+  'projects:policy': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -7,7 +7,6 @@ import { agentSessions, sessionCheckpoints, type CheckpointType, type SessionChe
 import { appendEvent } from '@/lib/events/append';
 import { describeInvalidateRefusal, type WithMessage } from './refusals';
 
-
 export type CheckpointInput = {
   sessionId: string;
   checkpointType: CheckpointType;
@@ -52,6 +51,8 @@ export const summaryColumns = {
   invalidatedAt: sessionCheckpoints.invalidatedAt,
   invalidationReason: sessionCheckpoints.invalidationReason,
   createdAt: sessionCheckpoints.createdAt,
+  forkedFrom: sessionCheckpoints.forkedFrom,
+  createdBy: sessionCheckpoints.createdBy,
 };
 
 /**

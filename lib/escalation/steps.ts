@@ -177,6 +177,7 @@ async function defaultAction(c: Ctx, kind: 'resume' | 'abort' | 'restore'): Prom
       : kind === 'abort'
         ? await abortSession(c.tx, { pausedSessionId: id, reason: note }, actor)
         : await restoreFromPause(c.tx, { pausedSessionId: id, note }, actor);
+  if (r.ok && 'pending' in r && r.pending) return { outcome: 'requested', note: `Default action: restore requested (four-eyes: awaiting approval)`, details: { note, request_id: r.requestId } };
   if (r.ok) return { outcome: kind === 'resume' ? 'resumed' : kind === 'abort' ? 'aborted' : 'restored', note: `Default action: ${kind}`, details: { note } };
   if (r.reason === 'refused') return { outcome: 'refused', note: `Default action ${kind} refused: ${r.message}`, details: { message: r.message } };
   return null;

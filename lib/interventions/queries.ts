@@ -83,11 +83,17 @@ export type ActiveIntervention = PauseListRow & {
   policy_name: string | null;
   escalated: boolean;
   cursor_at: string;
+  /** Four-eyes: a restore awaiting a second engineer's approval. */
+  pending_request_id: string | null;
+  pending_requested_by: string | null;
 };
 
 const activeColumns = sql`ps.id, ps.session_id, s.project, s.agent_name, ps.reason, ps.pause_type, ps.current_task,
                ps.context->>'last_error' AS last_error, ps.context, ps.paused_at, ps.assigned_to,
-               nxt.next_at AS next_step_at, nxt.next_kind AS next_step_kind, pol.name AS policy_name, ${escalatedFlag} AS escalated`;
+               nxt.next_at AS next_step_at, nxt.next_kind AS next_step_kind, pol.name AS policy_name, ${escalatedFlag} AS escalated,
+               rr.id AS pending_request_id, rr.requested_by AS pending_requested_by`;
+/** A four-eyes restore waiting for its second engineer ("awaiting approval" in the inbox). */
+const pendingRequest = sql`LEFT JOIN restore_requests rr ON rr.paused_session_id = ps.id AND rr.status = 'pending'`;
 
 /**
  * Open pauses, nearest deadline first (pauses without one last, oldest first among them), keyset on
@@ -100,7 +106,7 @@ async function listActiveByDeadline(db: Db, input: ActiveFilter & { cursor?: Cur
     db,
     sql`SELECT q.*, q.deadline_key::text AS cursor_at FROM (
           SELECT ${activeColumns}, coalesce(nxt.next_at, 'infinity'::timestamptz) AS deadline_key
-          ${fromPauses} ${matchedPolicy} ${nextStep} ${and(activeWhere(input))}) q
+          ${fromPauses} ${matchedPolicy} ${nextStep} ${pendingRequest} ${and(activeWhere(input))}) q
         ${after}
         ORDER BY q.deadline_key ASC, q.paused_at ASC, q.id ASC LIMIT ${input.limit + 1}`,
   );
@@ -125,7 +131,7 @@ export async function listActiveInterventions(
   const rows = await queryRows<ActiveIntervention>(
     db,
     sql`SELECT ${activeColumns}, ps.paused_at::text AS cursor_at
-        ${fromPauses} ${matchedPolicy} ${nextStep} ${and(where)}
+        ${fromPauses} ${matchedPolicy} ${nextStep} ${pendingRequest} ${and(where)}
         ORDER BY ps.paused_at ASC, ps.id ASC LIMIT ${limit + 1}`,
   );
   return page(rows, limit);

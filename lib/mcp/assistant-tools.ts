@@ -156,6 +156,14 @@ const restore = defineTool({
     const actor = await ownerFor(ctx, 'interventions:restore', input.pausedSessionId);
     const r = await restoreFromPause(ctx.db, input, actor);
     decided(r);
+    if (r.pending) {
+      // Four-eyes project: the restore waits for a second engineer's approval in the console.
+      const { requestId, sequence } = r;
+      return {
+        summary: `Restore from checkpoint #${sequence} requested; it waits for a second engineer's approval (four-eyes).`,
+        data: { pausedSessionId: input.pausedSessionId, resolution: 'awaiting_approval', requestId, sequence },
+      };
+    }
     const { recoveryId, sequence } = r;
     return { summary: `Restoring from checkpoint #${sequence} (recovery ${recoveryId}).`, data: { pausedSessionId: input.pausedSessionId, resolution: 'restored', recoveryId, sequence } };
   },

@@ -33,6 +33,7 @@ const kinds: readonly TimelineKind[] = ['checkpoint', 'event', 'pause', 'action'
 /** Events whose content is shown by the row of another table. */
 export const mirroredEventTypes = [
   'checkpoint_created',
+  'checkpoint_forked',
   'session_paused',
   'session_resumed',
   'session_aborted',
@@ -84,7 +85,9 @@ export async function listSessionTimeline(
       (SELECT 'checkpoint', c.created_at, c.id::text, c.checkpoint_type,
               jsonb_build_object('id', c.id, 'sequence', c.sequence, 'currentTaskId', c.current_task_id,
                 'messageCount', c.message_count, 'completedTasks', c.completed_tasks, 'sizeBytes', c.size_bytes,
-                'isValid', c.is_valid, 'invalidationReason', c.invalidation_reason, 'metricsSnapshot', c.metrics_snapshot)
+                'isValid', c.is_valid, 'invalidationReason', c.invalidation_reason, 'metricsSnapshot', c.metrics_snapshot,
+                'createdBy', c.created_by,
+                'forkedFromSequence', (SELECT f.sequence FROM session_checkpoints f WHERE f.id = c.forked_from))
          FROM session_checkpoints c
         WHERE c.session_id = ${id}::uuid ${after(sql`c.created_at`, 'checkpoint', sql`c.id::text`)}
         ORDER BY c.created_at DESC, c.id::text DESC LIMIT ${n})

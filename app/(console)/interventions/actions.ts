@@ -4,6 +4,8 @@ import { guardedAction, type ActionResult } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
 import { abortSession, addInterventionNote, assignIntervention, bulkResolveInterventions, resumeSession } from '@/lib/interventions/commands';
 import { listActiveInterventionIds, listInterventionActions, listRestorableCheckpoints, type InterventionActionRow } from '@/lib/interventions/queries';
+import { bulkRestore, dryRunBulkRestore } from '@/lib/checkpoints/bulk-restore';
+import { decideRestoreRequest } from '@/lib/checkpoints/four-eyes';
 import { restoreFromPause } from '@/lib/checkpoints/restore-from-pause';
 import { abortSchema, assignSchema, bulkMatchSchema, bulkSchema, noteSchema, restoreSchema, resumeSchema } from '@/lib/interventions/schemas';
 
@@ -31,9 +33,10 @@ export const abortAction = guardedAction(
 export const restoreAction = guardedAction(
   'interventions:restore',
   restoreSchema,
-  async (input, user): Promise<ActionResult<{ recoveryId: string; sequence: number }>> => {
+  async (input, user): Promise<ActionResult<{ recoveryId: string | null; sequence: number; pending: boolean }>> => {
     const r = await restoreFromPause(await getDb(), input, user);
-    return r.ok ? { ok: true, data: { recoveryId: r.recoveryId, sequence: r.sequence } } : { error: r.message };
+    if (!r.ok) return { error: r.message };
+    return { ok: true, data: { recoveryId: r.pending ? null : r.recoveryId, sequence: r.sequence, pending: r.pending } };
   },
   { audit: 'intervention.restore' },
 );
@@ -91,4 +94,28 @@ export const trailAction = guardedAction(
   'console:read',
   z.object({ pausedSessionId: z.string().uuid() }),
   async (input): Promise<ActionResult<InterventionActionRow[]>> => ({ ok: true, data: await listInterventionActions(await getDb(), input) }),
+);
+
+/** Bulk restore, step one: which selected pauses have a valid checkpoint, and why the others do not. Changes nothing. */
+const bulkRestoreSchema = z.object({ ids: z.array(z.string().uuid('Unknown intervention')).min(1).max(100), note: z.string().trim().max(4000).optional() });
+
+export const bulkRestoreDryRunAction = guardedAction('interventions:restore', bulkRestoreSchema, async (i) => ({
+  ok: true,
+  data: await dryRunBulkRestore(await getDb(), i),
+}));
+
+/** Bulk restore, step two: one chunk, each pause from its last valid checkpoint, each with its own outcome. */
+export const bulkRestoreAction = guardedAction(
+  'interventions:restore',
+  bulkRestoreSchema,
+  async (i, user) => ({ ok: true, data: await bulkRestore(await getDb(), { ids: i.ids, note: i.note || null }, user) }),
+  { audit: 'intervention.restore' },
+);
+
+/** Four-eyes: a second engineer approves or rejects a pending restore request. */
+export const decideRestoreAction = guardedAction(
+  'interventions:restore',
+  z.object({ requestId: z.string().uuid('Unknown request'), decision: z.enum(['approve', 'reject']), note: z.string().trim().max(4000).optional() }),
+  async (input, user) => done(await decideRestoreRequest(await getDb(), { ...input, note: input.note || null }, user)),
+  { audit: 'intervention.restore_approve' },
 );

@@ -3,8 +3,8 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { guardedAction } from '@/lib/auth/guards';
 import { invalidateCheckpoints } from '@/lib/checkpoints/commands';
-import { startRecovery } from '@/lib/checkpoints/recovery';
 import { getDb } from '@/lib/db/client';
+import { restoreSession } from '@/lib/checkpoints/restore-from-pause';
 
 // Empty form fields mean "no change".
 const optionalText = (max: number) =>
@@ -23,22 +23,22 @@ const restoreSchema = z.object({
   note: optionalText(2_000),
 });
 
-/** One-click restore (and "restore with edits"): starts a recovery the agent picks up through its control call. */
+/**
+ * One-click restore (and "restore with edits"): starts a recovery the agent picks up through its control call, or,
+ * in a four-eyes project, a request a second engineer approves. The same path as the inbox's restore.
+ */
 export const restoreCheckpoint = guardedAction(
   'interventions:restore',
   restoreSchema,
   async (input, user) => {
-    const db = await getDb();
-    const modifications =
-      input.currentTask || input.instruction ? { currentTask: input.currentTask, instruction: input.instruction } : null;
-    const result = await startRecovery(
-      db,
-      { sessionId: input.sessionId, checkpointId: input.checkpointId, modifications, note: input.note ?? null },
+    const result = await restoreSession(
+      await getDb(),
+      { sessionId: input.sessionId, checkpointId: input.checkpointId, currentTask: input.currentTask, instruction: input.instruction, note: input.note ?? null },
       user,
     );
     if (!result.ok) return { error: result.message };
     revalidatePath(`/sessions/${input.sessionId}`);
-    return { ok: true, data: { recoveryId: result.recovery.id, sequence: result.checkpoint.sequence } };
+    return { ok: true, data: { pending: result.pending, sequence: result.sequence } };
   },
   { audit: 'checkpoint.restore' },
 );

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   boolean,
   check,
   index,
@@ -33,6 +34,9 @@ export const sessionCheckpoints = pgTable(
     invalidatedAt: timestamp('invalidated_at', { withTimezone: true }),
     invalidationReason: text('invalidation_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // Restore with edits (0015): the checkpoint this edited state was forked from, and who edited it.
+    forkedFrom: uuid('forked_from').references((): AnyPgColumn => sessionCheckpoints.id, { onDelete: 'set null' }),
+    createdBy: text('created_by'),
   },
   (t) => [
     check('session_checkpoints_type_check', sql.raw(`checkpoint_type IN (${inList(checkpointTypes)})`)),

@@ -15,3 +15,4 @@ export * from './usage';
 export * from './integrations';
 export * from './escalation';
 export * from './settings';
+export * from './restore-requests';

@@ -3,6 +3,7 @@ import type { ActorOf } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import { pausedSessions, user } from '@/lib/db/schema';
 import { abortSession, resumeSession } from '@/lib/interventions/commands';
+import { actorLabel } from '@/lib/auth/actor';
 import { restoreFromPause } from '@/lib/checkpoints/restore-from-pause';
 import { log } from '@/lib/log';
 import { OutboundError, outboundRequest } from '@/lib/net/outbound';
@@ -41,6 +42,10 @@ export async function decideFromSlack(
       : decision === 'abort'
         ? await abortSession(db, { pausedSessionId }, actor)
         : await restoreFromPause(db, { pausedSessionId }, actor);
+  if (r.ok && 'pending' in r && r.pending) {
+    // Four-eyes project: the restore is a request until a second engineer approves it in the console.
+    return { kind: 'replace', text: `Restore from checkpoint #${r.sequence} requested by ${actorLabel(actor)} — awaiting a second engineer's approval in the console` };
+  }
   if (r.ok) {
     const d = await describeResolution(db, pausedSessionId);
     const from = 'sequence' in r ? ` — from checkpoint #${r.sequence}` : '';

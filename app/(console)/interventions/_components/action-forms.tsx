@@ -156,7 +156,10 @@ export function RestoreForm({ id, onDone }: FormProps) {
           Restore…
         </Button>
       )}
-      <Feedback state={state} success="Restore started." />
+      <Feedback
+        state={state}
+        success={(state.data as { pending?: boolean } | undefined)?.pending ? 'Restore requested: awaiting approval by a second engineer.' : 'Restore started.'}
+      />
     </form>
   );
 }

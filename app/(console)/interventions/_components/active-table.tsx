@@ -10,6 +10,7 @@ import type { ActiveFilter } from '@/lib/interventions/schemas';
 import { formatAge } from '@/lib/ui/format';
 import { formatDateTimeSeconds } from '@/lib/format/time';
 import { AssignButton, NoteForm, RestoreForm } from './action-forms';
+import { AwaitingApproval } from './approval';
 import { BulkBar } from './bulk-bar';
 import { KeyboardHelp, RowDialog, type RowAction } from './row-dialogs';
 import { useInboxKeys } from './use-inbox-keys';
@@ -218,6 +219,9 @@ export function ActiveTable({
                     </Td>
                     <Td>
                       <Badge tone="amber">{a.pause_type.replace(/_/g, ' ')}</Badge>
+                      {a.pending_request_id && (
+                        <AwaitingApproval requestId={a.pending_request_id} requestedBy={a.pending_requested_by} canDecide={perms.restore} label={label} />
+                      )}
                     </Td>
                     <Td className="min-w-[10rem]">
                       {a.reason}

@@ -2,17 +2,23 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import type { DryRunItem } from '@/lib/checkpoints/bulk-restore';
 import type { BulkItemResult } from '@/lib/interventions/commands';
 import type { ActiveFilter } from '@/lib/interventions/schemas';
-import { bulkAbortAction, bulkResumeAction, matchingIdsAction } from '../actions';
+import { bulkAbortAction, bulkRestoreAction, bulkRestoreDryRunAction, bulkResumeAction, matchingIdsAction } from '../actions';
 import type { Permissions } from './active-table';
 
 const CHUNK = 10;
 
+type BulkAction = 'resume' | 'abort' | 'restore';
+type Result = BulkItemResult & { pending?: boolean };
 type Phase =
   | { kind: 'idle' }
   | { kind: 'confirm'; action: 'resume' | 'abort'; ids: string[]; labels: Record<string, string> }
-  | { kind: 'running' | 'done'; action: 'resume' | 'abort'; ids: string[]; labels: Record<string, string>; results: BulkItemResult[] };
+  | { kind: 'dryrun'; ids: string[]; labels: Record<string, string>; items: DryRunItem[] }
+  | { kind: 'running' | 'done'; action: BulkAction; ids: string[]; labels: Record<string, string>; results: Result[] };
+
+const pastTense: Record<BulkAction, string> = { resume: 'resumed', abort: 'aborted', restore: 'restored' };
 
 /**
  * Bulk resume / abort: one confirmation naming the count, then chunks of 10 sent one after another so the
@@ -40,7 +46,7 @@ export function BulkBar({
   const [error, setError] = useState<string | null>(null);
   const count = allMatching ? total : selected.length;
 
-  async function begin(action: 'resume' | 'abort') {
+  async function begin(action: BulkAction) {
     setError(null);
     let ids = selected;
     if (allMatching) {
@@ -50,17 +56,30 @@ export function BulkBar({
     }
     if (!ids.length) return setError('Nothing to act on.');
     setNote('');
+    if (action === 'restore') {
+      // Dry run first: which have a valid checkpoint, which do not and why. Nothing changes yet.
+      const items: DryRunItem[] = [];
+      for (let i = 0; i < ids.length; i += 100) {
+        const r = await bulkRestoreDryRunAction({ ids: ids.slice(i, i + 100) });
+        if (!r.ok || !r.data) return setError(r.error ?? 'Could not check the checkpoints.');
+        items.push(...(r.data as DryRunItem[]));
+      }
+      return setPhase({ kind: 'dryrun', ids, labels: { ...labels }, items });
+    }
     // Labels as they are now: the rows leave the table while the run goes on.
     setPhase({ kind: 'confirm', action, ids, labels: { ...labels } });
   }
 
-  async function run(action: 'resume' | 'abort', ids: string[], labels: Record<string, string>) {
-    let results: BulkItemResult[] = [];
+  async function run(action: BulkAction, ids: string[], labels: Record<string, string>) {
+    let results: Result[] = [];
     setPhase({ kind: 'running', action, ids, labels, results });
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
-      const r = await (action === 'abort' ? bulkAbortAction : bulkResumeAction)({ action, ids: chunk, note: note || undefined });
-      const part: BulkItemResult[] = r.ok && r.data ? r.data : chunk.map((id) => ({ id, ok: false, message: r.error ?? 'Failed' }));
+      const r =
+        action === 'restore'
+          ? await bulkRestoreAction({ ids: chunk, note: note || undefined })
+          : await (action === 'abort' ? bulkAbortAction : bulkResumeAction)({ action, ids: chunk, note: note || undefined });
+      const part: Result[] = r.ok && r.data ? r.data : chunk.map((id) => ({ id, ok: false, message: r.error ?? 'Failed' }));
       results = [...results, ...part];
       setPhase({ kind: 'running', action, ids, labels, results });
     }
@@ -93,6 +112,37 @@ export function BulkBar({
     );
   }
 
+  if (phase.kind === 'dryrun') {
+    const ready = phase.items.filter((i): i is Extract<DryRunItem, { ok: true }> => i.ok);
+    const approval = ready.filter((i) => i.awaitsApproval).length;
+    return (
+      <div role="dialog" aria-label={`Restore ${phase.ids.length} interventions`} className="mb-3 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm">
+        <p className="font-medium" role="status">
+          {ready.length} of {phase.ids.length} have a valid checkpoint{approval ? ` (${approval} in four-eyes projects: they will await approval)` : ''}.
+        </p>
+        <ul aria-label="Dry run" className="mt-2 max-h-48 space-y-0.5 overflow-y-auto text-xs">
+          {phase.items.map((i) => (
+            <li key={i.id} className={i.ok ? 'text-emerald-700' : 'text-red-700'}>
+              {phase.labels[i.id] ?? i.id.slice(0, 8)}: {i.ok ? `from checkpoint #${i.sequence}` : i.message}
+            </li>
+          ))}
+        </ul>
+        <label className="mt-2 block text-xs font-medium text-slate-600">
+          Note for the agents (optional)
+          <input value={note} onChange={(e) => setNote(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
+        </label>
+        <div className="mt-2 flex gap-2">
+          <Button size="sm" disabled={!ready.length} onClick={() => run('restore', ready.map((i) => i.id), phase.labels)}>
+            Restore {ready.length}
+          </Button>
+          <Button size="sm" variant="ghost" onClick={() => setPhase({ kind: 'idle' })}>
+            Cancel
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
   if (phase.kind === 'running' || phase.kind === 'done') {
     const okCount = phase.results.filter((r) => r.ok).length;
     return (
@@ -102,7 +152,7 @@ export function BulkBar({
           <span role="status" className="tabular-nums">
             {phase.kind === 'running'
               ? `${phase.results.length} of ${phase.ids.length} processed…`
-              : `Done: ${okCount} of ${phase.ids.length} ${phase.action === 'resume' ? 'resumed' : 'aborted'}`}
+              : `Done: ${okCount} of ${phase.ids.length} ${pastTense[phase.action]}`}
           </span>
           {phase.kind === 'done' && (
             <Button size="sm" variant="ghost" onClick={() => setPhase({ kind: 'idle' })}>
@@ -113,7 +163,7 @@ export function BulkBar({
         <ul aria-label="Bulk results" className="mt-2 max-h-48 space-y-0.5 overflow-y-auto text-xs">
           {phase.results.map((r) => (
             <li key={r.id} className={r.ok ? 'text-emerald-700' : 'text-red-700'}>
-              {phase.labels[r.id] ?? r.id.slice(0, 8)}: {r.ok ? 'ok' : r.message}
+              {phase.labels[r.id] ?? r.id.slice(0, 8)}: {r.ok ? (r.pending ? 'awaiting approval' : 'ok') : r.message}
             </li>
           ))}
         </ul>
@@ -141,6 +191,11 @@ export function BulkBar({
       {perms.resume && (
         <Button size="sm" disabled={count === 0} onClick={() => begin('resume')}>
           Resume selected
+        </Button>
+      )}
+      {perms.restore && (
+        <Button size="sm" variant="secondary" disabled={count === 0} onClick={() => begin('restore')}>
+          Restore selected
         </Button>
       )}
       {perms.abort && (

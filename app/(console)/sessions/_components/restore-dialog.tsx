@@ -32,7 +32,7 @@ export function RestoreButton({
 }) {
   const [open, setOpen] = useState(false);
   const [withEdits, setWithEdits] = useState(false);
-  const [state, action, pending] = useActionState<ActionResult<{ recoveryId: string; sequence: number }>, FormData>(
+  const [state, action, pending] = useActionState<ActionResult<{ pending: boolean; sequence: number }>, FormData>(
     restoreCheckpoint,
     {},
   );
@@ -49,7 +49,11 @@ export function RestoreButton({
         action={action}
         pending={pending}
         hidden={{ sessionId: target.sessionId, checkpointId: target.checkpointId }}
-        done={(data) => `Recovery started from checkpoint #${data?.sequence}. The agent receives the state on its next control call.`}
+        done={(data) =>
+          data?.pending
+            ? `Restore of checkpoint #${data.sequence} requested: awaiting approval by a second engineer.`
+            : `Recovery started from checkpoint #${data?.sequence}. The agent receives the state on its next control call.`
+        }
         confirmLabel="Confirm restore"
         pendingLabel="Restoring…"
       >

@@ -48,7 +48,7 @@ function describe(item: TimelineItem): string {
   const d = item.data;
   switch (item.kind) {
     case 'checkpoint':
-      return `#${str(d.sequence)} ${item.label.replace(/_/g, ' ')} · task ${str(d.currentTaskId) || '—'} · ${str(d.messageCount)} messages · ${formatBytes(Number(d.sizeBytes ?? 0))}${d.isValid ? '' : ` · invalid: ${str(d.invalidationReason)}`}`;
+      return `#${str(d.sequence)} ${item.label.replace(/_/g, ' ')} · task ${str(d.currentTaskId) || '—'} · ${str(d.messageCount)} messages · ${formatBytes(Number(d.sizeBytes ?? 0))}${d.forkedFromSequence ? ` · forked from #${str(d.forkedFromSequence)} by ${str(d.createdBy)}` : ''}${d.isValid ? '' : ` · invalid: ${str(d.invalidationReason)}`}`;
     case 'pause': {
       const waited = d.resolved ? secondsUntil(item.at, d.resolvedAt) : null;
       return `paused (${item.label.replace(/_/g, ' ')}): ${str(d.reason)}${d.resolved ? ` → ${str(d.resolution)} by ${str(d.resolvedBy)}${waited !== null ? ` after ${formatDuration(waited)}` : ''}` : ' · open'}`;

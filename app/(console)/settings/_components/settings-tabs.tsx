@@ -14,6 +14,7 @@ const tabs: { href: string; label: string; permission: Permission }[] = [
   { href: '/settings/integrations', label: 'Integrations', permission: 'integrations:manage' },
   { href: '/settings/escalation', label: 'Escalation', permission: 'escalation:manage' },
   { href: '/settings/audit', label: 'Audit log', permission: 'audit:read' },
+  { href: '/settings/restores', label: 'Restores', permission: 'projects:policy' },
 ];
 
 /** Settings sub-navigation; only the tabs the role may open are shown (the pages check for themselves). */

@@ -8,10 +8,12 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { listCheckpointMessages } from '@/lib/checkpoints/queries';
+import { listSessionCheckpoints } from '@/lib/checkpoints/state';
 import { getDb } from '@/lib/db/client';
 import { loadCheckpointPage, MESSAGES_PAGE } from '@/lib/pages/sessions';
 import { getSession, getSessionSummary, isUuid } from '@/lib/sessions/queries';
 import { formatBytes, formatDateTime } from '@/lib/ui/format';
+import { CheckpointCompare } from '../../../_components/checkpoint-compare';
 import { ConversationView } from '../../../_components/conversation-view';
 import { InvalidateButton } from '../../../_components/invalidate-dialog';
 import { RestoreButton } from '../../../_components/restore-dialog';
@@ -35,11 +37,12 @@ export default async function CheckpointPage({
   const db = await getDb();
   const view = sp.view === 'added' ? 'added' : 'all';
   const messageIndex = int(sp.message);
-  const [data, session, summary, single] = await Promise.all([
+  const [data, session, summary, single, all] = await Promise.all([
     loadCheckpointPage(db, { sessionId: id, checkpointId, from: int(sp.from), view }),
     getSession(db, { id }),
     getSessionSummary(db, { sessionId: id }),
     messageIndex !== undefined ? listCheckpointMessages(db, { checkpointId, offset: messageIndex, limit: 1 }) : null,
+    listSessionCheckpoints(db, { sessionId: id, limit: 1000 }),
   ]);
   if (!data || !session) notFound();
   const { checkpoint: c, diff, window } = data;
@@ -52,6 +55,7 @@ export default async function CheckpointPage({
   const windowEnd = window.offset + window.messages.length;
   const page = (from: number) => `${baseHref}?${new URLSearchParams({ ...(view === 'added' ? { view } : {}), from: String(from) })}`;
   const metrics = Object.entries(c.metricsSnapshot);
+  const forkedFrom = c.forkedFrom ? (all ?? []).find((o) => o.id === c.forkedFrom) : undefined;
 
   return (
     <>
@@ -62,7 +66,7 @@ export default async function CheckpointPage({
       </p>
       <PageHeader
         title={`Checkpoint #${c.sequence}`}
-        description={`${c.checkpointType.replace(/_/g, ' ')} · created ${formatDateTime(c.createdAt)}`}
+        description={`${c.checkpointType.replace(/_/g, ' ')} · created ${formatDateTime(c.createdAt)}${c.createdBy ? ` by ${c.createdBy}` : ''}${c.forkedFrom ? ` · forked from #${forkedFrom?.sequence ?? '?'}` : ''}`}
         actions={
           <>
             {c.isValid ? <Badge tone="green">valid</Badge> : <Badge tone="red">invalid</Badge>}
@@ -73,6 +77,11 @@ export default async function CheckpointPage({
                 blockedReason={restoreBlockedReason}
                 target={{ sessionId: id, checkpointId: c.id, sequence: c.sequence, currentTaskId: c.currentTaskId, messageCount: c.messageCount }}
               />
+            )}
+            {canRestore && (
+              <Link href={`${baseHref}/edit`} className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50">
+                Edit state and restore
+              </Link>
             )}
             {c.isValid && can(user.role, 'checkpoints:invalidate') && <InvalidateButton sessionId={id} checkpointId={c.id} sequence={c.sequence} />}
           </>
@@ -141,6 +150,9 @@ export default async function CheckpointPage({
           )}
         </div>
         <div className="space-y-4">
+          <Card title={`Compare #${c.sequence}`}>
+            <CheckpointCompare sessionId={id} checkpointId={c.id} others={(all ?? []).filter((o) => o.id !== c.id).map((o) => ({ id: o.id, sequence: o.sequence }))} />
+          </Card>
           <Card title={diff.previous ? `Changes since #${diff.previous.sequence}` : 'Changes'}>
             {diff.previous ? (
               <div className="space-y-2 text-sm">
