@@ -70,7 +70,7 @@ const schema = z.object({
   TOOL_PREFERENCE_PRIOR_STRENGTH: positive(10),
   ROLLUP_REFRESH_INTERVAL_MS: intIn(1000, undefined, 10_000),
   HEARTBEAT_STALE_S: int(120),
-  // The heartbeat watchdog (lib/sessions/watchdog.ts): a running session silent this long is paused as `timeout`
+  // The heartbeat watchdog (lib/interventions/watchdog.ts): a running session silent this long is paused as `timeout`
   // (per project in Settings → Projects).
   HEARTBEAT_TIMEOUT_S: intIn(1, undefined, 300),
   // How often the time-driven jobs (the heartbeat watchdog) run.

@@ -7,7 +7,7 @@ import { decodeCursor, listActiveInterventions } from '@/lib/interventions/queri
 import { describeEachDb } from '@/lib/test/db';
 import { makePolicy } from '@/lib/test/escalation';
 import { agent, makeSession } from '@/lib/test/factories';
-import { countPausesPastDeadline } from './queries';
+import { countPausesPastDeadline } from '@/lib/interventions/deadlines';
 import { runEscalations } from './run';
 
 async function pause(db: Db, project: string, pauseType: PauseType) {

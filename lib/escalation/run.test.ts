@@ -8,7 +8,7 @@ import { makeUser, makePolicy, admin } from '@/lib/test/escalation';
 import { engineer, makeSession, agent } from '@/lib/test/factories';
 import { pauseSession } from '@/lib/interventions/commands';
 import { setOnCall } from './policies';
-import { countPausesPastDeadline } from './queries';
+import { countPausesPastDeadline } from '@/lib/interventions/deadlines';
 import { listDueSteps, runEscalations } from './run';
 import { takeStep } from './steps';
 

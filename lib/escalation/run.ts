@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import type { EscalationStep } from '@/lib/db/schema/escalation';
 import { log } from '@/lib/log';
-import { matchedPolicy } from './queries';
+import { matchedPolicy } from '@/lib/interventions/deadlines';
 import { takeStep, type DueStep, type StepOutcome } from './steps';
 
 /**

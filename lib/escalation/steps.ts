@@ -1,4 +1,4 @@
-import { postSlackUpdate } from '@/lib/integrations/slack/outbox';
+import { postSlackUpdate } from '@/lib/interventions/slack/outbox';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ActorOf } from '@/lib/auth/actor';
 import { recordAudit } from '@/lib/audit/log';

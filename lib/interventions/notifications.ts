@@ -11,7 +11,7 @@ import {
 } from '@/lib/db/schema';
 import type { PauseType } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
-import { enqueueSlackPause } from '@/lib/integrations/slack/outbox';
+import { enqueueSlackPause } from '@/lib/interventions/slack/outbox';
 import { checkOutboundTarget, OutboundError } from '@/lib/net/outbound';
 import { encryptWebhookSecret, generateWebhookSecret } from './webhook-signing';
 

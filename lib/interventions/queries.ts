@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import type { PauseContext } from '@/lib/db/schema';
-import { escalatedFlag, matchedPolicy, nextStep } from '@/lib/escalation/queries';
+import { escalatedFlag, matchedPolicy, nextStep } from '@/lib/interventions/deadlines';
 import type { ActiveFilter, HistoryFilter } from './schemas';
 
 /**
@@ -77,7 +77,7 @@ export type ActiveIntervention = PauseListRow & {
   context: PauseContext;
   paused_at: Date;
   assigned_to: string | null;
-  /** The governing escalation policy's next step (lib/escalation/queries.ts): its time, kind and the policy. */
+  /** The governing escalation policy's next step (lib/interventions/deadlines.ts): its time, kind and the policy. */
   next_step_at: Date | null;
   next_step_kind: string | null;
   policy_name: string | null;

@@ -1,7 +1,7 @@
 import type { Db } from '@/lib/db/client';
 import { rankTools, type PreferenceStrategy } from '@/lib/tools/preference';
 import { listRecentToolFailures, listToolStatistics, listToolUsers, type FailureCursor } from '@/lib/tools/stats';
-import { countPausesPastDeadline } from '@/lib/escalation/queries';
+import { countPausesPastDeadline } from '@/lib/interventions/deadlines';
 import { charts } from './charts';
 import { getOverviewKpis } from '@/lib/analytics/queries';
 import type { TimeRange } from '@/lib/analytics/range';

@@ -8,7 +8,7 @@ import { runEscalations } from '@/lib/escalation/run';
 import { ensureEventPartitions, maintainEventPartitions } from '@/lib/events/partitions';
 import { deliverDueWebhooks } from '@/lib/interventions/webhooks';
 import { log } from '@/lib/log';
-import { pauseSilentSessions } from '@/lib/sessions/watchdog';
+import { pauseSilentSessions } from '@/lib/interventions/watchdog';
 import { pruneToolHistory } from '@/lib/tools/retention';
 
 /**

@@ -15,7 +15,7 @@ export const agentSessions = pgTable(
     error: text('error'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
-    // Last sign of life: a heartbeat or any agent API call about the session (lib/sessions/liveness.ts).
+    // Last sign of life: a heartbeat or any agent API call about the session (lib/interventions/liveness.ts).
     lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
     // The session's own budget (drizzle/0011); NULL: the project's per-session default applies.
     budgetCostUsd: numeric('budget_cost_usd', { precision: 18, scale: 6, mode: 'number' }),

@@ -9,7 +9,7 @@ import { user } from '@/lib/db/schema';
 import { env } from '@/lib/env';
 import { requestMeta } from '@/lib/http/request-meta';
 import { log } from '@/lib/log';
-import { ephemeralMessage, slackActionIds, type SlackDecision } from './messages';
+import { ephemeralMessage, slackActionIds, type SlackDecision } from '@/lib/interventions/slack/messages';
 import { decideFromSlack, postToResponseUrl, replyBody } from './respond';
 import { claimSlackRequest, verifySlackSignature } from './verify';
 

@@ -9,7 +9,7 @@ import { checkOutboundTarget } from '@/lib/net/outbound';
 import { describeEachDb } from '@/lib/test/db';
 import { startFakeSlack, type FakeSlack } from '@/lib/test/fake-slack';
 import { clearSlackEnv, pausedMessage, slackEnv } from '@/lib/test/slack-kit';
-import { postSlackUpdate, setFleetSlackWebhook } from './outbox';
+import { postSlackUpdate, setFleetSlackWebhook } from '@/lib/interventions/slack/outbox';
 import { postToResponseUrl } from './respond';
 
 /** Slack URLs (incoming webhooks, response_url) are called only on https or allowed hosts, never link-local. */

@@ -7,7 +7,7 @@ import { actorLabel } from '@/lib/auth/actor';
 import { restoreFromPause } from '@/lib/checkpoints/restore-from-pause';
 import { log } from '@/lib/log';
 import { OutboundError, outboundRequest } from '@/lib/net/outbound';
-import { ephemeralMessage, outcomeMessage, slackDate, slackEscape, type SlackDecision } from './messages';
+import { ephemeralMessage, outcomeMessage, slackDate, slackEscape, type SlackDecision } from '@/lib/interventions/slack/messages';
 
 /**
  * The part of a Slack click that runs after the HTTP answer (Slack wants one within 3 s): the same guarded,

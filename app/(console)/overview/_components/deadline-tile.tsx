@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { getDb } from '@/lib/db/client';
-import { countPausesPastDeadline } from '@/lib/escalation/queries';
+import { countPausesPastDeadline } from '@/lib/interventions/deadlines';
 import { safeLoad, WidgetError } from './widget';
 
 /**

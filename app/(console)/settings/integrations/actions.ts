@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { guardedAction, requestMeta } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
-import { setFleetSlackWebhook } from '@/lib/integrations/slack/outbox';
+import { setFleetSlackWebhook } from '@/lib/interventions/slack/outbox';
 
 const schema = z.object({
   url: z

@@ -5,7 +5,7 @@ import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
-import { fleetSlackWebhook, listFleetDeliveries } from '@/lib/integrations/slack/outbox';
+import { fleetSlackWebhook, listFleetDeliveries } from '@/lib/interventions/slack/outbox';
 import { formatDateTime } from '@/lib/ui/format';
 import { SettingsTabs } from '../_components/settings-tabs';
 import { SlackWebhookForm } from './slack-webhook-form';

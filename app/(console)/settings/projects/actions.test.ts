@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { agentSessions, auditLog, projectSettings } from '@/lib/db/schema';
-import { pauseSilentSessions } from '@/lib/sessions/watchdog';
+import { pauseSilentSessions } from '@/lib/interventions/watchdog';
 import { describeEachDb } from '@/lib/test/db';
 import { makeSession } from '@/lib/test/factories';
 

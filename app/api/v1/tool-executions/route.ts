@@ -3,7 +3,7 @@ import { apiRoute, json } from '@/lib/api/handler';
 import { replayStored } from '@/lib/api/idempotency';
 import { ToolExecutionsBody } from '@/lib/api/schemas';
 import { AppError } from '@/lib/errors';
-import { recordSignOfLife } from '@/lib/sessions/liveness';
+import { recordSignOfLife } from '@/lib/interventions/liveness';
 import { ingestToolExecutions, ingestToolExecutionsOnce, refuseExpiredTimestamps, type IngestToolExecution } from '@/lib/tools/ingest';
 import { enforceBudgets } from '@/lib/usage/budget';
 import { recordSessionUsage } from '@/lib/usage/record';
@@ -15,7 +15,7 @@ type Item = IngestToolExecution & { model?: string; inputTokens?: number; output
  * Idempotency-Key it is one database statement that claims the key, ingests and stores the answer
  * (lib/tools/ingest.ts, drizzle/0004), without one a single insert statement. Executions that carry usage
  * (tokens, cost, model) also store it (usage id = execution id) in the same transaction, then the sessions' budgets
- * are checked (lib/usage/budget.ts); the sessions named are marked alive (lib/sessions/liveness.ts).
+ * are checked (lib/usage/budget.ts); the sessions named are marked alive (lib/interventions/liveness.ts).
  */
 export const POST = apiRoute({ scopes: ['ingest'], body: ToolExecutionsBody, ownIdempotency: true }, async ({ db, body, idempotency, actor }) => {
   const batch = Array.isArray(body);

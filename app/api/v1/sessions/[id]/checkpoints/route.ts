@@ -4,7 +4,7 @@ import { createCheckpoint } from '@/lib/checkpoints/commands';
 import { listSessionCheckpoints } from '@/lib/checkpoints/state';
 import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
-import { recordSignOfLife } from '@/lib/sessions/liveness';
+import { recordSignOfLife } from '@/lib/interventions/liveness';
 
 /** A checkpoint gets the session's next sequence; replaying the latest one returns it (200) instead of a copy. */
 export const POST = apiRoute<typeof CreateCheckpointBody, undefined, { id: string }>(

@@ -2,7 +2,7 @@ import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { ControlQuery } from '@/lib/api/schemas';
 import { AppError } from '@/lib/errors';
 import { waitForControlDecision } from '@/lib/sessions/control';
-import { recordSignOfLife } from '@/lib/sessions/liveness';
+import { recordSignOfLife } from '@/lib/interventions/liveness';
 
 /** What the agent must do now; with ?wait=S (≤ 30) it long-polls while the answer is `wait`. */
 export const GET = apiRoute<undefined, typeof ControlQuery, { id: string }>(

@@ -1,9 +1,9 @@
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { HeartbeatBody } from '@/lib/api/schemas';
 import { AppError } from '@/lib/errors';
-import { recordSignOfLife } from '@/lib/sessions/liveness';
+import { recordSignOfLife } from '@/lib/interventions/liveness';
 
-/** Liveness: moves the last sign of life; an agent back from a `timeout` pause resumes it itself (lib/sessions/liveness.ts). */
+/** Liveness: moves the last sign of life; an agent back from a `timeout` pause resumes it itself (lib/interventions/liveness.ts). */
 export const POST = apiRoute<typeof HeartbeatBody, undefined, { id: string }>(
   { scopes: ['ingest'], body: HeartbeatBody },
   async ({ db, body, params, actor }) => {

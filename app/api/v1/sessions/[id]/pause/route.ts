@@ -3,7 +3,7 @@ import { PauseBody } from '@/lib/api/schemas';
 import { AppError } from '@/lib/errors';
 import type { PausedSession } from '@/lib/db/schema';
 import { pauseSession } from '@/lib/interventions/commands';
-import { recordSignOfLife } from '@/lib/sessions/liveness';
+import { recordSignOfLife } from '@/lib/interventions/liveness';
 
 function pauseView(p: PausedSession) {
   const { id, sessionId, reason, pauseType, currentTask, context, checkpointId, pausedAt, resolved } = p;

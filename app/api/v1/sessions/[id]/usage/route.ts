@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { apiRoute, json, requireId } from '@/lib/api/handler';
 import { SessionUsageBody } from '@/lib/api/schemas';
 import { AppError } from '@/lib/errors';
-import { recordSignOfLife } from '@/lib/sessions/liveness';
+import { recordSignOfLife } from '@/lib/interventions/liveness';
 import { enforceBudgets, getBudgetStatus } from '@/lib/usage/budget';
 import { recordSessionUsage } from '@/lib/usage/record';
 

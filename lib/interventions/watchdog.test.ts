@@ -3,11 +3,11 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createApiToken } from '@/lib/auth/tokens';
 import { setDbHandleForTests } from '@/lib/db/client';
 import { agentSessions, auditLog, interventionActions, pausedSessions, projectSettings } from '@/lib/db/schema';
-import { abortSession } from '@/lib/interventions/commands';
+import { abortSession } from './commands';
 import { callApi } from '@/lib/test/api';
 import { createTestDatabase, describeEachDb, type TestDatabase } from '@/lib/test/db';
 import { engineer, makePausedSession, makeSession } from '@/lib/test/factories';
-import { listSessionTimeline } from './timeline';
+import { listSessionTimeline } from '@/lib/sessions/timeline';
 import { pauseSilentSessions } from './watchdog';
 
 vi.mock('server-only', () => ({}));

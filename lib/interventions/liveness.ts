@@ -4,14 +4,14 @@ import type { Db } from '@/lib/db/client';
 import { agentSessions, pausedSessions, type AgentSession } from '@/lib/db/schema';
 import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
-import { auditPause, resolvePauseInTx } from '@/lib/interventions/commands';
+import { auditPause, resolvePauseInTx } from './commands';
 
 export const CAME_BACK_NOTE = 'agent came back';
 
 /**
  * A sign of life from an agent: its heartbeat or any agent API call about the session (control, checkpoints, pause,
  * usage, tool executions naming it). Moves `last_heartbeat_at`, which the heartbeat watchdog reads
- * (lib/sessions/watchdog.ts), and, when the session sits in a `timeout` pause nobody has decided yet, resolves that
+ * (lib/interventions/watchdog.ts), and, when the session sits in a `timeout` pause nobody has decided yet, resolves that
  * pause itself: resolution `resumed`, by the agent, note "agent came back". Returns each known session's status
  * after that (unknown ids are absent).
  */

@@ -3,7 +3,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { queryRows, type Db } from '@/lib/db/client';
 import { agentSessions } from '@/lib/db/schema';
 import { signalSession } from '@/lib/events/bus';
-import { auditPause, pauseLockedSessionInTx } from '@/lib/interventions/commands';
+import { auditPause, pauseLockedSessionInTx } from './commands';
 
 /** Flightdeck itself, as the heartbeat watchdog's actor: its rows say "system". */
 export const watchdogActor: Actor = { kind: 'system', id: 'heartbeat-watchdog', name: 'system', via: 'job' };
@@ -14,7 +14,7 @@ const timeoutOf = (defaultTimeoutS: number) =>
 
 /**
  * The heartbeat watchdog (a background job, lib/server/jobs.ts): pauses every `running` session whose last sign of
- * life (lib/sessions/liveness.ts) is older than its project's heartbeat timeout, as pause_type `timeout`, reason
+ * life (lib/interventions/liveness.ts) is older than its project's heartbeat timeout, as pause_type `timeout`, reason
  * "No sign of life for N s", actor system, through the same pause as an agent's (event, trail, notifications) plus
  * an audit row. Exactly once across instances: each session is claimed in its own transaction with
  * `FOR UPDATE SKIP LOCKED` and re-checked under the lock (still running, still silent), so a second instance
