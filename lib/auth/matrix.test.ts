@@ -50,6 +50,7 @@ const root = path.resolve(__dirname, '../..');
  * - Health: load balancers probe it without credentials; it returns no data.
  * - First-run set-up: nobody can be signed in before the first user exists; it refuses once one does.
  * - The agent API's OpenAPI document and its reference page: they describe the contract, not data.
+ * - The benchmark floor (scripts/bench-fleet.ts): answers 200 with no data, to measure Next's own cost per request.
  */
 const publicEntryPoints = new Set([
   'app/api/auth/[...all]/route.ts#GET',
@@ -59,6 +60,7 @@ const publicEntryPoints = new Set([
   'app/(auth)/setup/actions.ts#createFirstAdminAction',
   'app/api/v1/openapi.json/route.ts#GET',
   'app/api/v1/docs/route.ts#GET',
+  'app/api/bench-floor/route.ts#GET',
 ]);
 
 const modules = discoverEntryModules(root);
