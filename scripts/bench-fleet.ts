@@ -264,7 +264,7 @@ runCli(async () => {
     const title = '# Fleet benchmark (`npm run bench:fleet`)';
     const previous = fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : '';
     const earlier = previous.includes('\n## ') ? previous.slice(previous.indexOf('\n## ') + 1) : '';
-    const head = previous.includes('\n## ') ? previous.slice(0, previous.indexOf('\n## ')).trimEnd() : `${title}\n`;
+    const head = (previous.includes('\n## ') ? previous.slice(0, previous.indexOf('\n## ')) : previous).trimEnd() || title;
     fs.mkdirSync('docs', { recursive: true });
     fs.writeFileSync(DOC, `${head}\n\n${section}\n${earlier}`);
     console.log(`added to ${DOC}`);
