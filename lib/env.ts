@@ -59,6 +59,10 @@ const schema = z.object({
   // OTLP exports (app/api/otlp/v1/traces): the limit holds for the body as sent and, gzipped, once unpacked.
   OTLP_MAX_BODY_BYTES: int(4_194_304),
   API_RATE_LIMIT_PER_MINUTE: int(6000),
+  // Fleets sharing a token (lib/auth/rate-limit.ts): each session the token acts on adds this to its budget, and is
+  // itself held to it; 0 = per-token limit only.
+  API_RATE_LIMIT_PER_SESSION_PER_MINUTE: int(120),
+  API_RATE_LIMIT_MAX_SESSIONS_PER_TOKEN: int(10_000),
 
   CHECKPOINT_KEEP_LAST: int(50),
   RECOVERY_ABANDON_AFTER_S: int(900),

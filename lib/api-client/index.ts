@@ -102,6 +102,10 @@ export function createClient(options: ClientOptions) {
     async heartbeat(sessionId: string, input: z.input<typeof s.HeartbeatBody> = {}) {
       return (await request<Out<typeof s.HeartbeatResponse>>('POST', `/api/v1/sessions/${id(sessionId)}/heartbeat`, { body: input })).data;
     },
+    /** One heartbeat for up to 1000 sessions: all applied, or none (422 naming the unknown ids in `fields`). */
+    async heartbeats(sessions: z.input<typeof s.BatchHeartbeatBody>['sessions']) {
+      return (await request<Out<typeof s.BatchHeartbeatResponse>>('POST', '/api/v1/heartbeats', { body: { sessions } })).data.sessions;
+    },
     async finishSession(sessionId: string, input: z.input<typeof s.FinishBody>) {
       return (await request<Out<typeof s.SessionResponse>>('POST', `/api/v1/sessions/${id(sessionId)}/finish`, { body: input })).data;
     },

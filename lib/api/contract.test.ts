@@ -71,6 +71,7 @@ describeEachDb('agent API contract', (t) => {
     },
     'heartbeat 200': async () => ({ path: await sessionPath('/heartbeat'), body: { currentTask: 'task-2' } }),
     'heartbeat 404': async () => ({ path: missing('/api/v1/sessions', '/heartbeat'), body: {} }),
+    'heartbeats 200': async () => ({ body: { sessions: [{ id: (await makeSession(db())).id, currentTask: 'task-2' }] } }),
     'finishSession 200': async () => ({ path: await sessionPath('/finish'), body: { status: 'completed' } }),
     'finishSession 404': async () => ({ path: missing('/api/v1/sessions', '/finish'), body: { status: 'completed' } }),
     'finishSession 409': async () => {

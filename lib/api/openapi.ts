@@ -59,6 +59,17 @@ export const operations: Operation[] = [
     responses: { 200: { description: 'Session status', schema: s.HeartbeatResponse }, 404: err('No such session'), ...post },
   },
   {
+    operationId: 'heartbeats',
+    method: 'post',
+    path: '/api/v1/heartbeats',
+    summary: 'Heartbeat many sessions at once (a runner hosting them)',
+    description:
+      'Up to 1000 sessions, each id once, in one statement: all are applied, or, when an id names no session, none is and the answer is 422 with a `fields` entry naming each unknown id.',
+    scopes: ['ingest'],
+    body: s.BatchHeartbeatBody,
+    responses: { 200: { description: 'Each session with its status, in the order sent', schema: s.BatchHeartbeatResponse }, ...post },
+  },
+  {
     operationId: 'finishSession',
     method: 'post',
     path: '/api/v1/sessions/{id}/finish',

@@ -92,6 +92,15 @@ export const SessionResponse = z.object({ session: SessionSchema });
 
 export const HeartbeatBody = z.strictObject({ currentTask: text(2000).nullable().optional() });
 export const HeartbeatResponse = z.object({ status: z.enum(sessionStatuses) });
+/** A runner hosting many sessions heart-beats them all in one request (each id at most once). */
+export const BatchHeartbeatBody = z.strictObject({
+  sessions: z
+    .array(z.strictObject({ id, currentTask: text(2000).nullable().optional() }))
+    .min(1)
+    .max(MAX_BATCH)
+    .refine((list) => new Set(list.map((x) => x.id.toLowerCase())).size === list.length, 'each session id may appear only once'),
+});
+export const BatchHeartbeatResponse = z.object({ sessions: z.array(z.object({ id, status: z.enum(sessionStatuses) })) });
 
 export const FinishBody = z.strictObject({ status: z.enum(['completed', 'failed']), error: text(10_000).optional() });
 

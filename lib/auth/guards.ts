@@ -14,7 +14,7 @@ import { getAuth } from './auth';
 import { checkRequestOrigin } from './origin';
 import { DEMO_EMAIL_DOMAIN } from './demo-users';
 import { can, type Permission, type TokenScope } from './permissions';
-import { checkTokenRateLimit } from './rate-limit';
+import { checkTokenRateLimit, noteActiveSessions, sessionIdOfPath } from './rate-limit';
 import { actorLabel, userActor, type Actor, type ActorOf } from './actor';
 import { authenticateToken } from './tokens';
 
@@ -180,7 +180,13 @@ export function guardedRoute<P = Record<string, string>>(
       const actor = await authenticateRequest(request, access);
       setLogActor(actorLabel(actor));
       const params = (await context?.params) ?? ({} as P);
-      return await handler({ actor, params, request });
+      const res = await handler({ actor, params, request });
+      // A session the token acted on successfully counts toward its rate-limit budget (lib/auth/rate-limit.ts).
+      if (actor.kind === 'token' && res.status < 400) {
+        const sessionId = sessionIdOfPath(new URL(request.url).pathname);
+        if (sessionId) noteActiveSessions(actor.id, [sessionId]);
+      }
+      return res;
     } catch (err) {
       return errorResponse(err);
     }
@@ -205,7 +211,7 @@ export async function authenticateRequest(request: Request, access: RouteAccess)
       await auditDenied(db, request, check.principal, { scopes: access.scopes });
       throw new AppError('forbidden', `This token lacks the scope: ${access.scopes.join(' or ')}`);
     }
-    const limit = checkTokenRateLimit(check.principal.id);
+    const limit = checkTokenRateLimit(check.principal.id, Date.now(), sessionIdOfPath(new URL(request.url).pathname));
     if (!limit.ok) {
       throw new AppError('rate_limited', 'Too many requests for this API token', { retryAfterS: limit.retryAfterS });
     }

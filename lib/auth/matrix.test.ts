@@ -52,6 +52,7 @@ const root = path.resolve(__dirname, '../..');
  * - The agent API's OpenAPI document and its reference page: they describe the contract, not data.
  * - Slack's interactivity URL: authenticated by Slack's request signature, and the linked user's role checked
  *   against this same table inside (lib/integrations/slack/interactions.ts; its tests cover every refusal).
+ * - The benchmark floor (scripts/bench-fleet.ts): answers 200 with no data, to measure Next's own cost per request.
  */
 const publicEntryPoints = new Set([
   'app/api/auth/[...all]/route.ts#GET',
@@ -62,6 +63,7 @@ const publicEntryPoints = new Set([
   'app/api/v1/openapi.json/route.ts#GET',
   'app/api/v1/docs/route.ts#GET',
   'app/api/integrations/slack/interactions/route.ts#POST',
+  'app/api/bench-floor/route.ts#GET',
 ]);
 
 const modules = discoverEntryModules(root);

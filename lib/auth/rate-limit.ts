@@ -17,37 +17,118 @@ import { env } from '@/lib/env';
 export type RateLimitCheck = { ok: true; remaining: number } | { ok: false; retryAfterS: number };
 
 type Bucket = { tokens: number; updatedAt: number };
+/** A token's bucket, with the sessions it has acted on lately (id → last time, ms) that scale its budget. */
+type TokenState = Bucket & { sessions: Map<string, number>; prunedAt: number };
 
-const globalForLimits = globalThis as unknown as { __flightdeckTokenBuckets?: Map<string, Bucket> };
-const buckets = (globalForLimits.__flightdeckTokenBuckets ??= new Map());
+const globalForLimits = globalThis as unknown as {
+  __flightdeckTokenLimits?: { tokens: Map<string, TokenState>; sessions: Map<string, Bucket> };
+};
+const limits = (globalForLimits.__flightdeckTokenLimits ??= { tokens: new Map(), sessions: new Map() });
+
+/** A session counts toward its token's budget while the token acted on it within this window. */
+export const ACTIVE_SESSION_WINDOW_MS = 120_000;
+const PRUNE_EVERY_MS = 10_000;
 
 /**
- * Takes one request from the token's bucket. Capacity is the per-minute limit (a burst of a full minute is
- * allowed), refilled continuously at limit/60 per second.
+ * Takes one request from a bucket of `perMinute` capacity (a burst of a full minute is allowed), refilled
+ * continuously at perMinute/60 per second.
  */
-export function checkTokenRateLimit(tokenId: string, now = Date.now()): RateLimitCheck {
-  const limit = env().API_RATE_LIMIT_PER_MINUTE;
-  if (limit === 0) return { ok: true, remaining: Number.POSITIVE_INFINITY };
-  const perMs = limit / 60_000;
-  const b = buckets.get(tokenId) ?? { tokens: limit, updatedAt: now };
-  b.tokens = Math.min(limit, b.tokens + (now - b.updatedAt) * perMs);
+function take(b: Bucket, perMinute: number, now: number): RateLimitCheck {
+  const perMs = perMinute / 60_000;
+  b.tokens = Math.min(perMinute, b.tokens + (now - b.updatedAt) * perMs);
   b.updatedAt = now;
-  if (b.tokens < 1) {
-    buckets.set(tokenId, b);
-    return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000)) };
-  }
+  if (b.tokens < 1) return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000)) };
   b.tokens -= 1;
-  buckets.set(tokenId, b);
-  // Keep the map from growing without bound when many tokens come and go.
-  if (buckets.size > 10_000) {
-    for (const [id, other] of buckets) if (now - other.updatedAt > 120_000) buckets.delete(id);
-  }
   return { ok: true, remaining: Math.floor(b.tokens) };
+}
+
+function tokenState(tokenId: string, now: number): TokenState {
+  let t = limits.tokens.get(tokenId);
+  if (!t) {
+    limits.tokens.set(tokenId, (t = { tokens: env().API_RATE_LIMIT_PER_MINUTE, updatedAt: now, sessions: new Map(), prunedAt: now }));
+    // Keep the maps from growing without bound when many tokens come and go.
+    if (limits.tokens.size > 10_000) {
+      for (const [id, other] of limits.tokens) if (now - other.updatedAt > ACTIVE_SESSION_WINDOW_MS) limits.tokens.delete(id);
+    }
+  }
+  if (now - t.prunedAt > PRUNE_EVERY_MS) {
+    t.prunedAt = now;
+    for (const [id, seen] of t.sessions) {
+      if (now - seen > ACTIVE_SESSION_WINDOW_MS) {
+        t.sessions.delete(id);
+        limits.sessions.delete(`${tokenId}:${id}`);
+      }
+    }
+  }
+  return t;
+}
+
+/** The token's budget per minute: the base plus a share for each of its active sessions (capped). */
+function tokenBudget(t: TokenState) {
+  const e = env();
+  return e.API_RATE_LIMIT_PER_MINUTE + e.API_RATE_LIMIT_PER_SESSION_PER_MINUTE * Math.min(t.sessions.size, e.API_RATE_LIMIT_MAX_SESSIONS_PER_TOKEN);
+}
+
+/**
+ * Admits one request of an API token, or refuses it with the seconds to wait.
+ * - Per token: a bucket of API_RATE_LIMIT_PER_MINUTE plus API_RATE_LIMIT_PER_SESSION_PER_MINUTE for each session
+ *   the token acted on successfully within the last two minutes (at most API_RATE_LIMIT_MAX_SESSIONS_PER_TOKEN of
+ *   them), so one token shared by a fleet grows with the fleet instead of starving it. Counting is an in-memory map
+ *   per token, pruned every 10 s: no database work per request.
+ * - Per session (when the request names one, `sessionId`): a bucket of API_RATE_LIMIT_PER_SESSION_PER_MINUTE, so an
+ *   agent looping on its own session is stopped long before it can use up the fleet's budget.
+ * A long-poll is one request, charged once when it starts however long it is held.
+ */
+export function checkTokenRateLimit(tokenId: string, now = Date.now(), sessionId?: string | null): RateLimitCheck {
+  const e = env();
+  if (e.API_RATE_LIMIT_PER_MINUTE === 0) return { ok: true, remaining: Number.POSITIVE_INFINITY };
+  const t = tokenState(tokenId, now);
+  const perSession = e.API_RATE_LIMIT_PER_SESSION_PER_MINUTE;
+  if (sessionId && perSession > 0) {
+    const key = `${tokenId}:${sessionId}`;
+    let s = limits.sessions.get(key);
+    if (!s) {
+      s = { tokens: perSession, updatedAt: now };
+      // Only sessions the token acts on successfully are remembered (noteActiveSessions); a probe of random ids
+      // gets a fresh bucket each time but still pays from the token's.
+      if (t.sessions.has(sessionId)) limits.sessions.set(key, s);
+    }
+    const own = take(s, perSession, now);
+    if (!own.ok) return own;
+  }
+  return take(t, tokenBudget(t), now);
+}
+
+/**
+ * Marks sessions as active for a token (after a request on them succeeded). A session new to the token brings its
+ * share of budget at once, so a fleet coming up does not meet the base limit before its sessions are counted.
+ */
+export function noteActiveSessions(tokenId: string, sessionIds: Iterable<string>, now = Date.now()) {
+  const e = env();
+  if (e.API_RATE_LIMIT_PER_MINUTE === 0 || e.API_RATE_LIMIT_PER_SESSION_PER_MINUTE === 0) return;
+  const t = tokenState(tokenId, now);
+  for (const id of sessionIds) {
+    const key = id.toLowerCase();
+    if (!t.sessions.has(key) && t.sessions.size < e.API_RATE_LIMIT_MAX_SESSIONS_PER_TOKEN) {
+      t.tokens += e.API_RATE_LIMIT_PER_SESSION_PER_MINUTE;
+    }
+    t.sessions.set(key, now);
+  }
+  t.tokens = Math.min(t.tokens, tokenBudget(t));
+}
+
+const sessionPath = /^\/api\/v1\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
+
+/** The session a request's path names (`/api/v1/sessions/{id}/…`), lower case, else null. */
+export function sessionIdOfPath(pathname: string): string | null {
+  const m = sessionPath.exec(pathname);
+  return m ? m[1].toLowerCase() : null;
 }
 
 /** For tests: forget every bucket. */
 export function resetTokenRateLimits() {
-  buckets.clear();
+  limits.tokens.clear();
+  limits.sessions.clear();
 }
 
 export const SIGN_IN_ACTION = 'auth.sign_in';

@@ -53,6 +53,8 @@ export type ReturnResult = { ok: true; pausedSessionId: string } | { ok: false; 
  */
 export async function resumeReturnedAgent(db: Db, input: { sessionId: string }, actor: Actor): Promise<ReturnResult> {
   const result = await db.transaction(async (tx): Promise<ReturnResult> => {
+    // The session row first, then the pause: the order every pause decision takes (no deadlock with a restore).
+    await tx.select({ id: agentSessions.id }).from(agentSessions).where(eq(agentSessions.id, input.sessionId)).for('update');
     const [open] = await tx
       .select()
       .from(pausedSessions)

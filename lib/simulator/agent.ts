@@ -2,6 +2,7 @@ import type { FlightdeckClient } from '@/lib/api-client';
 import type { ControlDecision } from '@/lib/api/schemas';
 import { pauseReasons, toolForPause, tools, type ToolProfile } from '@/lib/seed/catalog';
 import type { PauseType } from '@/lib/db/schema/enums';
+import type { HeartbeatRunner } from './runner';
 
 /**
  * One simulated agent run: tasks made of tool calls, a checkpoint after each task, now and then trouble that makes
@@ -13,6 +14,8 @@ export type Message = { role: 'user' | 'assistant' | 'tool'; content: string; to
 
 export type AgentContext = {
   client: FlightdeckClient;
+  /** Heartbeat through the runner hosting this agent: one batch request for all its sessions (./runner.ts). */
+  beat: HeartbeatRunner['beat'];
   signal: AbortSignal;
   rnd: () => number;
   say: (line: string) => void;
@@ -118,7 +121,7 @@ export async function workTasks(ctx: AgentContext, run: Run, userId: string): Pr
     const trouble = run.calm > 0 ? null : ctx.rnd() < ctx.troubleRate ? weighted(ctx.rnd, troubleTypes) : null;
     let last: Awaited<ReturnType<typeof callTools>> = [];
     for (let step = 0; step < steps && !ctx.signal.aborted; step++) {
-      await ctx.client.heartbeat(run.sessionId, { currentTask: task });
+      await ctx.beat(run.sessionId, task);
       last = await callTools(ctx, run, task, userId, [{ tool: pick(ctx.rnd, tools), fail: null }]);
       await ctx.nap(ctx.stepMs);
     }

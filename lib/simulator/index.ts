@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { createClient, type ClientOptions } from '@/lib/api-client';
 import { projects, toolUsers } from '@/lib/seed/catalog';
 import { awaitDecision, workTasks, type AgentContext, type Run } from './agent';
+import { createHeartbeatRunner } from './runner';
 
 export { applyDecision } from './agent';
 
@@ -61,8 +62,10 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   timer?.unref?.();
   const rnd = options.random ?? Math.random;
   const pace = options.pace ?? 1;
+  const runner = createHeartbeatRunner(client);
   const context = (tag: string, stepMs: number): AgentContext => ({
     client,
+    beat: runner.beat,
     signal: stopper.signal,
     rnd,
     say: (line) => log(`[${tag}] ${line}`),
@@ -164,13 +167,13 @@ async function adoptSession(ctx: AgentContext, s: AdoptedSession, i: number) {
     calm: 0,
   };
   const userId = toolUsers[i % toolUsers.length];
-  if (session.status === 'running' || session.status === 'recovering') await ctx.client.heartbeat(session.id, { currentTask: session.currentTask });
+  if (session.status === 'running' || session.status === 'recovering') await ctx.beat(session.id, session.currentTask);
   if (session.status === 'recovering') {
     // An agent takes a little while to notice a restore (5-45 s); its heartbeat stays fresh meanwhile.
     const beats = 1 + Math.floor(ctx.rnd() * 3);
     for (let k = 0; k < beats && !ctx.signal.aborted; k++) {
       await ctx.nap(10_000);
-      if (!ctx.signal.aborted) await ctx.client.heartbeat(session.id, {});
+      if (!ctx.signal.aborted) await ctx.beat(session.id);
     }
   }
   if (session.status === 'paused' || session.status === 'recovering') {

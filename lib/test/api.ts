@@ -8,6 +8,7 @@ import * as checkpoints from '@/app/api/v1/sessions/[id]/checkpoints/route';
 import * as control from '@/app/api/v1/sessions/[id]/control/route';
 import * as finish from '@/app/api/v1/sessions/[id]/finish/route';
 import * as heartbeat from '@/app/api/v1/sessions/[id]/heartbeat/route';
+import * as heartbeats from '@/app/api/v1/heartbeats/route';
 import * as pause from '@/app/api/v1/sessions/[id]/pause/route';
 import * as sessions from '@/app/api/v1/sessions/route';
 import * as rate from '@/app/api/v1/tool-executions/[id]/route';
@@ -26,6 +27,7 @@ type RouteModule = Partial<Record<'GET' | 'POST' | 'PATCH', Handler>>;
 export const apiRoutes: Array<[template: string, module: RouteModule]> = [
   ['/api/v1/sessions', sessions as unknown as RouteModule],
   ['/api/v1/sessions/{id}/heartbeat', heartbeat as unknown as RouteModule],
+  ['/api/v1/heartbeats', heartbeats as unknown as RouteModule],
   ['/api/v1/sessions/{id}/finish', finish as unknown as RouteModule],
   ['/api/v1/sessions/{id}/checkpoints', checkpoints as unknown as RouteModule],
   ['/api/v1/checkpoints/{id}', checkpoint as unknown as RouteModule],

@@ -105,6 +105,17 @@ class LiveTests(unittest.TestCase):
             self.fd.report_usage({"usageId": str(uuid.uuid4()), "sessionId": str(uuid.uuid4()), "inputTokens": 1, "outputTokens": 1})
         self.assertEqual(ctx.exception.status, 404)
 
+    def test_a_runner_heartbeats_its_sessions_in_one_batch_all_or_none(self) -> None:
+        a, b = self.session(), self.session()
+        beats = self.fd.heartbeats([{"id": a, "currentTask": "t2"}, {"id": b}])
+        self.assertEqual(beats, [{"id": a, "status": "running"}, {"id": b, "status": "running"}])
+        ghost = str(uuid.uuid4())
+        with self.assertRaises(ApiError) as ctx:
+            self.fd.heartbeats([{"id": a, "currentTask": "never"}, {"id": ghost}])
+        self.assertEqual(ctx.exception.status, 422)
+        self.assertEqual([f["path"] for f in ctx.exception.fields], ["sessions.1.id"])
+        self.assertIn(ghost, ctx.exception.fields[0]["message"])
+
     def test_bad_input_raises_the_api_error_with_its_fields(self) -> None:
         with self.assertRaises(ApiError) as ctx:
             self.fd.create_session({"project": "", "agent": "py-test"})

@@ -125,6 +125,16 @@ class RetryTests(unittest.TestCase):
         self.assertEqual(len(keys), 1)
         self.assertTrue(keys.pop())
 
+    def test_batch_heartbeat_posts_all_sessions_at_once_and_waits_a_429s_retry_after(self) -> None:
+        ids = ["5b0f6f3e-0000-4000-8000-00000000000a", "5b0f6f3e-0000-4000-8000-00000000000b"]
+        answer = {"sessions": [{"id": ids[0], "status": "running"}, {"id": ids[1], "status": "paused"}]}
+        s = self.stub(reply(429, {"error": {"code": "rate_limited", "message": "later"}}, {"Retry-After": "3"}), reply(200, answer))
+        beats = self.client(s).heartbeats([{"id": ids[0], "currentTask": "t"}, {"id": ids[1]}])
+        self.assertEqual(beats, answer["sessions"])
+        self.assertEqual(self.sleeps, [3.0])
+        self.assertEqual([(q["method"], q["path"]) for q in s.requests], [("POST", "/api/v1/heartbeats")] * 2)
+        self.assertEqual(json.loads(s.requests[1]["body"]), {"sessions": [{"id": ids[0], "currentTask": "t"}, {"id": ids[1]}]})
+
     def test_each_call_has_its_own_key_and_get_has_none(self) -> None:
         s = self.stub(reply(200, {"status": "running"}), reply(200, {"status": "running"}), reply(200, {"checkpoints": []}))
         c = self.client(s)

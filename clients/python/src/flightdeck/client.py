@@ -19,7 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union, cast
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, cast
 
 from .types import (
     Checkpoint,
@@ -30,6 +30,7 @@ from .types import (
     EventInput,
     FieldError,
     Heartbeat,
+    SessionHeartbeat,
     IngestResult,
     Pause,
     PreferredTools,
@@ -201,6 +202,12 @@ class Client:
 
     def heartbeat(self, session_id: str, input: Optional[Mapping[str, Any]] = None) -> Heartbeat:
         return cast(Heartbeat, self._post(f"/api/v1/sessions/{_id(session_id)}/heartbeat", dict(input or {})))
+
+    def heartbeats(self, sessions: Sequence[Mapping[str, Any]]) -> List[SessionHeartbeat]:
+        """One heartbeat for up to 1000 sessions, each {id, currentTask?}: all applied, or none (ApiError 422 whose
+        `fields` name each unknown id)."""
+        body = {"sessions": [dict(s) for s in sessions]}
+        return cast(List[SessionHeartbeat], self._post("/api/v1/heartbeats", body)["sessions"])
 
     def finish_session(self, session_id: str, input: Mapping[str, Any]) -> Session:
         """{status: 'completed' | 'failed', error?}."""

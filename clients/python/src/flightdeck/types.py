@@ -38,6 +38,13 @@ class Heartbeat(TypedDict):
     status: SessionStatus
 
 
+class SessionHeartbeat(TypedDict):
+    """One session of a batch heartbeat (Client.heartbeats)."""
+
+    id: str
+    status: SessionStatus
+
+
 class CreatedCheckpoint(TypedDict):
     id: str
     sequence: int

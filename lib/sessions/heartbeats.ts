@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '@/lib/db/client';
+import type { AgentSession } from '@/lib/db/schema';
+
+export type BatchHeartbeatInput = { id: string; currentTask?: string | null }[];
+
+export type BatchHeartbeatResult =
+  | { ok: true; sessions: { id: string; status: AgentSession['status'] }[] }
+  | { ok: false; reason: 'unknown_sessions'; unknownIds: string[] };
+
+/**
+ * Heart-beats many sessions in one SQL statement, all or nothing: when any id names no session, nothing is
+ * updated and the unknown ids come back (in input order). Like the single heartbeat it is idempotent (it only
+ * moves last_heartbeat_at to now() and sets the current task when one is sent), and a finished session still
+ * answers its status. Rows are updated in id order so two overlapping batches cannot deadlock.
+ */
+export async function recordHeartbeats(db: Db, input: BatchHeartbeatInput): Promise<BatchHeartbeatResult> {
+  const payload = JSON.stringify(
+    input.map((x, i) => ({ ord: i, id: x.id.toLowerCase(), task: x.currentTask ?? null, set_task: x.currentTask !== undefined })),
+  );
+  const rows = await queryRows<{ kind: 'ok' | 'missing'; id: string; status: AgentSession['status'] | null }>(
+    db,
+    sql`WITH input AS (
+        SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS x(ord int, id uuid, task text, set_task boolean)
+      ), missing AS (
+        SELECT i.ord, i.id FROM input i WHERE NOT EXISTS (SELECT 1 FROM agent_sessions s WHERE s.id = i.id)
+      ), locked AS (
+        SELECT s.id FROM agent_sessions s JOIN input i ON i.id = s.id
+        WHERE NOT EXISTS (SELECT 1 FROM missing) ORDER BY s.id FOR UPDATE OF s
+      ), updated AS (
+        UPDATE agent_sessions s
+        SET last_heartbeat_at = now(), current_task = CASE WHEN i.set_task THEN i.task ELSE s.current_task END
+        FROM input i, locked l WHERE s.id = i.id AND l.id = s.id
+        RETURNING i.ord, s.id, s.status
+      )
+      SELECT 'ok' AS kind, ord, id::text AS id, status FROM updated
+      UNION ALL SELECT 'missing' AS kind, ord, id::text AS id, NULL AS status FROM missing
+      ORDER BY kind, ord`,
+  );
+  const unknownIds = rows.filter((r) => r.kind === 'missing').map((r) => r.id);
+  if (unknownIds.length) return { ok: false, reason: 'unknown_sessions', unknownIds };
+  return { ok: true, sessions: rows.map((r) => ({ id: r.id, status: r.status! })) };
+}
