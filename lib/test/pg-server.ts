@@ -127,3 +127,64 @@ export async function startPgReplica(primary: PgServer, options: { port?: number
   f.run(path.join(bin, 'pg_basebackup'), ['-D', path.join(f.dir, 'data'), '-d', `${primary.url}?application_name=replica`, '-R', '-X', 'stream', '-c', 'fast']);
   return controlled(bin, f, port);
 }
+
+export function findPgBouncer(): string | null {
+  return ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => fs.existsSync(p)) ?? null;
+}
+
+export type PgBouncer = { url: string; port: number; log(): string; destroy(): void };
+
+/**
+ * PgBouncer (Debian's package) in front of `server`, in `mode`, trust auth, in a temp folder it owns. `ignore`:
+ * startup parameters it drops instead of refusing the connection (`ignore_startup_parameters`).
+ */
+export async function startPgBouncer(
+  server: PgServer,
+  options: { mode: 'session' | 'transaction'; ignore?: string[]; poolSize?: number },
+): Promise<PgBouncer> {
+  const binary = findPgBouncer();
+  if (!binary) throw new Error('pgbouncer not found (apt-get install pgbouncer)');
+  const f = privateFolder('fd-pgbouncer-');
+  const port = await freePort();
+  const file = (name: string) => path.join(f.dir, name);
+  fs.writeFileSync(file('users.txt'), '"postgres" ""\n');
+  fs.writeFileSync(
+    file('pgbouncer.ini'),
+    [
+      '[databases]',
+      `* = host=127.0.0.1 port=${server.port}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${file('users.txt')}`,
+      `pool_mode = ${options.mode}`,
+      `default_pool_size = ${options.poolSize ?? 10}`,
+      'max_client_conn = 200',
+      `logfile = ${file('pgbouncer.log')}`,
+      `pidfile = ${file('pgbouncer.pid')}`,
+      ...(options.ignore?.length ? [`ignore_startup_parameters = ${options.ignore.join(',')}`] : []),
+      '',
+    ].join('\n'),
+  );
+  if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', f.dir]);
+  f.run(binary, ['-d', file('pgbouncer.ini')]);
+  for (let i = 0; i < 50 && !fs.existsSync(file('pgbouncer.pid')); i++) await new Promise((r) => setTimeout(r, 100));
+  let destroyed = false;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    log: () => (fs.existsSync(file('pgbouncer.log')) ? fs.readFileSync(file('pgbouncer.log'), 'utf8') : ''),
+    destroy: () => {
+      if (destroyed) return;
+      destroyed = true;
+      try {
+        process.kill(Number(fs.readFileSync(file('pgbouncer.pid'), 'utf8').trim()), 'SIGTERM');
+      } catch {
+        // not running
+      }
+      fs.rmSync(f.dir, { recursive: true, force: true });
+    },
+  };
+}
