@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiToken } from '@/lib/auth/tokens';
+import { metricsRegistry } from '@/lib/observability/prometheus';
 import { getHealth } from '@/lib/observability/stats';
 import { listSessions } from '@/lib/sessions/queries';
 import { callApi } from '@/lib/test/api';
@@ -130,6 +131,9 @@ describe.skipIf(Boolean(missing))('read replicas (a private primary and its stre
     expect(health.status).toBe('degraded');
     expect(health.database.reachable).toBe(true);
     expect(health.replicas).toEqual([expect.objectContaining({ state: 'down', lagS: null })]);
+    const scraped = await metricsRegistry().metrics();
+    expect(scraped).toContain(`flightdeck_db_replica_state{replica="${replica.url}",state="down"} 1`);
+    expect(scraped).toContain(`flightdeck_db_replica_lag_seconds{replica="${replica.url}"} -1`);
 
     await replica.start();
     await until(async () => (await where(await getReadDb())).port === replica.port, 15_000, 'reads return to the restarted replica');
