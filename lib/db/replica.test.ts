@@ -126,7 +126,7 @@ describe.skipIf(Boolean(missing))('read replicas (a private primary and its stre
     await new Promise((r) => setTimeout(r, 250)); // past the 200 ms cache
     const started = performance.now();
     expect(await where(await getReadDb())).toEqual({ port: primary.port, recovery: false });
-    expect(performance.now() - started).toBeLessThan(1500);
+    expect(performance.now() - started).toBeLessThan(2500); // the probe bound (1 s) and one query, on a busy machine
     const health = await getHealth(handle);
     expect(health.status).toBe('degraded');
     expect(health.database.reachable).toBe(true);
