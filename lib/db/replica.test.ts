@@ -27,6 +27,12 @@ if (missing) console.warn(`lib/db/replica.test.ts skipped: ${missing} (install t
 const where = async (db: Db) =>
   (await queryRows<{ port: number; recovery: boolean }>(db, sql`SELECT inet_server_port() AS port, pg_is_in_recovery() AS recovery`))[0];
 
+/** Stops replay on the replica and waits until it has stopped (a pause request takes effect asynchronously). */
+async function pauseReplay(admin: DbHandle) {
+  await admin.sql!`SELECT pg_wal_replay_pause()`;
+  await until(async () => (await admin.sql!`SELECT pg_get_wal_replay_pause_state() AS s`)[0].s === 'paused', 5000, 'replay paused');
+}
+
 /** Polls `fn` until it returns true; fails after `ms`. */
 async function until(fn: () => Promise<boolean>, ms: number, what: string) {
   const end = Date.now() + ms;
@@ -60,6 +66,17 @@ describe.skipIf(Boolean(missing))('read replicas (a private primary and its stre
     router = await createReplicaRouter({ urls: [replica.url], maxLagS: 60, cacheMs: 200, checkTimeoutMs: 1000 });
     strict = await createReplicaRouter({ urls: [replica.url], maxLagS: 1, cacheMs: 200, checkTimeoutMs: 1000 });
     setReplicaRouterForTests(router);
+    // A fresh replica has replayed no commit yet (pg_last_xact_replay_timestamp() is null), so its lag is unknown
+    // (skipped) as soon as WAL arrives that it has not replayed: let it replay one first.
+    await makeSession(handle.db, { project: 'warm-up' });
+    await until(
+      async () => {
+        const db = await getReadDb();
+        return (await where(db)).port === replica.port && (await listSessions(db, { project: 'warm-up' })).rows.length === 1;
+      },
+      10_000,
+      'the replica replays a first commit',
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -77,7 +94,7 @@ describe.skipIf(Boolean(missing))('read replicas (a private primary and its stre
     // Hold the replica still: what the agent API writes now exists only on the primary.
     const admin = await createDb({ url: replica.url, instrument: false });
     try {
-      await admin.sql!`SELECT pg_wal_replay_pause()`;
+      await pauseReplay(admin);
       const created = await callApi('POST', '/api/v1/sessions', { token, body: { project: 'replica', agent: 'coder', externalId: 'r-1' } });
       expect(created.status).toBe(201);
       const id = (created.json as { session: { id: string } }).session.id;
@@ -99,7 +116,7 @@ describe.skipIf(Boolean(missing))('read replicas (a private primary and its stre
     setReplicaRouterForTests(strict);
     const admin = await createDb({ url: replica.url, instrument: false });
     try {
-      await admin.sql!`SELECT pg_wal_replay_pause()`;
+      await pauseReplay(admin);
       await makeSession(handle.db, { project: 'replica' }); // a command, on the primary
       await until(async () => (await where(await getReadDb())).port === primary.port, 10_000, 'reads fall back to the primary');
       const health = await getHealth(handle);
@@ -114,6 +131,25 @@ describe.skipIf(Boolean(missing))('read replicas (a private primary and its stre
       await admin.sql!`SELECT pg_wal_replay_resume()`.catch(() => {});
       await admin.close();
       setReplicaRouterForTests(router);
+    }
+  }, 30_000);
+
+  it('a replica that stops between two probes costs no read: the statement runs again on the primary', async () => {
+    const sticky = await createReplicaRouter({ urls: [replica.url], maxLagS: 60, cacheMs: 60_000, checkTimeoutMs: 1000 });
+    setReplicaRouterForTests(sticky);
+    try {
+      expect(await where(await getReadDb())).toEqual({ port: replica.port, recovery: true });
+      const onReplica = await getReadDb(); // chosen while the replica was healthy (verdict cached for a minute)
+      await replica.stop();
+      expect(await where(onReplica)).toEqual({ port: primary.port, recovery: false });
+      expect((await listSessions(onReplica, { project: 'replica' })).rows.length).toBeGreaterThan(0);
+      // Marked down at once: the next reads do not try it again until a probe says it is back.
+      expect(await sticky.status()).toEqual([expect.objectContaining({ state: 'down' })]);
+      expect(await where(await getReadDb())).toEqual({ port: primary.port, recovery: false });
+    } finally {
+      setReplicaRouterForTests(router);
+      await sticky.close();
+      await replica.start();
     }
   }, 30_000);
 

@@ -1,5 +1,8 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import type postgres from 'postgres';
 import { env } from '@/lib/env';
 import { createDb, getDb, redactUrl, type Db, type DbHandle } from './client';
+import * as schema from './schema';
 
 /**
  * Read replicas (DATABASE_REPLICA_URLS). Dashboard, analytics and list reads take `getReadDb()`: a healthy
@@ -13,6 +16,9 @@ import { createDb, getDb, redactUrl, type Db, type DbHandle } from './client';
  * received (`pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()`) is caught up: lag 0 however long the primary
  * has been idle. A server that is not in recovery (a promoted replica, or the primary listed by mistake) answers
  * reads correctly and is used, shown as `inRecovery: false`.
+ *
+ * A replica that goes away between two probes costs no page: a statement that fails on it with a connection error
+ * marks it down at once and runs again on the primary (through the primary's own client: pool, timeouts, retries).
  */
 
 export type ReplicaStatus = {
@@ -43,7 +49,44 @@ export type ReplicaRouter = {
   close(): Promise<void>;
 };
 
-type Replica = { label: string; handle: DbHandle; status?: ReplicaStatus; at: number; probing?: Promise<ReplicaStatus> };
+type Replica = {
+  label: string;
+  handle: DbHandle;
+  status?: ReplicaStatus;
+  at: number;
+  probing?: Promise<ReplicaStatus>;
+  /** Drizzle over the replica with the fallback, per primary. */
+  dbs: WeakMap<Db, Db>;
+};
+
+/** Errors that say the server is gone or refusing work, not that the statement is wrong. */
+const CONNECTION_ERROR = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECTION_\w+|CONNECT_TIMEOUT|57P0[1-4]|08\d{3})$/;
+
+export function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && CONNECTION_ERROR.test(code);
+}
+
+type Unsafe = (query: string, params?: unknown[], options?: unknown) => PromiseLike<unknown> & { values(): PromiseLike<unknown> };
+
+/** The replica's client, whose statements run again on `primary` when the replica fails with a connection error. */
+function withFallback(replica: postgres.Sql, primary: { unsafe: Unsafe }, onDown: (err: unknown) => void): postgres.Sql {
+  const unsafe: Unsafe = (query, params, options) => {
+    const run = async (values: boolean) => {
+      try {
+        const q = (replica.unsafe as unknown as Unsafe)(query, params, options);
+        return await (values ? q.values() : q);
+      } catch (err) {
+        if (!isConnectionError(err)) throw err;
+        onDown(err);
+        const q = primary.unsafe(query, params, options);
+        return await (values ? q.values() : q);
+      }
+    };
+    return { then: (ok, fail) => run(false).then(ok, fail), values: () => run(true) };
+  };
+  return new Proxy(replica, { get: (target, prop, receiver) => (prop === 'unsafe' ? unsafe : Reflect.get(target, prop, receiver)) });
+}
 
 const LAG_QUERY = `SELECT pg_is_in_recovery() AS in_recovery,
   CASE WHEN NOT pg_is_in_recovery() THEN 0
@@ -70,6 +113,7 @@ export async function createReplicaRouter(options: ReplicaRouterOptions): Promis
       // Bare driver: the observer's roll-ups are written to the database it watches, and a replica is read-only.
       handle: await createDb({ url, poolMax: options.poolMax, applicationName: 'flightdeck-read', instrument: false }),
       at: 0,
+      dbs: new WeakMap(),
     })),
   );
 
@@ -98,13 +142,29 @@ export async function createReplicaRouter(options: ReplicaRouterOptions): Promis
     return r.probing;
   }
 
+  const markDown = (r: Replica, err: unknown) => {
+    const code = (err as { code?: string }).code;
+    r.status = { label: r.label, state: 'down', lagS: null, inRecovery: null, error: `unreachable (${code})`, checkedAt: new Date().toISOString() };
+    r.at = Date.now();
+  };
+
+  const dbFor = (r: Replica, primary: Db): Db => {
+    let db = r.dbs.get(primary);
+    if (!db) {
+      const primaryClient = (primary as unknown as { $client: { unsafe: Unsafe } }).$client;
+      db = drizzle({ client: withFallback(r.handle.sql!, primaryClient, (err) => markDown(r, err)), schema }) as Db;
+      r.dbs.set(primary, db);
+    }
+    return db;
+  };
+
   let next = 0;
   return {
     async readDb(primary) {
       const states = await Promise.all(replicas.map(check));
       const healthy = replicas.filter((_, i) => states[i].state === 'ok');
       if (healthy.length === 0) return primary;
-      return healthy[next++ % healthy.length].handle.db;
+      return dbFor(healthy[next++ % healthy.length], primary);
     },
     status: () => Promise.all(replicas.map(check)),
     close: async () => {
