@@ -41,6 +41,17 @@ describe('parseEnv', () => {
     expect(line).toContain('DATABASE_URL="mysql://ops:***@db.example.com/flightdeck"');
   });
 
+  it('reads DATABASE_REPLICA_URLS as a list and names a bad entry without its password', () => {
+    expect(parseEnv({ DATABASE_REPLICA_URLS: ' postgres://r1:5432/fd , postgresql://r2/fd,' })).toMatchObject({
+      DATABASE_REPLICA_URLS: ['postgres://r1:5432/fd', 'postgresql://r2/fd'],
+      REPLICA_MAX_LAG_S: 10,
+    });
+    expect(lineFor({ DATABASE_REPLICA_URLS: 'postgres://a:pw1secret@r1/fd,mysql://b:pw2secret@r2/fd' })).toBe(
+      'Invalid configuration: DATABASE_REPLICA_URLS="postgres://a:***@r1/fd,mysql://b:***@r2/fd" entry mysql://b:***@r2/fd must be a postgres:// or postgresql:// URL',
+    );
+    expect(lineFor({ REPLICA_MAX_LAG_S: '0' })).toBe('Invalid configuration: REPLICA_MAX_LAG_S="0" must be a number > 0');
+  });
+
   it('treats empty values as unset', () => {
     expect(parseEnv({ DB_POOL_MAX: '', LOG_LEVEL: '' })).toMatchObject({ DB_POOL_MAX: 10, LOG_LEVEL: 'info' });
     expect(parseEnv({})).toMatchObject({ EVENT_RETENTION_DAYS: 180 });

@@ -32,6 +32,21 @@ const schema = z.object({
       'must be a postgres:// or postgresql:// URL (postgres://user:password@host:5432/database)',
     )
     .optional(),
+  // Streaming read replicas (lib/db/replica.ts): dashboard, analytics and list reads go to a healthy one; commands,
+  // the agent API and read-your-own-write pages stay on DATABASE_URL. Ignored without DATABASE_URL.
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+    .superRefine((urls, ctx) => {
+      for (const u of urls) {
+        if (!/^postgres(ql)?:\/\/[^\s]+$/.test(u) || !URL.canParse(u)) {
+          ctx.addIssue({ code: 'custom', message: `entry ${u.replace(/(\/\/[^/@:]*):[^@/]*@/, '$1:***@')} must be a postgres:// or postgresql:// URL` });
+        }
+      }
+    }),
+  // A replica further behind than this (seconds) is skipped and its reads go to the primary.
+  REPLICA_MAX_LAG_S: positive(10),
   PGLITE_DATA_DIR: z.string().min(1).default('./.data/pglite'),
   PORT: intIn(1, 65535, 3000),
   APP_URL: httpUrl.optional(),
@@ -131,7 +146,7 @@ export class ConfigError extends Error {
 /** What the start-up line may show of a value: never a secret, never a URL's password. */
 function shownValue(name: string, value: string): string {
   if (/SECRET|PASSWORD|TOKEN|KEY/.test(name)) return '';
-  return `="${value.replace(/(\/\/[^/@:]*):[^@/]*@/, '$1:***@')}"`;
+  return `="${value.replace(/(\/\/[^/@:]*):[^@/]*@/g, '$1:***@')}"`;
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {

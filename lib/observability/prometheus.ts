@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { getDbHandle } from '@/lib/db/client';
+import { replicaStatuses } from '@/lib/db/replica';
 import { retryRecorder } from '@/lib/db/retry';
 import { monitorOf } from './install';
 
@@ -75,6 +76,24 @@ export function metricsRegistry(): Registry {
       for (const s of ['healthy', 'degraded', 'unhealthy']) g.set({ status: s }, s === status ? 1 : 0);
     },
     ['status'],
+  );
+  gauge(
+    'flightdeck_db_replica_lag_seconds',
+    'Seconds each read replica is behind the primary (-1: unknown, e.g. down)',
+    async (g) => {
+      for (const r of await replicaStatuses()) g.set({ replica: r.label }, r.lagS ?? -1);
+    },
+    ['replica'],
+  );
+  gauge(
+    'flightdeck_db_replica_state',
+    '1 for each read replica\'s current state (ok: in use; lagging or down: skipped, reads on the primary)',
+    async (g) => {
+      for (const r of await replicaStatuses()) {
+        for (const s of ['ok', 'lagging', 'down']) g.set({ replica: r.label, state: s }, s === r.state ? 1 : 0);
+      }
+    },
+    ['replica', 'state'],
   );
   gauge(
     'flightdeck_db_retries_total',

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { getDbHandle, queryRows, type DbHandle } from '@/lib/db/client';
 import { pendingMigrations } from '@/lib/db/migrate';
+import { replicaStatuses, type ReplicaStatus } from '@/lib/db/replica';
 import { retryRecorder, type RetryStats } from '@/lib/db/retry';
 import { monitorOf } from './install';
 import type { HealthVerdict, PoolSnapshot, SlowQuery, TemplateSummary } from './snapshot';
@@ -18,6 +19,9 @@ export type HealthReport = {
   database: { reachable: boolean; driver: DbHandle['kind'] | null; latencyMs: number | null; error?: string };
   migrations: { current: boolean; pending: string[] };
   pool: HealthVerdict | null;
+  /** Each read replica (DATABASE_REPLICA_URLS); one lagging or down makes the verdict degraded, never unavailable:
+   * its reads fall back to the primary. */
+  replicas: ReplicaStatus[];
   checkedAt: string;
 };
 
@@ -50,6 +54,7 @@ export async function getHealth(handle?: DbHandle, options: { deadlineMs?: numbe
       database: { reachable: false, driver: null, latencyMs: null, error: 'cannot open the database' },
       migrations: { current: false, pending: [] },
       pool: null,
+      replicas: [],
       checkedAt,
     };
   }
@@ -71,10 +76,11 @@ export async function getHealth(handle?: DbHandle, options: { deadlineMs?: numbe
   const latencyMs = reachable ? performance.now() - started : null;
   const pending = reachable ? await withDeadline(pendingMigrations(h.db), until).catch(() => ['(unknown)']) : [];
   const pool = monitorOf(h).snapshot().health;
+  const replicas = await replicaStatuses().catch(() => []);
   const status =
     !reachable || pending.length > 0 || pool.status === 'unhealthy'
       ? 'unavailable'
-      : pool.status === 'degraded'
+      : pool.status === 'degraded' || replicas.some((r) => r.state !== 'ok')
         ? 'degraded'
         : 'ok';
   return {
@@ -82,6 +88,7 @@ export async function getHealth(handle?: DbHandle, options: { deadlineMs?: numbe
     database: { reachable, driver: h.kind, latencyMs, ...(error ? { error } : {}) },
     migrations: { current: reachable && pending.length === 0, pending },
     pool,
+    replicas,
     checkedAt,
   };
 }

@@ -39,41 +39,50 @@ export type PgServer = {
   destroy(): void;
 };
 
-/** `port`: a fixed port (the soak uses its own range); a free one by default. */
-export async function startPgServer(options: { port?: number } = {}): Promise<PgServer> {
-  const bin = findPgBin();
-  if (!bin) throw new Error('initdb not found under /usr/lib/postgresql/*/bin');
+type Runner = {
+  dir: string;
+  run(cmd: string, args: string[]): void;
+  runAsync(cmd: string, args: string[]): Promise<void>;
+};
+
+/** A temp folder the server's user owns, and how to run its binaries there (as `postgres` when root). */
+function privateFolder(prefix: string): Runner {
   const asRoot = process.getuid?.() === 0;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-pg-'));
-  const data = path.join(dir, 'data');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
   const argv = (cmd: string, args: string[]): [string, string[]] =>
     asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  const run = (cmd: string, args: string[]) => execFileSync(...argv(cmd, args), { stdio: 'pipe', cwd: dir });
-  // Asynchronous, so that the test's workload keeps running while the server goes down and comes back.
-  const runAsync = (cmd: string, args: string[]) =>
-    new Promise<void>((resolve, reject) =>
-      execFile(...argv(cmd, args), { cwd: dir }, (err, _out, stderr) =>
-        err ? reject(new Error(`${path.basename(cmd)} failed: ${stderr || err.message}`)) : resolve(),
+  return {
+    dir,
+    run: (cmd, args) => void execFileSync(...argv(cmd, args), { stdio: 'pipe', cwd: dir }),
+    // Asynchronous, so that the test's workload keeps running while the server goes down and comes back.
+    runAsync: (cmd, args) =>
+      new Promise<void>((resolve, reject) =>
+        execFile(...argv(cmd, args), { cwd: dir }, (err, _out, stderr) =>
+          err ? reject(new Error(`${path.basename(cmd)} failed: ${stderr || err.message}`)) : resolve(),
+        ),
       ),
-    );
-  const port = options.port ?? (await freePort());
-  run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-N', '-E', 'UTF8']);
+  };
+}
+
+/** Starts the cluster in `<dir>/data` on `port` and returns its controls. */
+function controlled(bin: string, f: Runner, port: number): PgServer {
+  const data = path.join(f.dir, 'data');
   const ctlArgs = (action: string, extra: string[] = []) => [
-      '-D',
-      data,
-      '-l',
-      path.join(dir, 'log'),
-      '-w',
-      '-t',
-      '30',
-      ...extra,
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
-      action,
-    ];
-  const pgctl = (action: string, extra: string[] = []) => runAsync(path.join(bin, 'pg_ctl'), ctlArgs(action, extra));
-  run(path.join(bin, 'pg_ctl'), ctlArgs('start'));
+    '-D',
+    data,
+    '-l',
+    path.join(f.dir, 'log'),
+    '-w',
+    '-t',
+    '30',
+    ...extra,
+    '-o',
+    `-p ${port} -k ${f.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    action,
+  ];
+  const pgctl = (action: string, extra: string[] = []) => f.runAsync(path.join(bin, 'pg_ctl'), ctlArgs(action, extra));
+  f.run(path.join(bin, 'pg_ctl'), ctlArgs('start'));
   let destroyed = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -85,11 +94,97 @@ export async function startPgServer(options: { port?: number } = {}): Promise<Pg
       if (destroyed) return;
       destroyed = true;
       try {
-        run(path.join(bin, 'pg_ctl'), ctlArgs('stop', ['-m', 'immediate']));
+        f.run(path.join(bin, 'pg_ctl'), ctlArgs('stop', ['-m', 'immediate']));
       } catch {
         // already stopped
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(f.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function pgBin(): string {
+  const bin = findPgBin();
+  if (!bin) throw new Error('initdb not found under /usr/lib/postgresql/*/bin');
+  return bin;
+}
+
+/** `port`: a fixed port (the soak uses its own range); a free one by default. The default wal_level (replica)
+ * and initdb's trust lines for replication connections let `startPgReplica` stream from it. */
+export async function startPgServer(options: { port?: number } = {}): Promise<PgServer> {
+  const bin = pgBin();
+  const f = privateFolder('fd-pg-');
+  const port = options.port ?? (await freePort());
+  f.run(path.join(bin, 'initdb'), ['-D', path.join(f.dir, 'data'), '-U', 'postgres', '--auth=trust', '-N', '-E', 'UTF8']);
+  return controlled(bin, f, port);
+}
+
+/** A streaming replica of `primary` (pg_basebackup -R: standby.signal and primary_conninfo), started on its own port. */
+export async function startPgReplica(primary: PgServer, options: { port?: number } = {}): Promise<PgServer> {
+  const bin = pgBin();
+  const f = privateFolder('fd-pg-replica-');
+  const port = options.port ?? (await freePort());
+  f.run(path.join(bin, 'pg_basebackup'), ['-D', path.join(f.dir, 'data'), '-d', `${primary.url}?application_name=replica`, '-R', '-X', 'stream', '-c', 'fast']);
+  return controlled(bin, f, port);
+}
+
+export function findPgBouncer(): string | null {
+  return ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => fs.existsSync(p)) ?? null;
+}
+
+export type PgBouncer = { url: string; port: number; log(): string; destroy(): void };
+
+/**
+ * PgBouncer (Debian's package) in front of `server`, in `mode`, trust auth, in a temp folder it owns. `ignore`:
+ * startup parameters it drops instead of refusing the connection (`ignore_startup_parameters`).
+ */
+export async function startPgBouncer(
+  server: PgServer,
+  options: { mode: 'session' | 'transaction'; ignore?: string[]; poolSize?: number },
+): Promise<PgBouncer> {
+  const binary = findPgBouncer();
+  if (!binary) throw new Error('pgbouncer not found (apt-get install pgbouncer)');
+  const f = privateFolder('fd-pgbouncer-');
+  const port = await freePort();
+  const file = (name: string) => path.join(f.dir, name);
+  fs.writeFileSync(file('users.txt'), '"postgres" ""\n');
+  fs.writeFileSync(
+    file('pgbouncer.ini'),
+    [
+      '[databases]',
+      `* = host=127.0.0.1 port=${server.port}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${file('users.txt')}`,
+      `pool_mode = ${options.mode}`,
+      `default_pool_size = ${options.poolSize ?? 10}`,
+      'max_client_conn = 200',
+      `logfile = ${file('pgbouncer.log')}`,
+      `pidfile = ${file('pgbouncer.pid')}`,
+      ...(options.ignore?.length ? [`ignore_startup_parameters = ${options.ignore.join(',')}`] : []),
+      '',
+    ].join('\n'),
+  );
+  if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', f.dir]);
+  f.run(binary, ['-d', file('pgbouncer.ini')]);
+  for (let i = 0; i < 50 && !fs.existsSync(file('pgbouncer.pid')); i++) await new Promise((r) => setTimeout(r, 100));
+  let destroyed = false;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    log: () => (fs.existsSync(file('pgbouncer.log')) ? fs.readFileSync(file('pgbouncer.log'), 'utf8') : ''),
+    destroy: () => {
+      if (destroyed) return;
+      destroyed = true;
+      try {
+        process.kill(Number(fs.readFileSync(file('pgbouncer.pid'), 'utf8').trim()), 'SIGTERM');
+      } catch {
+        // not running
+      }
+      fs.rmSync(f.dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { getRollupFreshness } from '@/lib/analytics/rollup-state';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { env } from '@/lib/env';
 import { formatDateTimeSeconds, formatTimeOfDay } from '@/lib/format/time';
 
@@ -8,7 +8,7 @@ import { formatDateTimeSeconds, formatTimeOfDay } from '@/lib/format/time';
  * background job (lib/server/jobs.ts), never by the page request, so the page says how fresh they are.
  */
 export async function FiguresAsOf() {
-  const { asOf } = await getRollupFreshness(await getDb());
+  const { asOf } = await getRollupFreshness(await getReadDb());
   const every = `refreshed every ${Math.round(env().ROLLUP_REFRESH_INTERVAL_MS / 1000)} s`;
   const today = asOf && asOf.toISOString().slice(0, 10) === new Date().toISOString().slice(0, 10);
   const text = asOf

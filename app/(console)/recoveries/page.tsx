@@ -10,7 +10,7 @@ import { parseTimeRange } from '@/lib/analytics/range';
 import { requirePageUser } from '@/lib/auth/guards';
 import { listRecoveries, listRecoveryFailures } from '@/lib/checkpoints/queries';
 import { decodeRecoveryCursor } from '@/lib/checkpoints/recovery-queries';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { recoveryStatuses, type RecoveryStatus } from '@/lib/db/schema/enums';
 import { formatDateTime, formatDuration, shortId } from '@/lib/ui/format';
 import { pickerDays, RangeNotice } from '../overview/_components/range-notice';
@@ -28,7 +28,7 @@ function Skeleton({ h }: { h: string }) {
 }
 
 async function Failures() {
-  const rows = await loadOrError(async () => listRecoveryFailures(await getDb(), { limit: 10 }));
+  const rows = await loadOrError(async () => listRecoveryFailures(await getReadDb(), { limit: 10 }));
   if (!Array.isArray(rows)) return rows;
   return (
     <Card title="Latest failures">
@@ -63,7 +63,7 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: S
   const range = parseTimeRange(sp, new Date(), '30d');
   const rangeParams = range.key === '30d' ? {} : Object.fromEntries(new URLSearchParams(range.query));
   const status = (recoveryStatuses as readonly string[]).includes(sp.status ?? '') ? (sp.status as RecoveryStatus) : undefined;
-  const { rows, nextCursor } = await listRecoveries(await getDb(), { limit: 50, status, cursor: decodeRecoveryCursor(sp.after) });
+  const { rows, nextCursor } = await listRecoveries(await getReadDb(), { limit: 50, status, cursor: decodeRecoveryCursor(sp.after) });
   const qs = (extra: Record<string, string>) =>
     `/recoveries?${new URLSearchParams({ ...rangeParams, ...(status ? { status } : {}), ...extra })}`;
   return (

@@ -6,7 +6,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { sessionStatuses, type SessionStatus } from '@/lib/db/schema/enums';
 import { env } from '@/lib/env';
 import { decodeCursor, isHeartbeatStale, listSessions } from '@/lib/sessions/queries';
@@ -26,7 +26,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
   const project = clean(sp.project);
   const agentName = clean(sp.agent);
   const search = clean(sp.q, 300);
-  const db = await getDb();
+  const db = await getReadDb();
   const { rows, nextCursor } = await listSessions(db, { status, project, agentName, search, cursor: decodeCursor(sp.after), limit: 50 });
   const staleAfterS = env().HEARTBEAT_STALE_S;
   const filters = Object.fromEntries(

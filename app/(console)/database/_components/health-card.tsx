@@ -19,7 +19,44 @@ function reasonsOf(h: HealthReport): string[] {
   if (!h.database.reachable) out.push(`The database does not answer${h.database.error ? ` (${h.database.error})` : ''}.`);
   if (h.migrations.pending.length) out.push(`Migrations pending: ${h.migrations.pending.join(', ')}. Run npm run db:migrate.`);
   for (const r of h.pool?.reasons ?? []) out.push(r.charAt(0).toUpperCase() + r.slice(1) + '.');
+  for (const r of h.replicas ?? []) {
+    if (r.state === 'down') out.push(`Replica ${r.label} is down${r.error ? ` (${r.error})` : ''}: its reads go to the primary.`);
+    if (r.state === 'lagging') out.push(`Replica ${r.label} is ${formatLag(r.lagS)} behind: its reads go to the primary.`);
+  }
   return out;
+}
+
+function formatLag(s: number | null) {
+  return s === null ? 'an unknown time' : s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
+}
+
+const replicaTone = { ok: 'text-emerald-800', lagging: 'text-amber-800', down: 'text-red-800' } as const;
+
+/** Each read replica: its state and lag (DATABASE_REPLICA_URLS). */
+function Replicas({ replicas }: { replicas: HealthReport['replicas'] }) {
+  if (!replicas?.length) return null;
+  return (
+    <table aria-label="Read replicas" className="mt-3 w-full text-left text-xs">
+      <thead className="opacity-70">
+        <tr>
+          <th className="font-medium">Read replica</th>
+          <th className="font-medium">State</th>
+          <th className="text-right font-medium">Lag</th>
+        </tr>
+      </thead>
+      <tbody>
+        {replicas.map((r) => (
+          <tr key={r.label} data-testid="replica-row">
+            <td className="font-mono">{r.label}</td>
+            <td className={clsx('font-medium', replicaTone[r.state])}>
+              {r.state === 'ok' ? (r.inRecovery === false ? 'in use (not in recovery)' : 'in use') : r.state === 'lagging' ? 'lagging, skipped' : 'down, skipped'}
+            </td>
+            <td className="text-right tabular-nums">{r.lagS === null ? '—' : formatLag(r.lagS)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 export function HealthCard({ initial }: { initial: Promise<Loaded<HealthReport>> }) {
@@ -61,6 +98,7 @@ export function HealthCard({ initial }: { initial: Promise<Loaded<HealthReport>>
                 </div>
               </dl>
             </div>
+            <Replicas replicas={h.replicas} />
             {reasons.length > 0 && (
               <ul className="mt-2 list-disc space-y-0.5 pl-9 text-sm">
                 {reasons.map((r) => (

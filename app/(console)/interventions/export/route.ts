@@ -1,6 +1,6 @@
 import { guardedRoute } from '@/lib/auth/guards';
 import { csvHeaders, csvStream, isoUtc, type CsvValue } from '@/lib/csv';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { iterateInterventionHistory } from '@/lib/interventions/queries';
 import { firstValues, historyFilterSchema } from '@/lib/interventions/schemas';
 
@@ -16,7 +16,7 @@ const timestamps = new Set<string>(['paused_at', 'resolved_at']);
 export const GET = guardedRoute({ permission: 'console:read' }, async ({ request }) => {
   const params = firstValues(Object.fromEntries(new URL(request.url).searchParams));
   const filter = historyFilterSchema.parse(params);
-  const history = iterateInterventionHistory(await getDb(), filter);
+  const history = iterateInterventionHistory(await getReadDb(), filter);
   async function* rows() {
     for await (const row of history) {
       const r = row as unknown as Record<string, CsvValue>;

@@ -5,7 +5,7 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guards';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { pauseTypes, resolutions } from '@/lib/db/schema/enums';
 import { decodeCursor, listInterventionHistory } from '@/lib/interventions/queries';
 import { firstValues, historyFilterSchema } from '@/lib/interventions/schemas';
@@ -25,7 +25,7 @@ export default async function InterventionHistoryPage({
   const params = firstValues(await searchParams);
   const filter = historyFilterSchema.parse(params);
   const cursor = decodeCursor(params.cursor);
-  const page = await listInterventionHistory(await getDb(), { ...filter, cursor, limit: PAGE_SIZE });
+  const page = await listInterventionHistory(await getReadDb(), { ...filter, cursor, limit: PAGE_SIZE });
   const base = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])));
   const next = new URLSearchParams(base);
   if (page.nextCursor) next.set('cursor', page.nextCursor);

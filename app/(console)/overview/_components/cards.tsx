@@ -2,7 +2,7 @@ import { clsx } from 'clsx';
 import { charts } from '@/lib/pages/charts';
 import { getOverviewKpis, pauseTypeOrder, type Kpi } from '@/lib/analytics/queries';
 import type { TimeRange } from '@/lib/analytics/range';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { EmptyState } from '@/components/ui/empty-state';
 import { formatDateTime, formatDuration } from '@/lib/format/time';
 import { formatPercent } from '@/lib/ui/format';
@@ -68,7 +68,7 @@ function KpiTile({
 }
 
 export async function KpiRow({ range }: Props) {
-  const r = await safeLoad('kpis', async () => getOverviewKpis(await getDb(), range));
+  const r = await safeLoad('kpis', async () => getOverviewKpis(await getReadDb(), range));
   if (!r.ok) return <WidgetError title="Key figures" />;
   const k = r.value;
   // Two figures are counts at a moment (the end of the range), the others sum the whole range: say which is which,
@@ -89,7 +89,7 @@ export async function KpiRow({ range }: Props) {
 
 export async function InterventionsCard({ range }: Props) {
   const c = charts.interventions;
-  const r = await safeLoad('interventions', async () => c.load(await getDb(), { range }));
+  const r = await safeLoad('interventions', async () => c.load(await getReadDb(), { range }));
   if (!r.ok) return <WidgetError title={c.title} />;
   const total = r.value.reduce((a, p) => a + pauseTypeOrder.reduce((s, t) => s + p[t], 0), 0);
   return (
@@ -107,7 +107,7 @@ export async function InterventionsCard({ range }: Props) {
 
 export async function RecoveriesCard({ range }: Props) {
   const c = charts.recoveries;
-  const r = await safeLoad('recoveries', async () => c.load(await getDb(), { range }));
+  const r = await safeLoad('recoveries', async () => c.load(await getReadDb(), { range }));
   if (!r.ok) return <WidgetError title={c.title} />;
   const total = r.value.reduce((a, p) => a + p.succeeded + p.failed + p.abandoned + p.in_progress, 0);
   return (
@@ -125,7 +125,7 @@ export async function RecoveriesCard({ range }: Props) {
 
 export async function RetriesCard({ range }: Props) {
   const c = charts.retries;
-  const r = await safeLoad('retries', async () => c.load(await getDb(), { range }));
+  const r = await safeLoad('retries', async () => c.load(await getReadDb(), { range }));
   if (!r.ok) return <WidgetError title={c.title} />;
   const total = r.value.reduce((a, p) => a + p.retries, 0);
   const data = r.value.map((p) => ({ bucket: p.bucket, count: p.retries, rate: p.success_rate }));
@@ -147,7 +147,7 @@ export async function RetriesCard({ range }: Props) {
 
 export async function ToolTrendCard({ range }: Props) {
   const c = charts['tool-trend'];
-  const r = await safeLoad('tool-trend', async () => c.load(await getDb(), { range }));
+  const r = await safeLoad('tool-trend', async () => c.load(await getReadDb(), { range }));
   if (!r.ok) return <WidgetError title={c.title} />;
   const total = r.value.reduce((a, p) => a + p.executions, 0);
   const data = r.value.map((p) => ({ bucket: p.bucket, count: p.executions, bad: p.failures, rate: p.success_rate }));
@@ -166,7 +166,7 @@ export async function ToolTrendCard({ range }: Props) {
 
 export async function FailingToolsCard({ range }: Props) {
   const c = charts['failing-tools'];
-  const r = await safeLoad('failing-tools', async () => c.load(await getDb(), { range }));
+  const r = await safeLoad('failing-tools', async () => c.load(await getReadDb(), { range }));
   if (!r.ok) return <WidgetError title={c.title} />;
   return (
     <ChartPanel

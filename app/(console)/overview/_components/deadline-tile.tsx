@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { countPausesPastDeadline } from '@/lib/interventions/deadlines';
 import { safeLoad, WidgetError } from './widget';
 
@@ -8,7 +8,7 @@ import { safeLoad, WidgetError } from './widget';
  * figure at this moment, not over the range, so it stands beside the range's key figures rather than in them.
  */
 export async function PastDeadlineTile() {
-  const r = await safeLoad('past-deadline', async () => countPausesPastDeadline(await getDb()));
+  const r = await safeLoad('past-deadline', async () => countPausesPastDeadline(await getReadDb()));
   if (!r.ok) return <WidgetError title="Pauses past deadline" />;
   return (
     <div role="group" aria-label="Pauses past deadline" className="mt-4 flex flex-wrap items-baseline gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">

@@ -1,6 +1,6 @@
 import { charts } from '@/lib/pages/charts';
 import type { TimeRange } from '@/lib/analytics/range';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { EmptyState } from '@/components/ui/empty-state';
 import { formatDuration } from '@/lib/format/time';
 import { ChartPanel } from './chart-panel';
@@ -15,7 +15,7 @@ const csv = (id: string, range: TimeRange) => `/overview/export/${id}?${range.qu
 export async function UsageCard({ range, kind }: Props & { kind: 'cost' | 'tokens' }) {
   const id = kind === 'cost' ? 'usage-cost' : 'usage-tokens';
   const c = charts[id];
-  const r = await safeLoad(id, async () => c.load(await getDb(), { range }));
+  const r = await safeLoad(id, async () => c.load(await getReadDb(), { range }));
   if (!r.ok) return <WidgetError title={c.title} />;
   const d = r.value;
   const total = d.points.reduce((a, p) => a + d.projects.reduce((s, name) => s + p[kind][name], 0), 0);
@@ -42,7 +42,7 @@ export async function UsageCard({ range, kind }: Props & { kind: 'cost' | 'token
 
 export async function FirstActionCard({ range }: Props) {
   const c = charts['first-action'];
-  const r = await safeLoad('first-action', async () => c.load(await getDb(), { range }));
+  const r = await safeLoad('first-action', async () => c.load(await getReadDb(), { range }));
   if (!r.ok) return <WidgetError title={c.title} />;
   const d = r.value;
   return (

@@ -2,7 +2,7 @@ import { parseTimeRange } from '@/lib/analytics/range';
 import { guardedRoute } from '@/lib/auth/guards';
 import { iterateRecoveries } from '@/lib/checkpoints/recovery-queries';
 import { csvHeaders, csvStream, isoUtc } from '@/lib/csv';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { recoveryStatuses, type RecoveryStatus } from '@/lib/db/schema/enums';
 import { AppError } from '@/lib/errors';
 
@@ -31,7 +31,7 @@ export const GET = guardedRoute({ permission: 'console:read' }, async ({ request
   if (status && !(recoveryStatuses as readonly string[]).includes(status)) {
     throw new AppError('bad_request', `status must be one of ${recoveryStatuses.join(', ')}`);
   }
-  const history = iterateRecoveries(await getDb(), {
+  const history = iterateRecoveries(await getReadDb(), {
     status: status as RecoveryStatus | undefined,
     since: range.from,
     until: range.to,

@@ -8,7 +8,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { listAuditActions, listAuditLog, type AuditFilter } from '@/lib/audit/queries';
 import { requirePageUser } from '@/lib/auth/guards';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { auditOutcomes } from '@/lib/db/schema/enums';
 import { formatDateTime } from '@/lib/ui/format';
 import { SettingsTabs } from '../_components/settings-tabs';
@@ -40,7 +40,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     to: parseDate(sp.to, true),
     outcome: (auditOutcomes as readonly string[]).includes(sp.outcome ?? '') ? (sp.outcome as AuditFilter['outcome']) : undefined,
   };
-  const db = await getDb();
+  const db = await getReadDb();
   const [page, actions] = await Promise.all([listAuditLog(db, { ...filter, cursor: sp.cursor, limit: 50 }), listAuditActions(db)]);
   const keep = Object.fromEntries(Object.entries(sp).filter(([k, v]) => k !== 'cursor' && v));
   const nextHref = page.nextCursor ? `/settings/audit?${new URLSearchParams({ ...keep, cursor: page.nextCursor })}` : null;

@@ -6,7 +6,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { charts } from '@/lib/pages/charts';
 import type { TimeRange } from '@/lib/analytics/range';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { env } from '@/lib/env';
 import { rankTools, SATISFACTION_WEIGHT, type PreferenceStrategy } from '@/lib/tools/preference';
 import { decodeFailureCursor, listRecentToolFailures, listToolStatistics, listToolUsers } from '@/lib/tools/stats';
@@ -20,8 +20,8 @@ type Props = { range: TimeRange; filters: ToolsFilters };
 
 // Three cards show the tool statistics and two the user list: one read each per request (React's request cache;
 // every card gets the page's same `range` object). lib/pages/analytics.ts mirrors these reads for the benchmark.
-const toolStatistics = cache(async (range: TimeRange) => listToolStatistics(await getDb(), range));
-const toolUsers = cache(async () => listToolUsers(await getDb()));
+const toolStatistics = cache(async (range: TimeRange) => listToolStatistics(await getReadDb(), range));
+const toolUsers = cache(async () => listToolUsers(await getReadDb()));
 
 const ms = (v: number | null) => (v === null ? '—' : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 
@@ -113,7 +113,7 @@ export async function LatencyCard({ range }: Props) {
 
 export async function PreferenceCard({ range, filters }: Props) {
   const r = await safeLoad('preference', async () => {
-    const db = await getDb();
+    const db = await getReadDb();
     const users = await toolUsers();
     const userId = filters.userId ?? users[0]?.userId;
     const ranked = userId ? await rankTools({ db, userId, strategy: filters.strategy }) : [];
@@ -181,7 +181,7 @@ export async function PreferenceCard({ range, filters }: Props) {
 
 export async function FailuresCard({ range, filters }: Props) {
   const r = await safeLoad('failures', async () => {
-    const db = await getDb();
+    const db = await getReadDb();
     const [page, tools, users] = await Promise.all([
       listRecentToolFailures(db, {
         range,

@@ -2,7 +2,7 @@ import { guardedRoute } from '@/lib/auth/guards';
 import { charts, isChartId, loadChartTable } from '@/lib/pages/charts';
 import { parseTimeRange } from '@/lib/analytics/range';
 import { csvHeaders, toCsv } from '@/lib/csv';
-import { getDb } from '@/lib/db/client';
+import { getReadDb } from '@/lib/db/replica';
 import { AppError } from '@/lib/errors';
 
 /** CSV of any Overview or Tools chart: the same rows as its table view (`?range=…`, and `user`/`tool` filters). */
@@ -10,7 +10,7 @@ export const GET = guardedRoute<{ chart: string }>({ permission: 'console:read' 
   if (!isChartId(params.chart)) throw new AppError('not_found', `No chart named "${params.chart}"`);
   const url = new URL(request.url);
   const range = parseTimeRange(url.searchParams);
-  const table = await loadChartTable(await getDb(), params.chart, {
+  const table = await loadChartTable(await getReadDb(), params.chart, {
     range,
     userId: url.searchParams.get('user') || undefined,
     tool: url.searchParams.get('tool') || undefined,
