@@ -194,7 +194,11 @@ for (const kind of testDbKinds()) {
 
     it('moves every row into its month with its id, and ids continue after the largest', async () => {
       const db = t!.db;
-      const s = await makeSession(db);
+      // A 0009 database: the session is inserted as 0009's table has it (today's schema has later columns).
+      const [s] = await queryRows<{ id: string }>(
+        db,
+        sql`INSERT INTO agent_sessions (project, agent_name, external_id) VALUES ('p-0010', 'coder', ${randomUUID()}) RETURNING id`,
+      );
       const ids: string[] = [randomUUID(), randomUUID(), randomUUID()];
       for (const [i, at] of ['2025-11-30T23:59:59Z', '2025-12-01T00:00:00Z', '2026-01-15T00:00:00Z'].entries()) {
         await insertEvent(db, { sessionId: s.id, at, eventId: ids[i] });
