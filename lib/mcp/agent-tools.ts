@@ -5,7 +5,7 @@ import { completeRecovery } from '@/lib/checkpoints/recovery';
 import { AppError } from '@/lib/errors';
 import { pauseSession } from '@/lib/interventions/commands';
 import { getControlDecision, waitForControlDecision, type ControlDecision } from '@/lib/sessions/control';
-import { createSession, finishSession } from '@/lib/sessions/commands';
+import { createSession, finishSession, sessionInputFromBody } from '@/lib/sessions/commands';
 import { ingestToolExecutions, refuseExpiredTimestamps } from '@/lib/tools/ingest';
 import { defineTool, type McpTool } from './tool';
 
@@ -27,13 +27,7 @@ const startSession = defineTool({
   input: CreateSessionBody,
   annotations: { idempotentHint: true },
   run: async ({ db }, body) => {
-    const r = await createSession(db, {
-      project: body.project,
-      agentName: body.agent,
-      externalId: body.externalId ?? null,
-      currentTask: body.currentTask ?? null,
-      metadata: body.metadata,
-    });
+    const r = await createSession(db, sessionInputFromBody(body));
     const s = r.session;
     return {
       summary: `${r.created ? 'Started' : 'Found'} session ${s.id} (${s.project} / ${s.agentName}, ${s.status}).`,

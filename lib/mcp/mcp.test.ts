@@ -81,9 +81,11 @@ describeEachDb('MCP server', (t) => {
 
   it('an agent reports its run and asks a person; the resume made meanwhile comes back as the tool result', async () => {
     const agent = await connect(tokens.agent);
-    const started = await call(agent, 'start_session', { project: 'mcp-proj', agent: 'coder', externalId: 'run-1' });
+    const started = await call(agent, 'start_session', { project: 'mcp-proj', agent: 'coder', externalId: 'run-1', budget: { maxCostUsd: 5 } });
     expect(started.isError).toBeFalsy();
     const sessionId = (started.structuredContent!.session as { id: string }).id;
+    // The same create-session input as the HTTP API: the budget is kept.
+    expect(started.structuredContent!.session).toMatchObject({ budgetCostUsd: 5 });
     expect(started.content[0].text).toContain(sessionId);
     const saved = await call(agent, 'save_checkpoint', { sessionId, checkpointType: 'task_completion', conversationHistory: [{ role: 'user', content: 'hi' }] });
     expect(saved.structuredContent).toMatchObject({ sequence: 1, created: true });

@@ -1,4 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { CreateSessionBody } from '@/lib/api/schemas';
 import type { Db } from '@/lib/db/client';
 import { agentSessions, interventionActions, pausedSessions, type AgentSession } from '@/lib/db/schema';
 import { appendEvent } from '@/lib/events/append';
@@ -20,6 +22,18 @@ export type CreateSessionInput = {
   /** The session's own budget (> 0 each, validated at the door); absent: the project's per-session default. */
   budget?: { maxCostUsd?: number; maxTokens?: number };
 };
+
+/** The API's (and MCP's) create-session body as the command's input: one mapping for both doors. */
+export function sessionInputFromBody(body: z.infer<typeof CreateSessionBody>): CreateSessionInput {
+  return {
+    project: body.project,
+    agentName: body.agent,
+    externalId: body.externalId ?? null,
+    currentTask: body.currentTask ?? null,
+    metadata: body.metadata,
+    budget: body.budget,
+  };
+}
 
 /** Idempotent on (project, externalId): the same agent run registering twice gets the same session. */
 export async function createSession(
