@@ -1,5 +1,6 @@
 'use client';
 import { useActionState } from 'react';
+import { InlineResult } from '@/components/ui/inline-result';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/guards';
 
@@ -21,16 +22,7 @@ export function SlackIdForm({ action, slackUserId, userId, label }: { action: Ac
       <Button type="submit" size="sm" variant="secondary" disabled={pending}>
         {pending ? 'Saving…' : 'Save'}
       </Button>
-      {state.error && (
-        <span role="alert" className="text-xs text-red-700">
-          {state.fieldErrors?.slackUserId?.[0] ?? state.error}
-        </span>
-      )}
-      {state.ok && (
-        <span role="status" className="text-xs text-emerald-700">
-          Saved.
-        </span>
-      )}
+      <InlineResult state={state} field="slackUserId" />
     </form>
   );
 }

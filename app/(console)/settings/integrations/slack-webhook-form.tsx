@@ -1,5 +1,6 @@
 'use client';
 import { useActionState } from 'react';
+import { InlineResult } from '@/components/ui/inline-result';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/guards';
 import { saveSlackWebhookAction } from './actions';
@@ -23,16 +24,7 @@ export function SlackWebhookForm({ current, fromEnv }: { current: string | null;
       <Button type="submit" size="sm" disabled={pending || fromEnv}>
         {pending ? 'Saving…' : 'Save'}
       </Button>
-      {state.error && (
-        <span role="alert" className="text-xs text-red-700">
-          {state.fieldErrors?.url?.[0] ?? state.error}
-        </span>
-      )}
-      {state.ok && (
-        <span role="status" className="text-xs text-emerald-700">
-          Saved.
-        </span>
-      )}
+      <InlineResult state={state} field="url" />
     </form>
   );
 }
