@@ -13,7 +13,7 @@ export function FailControl({ itemId, text }: { itemId: string; text: string }) 
         type="button"
         onClick={() => setOpen(true)}
         aria-label={`Mark "${text}" failed`}
-        className="text-[11px] text-slate-400 hover:text-red-700 hover:underline"
+        className="text-xs text-slate-600 hover:text-red-700 hover:underline"
       >
         Failed…
       </button>
