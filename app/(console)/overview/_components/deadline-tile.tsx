@@ -14,7 +14,7 @@ export async function PastDeadlineTile() {
     <div role="group" aria-label="Pauses past deadline" className="mt-4 flex flex-wrap items-baseline gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <div className="text-xs font-medium uppercase tracking-wide text-slate-500">Pauses past deadline</div>
       <div className={`text-2xl font-semibold tabular-nums ${r.value > 0 ? 'text-red-700' : 'text-slate-900'}`}>{r.value}</div>
-      <div className="text-xs text-slate-500">right now: open, and their escalation policy&rsquo;s first step is due</div>
+      <div className="text-xs text-slate-500">open now, whatever the range: their escalation policy&rsquo;s first step is due</div>
       <Link href="/interventions?sort=deadline" prefetch={false} className="ml-auto text-sm font-medium text-indigo-700 hover:underline">
         Inbox by deadline →
       </Link>
