@@ -149,8 +149,12 @@ test('four-eyes: the requester cannot approve their own restore; a second person
   expect((await api<Control>(page, 'GET', `/api/v1/sessions/${s.id}/control`)).json.decision.action).toBe('wait');
 
   await admin.page.goto(`/interventions?project=${project}`);
-  await admin.page.getByRole('button', { name: `Approve restore of ${project} / coder` }).click();
-  await expect(admin.page.getByRole('status').filter({ hasText: 'Approved: the agent receives the restore.' })).toBeVisible();
+  const approve = admin.page.getByRole('button', { name: `Approve restore of ${project} / coder` });
+  await approve.click();
+  // The answer shows beside the buttons until the inbox refreshes, which removes the now-resolved row with it:
+  // either is the approval having landed (the agent's control answer below is what proves it).
+  const approved = admin.page.getByRole('status').filter({ hasText: 'Approved: the agent receives the restore.' });
+  await expect.poll(async () => (await approved.count()) > 0 || (await approve.count()) === 0, { timeout: 10_000 }).toBe(true);
   await admin.close();
 
   const decision = await pollControl(page, s.id);
