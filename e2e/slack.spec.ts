@@ -48,7 +48,7 @@ test('a pause in Slack: resume from the button, a second click is told who acted
   await expect(page.getByText('Saved.')).toBeVisible();
   await page.goto(`${app.url}/settings/users`);
   await page.getByLabel('Email', { exact: true }).fill('vic@example.com');
-  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await page.locator('select[name="role"]').selectOption('viewer');
   await page.getByLabel('Initial password').fill('another long passphrase for vic 38');
   await page.getByRole('button', { name: 'Create user' }).click();
   const vic = page.getByLabel('Slack member ID of vic@example.com');
