@@ -48,7 +48,7 @@ test('a pause in Slack: resume from the button, a second click is told who acted
   await expect(page.getByText('Saved.')).toBeVisible();
   await page.goto(`${app.url}/settings/users`);
   await page.getByLabel('Email', { exact: true }).fill('vic@example.com');
-  await page.locator('select[name="role"]').selectOption('viewer');
+  await page.locator('form').filter({ has: page.getByRole('button', { name: 'Create user' }) }).locator('select[name="role"]').selectOption('viewer');
   await page.getByLabel('Initial password').fill('another long passphrase for vic 38');
   await page.getByRole('button', { name: 'Create user' }).click();
   const vic = page.getByLabel('Slack member ID of vic@example.com');
@@ -66,7 +66,7 @@ test('a pause in Slack: resume from the button, a second click is told who acted
   const token = await page.getByRole('region', { name: 'New API token' }).getByLabel('API token value').inputValue();
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const created = await page.request.post(`${app.url}/api/v1/sessions`, { headers, data: { project: 'billing', agent: 'deployer', externalId: 'slack-e2e-1' } });
-  const sessionId = (await created.json()).id as string;
+  const sessionId = (await created.json()).session.id as string;
   const paused = await page.request.post(`${app.url}/api/v1/sessions/${sessionId}/pause`, {
     headers,
     data: { reason: 'Needs approval to deploy', pauseType: 'blocker', context: { last_error: 'canary 5xx' } },
