@@ -1,8 +1,7 @@
+import { startBenchServer } from './bench-server';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import postgres from 'postgres';
 import { createApiToken } from '@/lib/auth/tokens';
 import { createDb } from '@/lib/db/client';
@@ -108,26 +107,8 @@ runCli(async () => {
       const rows = Array.from({ length: Math.min(1000, agents - i) }, (_, k) => ({ project: `fleet-${(i + k) % 20}`, agentName: 'bench', externalId: `agent-${i + k}` }));
       ids.push(...(await handle.db.insert(agentSessions).values(rows).returning({ id: agentSessions.id })).map((r) => r.id));
     }
-    server = spawn(path.resolve('node_modules/.bin/next'), ['start', '-p', String(port)], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        DATABASE_URL: dbUrl,
-        PORT: String(port),
-        APP_URL: `http://localhost:${port}`,
-        BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
-        BACKGROUND_JOBS: '0',
-        LOG_LEVEL: 'warn',
-      },
-    });
-    const url = `http://localhost:${port}`;
-    for (let i = 0; ; i++) {
-      if (await fetch(`${url}/api/bench-floor`).then((r) => r.ok, () => false)) break;
-      if (i > 120) throw new Error('the server did not start within 60 s (is there a build? run: flock /tmp/fd-heavy.lock npx next build)');
-      await sleep(500);
-    }
+    let url: string;
+    ({ server, url } = await startBenchServer({ port, dbUrl, readyPath: '/api/bench-floor' }));
     const auth = { authorization: `Bearer ${token}` };
     const post = { ...auth, 'content-type': 'application/json' };
     // One in ten agents is paused: its pause is recorded through the API before the clock starts.

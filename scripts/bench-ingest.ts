@@ -1,8 +1,8 @@
+import { startBenchServer } from './bench-server';
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import postgres from 'postgres';
 import { createClient } from '@/lib/api-client';
 import { createApiToken } from '@/lib/auth/tokens';
@@ -127,27 +127,8 @@ runCli(async () => {
     const { token } = await createApiToken(handle.db, { name: 'bench', scopes: ['ingest', 'control', 'read'] });
     const { session } = await createSession(handle.db, { project: 'bench', agentName: 'bench' });
 
-    server = spawn(path.resolve('node_modules/.bin/next'), ['start', '-p', String(port)], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        DATABASE_URL: dbUrl,
-        PORT: String(port),
-        APP_URL: `http://localhost:${port}`,
-        BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
-        BACKGROUND_JOBS: '0',
-        LOG_LEVEL: 'warn',
-      },
-    });
-    const url = `http://localhost:${port}`;
-    for (let i = 0; ; i++) {
-      const up = await fetch(`${url}/api/v1/openapi.json`).then((r) => r.ok, () => false);
-      if (up) break;
-      if (i > 120) throw new Error('the server did not start within 60 s (is there a build? run: flock /work/wt/build.lock npx next build)');
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    let url: string;
+    ({ server, url } = await startBenchServer({ port, dbUrl, readyPath: '/api/v1/openapi.json' }));
 
     const serverTimes: number[] = [];
     const timedFetch: typeof fetch = async (input, init) => {
