@@ -112,31 +112,57 @@ async function ownerFor(ctx: ToolContext, permission: Permission, id: string) {
   return decisionActor(ctx.db, ctx.principal, permission, { targetType: 'paused_session', targetId: id });
 }
 
-const resume = defineTool({
+/**
+ * resume_session and abort_session: one paused session, its command, the same answer. The free text keeps each
+ * command's own name (`note` for a resume, `reason` for an abort), as the tools' clients send it.
+ */
+function decisionTool<K extends 'note' | 'reason'>(t: {
+  name: string;
+  title: string;
+  description: string;
+  text: K;
+  permission: Permission;
+  resolution: 'resumed' | 'aborted';
+  destructive?: boolean;
+  command: (ctx: ToolContext, pausedSessionId: string, text: string | null, actor: Awaited<ReturnType<typeof ownerFor>>) => Promise<ResolveResult>;
+}) {
+  const input = z.strictObject({ pausedSessionId, [t.text]: note } as { pausedSessionId: typeof pausedSessionId } & Record<K, typeof note>);
+  return defineTool({
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    scopes: ['read', 'control'],
+    input,
+    ...(t.destructive ? { annotations: { destructiveHint: true } } : {}),
+    run: async (ctx, i) => {
+      const { pausedSessionId: id, [t.text]: text } = i as { pausedSessionId: string } & Record<K, string | undefined>;
+      const r = await t.command(ctx, id, text || null, await ownerFor(ctx, t.permission, id));
+      decided(r);
+      const verb = t.resolution === 'resumed' ? 'Resumed' : 'Aborted';
+      return { summary: `${verb} session ${r.pause.sessionId}.`, data: { pausedSessionId: r.pause.id, resolution: t.resolution, sessionId: r.pause.sessionId } };
+    },
+  });
+}
+
+const resume = decisionTool({
   name: 'resume_session',
   title: 'Resume a paused session',
   description: 'Let the agent carry on; the note reaches it as instructions.',
-  scopes: ['read', 'control'],
-  input: z.strictObject({ pausedSessionId, note }),
-  run: async (ctx, input) => {
-    const r = await resumeSession(ctx.db, { pausedSessionId: input.pausedSessionId, note: input.note || null }, await ownerFor(ctx, 'interventions:resume', input.pausedSessionId));
-    decided(r);
-    return { summary: `Resumed session ${r.pause.sessionId}.`, data: { pausedSessionId: r.pause.id, resolution: 'resumed', sessionId: r.pause.sessionId } };
-  },
+  text: 'note',
+  permission: 'interventions:resume',
+  resolution: 'resumed',
+  command: (ctx, pausedSessionId, note, actor) => resumeSession(ctx.db, { pausedSessionId, note }, actor),
 });
 
-const abort = defineTool({
+const abort = decisionTool({
   name: 'abort_session',
   title: 'Abort a paused session',
   description: 'End the run as aborted; the agent is told to stop.',
-  scopes: ['read', 'control'],
-  input: z.strictObject({ pausedSessionId, reason: note }),
-  annotations: { destructiveHint: true },
-  run: async (ctx, input) => {
-    const r = await abortSession(ctx.db, { pausedSessionId: input.pausedSessionId, reason: input.reason || null }, await ownerFor(ctx, 'interventions:abort', input.pausedSessionId));
-    decided(r);
-    return { summary: `Aborted session ${r.pause.sessionId}.`, data: { pausedSessionId: r.pause.id, resolution: 'aborted', sessionId: r.pause.sessionId } };
-  },
+  text: 'reason',
+  permission: 'interventions:abort',
+  resolution: 'aborted',
+  destructive: true,
+  command: (ctx, pausedSessionId, reason, actor) => abortSession(ctx.db, { pausedSessionId, reason }, actor),
 });
 
 const restore = defineTool({
