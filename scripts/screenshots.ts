@@ -1,8 +1,10 @@
 /**
- * `npm run screenshots [-- --base-url http://localhost:3000 --out docs/screenshots --roles admin,viewer]`
+ * `npm run screenshots [-- --base-url http://localhost:3000 --out docs/screenshots --roles admin,viewer
+ *   --pages settings-projects,settings-escalation --phone]`
  *
  * Signs in as every demo role over a running demo and takes a full-page screenshot of every console page into
- * docs/screenshots/<role>-<page>.png (viewport 1400×900). Pages with an id (a session, a checkpoint, a checklist)
+ * docs/screenshots/<role>-<page>.png (viewport 1400×900); `--phone` takes them at 390×844 as
+ * <role>-<page>-phone.png instead, and `--pages` limits the run to the pages named. Pages with an id (a session, a checkpoint, a checklist)
  * use the first one the list page links to. Charts mount after the page (components/charts/deferred-chart.tsx),
  * so each shot waits until no chart skeleton is left, bounded. Log-ins come from lib/auth/demo-users.ts.
  * Each PNG is written with a 256-colour palette (sharp): a third of the size, no visible difference on a UI.
@@ -20,11 +22,15 @@ const { values } = parseArgs({
     'base-url': { type: 'string', default: process.env.SCREENSHOTS_BASE_URL ?? 'http://localhost:3000' },
     out: { type: 'string', default: 'docs/screenshots' },
     roles: { type: 'string' },
+    pages: { type: 'string' },
+    phone: { type: 'boolean', default: false },
   },
 });
 const baseUrl = values['base-url']!.replace(/\/$/, '');
 const outDir = path.resolve(values.out!);
 const roles = values.roles ? values.roles.split(',') : demoUsers.map((u) => u.role);
+const viewport = values.phone ? { width: 390, height: 844 } : { width: 1400, height: 900 };
+const suffix = values.phone ? '-phone' : '';
 
 type Shot = { name: string; path: string } | { name: string; from: string; link: RegExp };
 
@@ -36,6 +42,8 @@ const pages: Shot[] = [
   { name: 'sessions', path: '/sessions' },
   { name: 'session', from: '/sessions', link: /^\/sessions\/[0-9a-f-]{36}$/ },
   { name: 'checkpoint', from: 'session', link: /^\/sessions\/[0-9a-f-]{36}\/checkpoints\/[0-9a-f-]{36}$/ },
+  // Restore with edits: engineers and admins only (the others get no link; the run notes it).
+  { name: 'checkpoint-edit', from: 'checkpoint', link: /^\/sessions\/[0-9a-f-]{36}\/checkpoints\/[0-9a-f-]{36}\/edit$/ },
   { name: 'recoveries', path: '/recoveries' },
   { name: 'recoveries-90d', path: '/recoveries?range=90d' },
   { name: 'tools', path: '/tools' },
@@ -49,7 +57,18 @@ const pages: Shot[] = [
   { name: 'settings-tokens', path: '/settings/tokens' },
   { name: 'settings-audit', path: '/settings/audit' },
   { name: 'settings-notifications', path: '/settings/notifications' },
+  { name: 'settings-projects', path: '/settings/projects' },
+  { name: 'settings-integrations', path: '/settings/integrations' },
+  { name: 'settings-escalation', path: '/settings/escalation' },
+  { name: 'settings-restores', path: '/settings/restores' },
 ];
+const only = values.pages ? new Set(values.pages.split(',')) : null;
+if (only) for (const name of only) if (!pages.some((p) => p.name === name)) throw new Error(`--pages: no page "${name}" (${pages.map((p) => p.name).join(', ')})`);
+/** Pages left out of `--pages` that are still opened (not shot) because a wanted page is found on them. */
+const followed = new Set<string>();
+for (const name of only ?? []) {
+  for (let shot = pages.find((p) => p.name === name); shot && 'from' in shot; shot = pages.find((p) => p.name === shot!.from)) followed.add(shot.from);
+}
 
 const TIMEOUT_MS = 20_000;
 
@@ -92,12 +111,14 @@ async function main() {
     for (const role of roles) {
       const user = demoUsers.find((u) => u.role === role);
       if (!user) throw new Error(`No demo user for role "${role}" (lib/auth/demo-users.ts)`);
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'UTC' });
+      const context = await browser.newContext({ viewport, timezoneId: 'UTC' });
       const page = await context.newPage();
       page.setDefaultTimeout(TIMEOUT_MS);
       await signIn(page, user.email, user.password);
       const visited = new Map<string, string>();
       for (const shot of pages) {
+        const wanted = !only || only.has(shot.name);
+        if (!wanted && !followed.has(shot.name)) continue;
         let url: string | null;
         if ('path' in shot) url = shot.path;
         else {
@@ -105,14 +126,18 @@ async function main() {
           await page.goto(`${baseUrl}${from}`);
           url = await firstLink(page, shot.link);
           if (!url) {
-            problems.push(`${role}-${shot.name}: no link on ${from}`);
+            if (wanted) problems.push(`${role}-${shot.name}: no link on ${from}`);
             continue;
           }
+        }
+        if (!wanted) {
+          visited.set(shot.name, url);
+          continue;
         }
         const res = await page.goto(`${baseUrl}${url}`);
         visited.set(shot.name, url);
         await settle(page);
-        const file = path.join(outDir, `${role}-${shot.name}.png`);
+        const file = path.join(outDir, `${role}-${shot.name}${suffix}.png`);
         const png = await page.screenshot({ fullPage: true });
         await sharp(png).png({ palette: true, quality: 90, effort: 7, compressionLevel: 9 }).toFile(file);
         taken++;
