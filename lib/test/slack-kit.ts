@@ -9,7 +9,8 @@ import { resetEnvCache } from '@/lib/env';
 import { pauseSession } from '@/lib/interventions/commands';
 import { deliverDueWebhooks } from '@/lib/interventions/webhooks';
 import { agent, makeCheckpoint, makeSession } from '@/lib/test/factories';
-import type { FakeSlack, SlackPost } from '@/lib/test/fake-slack';
+import { afterAll, beforeAll } from 'vitest';
+import { startFakeSlack, type FakeSlack, type SlackPost } from '@/lib/test/fake-slack';
 
 /** Shared set-up of the Slack tests: people with linked Slack IDs, a paused session's message at the fake Slack. */
 export const SECRET = 'slack-signing-secret-for-tests';
@@ -25,6 +26,20 @@ export function slackEnv(fake: FakeSlack) {
 export function clearSlackEnv() {
   for (const k of ['SLACK_SIGNING_SECRET', 'SLACK_WEBHOOK_URL', 'OUTBOUND_ALLOWED_HOSTS', 'APP_URL']) delete process.env[k];
   resetEnvCache();
+}
+
+/** A test file's fake Slack, started with the Slack configuration before its tests and closed after them. */
+export function withFakeSlack(): () => FakeSlack {
+  let fake: FakeSlack | undefined;
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+    slackEnv(fake);
+  });
+  afterAll(async () => {
+    clearSlackEnv();
+    await fake?.close();
+  });
+  return () => fake!;
 }
 
 export async function person(db: Db, name: string, role: Role, slack: boolean) {

@@ -4,35 +4,26 @@ import { setDbHandleForTests } from '@/lib/db/client';
 import { agentSessions, auditLog, interventionActions } from '@/lib/db/schema';
 import { resumeSession } from '@/lib/interventions/commands';
 import { describeEachDb } from '@/lib/test/db';
-import { startFakeSlack, type FakeSlack } from '@/lib/test/fake-slack';
-import { clearSlackEnv, pauseRow, pausedMessage, person, SECRET, send, slackEnv } from '@/lib/test/slack-kit';
+import { pausedMessage, pauseRow, person, SECRET, send, withFakeSlack } from '@/lib/test/slack-kit';
 
 /**
- * The whole Slack loop against a local fake Slack over real HTTP: the pause message arrives through the outbox,
+ * The whole Slack loop against a local fake() Slack over real HTTP: the pause message arrives through the outbox,
  * its buttons are read, a block_actions click is signed as Slack signs it and posted to the route handler, and the
  * outcome arrives at the response_url, replacing the buttons.
  */
-let fake: FakeSlack;
-beforeAll(async () => {
-  fake = await startFakeSlack();
-  slackEnv(fake);
-});
-afterAll(async () => {
-  clearSlackEnv();
-  await fake.close();
-});
+const fake = withFakeSlack();
 
 describeEachDb('Slack interactions', (t) => {
   beforeAll(() => setDbHandleForTests(t().handle));
   afterAll(() => setDbHandleForTests(undefined));
 
   it('posts a Block Kit pause message with the facts and the four buttons', async () => {
-    const { message, pauseId, sessionId, project } = await pausedMessage(t().db, fake);
+    const { message, pauseId, sessionId, project } = await pausedMessage(t().db, fake());
     const text = JSON.stringify(message.blocks);
     for (const fact of [project, 'billing-bot', 'blocker', 'Needs approval &lt;to deploy&gt;', 'task-1', 'HTTP 503 from deploy', '^{ago}|']) {
       expect(text).toContain(fact);
     }
-    const buttons = fake.buttons(message);
+    const buttons = fake().buttons(message);
     expect(buttons.map((b) => b.text.text)).toEqual(['Resume', 'Abort', 'Restore last valid checkpoint', 'Open']);
     expect(buttons.slice(0, 3).map((b) => [b.action_id, b.value])).toEqual([
       ['flightdeck.resume', pauseId],
@@ -49,11 +40,11 @@ describeEachDb('Slack interactions', (t) => {
   ])('%s acts as the linked user via Slack and replaces the buttons with the outcome', async (actionId, verb, resolution, status, audit) => {
     const db = t().db;
     const ana = await person(db, 'Ana Lee', 'engineer', true);
-    const { message, pauseId, sessionId } = await pausedMessage(db, fake);
-    const click = fake.signClick({ message, actionId, slackUserId: ana.slackUserId, secret: SECRET });
+    const { message, pauseId, sessionId } = await pausedMessage(db, fake());
+    const click = fake().signClick({ message, actionId, slackUserId: ana.slackUserId, secret: SECRET });
     const res = await send(click);
     expect(res.status).toBe(200);
-    const update = (await fake.waitFor(click.responsePath)).body;
+    const update = (await fake().waitFor(click.responsePath)).body;
     expect(update.replace_original).toBe(true);
     expect(update.text).toMatch(new RegExp(`^${verb} by Ana Lee at <!date\\^\\d+\\^\\{time\\}\\|\\d\\d:\\d\\d UTC>`));
     if (resolution === 'restored') expect(update.text).toContain('from checkpoint #1');
@@ -73,13 +64,13 @@ describeEachDb('Slack interactions', (t) => {
     const db = t().db;
     const ana = await person(db, 'Ana Lee', 'engineer', true);
     const bo = await person(db, 'Bo Chen', 'admin', true);
-    const { message, pauseId } = await pausedMessage(db, fake);
-    const first = fake.signClick({ message, actionId: 'flightdeck.resume', slackUserId: ana.slackUserId, secret: SECRET });
+    const { message, pauseId } = await pausedMessage(db, fake());
+    const first = fake().signClick({ message, actionId: 'flightdeck.resume', slackUserId: ana.slackUserId, secret: SECRET });
     expect((await send(first)).status).toBe(200);
-    await fake.waitFor(first.responsePath);
-    const second = fake.signClick({ message, actionId: 'flightdeck.abort', slackUserId: bo.slackUserId, secret: SECRET });
+    await fake().waitFor(first.responsePath);
+    const second = fake().signClick({ message, actionId: 'flightdeck.abort', slackUserId: bo.slackUserId, secret: SECRET });
     expect((await send(second)).status).toBe(200);
-    const update = (await fake.waitFor(second.responsePath)).body;
+    const update = (await fake().waitFor(second.responsePath)).body;
     expect(update.text).toMatch(/^Already resolved by Ana Lee: Resumed by Ana Lee at /);
     expect((await pauseRow(db, pauseId)).resolution).toBe('resumed');
     const trail = await db.select().from(interventionActions).where(eq(interventionActions.pausedSessionId, pauseId));
@@ -91,11 +82,11 @@ describeEachDb('Slack interactions', (t) => {
     const ana = await person(db, 'Ana Lee', 'engineer', true);
     const bo = await person(db, 'Bo Chen', 'engineer', false);
     for (let round = 0; round < 3; round++) {
-      const { message, pauseId } = await pausedMessage(db, fake);
-      const click = fake.signClick({ message, actionId: 'flightdeck.abort', slackUserId: ana.slackUserId, secret: SECRET });
+      const { message, pauseId } = await pausedMessage(db, fake());
+      const click = fake().signClick({ message, actionId: 'flightdeck.abort', slackUserId: ana.slackUserId, secret: SECRET });
       const [res, browser] = await Promise.all([send(click), resumeSession(db, { pausedSessionId: pauseId, note: 'ship it' }, bo.actor)]);
       expect(res.status).toBe(200);
-      const update = (await fake.waitFor(click.responsePath)).body;
+      const update = (await fake().waitFor(click.responsePath)).body;
       const pause = await pauseRow(db, pauseId);
       if (browser.ok) {
         expect(pause.resolution).toBe('resumed');
