@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,9 +10,12 @@ import { migrate } from '@/lib/db/migrate';
 import { startSimulator } from '@/lib/simulator';
 import { startPgServer, type PgServer } from '@/lib/test/pg-server';
 import { argValue, hasFlag, runCli } from './cli';
+import { startApp, type AppProcess } from './lib/app-process';
 import {
   bump,
   clock,
+  driverCrashes,
+  installProcessGuards,
   ensureBuild,
   errorKind,
   fmtS,
@@ -216,7 +218,7 @@ function report(input: {
     ['longest unavailability', `${fmtS(longestOutage)} (/api/health not 200); longest gap between successful API answers ${fmtS(rec.longestApiGapMs)}`],
     ['health transitions', `${health.transitions.length - 1}: ${health.transitions.map((t) => `${(t.at / 1000).toFixed(0)}s→${t.to}`).join(' ')}`],
     ['faults', `${input.kills} backends killed, 2 server restarts, 1 pool hold`],
-    ['postgres.js null-socket crashes (#1154)', `${input.appCrashes} in the app (logged by next start), ${driverCrashes} in the soak's own connections`],
+    ['postgres.js null-socket crashes (#1154)', `${input.appCrashes} in the app (logged by next start), ${driverCrashes.count} in the soak's own connections`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const table = ['| measure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
@@ -267,49 +269,18 @@ function report(input: {
 // ---------------------------------------------------------------------------------------------------------------
 
 let server: PgServer | undefined;
-let app: ChildProcess | undefined;
+let app: AppProcess | undefined;
 let tempDir: string | undefined;
 
-function stopApp() {
-  if (app?.pid && app.exitCode === null) {
-    try {
-      process.kill(-app.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
 function cleanup() {
-  stopApp();
+  void app?.stop();
   server?.destroy();
   server = undefined;
   if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   tempDir = undefined;
 }
 
-process.on('exit', cleanup);
-// postgres.js 3.4.9 can throw from a setImmediate write after its socket closed (porsager/postgres#1154, #1208;
-// unfixed upstream): uncatchable, it would end the soak at a server restart. Like `next start` does for the app
-// (it logs uncaught exceptions and keeps serving), the soak logs and counts exactly this one and survives it.
-let driverCrashes = 0;
-process.on('uncaughtException', (err) => {
-  if (err instanceof TypeError && /reading 'write'/.test(err.message) && /postgres\/src\/connection\.js/.test(err.stack ?? '')) {
-    driverCrashes++;
-    log(`postgres.js null-socket write in the soak's own connections (porsager/postgres#1154), survived`);
-    return;
-  }
-  console.error(err);
-  cleanup();
-  process.exit(1);
-});
-for (const s of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(s, () => {
-    console.error(`\n${s}: stopping the app and the server`);
-    cleanup();
-    process.exit(130);
-  });
-}
+installProcessGuards('the app and the server', cleanup);
 
 runCli(async () => {
   if (hasFlag('help')) {
@@ -330,16 +301,11 @@ runCli(async () => {
   await setup.close();
 
   const baseUrl = `http://127.0.0.1:${appPort}`;
-  const appLog = fs.openSync(path.join(tempDir, 'app.log'), 'a');
-  app = spawn(path.resolve('node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
-    detached: true,
-    stdio: ['ignore', appLog, appLog],
+  app = await startApp({
+    port: appPort,
+    logFile: path.join(tempDir, 'app.log'),
     env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
       DATABASE_URL: server.url,
-      PORT: String(appPort),
       APP_URL: baseUrl,
       BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
       DB_POOL_MAX: String(poolMax),
@@ -350,13 +316,6 @@ runCli(async () => {
       LOG_LEVEL: 'warn',
     },
   });
-  for (let i = 0; ; i++) {
-    const up = await fetch(`${baseUrl}/api/health`).then((r) => r.status === 200, () => false);
-    if (up) break;
-    if (app.exitCode !== null) throw new Error(`next start exited with ${app.exitCode}; see ${path.join(tempDir, 'app.log')}`);
-    if (i > 120) throw new Error('the app did not become healthy within 60 s');
-    await sleep(500);
-  }
   log(`app on ${baseUrl} (pool ${poolMax}, acquire timeout ${acquireTimeoutMs} ms)`);
 
   clock.t0 = Date.now();
@@ -403,7 +362,7 @@ runCli(async () => {
   stopAll.abort();
   await Promise.all([healthLoop, person]);
   await personDb.close();
-  stopApp();
+  await app.stop();
 
   const r = await reconcileAccepted(admin);
   await admin.end({ timeout: 2 });

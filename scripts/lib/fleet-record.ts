@@ -352,3 +352,33 @@ export async function reconcileAccepted(admin: postgres.Sql): Promise<Reconciled
 export function sum(o: Record<string, number>) {
   return Object.values(o).reduce((a, b) => a + b, 0);
 }
+
+/**
+ * A fleet run's process guards: `cleanup` on exit, on SIGINT/SIGTERM (exit 130) and on an uncaught exception
+ * (exit 1) — except postgres.js 3.4.9's throw from a setImmediate write after its socket closed
+ * (porsager/postgres#1154, #1208; unfixed upstream): uncatchable, it would end the run at a server restart. Like
+ * `next start` does for the app (it logs uncaught exceptions and keeps serving), the run logs and counts exactly
+ * this one and survives it.
+ */
+export const driverCrashes = { count: 0 };
+
+export function installProcessGuards(what: string, cleanup: () => void) {
+  process.on('exit', cleanup);
+  process.on('uncaughtException', (err) => {
+    if (err instanceof TypeError && /reading 'write'/.test(err.message) && /postgres\/src\/connection\.js/.test(err.stack ?? '')) {
+      driverCrashes.count++;
+      log(`postgres.js null-socket write in the run's own connections (porsager/postgres#1154), survived`);
+      return;
+    }
+    console.error(err);
+    cleanup();
+    process.exit(1);
+  });
+  for (const s of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(s, () => {
+      console.error(`\n${s}: stopping ${what}`);
+      cleanup();
+      process.exit(130);
+    });
+  }
+}
