@@ -409,9 +409,9 @@ runCli(async () => {
   const setup = await createDb({ url: primary.url, poolMax: 3, metricsFlushMs: 0, applicationName: 'cluster-setup' });
   await migrate(setup.db);
   const password = `cluster-${randomBytes(12).toString('base64url')}-Qz`;
-  const created = await createUser(setup.db, { email: 'cluster-person@flightdeck.local', name: 'Cluster person', role: 'engineer', password });
+  const created = await createUser(setup.db, { email: 'cluster-person@example.com', name: 'Cluster person', role: 'engineer', password });
   if (!created.ok) throw new Error(`could not create the person: ${created.reason}`);
-  const admin = await createUser(setup.db, { email: 'cluster-admin@flightdeck.local', name: 'Cluster admin', role: 'admin', password });
+  const admin = await createUser(setup.db, { email: 'cluster-admin@example.com', name: 'Cluster admin', role: 'admin', password });
   if (!admin.ok) throw new Error(`could not create the admin: ${admin.reason}`);
   const personUser = created.user;
   const { token: agentToken } = await createApiToken(setup.db, { name: 'cluster-agents', scopes: ['ingest', 'control', 'read'] });
