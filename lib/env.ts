@@ -94,6 +94,13 @@ const schema = z.object({
   HEARTBEAT_TIMEOUT_S: intIn(1, undefined, 300),
   // How often the time-driven jobs (the heartbeat watchdog) run.
   JOBS_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+  // Overrides the 10/15/60-minute intervals of the retention and partition passes (a test or `npm run cluster`
+  // that must see many of them); unset: each pass keeps its own interval (lib/server/jobs.ts).
+  JOBS_MAINTENANCE_INTERVAL_MS: z.coerce
+    .number({ error: 'must be a whole number ≥ 1000' })
+    .int({ error: 'must be a whole number ≥ 1000' })
+    .min(1000, { error: 'must be a whole number ≥ 1000' })
+    .optional(),
 
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_S: int(60 * 60 * 12),

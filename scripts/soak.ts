@@ -1,21 +1,35 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
-import { createClient, type ControlDecision } from '@/lib/api-client';
+import { createClient } from '@/lib/api-client';
 import { createApiToken } from '@/lib/auth/tokens';
-import { createDb, type DbHandle } from '@/lib/db/client';
+import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
-import { pausedSessions } from '@/lib/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { abortSession, resumeSession } from '@/lib/interventions/commands';
-import { restoreFromPause } from '@/lib/checkpoints/restore-from-pause';
 import { startSimulator } from '@/lib/simulator';
 import { startPgServer, type PgServer } from '@/lib/test/pg-server';
 import { argValue, hasFlag, runCli } from './cli';
+import { startApp, type AppProcess } from './lib/app-process';
+import {
+  bump,
+  clock,
+  driverCrashes,
+  installProcessGuards,
+  ensureBuild,
+  errorKind,
+  fmtS,
+  log,
+  personLoop,
+  rec,
+  reconcileAccepted,
+  recordingFetch,
+  sleep,
+  sum,
+  summariseAppLog,
+  type Reconciled,
+} from './lib/fleet-record';
+import { pct } from './lib/reconcile-rules';
 
 /**
  * npm run soak -- --minutes M [--agents N] [--port P] [--pg-port P] [--pool N]
@@ -44,152 +58,6 @@ const acquireTimeoutMs = 2000;
 const requestTimeoutMs = 30_000;
 const healthTimeoutMs = 10_000;
 const outFile = path.resolve('docs/soak.md');
-
-/** Start of the soak proper (reset once the app is up: a build before it must not eat the fault schedule). */
-let t0 = Date.now();
-const since = () => ((Date.now() - t0) / 1000).toFixed(1).padStart(6);
-const log = (line: string) => console.log(`${since()}s ${line}`);
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
-// ---------------------------------------------------------------------------------------------------------------
-// What the agents were told
-
-type PauseRecord = { pauseId: string; sessionId: string; acceptedAt: number; answer?: ControlDecision['action']; answeredAt?: number };
-
-const rec = {
-  calls: 0,
-  attempts: 0,
-  retries: 0,
-  replayed: 0,
-  byStatus: new Map<string, number>(),
-  network: new Map<string, number>(),
-  hung: [] as string[],
-  abortedAtStop: 0,
-  gaveUp: 0,
-  latencies: [] as number[],
-  slowest: [] as Array<{ ms: number; what: string }>,
-  lastOk: 0,
-  longestApiGapMs: 0,
-  sessions: new Map<string, string>(), // session id → external id
-  events: new Set<string>(),
-  executions: new Set<string>(),
-  checkpoints: new Map<string, { id: string; sessionId: string; sequence: number }>(), // soak call key → answer
-  pauses: new Map<string, PauseRecord>(), // soak call key → pause
-  openPauseBySession: new Map<string, PauseRecord>(),
-  lateAnswers: 0,
-};
-
-const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-const routeOf = (p: string) => p.replace(uuidPattern, ':id');
-
-type Call = { key: string; attempts: number };
-const callsByHeaders = new WeakMap<object, Call>();
-
-/** Marks a checkpoint's / pause's body with the logical call's key (the same on every retry), for the duplicate check. */
-function markBody(route: string, body: string | undefined, key: string) {
-  if (!body) return body;
-  if (route === '/api/v1/sessions/:id/checkpoints') {
-    const b = JSON.parse(body);
-    return JSON.stringify({ ...b, metricsSnapshot: { ...b.metricsSnapshot, soakCall: key } });
-  }
-  if (route === '/api/v1/sessions/:id/pause') {
-    const b = JSON.parse(body);
-    return JSON.stringify({ ...b, context: { ...b.context, soak_call: key } });
-  }
-  return body;
-}
-
-function errorKind(err: unknown): 'hung' | 'aborted' | string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError') return 'hung';
-  if (e?.name === 'AbortError') return 'aborted';
-  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? 'unknown';
-}
-
-/** The agents' fetch: counts every attempt and records what the API accepted. */
-const soakFetch: typeof fetch = async (input, init = {}) => {
-  const url = new URL(String(input));
-  const route = routeOf(url.pathname);
-  const method = init.method ?? 'GET';
-  const headers = (init.headers ?? {}) as Record<string, string>;
-  let call = callsByHeaders.get(headers);
-  if (!call) {
-    call = { key: headers['idempotency-key'] ?? randomUUID(), attempts: 0 };
-    callsByHeaders.set(headers, call);
-    rec.calls++;
-  } else rec.retries++;
-  call.attempts++;
-  rec.attempts++;
-  const body = markBody(route, init.body as string | undefined, call.key);
-  const started = Date.now();
-  let res: Response;
-  let text: string;
-  try {
-    res = await fetch(input, { ...init, body });
-    text = await res.text();
-  } catch (err) {
-    const kind = errorKind(err);
-    if (kind === 'hung') rec.hung.push(`${method} ${route} after ${Date.now() - started} ms`);
-    else if (kind === 'aborted') rec.abortedAtStop++;
-    else bump(rec.network, kind);
-    throw err;
-  }
-  if (route !== '/api/v1/sessions/:id/control') {
-    const ms = Date.now() - started;
-    rec.latencies.push(ms);
-    rec.slowest.push({ ms, what: `${method} ${route} → ${res.status} at ${((started - t0) / 1000).toFixed(1)} s` });
-    rec.slowest = rec.slowest.sort((a, b) => b.ms - a.ms).slice(0, 8);
-  }
-  bump(rec.byStatus, String(res.status));
-  if (res.headers.get('idempotent-replayed') === 'true') rec.replayed++;
-  if (res.ok) {
-    const now = Date.now();
-    if (rec.lastOk) rec.longestApiGapMs = Math.max(rec.longestApiGapMs, now - rec.lastOk);
-    rec.lastOk = now;
-    recordAccepted(method, route, url, body, JSON.parse(text || 'null'), call.key);
-  }
-  return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
-};
-
-type Answer = {
-  session: { id: string; externalId: string | null };
-  received: number;
-  id: string;
-  sequence: number;
-  pause: { id: string };
-  decision: ControlDecision;
-};
-
-function recordAccepted(method: string, route: string, url: URL, body: string | undefined, data: Answer, key: string) {
-  const sessionId = (url.pathname.match(uuidPattern) ?? [])[0];
-  const items = () => {
-    const b = JSON.parse(body ?? 'null');
-    return (Array.isArray(b) ? b : [b]) as Array<Record<string, string>>;
-  };
-  if (method === 'POST' && route === '/api/v1/sessions') rec.sessions.set(data.session.id, data.session.externalId ?? '');
-  else if (method === 'POST' && route === '/api/v1/events') {
-    const list = items();
-    if (data.received !== list.length) throw new Error(`events: sent ${list.length}, the API says it received ${data.received}`);
-    for (const e of list) rec.events.add(e.eventId);
-  } else if (method === 'POST' && route === '/api/v1/tool-executions') {
-    for (const e of items()) rec.executions.add(e.executionId);
-  } else if (method === 'POST' && route === '/api/v1/sessions/:id/checkpoints') {
-    rec.checkpoints.set(key, { id: data.id, sessionId: sessionId!, sequence: data.sequence });
-  } else if (method === 'POST' && route === '/api/v1/sessions/:id/pause') {
-    const p: PauseRecord = { pauseId: data.pause.id, sessionId: sessionId!, acceptedAt: Date.now() };
-    rec.pauses.set(key, p);
-    rec.openPauseBySession.set(sessionId!, p);
-  } else if (method === 'GET' && route === '/api/v1/sessions/:id/control') {
-    const decision = data.decision;
-    const open = rec.openPauseBySession.get(sessionId!);
-    if (open && decision.action !== 'wait') {
-      open.answer = decision.action;
-      open.answeredAt = Date.now();
-      rec.openPauseBySession.delete(sessionId!);
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // /api/health every second
@@ -227,13 +95,13 @@ async function pollHealth(baseUrl: string, stop: AbortSignal) {
       state = errorKind(err) === 'hung' ? 'hung' : 'network';
       if (state === 'hung') {
         health.hung++;
-        rec.hung.push(`GET /api/health at ${((started - t0) / 1000).toFixed(1)} s: no answer within ${healthTimeoutMs / 1000} s`);
+        rec.hung.push(`GET /api/health at ${((started - clock.t0) / 1000).toFixed(1)} s: no answer within ${healthTimeoutMs / 1000} s`);
       }
     }
     health.samples++;
     const now = Date.now();
     if (state !== health.state) {
-      health.transitions.push({ at: now - t0, from: health.state, to: state });
+      health.transitions.push({ at: now - clock.t0, from: health.state, to: state });
       log(`health ${health.state ?? '-'} → ${state}`);
       health.state = state;
     }
@@ -250,48 +118,12 @@ async function pollHealth(baseUrl: string, stop: AbortSignal) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The person answering pauses through the console's commands
-
-const person: Actor = { kind: 'user', id: 'soak-person', email: 'soak-person@flightdeck.local', name: 'Soak person', role: 'engineer', via: 'browser' };
-const decided = new Map<string, 'resume' | 'abort' | 'restore'>();
-const personStats = { answered: 0, failures: 0 };
-
-async function personLoop(h: DbHandle, stop: AbortSignal) {
-  while (!stop.aborted) {
-    try {
-      const open = await h.db.select().from(pausedSessions).where(eq(pausedSessions.resolved, false));
-      for (const p of open) {
-        // Let the agent reach its long-poll first.
-        if (Date.now() - p.pausedAt.getTime() < 1500) continue;
-        const r = Math.random();
-        const action = r < 0.6 ? 'resume' : r < 0.8 ? 'restore' : 'abort';
-        const result =
-          action === 'resume'
-            ? await resumeSession(h.db, { pausedSessionId: p.id, note: 'soak: carry on' }, person)
-            : action === 'abort'
-              ? await abortSession(h.db, { pausedSessionId: p.id, reason: 'soak: stop here' }, person)
-              : await restoreFromPause(h.db, { pausedSessionId: p.id, checkpointId: p.checkpointId, instruction: 'soak: retry' }, person);
-        if (!result.ok) log(`person: ${action} of ${p.id.slice(0, 8)} refused: ${result.message}`);
-        else {
-          decided.set(p.id, action);
-          personStats.answered++;
-        }
-      }
-    } catch {
-      // The server is down or a backend was killed: try again on the next round.
-      personStats.failures++;
-    }
-    await sleep(500);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Faults
 
 type FaultLog = Array<{ at: number; what: string }>;
 const faults: FaultLog = [];
 const fault = (what: string) => {
-  faults.push({ at: Date.now() - t0, what });
+  faults.push({ at: Date.now() - clock.t0, what });
   log(`FAULT ${what}`);
 };
 
@@ -319,7 +151,7 @@ async function runFaults(server: PgServer, admin: postgres.Sql, totalMs: number,
     }
   })();
   const at = async (fraction: number, what: () => Promise<void>) => {
-    const wait = t0 + fraction * totalMs - Date.now();
+    const wait = clock.t0 + fraction * totalMs - Date.now();
     if (wait > 0) await sleep(wait);
     if (stop.aborted) return;
     busy = true;
@@ -357,154 +189,6 @@ async function runFaults(server: PgServer, admin: postgres.Sql, totalMs: number,
   return { killer, kills: () => kills };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Build, app, reconciliation, report
-
-function ensureBuild() {
-  const buildId = path.resolve('.next/BUILD_ID');
-  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-  const newer = (dir: string): boolean =>
-    fs.existsSync(dir) &&
-    fs.readdirSync(dir, { withFileTypes: true }).some((d) => {
-      const p = path.join(dir, d.name);
-      if (d.isDirectory()) return !['node_modules', '.next'].includes(d.name) && newer(p);
-      return /\.(tsx?|css|json|mjs)$/.test(d.name) && !/\.test\.tsx?$/.test(d.name) && fs.statSync(p).mtimeMs > built;
-    });
-  if (built && !hasFlag('build') && !['app', 'lib', 'components'].some((d) => newer(path.resolve(d)))) return;
-  log(built ? 'sources changed since the last build: building' : 'no production build: building');
-  execFileSync('flock', ['/work/wt/build.lock', 'npx', 'next', 'build'], { stdio: 'inherit' });
-}
-
-/** Keeps the app's log (.test-data/soak-app.log) and counts its error lines by message. */
-function summariseAppLog(file: string): Array<[string, number]> {
-  if (!fs.existsSync(file)) return [];
-  const kept = path.resolve('.test-data/soak-app.log');
-  fs.mkdirSync(path.dirname(kept), { recursive: true });
-  fs.copyFileSync(file, kept);
-  const counts = new Map<string, number>();
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (!/failed|error|unavailable|uncaught/i.test(line) || /^\s+at /.test(line)) return;
-    // "route handler failed <err>" prints the error on the same or the next line.
-    const next = lines[i + 1] && !/^\s+at /.test(lines[i + 1]) ? ` / ${lines[i + 1].trim()}` : '';
-    bump(counts, `${line.trim()}${/failed$/.test(line.trim()) ? next : ''}`.replace(uuidPattern, ':id').replace(/\d+/g, 'N').slice(0, 160));
-  });
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 15);
-}
-
-function pct(xs: number[], p: number) {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
-const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-type Reconciled = {
-  lost: { events: number; executions: number; checkpoints: number; pauses: number; sessions: number };
-  duplicated: { events: number; executions: number; checkpoints: number; pauses: number; sessions: number };
-  pausesUnanswered: string[];
-  pausesWrongAnswer: string[];
-  details: string[];
-};
-
-async function reconcile(admin: postgres.Sql): Promise<Reconciled> {
-  const details: string[] = [];
-  const lost = { events: 0, executions: 0, checkpoints: 0, pauses: 0, sessions: 0 };
-  const duplicated = { events: 0, executions: 0, checkpoints: 0, pauses: 0, sessions: 0 };
-
-  const countIds = async (table: string, column: string, ids: string[]) => {
-    const counts = new Map<string, number>();
-    for (let i = 0; i < ids.length; i += 5000) {
-      const rows = await admin.unsafe<{ id: string; n: number }[]>(
-        `SELECT ${column}::text AS id, count(*)::int AS n FROM ${table} WHERE ${column} = ANY($1::uuid[]) GROUP BY 1`,
-        [ids.slice(i, i + 5000)],
-      );
-      for (const r of rows) counts.set(r.id, r.n);
-    }
-    return counts;
-  };
-  const check = async (what: keyof typeof lost, table: string, column: string, ids: string[]) => {
-    const counts = await countIds(table, column, ids);
-    for (const id of ids) {
-      const n = counts.get(id) ?? 0;
-      if (n === 0) {
-        lost[what]++;
-        details.push(`lost ${what}: ${id}`);
-      } else if (n > 1) {
-        duplicated[what] += n - 1;
-        details.push(`duplicated ${what}: ${id} ×${n}`);
-      }
-    }
-  };
-  await check('events', 'execution_events', 'event_id', [...rec.events]);
-  await check('executions', 'user_tool_history', 'execution_id', [...rec.executions]);
-  await check('sessions', 'agent_sessions', 'id', [...rec.sessions.keys()]);
-
-  // Sessions: one per external id.
-  const extIds = [...rec.sessions.values()];
-  const sessionDupes = await admin<{ external_id: string; n: number }[]>`
-    SELECT external_id, count(*)::int AS n FROM agent_sessions WHERE external_id = ANY(${extIds}) GROUP BY 1 HAVING count(*) > 1`;
-  for (const d of sessionDupes) {
-    duplicated.sessions += d.n - 1;
-    details.push(`duplicated session: external id ${d.external_id} ×${d.n}`);
-  }
-
-  // Checkpoints: every accepted one is there with its sequence; no logical call stored twice.
-  const cpRows = await admin<{ id: string; session_id: string; sequence: number; call: string | null }[]>`
-    SELECT id::text, session_id::text, sequence, metrics_snapshot->>'soakCall' AS call FROM session_checkpoints`;
-  const cpById = new Map(cpRows.map((r) => [r.id, r]));
-  const cpPerCall = new Map<string, number>();
-  for (const r of cpRows) if (r.call) cpPerCall.set(r.call, (cpPerCall.get(r.call) ?? 0) + 1);
-  for (const [call, c] of rec.checkpoints) {
-    const row = cpById.get(c.id);
-    if (!row || row.session_id !== c.sessionId || row.sequence !== c.sequence) {
-      lost.checkpoints++;
-      details.push(`lost checkpoint: ${c.id} (#${c.sequence} of ${c.sessionId})${row ? ` stored as #${row.sequence}` : ''}`);
-    }
-    const n = cpPerCall.get(call) ?? 0;
-    if (n > 1) {
-      duplicated.checkpoints += n - 1;
-      details.push(`duplicated checkpoint: call ${call} stored ×${n}`);
-    }
-  }
-
-  // Pauses: there once, resolved, and the agent received the decision the person made.
-  const pRows = await admin<{ id: string; call: string | null; resolved: boolean; resolution: string | null }[]>`
-    SELECT id::text, context->>'soak_call' AS call, resolved, resolution FROM paused_sessions`;
-  const pById = new Map(pRows.map((r) => [r.id, r]));
-  const pPerCall = new Map<string, number>();
-  for (const r of pRows) if (r.call) pPerCall.set(r.call, (pPerCall.get(r.call) ?? 0) + 1);
-  const pausesUnanswered: string[] = [];
-  const pausesWrongAnswer: string[] = [];
-  const expected: Record<string, ControlDecision['action']> = { resumed: 'resume', aborted: 'abort', restored: 'restore' };
-  for (const [call, p] of rec.pauses) {
-    const row = pById.get(p.pauseId);
-    if (!row) {
-      lost.pauses++;
-      details.push(`lost pause: ${p.pauseId}`);
-      continue;
-    }
-    const n = pPerCall.get(call) ?? 0;
-    if (n > 1) {
-      duplicated.pauses += n - 1;
-      details.push(`duplicated pause: call ${call} stored ×${n}`);
-    }
-    if (!row.resolved || !p.answer) {
-      pausesUnanswered.push(p.pauseId);
-      details.push(`unanswered pause: ${p.pauseId} (resolved in db: ${row.resolved}, agent saw: ${p.answer ?? 'nothing'})`);
-    } else if (expected[row.resolution ?? ''] !== p.answer) {
-      pausesWrongAnswer.push(p.pauseId);
-      details.push(`pause ${p.pauseId}: resolved as ${row.resolution}, the agent was told ${p.answer}`);
-    }
-  }
-  return { lost, duplicated, pausesUnanswered, pausesWrongAnswer, details };
-}
-
-function sum(o: Record<string, number>) {
-  return Object.values(o).reduce((a, b) => a + b, 0);
-}
-
 function report(input: {
   r: Reconciled;
   kills: number;
@@ -534,7 +218,7 @@ function report(input: {
     ['longest unavailability', `${fmtS(longestOutage)} (/api/health not 200); longest gap between successful API answers ${fmtS(rec.longestApiGapMs)}`],
     ['health transitions', `${health.transitions.length - 1}: ${health.transitions.map((t) => `${(t.at / 1000).toFixed(0)}s→${t.to}`).join(' ')}`],
     ['faults', `${input.kills} backends killed, 2 server restarts, 1 pool hold`],
-    ['postgres.js null-socket crashes (#1154)', `${input.appCrashes} in the app (logged by next start), ${driverCrashes} in the soak's own connections`],
+    ['postgres.js null-socket crashes (#1154)', `${input.appCrashes} in the app (logged by next start), ${driverCrashes.count} in the soak's own connections`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const table = ['| measure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
@@ -585,49 +269,18 @@ function report(input: {
 // ---------------------------------------------------------------------------------------------------------------
 
 let server: PgServer | undefined;
-let app: ChildProcess | undefined;
+let app: AppProcess | undefined;
 let tempDir: string | undefined;
 
-function stopApp() {
-  if (app?.pid && app.exitCode === null) {
-    try {
-      process.kill(-app.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
 function cleanup() {
-  stopApp();
+  void app?.stop();
   server?.destroy();
   server = undefined;
   if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   tempDir = undefined;
 }
 
-process.on('exit', cleanup);
-// postgres.js 3.4.9 can throw from a setImmediate write after its socket closed (porsager/postgres#1154, #1208;
-// unfixed upstream): uncatchable, it would end the soak at a server restart. Like `next start` does for the app
-// (it logs uncaught exceptions and keeps serving), the soak logs and counts exactly this one and survives it.
-let driverCrashes = 0;
-process.on('uncaughtException', (err) => {
-  if (err instanceof TypeError && /reading 'write'/.test(err.message) && /postgres\/src\/connection\.js/.test(err.stack ?? '')) {
-    driverCrashes++;
-    log(`postgres.js null-socket write in the soak's own connections (porsager/postgres#1154), survived`);
-    return;
-  }
-  console.error(err);
-  cleanup();
-  process.exit(1);
-});
-for (const s of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(s, () => {
-    console.error(`\n${s}: stopping the app and the server`);
-    cleanup();
-    process.exit(130);
-  });
-}
+installProcessGuards('the app and the server', cleanup);
 
 runCli(async () => {
   if (hasFlag('help')) {
@@ -648,16 +301,11 @@ runCli(async () => {
   await setup.close();
 
   const baseUrl = `http://127.0.0.1:${appPort}`;
-  const appLog = fs.openSync(path.join(tempDir, 'app.log'), 'a');
-  app = spawn(path.resolve('node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
-    detached: true,
-    stdio: ['ignore', appLog, appLog],
+  app = await startApp({
+    port: appPort,
+    logFile: path.join(tempDir, 'app.log'),
     env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
       DATABASE_URL: server.url,
-      PORT: String(appPort),
       APP_URL: baseUrl,
       BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
       DB_POOL_MAX: String(poolMax),
@@ -668,16 +316,9 @@ runCli(async () => {
       LOG_LEVEL: 'warn',
     },
   });
-  for (let i = 0; ; i++) {
-    const up = await fetch(`${baseUrl}/api/health`).then((r) => r.status === 200, () => false);
-    if (up) break;
-    if (app.exitCode !== null) throw new Error(`next start exited with ${app.exitCode}; see ${path.join(tempDir, 'app.log')}`);
-    if (i > 120) throw new Error('the app did not become healthy within 60 s');
-    await sleep(500);
-  }
   log(`app on ${baseUrl} (pool ${poolMax}, acquire timeout ${acquireTimeoutMs} ms)`);
 
-  t0 = Date.now();
+  clock.t0 = Date.now();
   const admin = postgres(server.url, { max: 1, onnotice: () => {}, connection: { application_name: 'soak-admin' } });
   const personDb = await createDb({ url: server.url, poolMax: 2, metricsFlushMs: 0, applicationName: 'soak-person' });
   const stopAll = new AbortController();
@@ -689,7 +330,7 @@ runCli(async () => {
     url: baseUrl,
     token,
     agents,
-    fetch: soakFetch,
+    fetch: recordingFetch,
     pace: 0.5,
     troubleRate: 0.3,
     keepGoing: true,
@@ -704,7 +345,7 @@ runCli(async () => {
   const stopFaults = new AbortController();
   const faultRun = runFaults(server, admin, totalMs * 0.85, stopFaults.signal);
   const { killer, kills } = await faultRun;
-  await sleep(Math.max(0, t0 + totalMs - Date.now()));
+  await sleep(Math.max(0, clock.t0 + totalMs - Date.now()));
   stopFaults.abort();
   await killer;
 
@@ -713,17 +354,17 @@ runCli(async () => {
   for (let i = 0; i < 120 && rec.openPauseBySession.size > 0; i++) await sleep(500);
   await sim.stop();
   // A pause accepted as the agents stopped: fetch its decision as the agent would.
-  const collector = createClient({ baseUrl, token, fetch: soakFetch, maxRetries: 10, timeoutMs: requestTimeoutMs });
+  const collector = createClient({ baseUrl, token, fetch: recordingFetch, maxRetries: 10, timeoutMs: requestTimeoutMs });
   for (const p of [...rec.openPauseBySession.values()]) {
     await collector.waitForControl(p.sessionId, { timeoutMs: 30_000 }).catch(() => {});
   }
-  const durationMs = Date.now() - t0;
+  const durationMs = Date.now() - clock.t0;
   stopAll.abort();
   await Promise.all([healthLoop, person]);
   await personDb.close();
-  stopApp();
+  await app.stop();
 
-  const r = await reconcile(admin);
+  const r = await reconcileAccepted(admin);
   await admin.end({ timeout: 2 });
   const endedUp = health.state === '200';
   const checks: Array<[string, boolean]> = [
@@ -733,7 +374,7 @@ runCli(async () => {
     ['every pause got its answer (the one the person gave)', r.pausesUnanswered.length === 0 && r.pausesWrongAnswer.length === 0],
     ['/api/health went 503 and back to 200', health.transitions.some((t) => t.to === '503') && endedUp],
   ];
-  const appErrors = summariseAppLog(path.join(tempDir!, 'app.log'));
+  const appErrors = summariseAppLog(path.join(tempDir!, 'app.log'), 'soak-app.log');
   const machine = `${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
   const appCrashes = appErrors.filter(([what]) => /uncaughtException/.test(what)).reduce((a, [, n]) => a + n, 0);
   report({ r, kills: kills(), machine, durationMs, checks, appErrors, appCrashes });

@@ -16,3 +16,4 @@ export * from './integrations';
 export * from './escalation';
 export * from './settings';
 export * from './restore-requests';
+export * from './jobs';
