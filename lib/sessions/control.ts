@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { agentSessions, checkpointRecoveries, pausedSessions, sessionCheckpoints } from '@/lib/db/schema';
-import { waitForSessionSignal } from '@/lib/events/bus';
+import { waitForControlChange } from './control-watcher';
 
 /**
  * What an agent must do now. Answers are safe to repeat (at-least-once): a restore is answered until the
@@ -125,20 +125,20 @@ export async function getControlDecision(db: Db, input: { sessionId: string }): 
 
 /**
  * Long-poll: while the answer is `wait`, wait for a decision up to `waitSeconds` (≤ `maxSeconds`, 30 for the HTTP
- * API; MCP's request_human_decision allows MAX_MCP_WAIT_S), waking at once on an in-process signal and re-reading
- * the database every `pollMs` so decisions made on other instances arrive too.
+ * API; MCP's request_human_decision allows MAX_MCP_WAIT_S). The wait itself holds no database connection: the
+ * instance's one watcher (./control-watcher.ts) checks all held polls in one statement per second, so decisions
+ * made on other instances arrive within about a second, and an in-process signal wakes the poll at once.
  */
 export async function waitForControlDecision(
   db: Db,
-  input: { sessionId: string; waitSeconds: number; maxSeconds?: number; pollMs?: number; signal?: AbortSignal },
+  input: { sessionId: string; waitSeconds: number; maxSeconds?: number; signal?: AbortSignal },
 ): Promise<ControlResult> {
   const deadline = Date.now() + Math.min(Math.max(input.waitSeconds, 0), input.maxSeconds ?? 30) * 1000;
-  const pollMs = input.pollMs ?? 1000;
   for (;;) {
     const result = await getControlDecision(db, { sessionId: input.sessionId });
     if (!result.ok || result.decision.action !== 'wait') return result;
     const left = deadline - Date.now();
     if (left <= 0 || input.signal?.aborted) return result;
-    await waitForSessionSignal(input.sessionId, Math.min(left, pollMs), input.signal);
+    await waitForControlChange(db, { sessionId: input.sessionId, ms: left, signal: input.signal });
   }
 }
