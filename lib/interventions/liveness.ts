@@ -1,14 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { actorLabel, type Actor } from '@/lib/auth/actor';
 import { queryRows, type Db } from '@/lib/db/client';
 import { agentSessions, pausedSessions, type AgentSession } from '@/lib/db/schema';
+import { signOfLifeUpdate, type TouchedSession } from '@/lib/sessions/heartbeats';
 import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
 import { auditPause, resolvePauseInTx } from './commands';
 
 export const CAME_BACK_NOTE = 'agent came back';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * A sign of life from an agent: its heartbeat or any agent API call about the session (control, checkpoints, pause,
@@ -22,24 +21,20 @@ export async function recordSignOfLife(
   input: { sessionIds: string[]; currentTask?: string | null },
   actor: Actor,
 ): Promise<Map<string, AgentSession['status']>> {
-  // A string that is no UUID names no session (and must not reach the array literal below).
-  const ids = [...new Set(input.sessionIds.map((i) => i.toLowerCase()))].filter((i) => uuidPattern.test(i));
+  const ids = [...new Set(input.sessionIds.map((i) => i.toLowerCase()))];
+  if (!ids.length) return new Map();
+  // One prepared statement: the hottest statement of the agent API (every heartbeat), so Postgres parses and plans
+  // it once per connection and no query builder runs per call.
+  const rows = await queryRows<TouchedSession>(db, signOfLifeUpdate({ ids, currentTask: input.currentTask }), { prepare: true });
+  return resumeTimedOutSessions(db, rows, actor);
+}
+
+/**
+ * After a sign of life (signOfLifeUpdate, alone or inside another statement): resolves the open `timeout` pause of
+ * each session that had one ("agent came back"). Returns each session's status after that.
+ */
+export async function resumeTimedOutSessions(db: Db, rows: TouchedSession[], actor: Actor): Promise<Map<string, AgentSession['status']>> {
   const out = new Map<string, AgentSession['status']>();
-  if (!ids.length) return out;
-  // One prepared statement (stable text, ids as one array parameter): the hottest statement of the agent API
-  // (every heartbeat), so Postgres parses and plans it once per connection and no query builder runs per call.
-  const rows = await queryRows<{ id: string; status: AgentSession['status']; timed_out: boolean }>(
-    db,
-    sql`UPDATE agent_sessions
-           SET last_heartbeat_at = greatest(last_heartbeat_at, now()),
-               current_task = CASE WHEN ${input.currentTask !== undefined} THEN ${input.currentTask ?? null}::text ELSE current_task END
-         WHERE id = ANY(${`{${ids.join(',')}}`}::uuid[])
-     RETURNING id, status,
-               -- Only a session in an open \`timeout\` pause needs more than this one statement.
-               status = 'paused' AND EXISTS (SELECT 1 FROM paused_sessions p
-                 WHERE p.session_id = agent_sessions.id AND NOT p.resolved AND p.pause_type = 'timeout') AS timed_out`,
-    { prepare: true },
-  );
   for (const r of rows) {
     out.set(r.id, r.status);
     if (r.timed_out && (await resumeReturnedAgent(db, { sessionId: r.id }, actor)).ok) out.set(r.id, 'running');
