@@ -1,7 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { actorLabel, type Actor } from '@/lib/auth/actor';
-import type { Db } from '@/lib/db/client';
+import { queryRows, type Db } from '@/lib/db/client';
 import { agentSessions, pausedSessions, type AgentSession } from '@/lib/db/schema';
+import { signOfLifeUpdate, type TouchedSession } from '@/lib/sessions/heartbeats';
 import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
 import { auditPause, resolvePauseInTx } from './commands';
@@ -21,26 +22,22 @@ export async function recordSignOfLife(
   actor: Actor,
 ): Promise<Map<string, AgentSession['status']>> {
   const ids = [...new Set(input.sessionIds.map((i) => i.toLowerCase()))];
+  if (!ids.length) return new Map();
+  // One prepared statement: the hottest statement of the agent API (every heartbeat), so Postgres parses and plans
+  // it once per connection and no query builder runs per call.
+  const rows = await queryRows<TouchedSession>(db, signOfLifeUpdate({ ids, currentTask: input.currentTask }), { prepare: true });
+  return resumeTimedOutSessions(db, rows, actor);
+}
+
+/**
+ * After a sign of life (signOfLifeUpdate, alone or inside another statement): resolves the open `timeout` pause of
+ * each session that had one ("agent came back"). Returns each session's status after that.
+ */
+export async function resumeTimedOutSessions(db: Db, rows: TouchedSession[], actor: Actor): Promise<Map<string, AgentSession['status']>> {
   const out = new Map<string, AgentSession['status']>();
-  if (!ids.length) return out;
-  const rows = await db
-    .update(agentSessions)
-    .set({
-      lastHeartbeatAt: sql`greatest(${agentSessions.lastHeartbeatAt}, now())`,
-      ...(input.currentTask !== undefined ? { currentTask: input.currentTask } : {}),
-    })
-    .where(inArray(agentSessions.id, ids))
-    .returning({
-      id: agentSessions.id,
-      status: agentSessions.status,
-      // Only a session in an open `timeout` pause needs more than this one statement.
-      // (Qualified by hand: in an UPDATE, Drizzle writes its columns unqualified, and "id" would be p.id here.)
-      timedOut: sql<boolean>`agent_sessions.status = 'paused' AND EXISTS (SELECT 1 FROM paused_sessions p
-        WHERE p.session_id = agent_sessions.id AND NOT p.resolved AND p.pause_type = 'timeout')`,
-    });
   for (const r of rows) {
     out.set(r.id, r.status);
-    if (r.timedOut && (await resumeReturnedAgent(db, { sessionId: r.id }, actor)).ok) out.set(r.id, 'running');
+    if (r.timed_out && (await resumeReturnedAgent(db, { sessionId: r.id }, actor)).ok) out.set(r.id, 'running');
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '@/lib/db/client';
+import { queryRows, type Db } from '@/lib/db/client';
 import { agentSessions, checkpointRecoveries, pausedSessions, sessionCheckpoints } from '@/lib/db/schema';
-import { waitForSessionSignal } from '@/lib/events/bus';
+import { waitForControlChange } from './control-watcher';
 
 /**
  * What an agent must do now. Answers are safe to repeat (at-least-once): a restore is answered until the
@@ -31,6 +31,21 @@ export type ControlDecision =
 
 export type ControlResult = { ok: true; decision: ControlDecision } | { ok: false; reason: 'not_found' };
 
+/** What a control answer is decided from: the session and its latest pause (read pause-first, see below). */
+type ControlState = {
+  session: { id: string; status: string; error: string | null };
+  latest: {
+    id: string;
+    resolved: boolean;
+    reason: string;
+    pauseType: string;
+    pausedAt: string;
+    resolution: string | null;
+    resolutionNote: string | null;
+    resolvedBy: string | null;
+  } | null;
+};
+
 export async function getControlDecision(db: Db, input: { sessionId: string }): Promise<ControlResult> {
   // The latest pause is read BEFORE the session, on purpose. Each resolution (resume → running, abort → aborted,
   // restore → recovering) changes the pause and the session in one transaction, and these are two statements
@@ -49,7 +64,78 @@ export async function getControlDecision(db: Db, input: { sessionId: string }): 
     .from(agentSessions)
     .where(eq(agentSessions.id, input.sessionId));
   if (!s) return { ok: false, reason: 'not_found' };
+  return decideControl(db, {
+    session: s,
+    latest: latest ? { ...latest, pausedAt: latest.pausedAt.toISOString() } : null,
+  });
+}
 
+/**
+ * The agent's control call in ONE statement for the common answers: marks the session alive (moves
+ * last_heartbeat_at, as lib/interventions/liveness.ts recordSignOfLife does) and reads its status and latest pause.
+ * The pause comes from the statement's snapshot and the status from the row the UPDATE wrote, which is at least as
+ * new (READ COMMITTED re-reads a row changed under it), so a resolved pause is never seen beside a stale status —
+ * the rule getControlDecision keeps by reading the pause first. `timedOut`: the session sits in an open watchdog
+ * `timeout` pause, which the caller resolves ("agent came back") and then asks getControlDecision again.
+ */
+export async function touchAndGetControlDecision(
+  db: Db,
+  input: { sessionId: string },
+): Promise<{ timedOut: boolean; result: ControlResult }> {
+  const [row] = await queryRows<{
+    id: string;
+    status: string;
+    error: string | null;
+    pause_id: string | null;
+    resolved: boolean | null;
+    reason: string | null;
+    pause_type: string | null;
+    paused_at: string | null;
+    resolution: string | null;
+    resolution_note: string | null;
+    resolved_by: string | null;
+  }>(
+    db,
+    // Served by the primary key and idx_paused_sessions_session (session_id, paused_at DESC). to_char writes
+    // paused_at exactly as Date.toISOString() would (milliseconds, UTC), as getControlDecision answers it.
+    sql`WITH touched AS (
+          UPDATE agent_sessions SET last_heartbeat_at = greatest(last_heartbeat_at, now())
+           WHERE id = ${input.sessionId}
+          RETURNING id, status, error
+        )
+        SELECT t.id, t.status, t.error, p.id AS pause_id, p.resolved, p.reason, p.pause_type,
+               to_char(p.paused_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS paused_at,
+               p.resolution, p.resolution_note, p.resolved_by
+          FROM touched t
+          LEFT JOIN LATERAL (SELECT * FROM paused_sessions p WHERE p.session_id = t.id
+                              ORDER BY p.paused_at DESC LIMIT 1) p ON true`,
+    { prepare: true },
+  );
+  if (!row) return { timedOut: false, result: { ok: false, reason: 'not_found' } };
+  const latest =
+    row.pause_id === null
+      ? null
+      : {
+          id: row.pause_id,
+          resolved: row.resolved === true,
+          reason: row.reason ?? '',
+          pauseType: row.pause_type ?? '',
+          pausedAt: row.paused_at ?? '',
+          resolution: row.resolution,
+          resolutionNote: row.resolution_note,
+          resolvedBy: row.resolved_by,
+        };
+  if (row.status === 'paused' && latest && !latest.resolved && latest.pauseType === 'timeout') {
+    return { timedOut: true, result: { ok: true, decision: waitOn(latest) } };
+  }
+  return { timedOut: false, result: await decideControl(db, { session: { id: row.id, status: row.status, error: row.error }, latest }) };
+}
+
+function waitOn(latest: NonNullable<ControlState['latest']>): ControlDecision {
+  return { action: 'wait', pausedSessionId: latest.id, reason: latest.reason, pauseType: latest.pauseType, pausedAt: latest.pausedAt };
+}
+
+async function decideControl(db: Db, { session: s, latest }: ControlState): Promise<ControlResult> {
   if (s.status === 'recovering') {
     const [r] = await db
       .select()
@@ -84,18 +170,7 @@ export async function getControlDecision(db: Db, input: { sessionId: string }): 
     }
   }
 
-  if (latest && !latest.resolved) {
-    return {
-      ok: true,
-      decision: {
-        action: 'wait',
-        pausedSessionId: latest.id,
-        reason: latest.reason,
-        pauseType: latest.pauseType,
-        pausedAt: latest.pausedAt.toISOString(),
-      },
-    };
-  }
+  if (latest && !latest.resolved) return { ok: true, decision: waitOn(latest) };
   if (s.status === 'aborted') {
     return {
       ok: true,
@@ -125,20 +200,23 @@ export async function getControlDecision(db: Db, input: { sessionId: string }): 
 
 /**
  * Long-poll: while the answer is `wait`, wait for a decision up to `waitSeconds` (≤ `maxSeconds`, 30 for the HTTP
- * API; MCP's request_human_decision allows MAX_MCP_WAIT_S), waking at once on an in-process signal and re-reading
- * the database every `pollMs` so decisions made on other instances arrive too.
+ * API; MCP's request_human_decision allows MAX_MCP_WAIT_S). The wait itself holds no database connection: the
+ * instance's one watcher (./control-watcher.ts) checks all held polls in one statement per second, so decisions
+ * made on other instances arrive within about a second, and an in-process signal wakes the poll at once.
+ * `first`: an answer the caller has just read (touchAndGetControlDecision), so the first round reads nothing.
  */
 export async function waitForControlDecision(
   db: Db,
-  input: { sessionId: string; waitSeconds: number; maxSeconds?: number; pollMs?: number; signal?: AbortSignal },
+  input: { sessionId: string; waitSeconds: number; maxSeconds?: number; signal?: AbortSignal; first?: ControlResult },
 ): Promise<ControlResult> {
   const deadline = Date.now() + Math.min(Math.max(input.waitSeconds, 0), input.maxSeconds ?? 30) * 1000;
-  const pollMs = input.pollMs ?? 1000;
+  let first = input.first;
   for (;;) {
-    const result = await getControlDecision(db, { sessionId: input.sessionId });
+    const result = first ?? (await getControlDecision(db, { sessionId: input.sessionId }));
+    first = undefined;
     if (!result.ok || result.decision.action !== 'wait') return result;
     const left = deadline - Date.now();
     if (left <= 0 || input.signal?.aborted) return result;
-    await waitForSessionSignal(input.sessionId, Math.min(left, pollMs), input.signal);
+    await waitForControlChange(db, { sessionId: input.sessionId, ms: left, signal: input.signal });
   }
 }

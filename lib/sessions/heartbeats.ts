@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import type { AgentSession } from '@/lib/db/schema';
 
@@ -40,4 +40,27 @@ export async function recordHeartbeats(db: Db, input: BatchHeartbeatInput): Prom
   const unknownIds = rows.filter((r) => r.kind === 'missing').map((r) => r.id);
   if (unknownIds.length) return { ok: false, reason: 'unknown_sessions', unknownIds };
   return { ok: true, sessions: rows.map((r) => ({ id: r.id, status: r.status! })) };
+}
+
+/** A session row after a sign of life: `timed_out` = it sits in an open watchdog `timeout` pause. */
+export type TouchedSession = { id: string; status: AgentSession['status']; timed_out: boolean };
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The sign-of-life UPDATE (lib/interventions/liveness.ts), as a statement or a CTE of a larger one: moves
+ * last_heartbeat_at of the sessions `ids` and, when `currentTask` is given, sets the current task; RETURNING
+ * TouchedSession. Its text never changes (ids are one array parameter), so it runs as a prepared statement.
+ * `onlyIf`: a condition the whole update depends on (a tool-execution batch that was refused touches nothing).
+ * Ids that are no UUID name no session and are left out.
+ */
+export function signOfLifeUpdate(input: { ids: string[]; currentTask?: string | null; onlyIf?: SQL }): SQL {
+  const ids = input.ids.filter((i) => uuidPattern.test(i));
+  return sql`UPDATE agent_sessions
+       SET last_heartbeat_at = greatest(last_heartbeat_at, now()),
+           current_task = CASE WHEN ${input.currentTask !== undefined} THEN ${input.currentTask ?? null}::text ELSE current_task END
+     WHERE id = ANY(${`{${ids.join(',')}}`}::uuid[]) AND ${input.onlyIf ?? sql`true`}
+ RETURNING id, status,
+           status = 'paused' AND EXISTS (SELECT 1 FROM paused_sessions p
+             WHERE p.session_id = agent_sessions.id AND NOT p.resolved AND p.pause_type = 'timeout') AS timed_out`;
 }

@@ -4,6 +4,7 @@ import { queryRows, type Db } from '@/lib/db/client';
 import { userToolHistory } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
+import { signOfLifeUpdate, type TouchedSession } from '@/lib/sessions/heartbeats';
 
 export type IngestToolExecution = {
   executionId?: string;
@@ -54,9 +55,35 @@ export async function ingestToolExecutions(db: Db, input: { executions: IngestTo
     sql`SELECT fd_ingest_tool_executions(${JSON.stringify(rows)}::jsonb) AS r`,
     { prepare: true },
   );
+  return ingestResult(r, rows.length);
+}
+
+function ingestResult(r: { missing: number[] | null; inserted: number }, received: number): IngestToolsResult {
   if (r.missing?.length) return { ok: false, reason: 'unknown_session', indexes: r.missing.map(Number) };
   const inserted = Number(r.inserted);
-  return { ok: true, received: rows.length, inserted, duplicates: rows.length - inserted };
+  return { ok: true, received, inserted, duplicates: received - inserted };
+}
+
+/**
+ * ingestToolExecutions and the sign of life of the sessions the batch names (lib/sessions/heartbeats.ts
+ * signOfLifeUpdate) in ONE prepared statement: the sessions are touched only when the batch was accepted. The
+ * caller resolves the `timeout` pauses of the touched rows that had one (lib/interventions/liveness.ts).
+ */
+export async function ingestToolExecutionsAndTouch(
+  db: Db,
+  input: { executions: IngestToolExecution[] },
+): Promise<{ result: IngestToolsResult; touched: TouchedSession[] }> {
+  const rows = toRows(input.executions);
+  const ids = [...new Set(rows.flatMap((r) => (r.session_id ? [r.session_id] : [])))];
+  const [{ r, touched }] = await queryRows<{ r: { missing: number[] | null; inserted: number }; touched: TouchedSession[] }>(
+    db,
+    // The UPDATE reads the ingest's answer, so the ingest runs first (once: MATERIALIZED).
+    sql`WITH ingest AS MATERIALIZED (SELECT fd_ingest_tool_executions(${JSON.stringify(rows)}::jsonb) AS r),
+        touched AS (${signOfLifeUpdate({ ids, onlyIf: sql`(SELECT jsonb_typeof(r -> 'missing') IS DISTINCT FROM 'array' FROM ingest)` })})
+        SELECT (SELECT r FROM ingest) AS r, coalesce((SELECT json_agg(t) FROM touched t), '[]'::json) AS touched`,
+    { prepare: true },
+  );
+  return { result: ingestResult(r, rows.length), touched: r.missing?.length ? [] : touched };
 }
 
 /**

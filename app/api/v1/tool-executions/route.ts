@@ -3,8 +3,9 @@ import { apiRoute, json } from '@/lib/api/handler';
 import { replayStored } from '@/lib/api/idempotency';
 import { ToolExecutionsBody } from '@/lib/api/schemas';
 import { AppError } from '@/lib/errors';
-import { recordSignOfLife } from '@/lib/interventions/liveness';
-import { ingestToolExecutions, ingestToolExecutionsOnce, refuseExpiredTimestamps, type IngestToolExecution } from '@/lib/tools/ingest';
+import { recordSignOfLife, resumeTimedOutSessions } from '@/lib/interventions/liveness';
+import type { TouchedSession } from '@/lib/sessions/heartbeats';
+import { ingestToolExecutions, ingestToolExecutionsAndTouch, ingestToolExecutionsOnce, refuseExpiredTimestamps, type IngestToolExecution } from '@/lib/tools/ingest';
 import { enforceBudgets } from '@/lib/usage/budget';
 import { recordSessionUsage } from '@/lib/usage/record';
 
@@ -23,6 +24,8 @@ export const POST = apiRoute({ scopes: ['ingest'], body: ToolExecutionsBody, own
   refuseExpiredTimestamps(executions, batch);
   const withUsage = usageOf(executions, batch);
   let reply;
+  /** Set when the sign of life already happened in the ingest statement. */
+  let touched: TouchedSession[] | null = null;
   if (idempotency) {
     const r = await db.transaction(async (tx) => {
       const once = await ingestToolExecutionsOnce(tx, { ...idempotency, executions, batch });
@@ -35,23 +38,29 @@ export const POST = apiRoute({ scopes: ['ingest'], body: ToolExecutionsBody, own
     reply = json(r.status ?? 500, r.body);
     if (r.status !== 200) return reply;
   } else {
-    const r = withUsage.length
-      ? await db.transaction(async (tx) => {
+    // Without usage, the common case: ingest and sign of life in one statement.
+    const plain = withUsage.length ? null : await ingestToolExecutionsAndTouch(db, { executions });
+    const r = plain
+      ? plain.result
+      : await db.transaction(async (tx) => {
           const ingested = await ingestToolExecutions(tx, { executions });
           if (ingested.ok) await recordSessionUsage(tx, { records: withUsage });
           return ingested;
-        })
-      : await ingestToolExecutions(db, { executions });
+        });
     if (!r.ok) {
       throw new AppError('unprocessable', 'Unknown sessionId', {
         fields: r.indexes.slice(0, 50).map((i) => ({ path: batch ? `${i}.sessionId` : 'sessionId', message: 'no session with this id' })),
       });
     }
+    touched = plain?.touched ?? null;
     const { received, inserted, duplicates } = r;
     reply = json(200, { received, inserted, duplicates });
   }
-  const sessionIds = executions.flatMap((e) => (e.sessionId ? [e.sessionId] : []));
-  if (sessionIds.length) await recordSignOfLife(db, { sessionIds }, actor);
+  if (touched) await resumeTimedOutSessions(db, touched, actor);
+  else {
+    const sessionIds = executions.flatMap((e) => (e.sessionId ? [e.sessionId] : []));
+    if (sessionIds.length) await recordSignOfLife(db, { sessionIds }, actor);
+  }
   if (withUsage.length) await enforceBudgets(db, { sessionIds: withUsage.map((u) => u.sessionId) });
   return reply;
 });
