@@ -3,7 +3,8 @@
  * full HTTP GETs of one console page at a time — cookie, proxy (CSP), session check, data, React render, the whole
  * streamed body read — for SECONDS each. Reported per page: p50 / p95 of the full request and the app's CPU per view
  * (utime + stime of `next start` and every process under it, from /proc/<pid>/stat, read before and after the
- * page's window, divided by the views completed in it).
+ * page's window, divided by the views completed in it), and what one view of the page sends (HTML and its inlined
+ * Flight payload, uncompressed; scripts/bench-pages-sizes.ts), read once before the window.
  *
  * Floor, interleaved in the same run: /bench-floor (app/(console)/bench-floor/page.tsx, served only with
  * BENCH_FLOOR_ROUTE=1): the same console layout around a 50-row static table, no query of its own. It gets a
@@ -15,6 +16,7 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { percentileOf } from '@/lib/observability/rolling-window';
+import { pageSize } from './bench-pages-sizes';
 
 export const LOAD_BARS = { p95Ms: 150, cpuVsFloor: 2 } as const;
 export const FLOOR_PATH = '/bench-floor';
@@ -22,7 +24,7 @@ export const FLOOR_PATH = '/bench-floor';
 const TICK_MS = 1000 / Number(execSync('getconf CLK_TCK').toString().trim() || 100);
 
 export type LoadRoute = { name: string; path: string };
-export type LoadResult = { name: string; path: string; views: number; errors: string[]; p50: number; p95: number; cpuMs: number; load: string };
+export type LoadResult = { name: string; path: string; views: number; errors: string[]; p50: number; p95: number; cpuMs: number; load: string; size?: { html: number; rsc: number } };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], q: number) => percentileOf([...xs].sort((a, b) => a - b), q) ?? NaN;
@@ -110,14 +112,17 @@ export async function runLoad(opts: { base: string; serverPid: number; routes: L
   const { base, serverPid, routes, cookies, seconds, floorSeconds } = opts;
   const floorWindows: Window[] = [await window(`${base}${FLOOR_PATH}`, cookies, floorSeconds, serverPid)];
   const pages: LoadResult[] = [];
+  const floorSize = await pageSize(base, FLOOR_PATH, cookies[0]);
   for (const r of routes) {
+    // What one view sends (uncompressed HTML and the Flight payload inlined in it), outside the measured window.
+    const size = await pageSize(base, r.path, cookies[0]);
     const w = await window(`${base}${r.path}`, cookies, seconds, serverPid);
-    pages.push(summarise(r.name, r.path, [w]));
+    pages.push({ ...summarise(r.name, r.path, [w]), size: { html: size.html, rsc: size.rsc } });
     floorWindows.push(await window(`${base}${FLOOR_PATH}`, cookies, floorSeconds, serverPid));
     const last = pages[pages.length - 1];
     console.log(`  ${r.name}: ${last.views} views, p50 ${fmt(last.p50)} / p95 ${fmt(last.p95)} ms, CPU ${last.cpuMs.toFixed(1)} ms/view${last.errors.length ? `, ${last.errors.length} errors (${last.errors[0]})` : ''}`);
   }
-  const floor = summarise('Floor: console layout + 50-row static table', FLOOR_PATH, floorWindows);
+  const floor = { ...summarise('Floor: console layout + 50-row static table', FLOOR_PATH, floorWindows), size: { html: floorSize.html, rsc: floorSize.rsc } };
   console.log(`  floor: ${floor.views} views, p50 ${fmt(floor.p50)} / p95 ${fmt(floor.p95)} ms, CPU ${floor.cpuMs.toFixed(1)} ms/view`);
   return { pages, floor };
 }
@@ -136,10 +141,11 @@ export function verdict(r: LoadResult, floor: LoadResult) {
 
 export function loadTable(res: { pages: LoadResult[]; floor: LoadResult }, readers: number, seconds: number, floorSeconds: number) {
   const { pages, floor } = res;
-  const head = `| route | views (${readers} readers × ${seconds} s) | p50 / p95 full HTTP (ms) | server CPU per view (ms) | × floor | bars: p95 ≤ ${LOAD_BARS.p95Ms} ms, CPU ≤ ${LOAD_BARS.cpuVsFloor}× floor |`;
+  const head = `| route | views (${readers} readers × ${seconds} s) | p50 / p95 full HTTP (ms) | server CPU per view (ms) | × floor | HTML (Flight) KB | bars: p95 ≤ ${LOAD_BARS.p95Ms} ms, CPU ≤ ${LOAD_BARS.cpuVsFloor}× floor |`;
+  const kb = (b: number) => (b / 1024).toFixed(0);
   const row = (r: LoadResult, v: string) =>
-    `| ${r.name} (\`${r.path.replace(/[0-9a-f-]{36}/g, ':id')}\`) | ${r.views} | ${fmt(r.p50)} / ${fmt(r.p95)} | ${r.cpuMs.toFixed(1)} | ${(r.cpuMs / floor.cpuMs).toFixed(2)} | ${v} |`;
-  const lines = [head, '|---|---:|---:|---:|---:|---|', ...pages.map((r) => row(r, verdict(r, floor))), row(floor, `floor (${floorSeconds} s windows, before the first page and after each)`)];
+    `| ${r.name} (\`${r.path.replace(/[0-9a-f-]{36}/g, ':id')}\`) | ${r.views} | ${fmt(r.p50)} / ${fmt(r.p95)} | ${r.cpuMs.toFixed(1)} | ${(r.cpuMs / floor.cpuMs).toFixed(2)} | ${r.size ? `${kb(r.size.html)} (${kb(r.size.rsc)})` : '—'} | ${v} |`;
+  const lines = [head, '|---|---:|---:|---:|---:|---:|---|', ...pages.map((r) => row(r, verdict(r, floor))), row(floor, `floor (${floorSeconds} s windows, before the first page and after each)`)];
   const missed = pages.filter((r) => verdict(r, floor) !== 'met').length;
   const summary = `${missed ? `❌ MISS on ${missed} of ${pages.length} pages` : `✅ all ${pages.length} pages met both bars`} — load average ${loadAvg()} at the end; ${os.cpus().length} cores.`;
   return { table: lines.join('\n'), summary };

@@ -6,10 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { summarise } from './bench-cpuprofile';
 import { writeDocSection } from './bench-doc-sections';
 import { processTreeCpuMs, verdict, type LoadResult } from './bench-pages-load';
+import { flightBytes } from './bench-pages-sizes';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pages-'));
 
 describe('bench:pages tools', () => {
+  it('counts the bytes of the inlined Flight payload, not the rest of the HTML', () => {
+    const push = (x: string) => `<script nonce="n">self.__next_f.push(${x})</script>`;
+    const html = `<html><body><table>${'<tr><td>x</td></tr>'.repeat(10)}</table>${push('[0]')}${push('[1,"0:[\\"$\\",\\"div\\"]\\n"]')}<script>other()</script></body></html>`;
+    expect(flightBytes(html)).toBe('[0]'.length + '[1,"0:[\\"$\\",\\"div\\"]\\n"]'.length);
+    expect(flightBytes('<html></html>')).toBe(0);
+  });
+
   it('replaces only its generated section and keeps the hand-written notes', () => {
     const file = path.join(tmp(), 'doc.md');
     writeDocSection(file, 'load', 'first run');

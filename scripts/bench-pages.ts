@@ -19,7 +19,8 @@
  *
  * Then the concurrent part (scripts/bench-pages-load.ts): 10 signed-in readers, full HTTP GETs of every page for 20 s
  * each, p50 / p95 and the server's CPU per view beside the floor route /bench-floor, interleaved in the same run.
- * `--part browser|load` runs one part only (default both); `--seconds N` / `--floor-seconds N` set the windows;
+ * `--part browser|load` runs one part only (default both); `--routes "Sessions,Session detail"` (exact names) or
+ * `--only TEXT` (names containing it) run a subset, printed but not written to the docs; `--seconds N` / `--floor-seconds N` set the windows;
  * `--profile DIR` starts the server with `node --cpu-prof` (profile written to DIR when it stops) and puts its top
  * frames into the docs; `--semi-space MB` sets the server's V8 semi-space (0: Node's default) for an A/B. Each part replaces its own section of docs/benchmarks-pages.md; text outside the
  * generated sections (the profile notes) is kept.
@@ -49,6 +50,9 @@ const dbUrl = largeDbUrl;
 const port = Number(argValue('port', process.env.BENCH_PAGES_PORT ?? '3510'));
 const RUNS = Number(argValue('runs', process.env.BENCH_RUNS ?? '10'));
 const only = argValue('only');
+/** `--routes "Sessions,Session detail"`: only these routes, by exact name (case-insensitive); like --only, the docs are not written. */
+const routeNames = argValue('routes')?.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
+const subset = Boolean(only || routeNames);
 const shotsDir = argValue('screenshots');
 /** `--verbose 1`: print every load (TTFB, LCP and its element). */
 const verbose = argValue('verbose') === '1';
@@ -120,7 +124,10 @@ async function routes(db: Db, userId: string): Promise<Route[]> {
     { name: 'Settings · notifications', path: '/settings/notifications', queries: layout },
     { name: 'Settings · audit', path: '/settings/audit', queries: layout },
   ];
-  return only ? out.filter((r) => r.name.toLowerCase().includes(only.toLowerCase())) : out;
+  const picked = out.filter((r) => (!only || r.name.toLowerCase().includes(only.toLowerCase())) && (!routeNames || routeNames.includes(r.name.toLowerCase())));
+  const unknown = routeNames?.filter((n) => !out.some((r) => r.name.toLowerCase() === n));
+  if (unknown?.length) throw new Error(`--routes: no route named ${unknown.map((n) => `"${n}"`).join(', ')} (routes: ${out.map((r) => r.name).join(', ')})`);
+  return picked;
 }
 
 /** Records the last LCP candidate from the first paint on; read after the page has settled. */
@@ -422,7 +429,7 @@ runCli(async () => {
       const md = await browserPart(browser, db, list, storageState, cookie, sessions);
       await browser.close();
       browser = undefined;
-      if (!only) writeDocSection(DOC, 'browser', md);
+      if (!subset) writeDocSection(DOC, 'browser', md);
     }
 
     if (part === 'all' || part === 'load') {
@@ -441,7 +448,7 @@ runCli(async () => {
         summary,
         '',
       ].join('\n');
-      if (!only) writeDocSection(DOC, 'load', md);
+      if (!subset) writeDocSection(DOC, 'load', md);
     }
   } finally {
     await browser?.close();
@@ -456,7 +463,7 @@ runCli(async () => {
   if (profileDir) {
     const md = profileSection(profileDir);
     console.log(md);
-    if (!only) writeDocSection(DOC, 'profile', md);
+    if (!subset) writeDocSection(DOC, 'profile', md);
   }
-  if (!only) console.log(`written to ${DOC}`);
+  if (!subset) console.log(`written to ${DOC}`);
 });

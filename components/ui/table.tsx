@@ -1,16 +1,18 @@
 import { clsx } from 'clsx';
 
+/** `tbl`, `th`, `td`, `tr`: short classes from app/globals.css (a row's utilities spelled out cost CPU per view). */
+
 export function Table({ children, className }: { children: React.ReactNode; className?: string }) {
   return (
     <div className={clsx('overflow-x-auto', className)}>
-      <table className="min-w-full divide-y divide-slate-200 text-sm">{children}</table>
+      <table className="tbl">{children}</table>
     </div>
   );
 }
 
 export function Th({ children, className }: { children?: React.ReactNode; className?: string }) {
   return (
-    <th scope="col" className={clsx('whitespace-nowrap px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500', className)}>
+    <th scope="col" className={clsx('th', className)}>
       {children}
     </th>
   );
@@ -18,14 +20,14 @@ export function Th({ children, className }: { children?: React.ReactNode; classN
 
 export function Td({ children, className, colSpan }: { children?: React.ReactNode; className?: string; colSpan?: number }) {
   return (
-    <td colSpan={colSpan} className={clsx('px-3 py-2 align-top text-slate-700', className)}>
+    <td colSpan={colSpan} className={clsx('td', className)}>
       {children}
     </td>
   );
 }
 
 export function Tr({ children, className }: { children: React.ReactNode; className?: string }) {
-  return <tr className={clsx('hover:bg-slate-50', className)}>{children}</tr>;
+  return <tr className={clsx('tr', className)}>{children}</tr>;
 }
 
 /** A header row of plain column labels; `actions` adds a last, visually hidden "Actions" column for row buttons. */

@@ -9,7 +9,12 @@ import { decodeTimelineCursor, listSessionTimeline } from '@/lib/sessions/timeli
  * Everything a session page or a checkpoint page reads, one function each, so that a benchmark times exactly
  * what the page costs on the server (scripts/bench.ts) and the page stays a thin renderer.
  */
-export const TIMELINE_PAGE = 100;
+/**
+ * Timeline rows per page ("Earlier →" for the next). 50, not 100: every row is rendered twice per view (HTML and the
+ * inlined Flight payload, each with its metadata JSON), and at 100 rows the page cost ~3× the floor's CPU per view
+ * at 10 readers (docs/benchmarks-pages.md, issue 18).
+ */
+export const TIMELINE_PAGE = 50;
 export const MESSAGES_PAGE = 200;
 
 export async function loadSessionPage(db: Db, input: { id: string; before?: string | null }) {

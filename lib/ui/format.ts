@@ -15,3 +15,13 @@ export function formatBytes(n: number): string {
 export function shortId(id: string) {
   return id.slice(0, 8);
 }
+
+const counts = new Intl.NumberFormat('en');
+
+/**
+ * A whole count with thousands separators, `12,345`. One formatter for the module: `n.toLocaleString('en')` builds a
+ * new Intl.NumberFormat on every call, which tables and option lists did once per row.
+ */
+export function formatCount(n: number): string {
+  return counts.format(Math.round(n));
+}

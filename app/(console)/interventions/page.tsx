@@ -12,6 +12,7 @@ import { loadInterventionsPage } from '@/lib/pages/interventions';
 import { decodeCursor } from '@/lib/interventions/queries';
 import { activeFilterSchema, firstValues } from '@/lib/interventions/schemas';
 import { ActiveTable } from './_components/active-table';
+import { toActiveRow } from './_components/active-rows';
 import { FilterForm, FilterSelect } from './_components/filter-form';
 
 export const metadata: Metadata = { title: 'Interventions' };
@@ -93,7 +94,7 @@ export default async function InterventionsPage({
       <Card title={`Active (${total})`}>
         {/* The table stays mounted when the last row goes, so a bulk run's per-item results remain readable. */}
         <ActiveTable
-          rows={page.rows}
+          rows={page.rows.map(toActiveRow)}
           total={total}
           filter={filter}
           perms={perms}

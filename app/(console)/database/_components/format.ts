@@ -1,3 +1,5 @@
+import { formatCount as formatWholeCount } from '@/lib/ui/format';
+
 /** Number formatting for the Database page. */
 export function formatMs(v: number | null | undefined) {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
@@ -11,7 +13,7 @@ export function formatMs(v: number | null | undefined) {
 
 export function formatCount(n: number | null | undefined) {
   if (n === null || n === undefined) return '—';
-  return Math.round(n).toLocaleString('en-US');
+  return formatWholeCount(n);
 }
 
 export function formatSeconds(s: number) {

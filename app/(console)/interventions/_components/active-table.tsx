@@ -5,21 +5,15 @@ import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Table, Td, Th } from '@/components/ui/table';
-import type { ActiveIntervention } from '@/lib/interventions/queries';
 import type { ActiveFilter } from '@/lib/interventions/schemas';
 import { formatAge } from '@/lib/ui/format';
 import { formatDateTimeSeconds } from '@/lib/format/time';
 import { AssignButton, NoteForm, RestoreForm } from './action-forms';
+import type { ActiveRow } from './active-rows';
 import { AwaitingApproval } from './approval';
 import { BulkBar } from './bulk-bar';
 import { KeyboardHelp, RowDialog, type RowAction } from './row-dialogs';
 import { useInboxKeys } from './use-inbox-keys';
-
-// Serialised across the server → client boundary: dates may arrive as strings.
-export type ActiveRow = Omit<ActiveIntervention, 'paused_at' | 'cursor_at' | 'next_step_at'> & {
-  paused_at: string | Date;
-  next_step_at: string | Date | null;
-};
 
 export type Permissions = { resume: boolean; abort: boolean; restore: boolean; note: boolean; assign: boolean };
 
@@ -178,7 +172,7 @@ export function ActiveTable({
           <tbody ref={body} className="divide-y divide-slate-100">
             {rows.map((a, i) => {
               const isOpen = expanded.has(a.id);
-              const calls = a.context?.recent_tool_calls ?? [];
+              const calls = a.recent_tool_calls;
               const label = labels[a.id];
               const isCurrent = i === current;
               return (

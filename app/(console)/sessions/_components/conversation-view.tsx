@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { Badge, type Tone } from '@/components/ui/badge';
+import { formatCount } from '@/lib/ui/format';
 import { foldText, normalizeMessage, type MessagePart } from '@/lib/checkpoints/conversation';
 
 const roleTone: Record<string, Tone> = { user: 'blue', assistant: 'violet', system: 'gray', tool: 'amber', function: 'amber' };
@@ -70,7 +71,7 @@ export function ConversationView({
               <span className="tabular-nums">#{index + 1}</span>
               <Badge tone={roleTone[m.role] ?? 'gray'}>{m.role}</Badge>
               {m.name && <span>{m.name}</span>}
-              {m.chars > PREVIEW && <span>{m.chars.toLocaleString('en')} chars</span>}
+              {m.chars > PREVIEW && <span>{formatCount(m.chars)} chars</span>}
             </div>
             <div className="space-y-2">
               {m.parts.map((p, j) => (

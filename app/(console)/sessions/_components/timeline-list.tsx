@@ -65,7 +65,7 @@ function describe(item: TimelineItem): string {
 /**
  * The merged timeline; each row expands to its full metadata. A valid checkpoint's Restore sits on its row (one
  * click to the confirmation); inspecting and invalidating are inside the expanded part. Server-rendered: only
- * the buttons are client code.
+ * the buttons are client code. The repeated classes are the short `tl-*` ones of app/globals.css.
  */
 export function TimelineList({
   sessionId,
@@ -88,26 +88,26 @@ export function TimelineList({
         const d = item.data;
         const isCheckpoint = item.kind === 'checkpoint';
         return (
-          <li key={`${item.kind}:${item.key}`} className="flex items-start gap-2 py-2">
+          <li key={`${item.kind}:${item.key}`} className="tl-row">
             <details className="group min-w-0 flex-1">
-              <summary className="flex cursor-pointer list-none items-start gap-3 text-sm">
-                <time className="w-40 shrink-0 pt-0.5 text-xs tabular-nums text-slate-500" dateTime={item.at.toISOString()}>
+              <summary className="tl-sum">
+                <time className="tl-time" dateTime={item.at.toISOString()}>
                   {formatTimelineTime(item.at)}
                 </time>
                 <Badge tone={kindTone[item.kind]}>{item.kind}</Badge>
                 {item.kind === 'recovery' && <StatusBadge status={item.label} />}
-                <span className="min-w-0 flex-1 break-words text-slate-800">{describe(item)}</span>
+                <span className="tl-text">{describe(item)}</span>
               </summary>
-              <div className="mt-2 space-y-2 pl-3 sm:ml-40">
+              <div className="tl-more">
                 {isCheckpoint && (
                   <div className="flex flex-wrap items-center gap-2">
-                    <Link prefetch={false} href={`/sessions/${sessionId}/checkpoints/${str(d.id)}`} className="text-sm font-medium text-indigo-700 hover:underline">
+                    <Link prefetch={false} href={`/sessions/${sessionId}/checkpoints/${str(d.id)}`} className="link text-sm">
                       Inspect checkpoint #{str(d.sequence)}
                     </Link>
                     {canInvalidate && Boolean(d.isValid) && <InvalidateButton sessionId={sessionId} checkpointId={str(d.id)} sequence={Number(d.sequence)} />}
                   </div>
                 )}
-                <pre className="max-h-80 overflow-auto rounded-md bg-slate-50 p-2 text-xs text-slate-700">{JSON.stringify(d, null, 2)}</pre>
+                <pre className="tl-json">{JSON.stringify(d, null, 2)}</pre>
               </div>
             </details>
             {isCheckpoint && canRestore && Boolean(d.isValid) && (

@@ -10,7 +10,7 @@ import { getReadDb } from '@/lib/db/replica';
 import { env } from '@/lib/env';
 import { rankTools, SATISFACTION_WEIGHT, type PreferenceStrategy } from '@/lib/tools/preference';
 import { decodeFailureCursor, listRecentToolFailures, listToolStatistics, listToolUsers } from '@/lib/tools/stats';
-import { formatDateTime, formatPercent } from '@/lib/ui/format';
+import { formatCount, formatDateTime, formatPercent } from '@/lib/ui/format';
 import { ChartPanel } from '../../overview/_components/chart-panel';
 import { LatencyChart, PreferenceChart } from '../../overview/_components/lazy-charts';
 import { DataTable, safeLoad, WidgetError } from '../../overview/_components/widget';
@@ -75,7 +75,7 @@ export async function ToolStatsCard({ range }: Props) {
                     {t.tool}
                   </Link>
                 </Td>
-                <Td className="text-right tabular-nums">{t.executions.toLocaleString('en')}</Td>
+                <Td className="text-right tabular-nums">{formatCount(t.executions)}</Td>
                 <Td className={`text-right tabular-nums ${t.successRate < 0.8 ? 'text-red-700' : ''}`}>{formatPercent(t.successRate)}</Td>
                 <Td className="text-right tabular-nums">{ms(t.p50Ms)}</Td>
                 <Td className="text-right tabular-nums">{ms(t.p95Ms)}</Td>
@@ -132,7 +132,7 @@ export async function PreferenceCard({ range, filters }: Props) {
           <select name="user" defaultValue={userId} className="rounded-md border border-slate-300 bg-white px-2 py-1.5">
             {users.map((u) => (
               <option key={u.userId} value={u.userId}>
-                {u.userId} ({u.runs.toLocaleString('en')} runs)
+                {u.userId} ({formatCount(u.runs)} runs)
               </option>
             ))}
           </select>

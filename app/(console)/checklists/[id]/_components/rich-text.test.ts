@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { DescriptionText, InlineText, safeUrl } from './rich-text';
+import { DescriptionText, InlineText, MARKDOWN_CACHE_MAX_CHARS, MARKDOWN_CACHE_SIZE, renderMarkdown, safeUrl } from './rich-text';
 
 // React separates adjacent text nodes with <!-- --> in server HTML; the reader sees one text.
 const render = (el: Parameters<typeof renderToString>[0]) => renderToString(el).replaceAll('<!-- -->', '');
@@ -51,5 +51,29 @@ describe('checklist rich text', () => {
   it('safeUrl keeps http(s), mailto and relative URLs only', () => {
     expect(['https://a.b/c', 'http://a', 'mailto:x@y', '/p?q=1:2', '#top', 'x/y:z'].map(safeUrl)).toEqual(['https://a.b/c', 'http://a', 'mailto:x@y', '/p?q=1:2', '#top', 'x/y:z']);
     expect(['javascript:alert(1)', ' JAVASCRIPT:x', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd'].map(safeUrl)).toEqual(['', '', '', '', '']);
+  });
+});
+
+describe('checklist rich text, parsed once per text', () => {
+  it('hands every render of a text the same element tree, and renders it the same', () => {
+    const text = 'Run `npm run gate` then **tick** [it](/checklists/1)';
+    const first = renderMarkdown('inline', text);
+    expect(renderMarkdown('inline', text)).toBe(first);
+    expect(renderMarkdown('block', text)).not.toBe(first);
+    expect(inline(text)).toBe(inline(text));
+    expect(inline(text)).toContain('<strong class="font-semibold">tick</strong>');
+  });
+
+  it('keeps at most MARKDOWN_CACHE_SIZE texts, dropping the least recently used, and never keeps a long text', () => {
+    const kept = renderMarkdown('block', 'kept text');
+    for (let i = 0; i < MARKDOWN_CACHE_SIZE; i++) {
+      renderMarkdown('block', `filler ${i}`);
+      if (i % 100 === 0) expect(renderMarkdown('block', 'kept text')).toBe(kept); // recently used: stays
+    }
+    const dropped = renderMarkdown('block', 'filler 1');
+    for (let i = 0; i < MARKDOWN_CACHE_SIZE; i++) renderMarkdown('block', `more ${i}`);
+    expect(renderMarkdown('block', 'filler 1')).not.toBe(dropped);
+    const long = 'x'.repeat(MARKDOWN_CACHE_MAX_CHARS + 1);
+    expect(renderMarkdown('block', long)).not.toBe(renderMarkdown('block', long));
   });
 });

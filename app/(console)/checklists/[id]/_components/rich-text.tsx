@@ -1,4 +1,5 @@
 import type { Element, ElementContent } from 'hast';
+import type { ReactElement } from 'react';
 import Markdown, { type Components, type Options } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import type { Processor } from 'unified';
@@ -70,24 +71,44 @@ function remarkInlineOnly(this: Processor) {
 
 const shared: Options = { skipHtml: false, urlTransform: safeUrl, disallowedElements: ['img'] };
 
+const inlineOptions: Options = {
+  ...shared,
+  remarkPlugins: [remarkGfm, remarkInlineOnly],
+  components: { ...inlineComponents, p: ({ children }) => <>{children}</> },
+};
+const blockOptions: Options = { ...shared, remarkPlugins: [remarkGfm], components: blockComponents };
+
+/** Rendered texts kept (least recently used first out): a checklist page shows the same texts on every view. */
+export const MARKDOWN_CACHE_SIZE = 2000;
+/** Longer texts are rendered every time rather than kept. */
+export const MARKDOWN_CACHE_MAX_CHARS = 16_384;
+const rendered = new Map<string, ReactElement>();
+
+/**
+ * The element tree of one text, parsed once: Markdown parsing (remark + GFM) was a tenth of a checklist view's server
+ * CPU (docs/benchmarks-pages.md, issue 18). A React element is an immutable description, so the same tree can be
+ * rendered by any number of requests. `Markdown` is a plain function of its options (no hooks), called directly.
+ */
+export function renderMarkdown(kind: 'inline' | 'block', text: string): ReactElement {
+  const key = `${kind}\u0000${text}`;
+  const hit = rendered.get(key);
+  if (hit) {
+    rendered.delete(key);
+    rendered.set(key, hit);
+    return hit;
+  }
+  const el = Markdown({ ...(kind === 'inline' ? inlineOptions : blockOptions), children: text }) as ReactElement;
+  if (text.length <= MARKDOWN_CACHE_MAX_CHARS) {
+    rendered.set(key, el);
+    if (rendered.size > MARKDOWN_CACHE_SIZE) rendered.delete(rendered.keys().next().value!);
+  }
+  return el;
+}
+
 export function InlineText({ text }: { text: string }) {
-  return (
-    <Markdown
-      {...shared}
-      remarkPlugins={[remarkGfm, remarkInlineOnly]}
-      components={{ ...inlineComponents, p: ({ children }) => <>{children}</> }}
-    >
-      {text}
-    </Markdown>
-  );
+  return renderMarkdown('inline', text);
 }
 
 export function DescriptionText({ text }: { text: string }) {
-  return (
-    <div className="space-y-2">
-      <Markdown {...shared} remarkPlugins={[remarkGfm]} components={blockComponents}>
-        {text}
-      </Markdown>
-    </div>
-  );
+  return <div className="space-y-2">{renderMarkdown('block', text)}</div>;
 }
