@@ -35,6 +35,8 @@ export async function countPausesPastDeadline(db: Db, input: { now?: Date } = {}
     db,
     sql`SELECT count(*)::int AS n FROM paused_sessions ps ${matchedPolicy}
         WHERE NOT ps.resolved AND jsonb_array_length(pol.steps) > 0
+          -- Uncorrelated: Postgres checks it once and reads no pause at all when no policy has a step.
+          AND EXISTS (SELECT 1 FROM escalation_policies WHERE enabled AND jsonb_array_length(steps) > 0)
           AND ps.paused_at + make_interval(secs => (pol.steps->0->>'afterSeconds')::float8) <= ${now.toISOString()}::timestamptz`,
   );
   return row?.n ?? 0;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { Db } from '@/lib/db/client';
 import { describeEachDb } from '@/lib/test/db';
 import { agent, engineer, makeSession } from '@/lib/test/factories';
 import { pauseSession, resumeSession } from './commands';
-import { decodeCursor, listActiveInterventions, listInterventionHistory } from './queries';
+import { countActiveInterventions, decodeCursor, listActiveInterventions, listActiveProjects, listInterventionHistory } from './queries';
 
 /** Follows nextCursor the way the pages do (string in the URL, decoded on the next request). */
 async function allPages(next: (cursor: string | null) => Promise<{ rows: { id: string }[]; nextCursor: string | null }>) {
@@ -46,5 +47,43 @@ describeEachDb('intervention lists', (t) => {
     const { ids: seen, pages } = await allPages((c) => listInterventionHistory(t().db, { project, limit: 2, cursor: decodeCursor(c) }));
     expect(pages).toBe(3);
     expect(seen).toEqual([...ids].reverse());
+  });
+});
+
+describeEachDb('open pause counts (drizzle/0017 trigger)', (t) => {
+  /** What a reader counting paused_sessions sees, per project of this test. */
+  async function counted(db: Db, projects: string[]) {
+    const out: Record<string, number> = {};
+    for (const p of projects) {
+      const rows = await listActiveInterventions(db, { project: p, limit: 500 });
+      out[p] = rows.rows.length;
+    }
+    return out;
+  }
+
+  it('the badge, the project filter and the per-project count follow pauses, decisions and deletes', async () => {
+    const a = `pa-${randomUUID().slice(0, 8)}`;
+    const b = `pb-${randomUUID().slice(0, 8)}`;
+    const before = await countActiveInterventions(t().db);
+    const idsA = await pauses(t().db, a, 3);
+    await pauses(t().db, b, 2);
+    expect(await countActiveInterventions(t().db)).toBe(before + 5);
+    expect(await countActiveInterventions(t().db, { project: a })).toBe(3);
+    expect((await listActiveProjects(t().db)).filter((r) => r.project === a || r.project === b)).toEqual([
+      { project: a, n: 3 },
+      { project: b, n: 2 },
+    ]);
+
+    expect((await resumeSession(t().db, { pausedSessionId: idsA[0] }, engineer())).ok).toBe(true);
+    // A decision repeated on a resolved pause changes nothing twice.
+    await resumeSession(t().db, { pausedSessionId: idsA[0] }, engineer());
+    await t().db.execute(sql`UPDATE paused_sessions SET project = ${b} WHERE id = ${idsA[1]}`);
+    await t().db.execute(sql`DELETE FROM paused_sessions WHERE id = ${idsA[2]}`);
+
+    expect(await countActiveInterventions(t().db, { project: a })).toBe(0);
+    expect(await countActiveInterventions(t().db, { project: b })).toBe(3);
+    expect(await countActiveInterventions(t().db)).toBe(before + 3);
+    expect(await counted(t().db, [a, b])).toEqual({ [a]: 0, [b]: 3 });
+    expect((await listActiveProjects(t().db)).some((r) => r.project === a)).toBe(false);
   });
 });

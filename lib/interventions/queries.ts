@@ -54,10 +54,13 @@ function activeWhere(f: ActiveFilter): SQL[] {
 const and = (parts: SQL[]) => (parts.length ? sql`WHERE ${sql.join(parts, sql` AND `)}` : sql``);
 
 export async function countActiveInterventions(db: Db, filter: ActiveFilter = {}): Promise<number> {
-  const unfiltered = !filter.project && !filter.type && !filter.age;
-  const [row] = unfiltered
-    ? await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM paused_sessions WHERE NOT resolved`)
-    : await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM paused_sessions ps ${and(activeWhere(filter))}`);
+  // With no filter or only a project, the trigger-kept counts answer (drizzle/0017); type and age filters count.
+  const [row] =
+    !filter.type && !filter.age
+      ? filter.project
+        ? await queryRows<{ n: number }>(db, sql`SELECT coalesce((SELECT n FROM open_pause_counts WHERE project = ${filter.project}), 0)::int AS n`)
+        : await queryRows<{ n: number }>(db, sql`SELECT coalesce(sum(n), 0)::int AS n FROM open_pause_counts`, { prepare: true })
+      : await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM paused_sessions ps ${and(activeWhere(filter))}`);
   return row?.n ?? 0;
 }
 
@@ -147,13 +150,13 @@ export async function listActiveInterventionIds(db: Db, input: ActiveFilter & { 
 }
 
 /**
- * Projects with open pauses and how many (the Interventions project filter): an index-only scan of
- * idx_paused_sessions_open_project (drizzle/0009), which holds the open pauses only — no join to agent_sessions.
+ * Projects with open pauses and how many (the Interventions project filter), from open_pause_counts (drizzle/0017):
+ * one row per project, kept by the pauses' own trigger, so the read does not grow with the open pauses.
  */
 export async function listActiveProjects(db: Db) {
   return queryRows<{ project: string; n: number }>(
     db,
-    sql`SELECT project, count(*)::int AS n FROM paused_sessions WHERE NOT resolved GROUP BY project ORDER BY project`,
+    sql`SELECT project, n FROM open_pause_counts WHERE n > 0 ORDER BY project`,
     { prepare: true },
   );
 }

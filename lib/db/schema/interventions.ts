@@ -4,6 +4,7 @@ import {
   boolean,
   check,
   index,
+  integer,
   jsonb,
   pgTable,
   text,
@@ -91,8 +92,19 @@ export const interventionActions = pgTable(
     // A pause's trail in order (history page, session timeline).
     index('idx_intervention_actions_pause').on(t.pausedSessionId, t.createdAt),
     index('idx_intervention_actions_session').on(t.sessionId, t.createdAt),
+    // The inbox's "escalated" badge: only the escalations (drizzle/0017).
+    index('idx_intervention_actions_escalated').on(t.pausedSessionId).where(sql`${t.action} = 'escalated'`),
   ],
 );
+
+/**
+ * Open pauses per project, kept by a row trigger on paused_sessions in the pause's own transaction (drizzle/0017):
+ * the sidebar badge, the live summary and the Interventions project filter read it instead of counting the pauses.
+ */
+export const openPauseCounts = pgTable('open_pause_counts', {
+  project: text('project').primaryKey(),
+  n: integer('n').notNull().default(0),
+});
 
 export const notificationPreferences = pgTable(
   'notification_preferences',
