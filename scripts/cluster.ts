@@ -68,9 +68,10 @@ const basePort = Number(argValue('base-port', '4200'));
 const ports = {
   nginx: basePort,
   app: (i: number) => basePort + 1 + i,
-  sink: basePort + 40,
-  primary: basePort + 50,
-  replica: basePort + 51,
+  // After at most 8 instances; 12 ports from --base-port in all.
+  sink: basePort + 10,
+  primary: basePort + 11,
+  replica: basePort + 12,
 };
 /** Job intervals of the run: many passes in a few minutes. */
 const intervals = { jobs: 1000, rollups: 5000, maintenance: 15_000 };
