@@ -68,9 +68,10 @@ const basePort = Number(argValue('base-port', '4200'));
 const ports = {
   nginx: basePort,
   app: (i: number) => basePort + 1 + i,
-  sink: basePort + 40,
-  primary: basePort + 50,
-  replica: basePort + 51,
+  // After at most 8 instances; 12 ports from --base-port in all.
+  sink: basePort + 10,
+  primary: basePort + 11,
+  replica: basePort + 12,
 };
 /** Job intervals of the run: many passes in a few minutes. */
 const intervals = { jobs: 1000, rollups: 5000, maintenance: 15_000 };
@@ -82,7 +83,10 @@ const passJobs: Array<[string, number]> = [
   ['prune-tool-history', intervals.maintenance],
 ];
 const requestTimeoutMs = 30_000;
-/** The bar of the issue's "live updates across instances": a resume reaches another instance's stream (p95). */
+/**
+ * The bar of "live updates across instances" (p95 of a resume on A reaching C's stream). The issue names no number;
+ * 1 s is this run's: a person watching the inbox on another instance sees the decision within a second.
+ */
 const LIVE_P95_BAR_MS = 1000;
 const outFile = path.resolve('docs/cluster.md');
 
@@ -456,6 +460,7 @@ runCli(async () => {
   const victim = 1; // the instance stopped and started again: neither A nor C, so the trials measure A → C throughout
 
   clock.t0 = Date.now();
+  const loadAtStart = loadAvg();
   const totalMs = minutes * 60_000;
   const stopAll = new AbortController();
   const stream = openLiveStream(C.url, cookie, stopAll.signal);
@@ -573,7 +578,7 @@ runCli(async () => {
     ['health while the replica was down (via nginx)', [...health.whileReplicaDown].map(([k, n]) => `${k}: ${n}`).join(', ') || 'no samples'],
     ['health samples not 200 ok', [...health.notOk].map(([k, n]) => `${k}: ${n}`).join(', ') || 'none'],
     ['postgres.js null-socket crashes (#1154)', `${driverCrashes.count} in the run's own connections`],
-    ['machine', `${os.cpus().length} cores, load average ${loadAvg()} at the end`],
+    ['machine', `${os.cpus().length} cores, load average ${loadAtStart} at the start, ${loadAvg()} at the end`],
   ];
   const checks: Array<[string, boolean]> = [
     ['lost 0', sum(r.lost) === 0],
