@@ -302,6 +302,8 @@ async function liveTrial(a: AppProcess, stream: LiveStream, agentToken: string, 
   } else live.latencies.push(arrived - sent);
 }
 
+/** A revoked token is refused by another instance within this bound (it hears the revocation's NOTIFY). */
+const REVOCATION_BAR_MS = 1_000;
 const revocation = { trials: 0, delays: [] as number[], neverRefused: 0, failures: [] as string[] };
 
 /** A token used on C (so C caches it), revoked with the console's command on the primary; time until C says 401. */
@@ -590,7 +592,8 @@ runCli(async () => {
     ['every outbox delivery received exactly once', j.outbox.lost === 0 && j.outbox.duplicated === 0 && j.outbox.unknown === 0 && j.outbox.rows > 0],
     ['roll-ups = raw after the final catch-up', j.sums.rolled === j.sums.raw && j.sums.rolled_pauses === j.sums.raw_pauses],
     [`live update across instances: every trial arrived, p95 ≤ ${LIVE_P95_BAR_MS} ms`, livePass],
-    [`revocation seen on another instance within the cache TTL (${TOKEN_CACHE_TTL_MS} ms) + 1 s`, revocation.trials > 0 && revocation.neverRefused === 0 && revocationMax <= TOKEN_CACHE_TTL_MS + 1000],
+    // The NOTIFY reaches C in milliseconds (lib/auth/tokens.ts); the cache TTL is only the fallback.
+    [`revocation seen on another instance within ${REVOCATION_BAR_MS} ms (NOTIFY; cache TTL ${TOKEN_CACHE_TTL_MS} ms is the fallback)`, revocation.trials > 0 && revocation.neverRefused === 0 && revocationMax <= REVOCATION_BAR_MS],
     ['health said degraded (not unavailable) while the replica was down', [...health.whileReplicaDown.keys()].some((k) => k === '200 degraded') && ![...health.whileReplicaDown.keys()].some((k) => k.startsWith('503'))],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

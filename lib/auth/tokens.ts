@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '@/lib/db/client';
+import type { Db, DbHandle } from '@/lib/db/client';
 import { apiTokens, type ApiToken } from '@/lib/db/schema';
 import { tokenScopes, type TokenScope } from './permissions';
 import type { ActorOf } from './actor';
@@ -41,8 +41,8 @@ export type TokenCheck =
 /**
  * A verified token is remembered for TOKEN_CACHE_TTL_MS per database handle, so an agent's burst of requests
  * costs one lookup, not one per request. Expiry is still checked on every call against the cached expires_at;
- * a revocation takes effect at once on the instance that revoked it (revokeApiToken drops the entry) and within
- * the TTL on other instances. Only known tokens are cached: a guessed token always reaches the database.
+ * a revocation takes effect at once on the instance that revoked it (revokeApiToken drops the entry) and, on
+ * Postgres, on the others as soon as they hear its NOTIFY (below); the TTL bounds it if they cannot. Only known tokens are cached: a guessed token always reaches the database.
  *
  * The cache lives on globalThis, like the rate-limit buckets: Next bundles server actions (where Settings revokes)
  * and route handlers (where agents call) separately, and module state would give each bundle its own copy, so the
@@ -56,13 +56,57 @@ type CachedToken = {
 };
 /** `generation` moves on every revoke, so a lookup that read the row before the revoke does not cache it after. */
 type TokenCache = { entries: Map<string, CachedToken>; generation: number };
-const globalForTokens = globalThis as unknown as { __flightdeckTokenCaches?: WeakMap<Db, TokenCache> };
+const globalForTokens = globalThis as unknown as {
+  __flightdeckTokenCaches?: WeakMap<Db, TokenCache>;
+  /** Every cache of this process (a handful of handles), for a revocation heard from another instance. */
+  __flightdeckTokenCacheSet?: Set<TokenCache>;
+  __flightdeckTokenListen?: Promise<void>;
+};
 const tokenCaches = (globalForTokens.__flightdeckTokenCaches ??= new WeakMap());
+const allTokenCaches = (globalForTokens.__flightdeckTokenCacheSet ??= new Set());
 
 function tokenCacheOf(db: Db): TokenCache {
   let cache = tokenCaches.get(db);
-  if (!cache) tokenCaches.set(db, (cache = { entries: new Map(), generation: 0 }));
+  if (!cache) {
+    tokenCaches.set(db, (cache = { entries: new Map(), generation: 0 }));
+    allTokenCaches.add(cache);
+  }
   return cache;
+}
+
+function dropFromCache(cache: TokenCache, tokenId: string | null) {
+  cache.generation += 1;
+  if (tokenId === null) cache.entries.clear();
+  else for (const [hash, entry] of cache.entries) if (entry.row.id === tokenId) cache.entries.delete(hash);
+}
+
+/**
+ * Revocations across instances: revokeApiToken NOTIFYs this channel after its update commits, and every instance
+ * LISTENing (listenForTokenRevocations, at start-up) drops the token from its caches when it hears it — within
+ * the NOTIFY's delivery (milliseconds), not the TTL. When the LISTEN connection is lost, postgres.js reconnects
+ * and listens again; on every (re)connect the caches are emptied, since a NOTIFY sent while away is not replayed.
+ * The TTL is the bound that remains if the listener itself cannot run.
+ */
+export const TOKEN_REVOKED_CHANNEL = 'flightdeck_token_revoked';
+
+export function listenForTokenRevocations(handle: DbHandle): Promise<void> {
+  if (handle.kind !== 'postgres' || !handle.sql) return Promise.resolve();
+  globalForTokens.__flightdeckTokenListen ??= handle.sql
+    .listen(
+      TOKEN_REVOKED_CHANNEL,
+      (tokenId) => {
+        for (const cache of allTokenCaches) dropFromCache(cache, tokenId);
+      },
+      () => {
+        for (const cache of allTokenCaches) dropFromCache(cache, null);
+      },
+    )
+    .then(() => undefined)
+    .catch((err) => {
+      globalForTokens.__flightdeckTokenListen = undefined;
+      throw err;
+    });
+  return globalForTokens.__flightdeckTokenListen;
 }
 
 /** Verifies `Authorization: Bearer fd_…`. Updates last_used_at at most once a minute per token. */
@@ -120,9 +164,9 @@ export async function revokeApiToken(db: Db, input: { id: string; revokedBy: str
     .set({ revokedAt: sql`now()`, revokedBy: input.revokedBy })
     .where(and(eq(apiTokens.id, input.id), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
-  const cache = tokenCacheOf(db);
-  cache.generation += 1;
-  for (const [hash, entry] of cache.entries) if (entry.row.id === input.id) cache.entries.delete(hash);
+  dropFromCache(tokenCacheOf(db), input.id);
+  // Other instances drop it when they hear this (after the update above has committed).
+  if (rows.length === 1) await db.execute(sql`SELECT pg_notify(${TOKEN_REVOKED_CHANNEL}, ${input.id})`).catch(() => {});
   return rows.length === 1 ? ({ ok: true } as const) : ({ ok: false, reason: 'not_found_or_revoked' } as const);
 }
 

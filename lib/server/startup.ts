@@ -35,6 +35,11 @@ export async function startServer() {
       log().info(`created the first admin ${e.FLIGHTDECK_ADMIN_EMAIL}`);
     }
     if (e.BACKGROUND_JOBS) startBackgroundJobs(handle.db);
+    // A token revoked on another instance stops working here when its NOTIFY arrives (lib/auth/tokens.ts).
+    const { listenForTokenRevocations } = await import('@/lib/auth/tokens');
+    await listenForTokenRevocations(handle).catch((err) =>
+      log().warn({ err }, 'LISTEN for token revocations failed: revocations from other instances take up to 5 s here'),
+    );
     log().info(`ready on ${handle.label}`);
   } catch (err) {
     // One plain line on stderr, not through the logger: the logger reads the configuration that may be what failed.
