@@ -108,6 +108,16 @@ function tree(pid: number): number[] {
   return out;
 }
 
+/** The load balancer's upstream errors, counted by message ("no live upstreams", "upstream timed out" …). */
+function nginxErrors(file: string): string {
+  const counts = new Map<string, number>();
+  for (const line of (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').split('\n')) {
+    const m = /\*\d+ ([^,]+?)(?: while |,)/.exec(line);
+    if (m) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+  }
+  return counts.size ? [...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join('; ') : 'none';
+}
+
 const pct = (values: number[], p: number) => {
   if (!values.length) return NaN;
   const s = [...values].sort((a, b) => a - b);
@@ -149,7 +159,13 @@ runCli(async () => {
     }
     let url = `http://localhost:${port}`;
     if (instances > 1) {
-      nginx = await startNginx({ dir: path.join(os.tmpdir(), `${name}-nginx`), port: port + instances, upstreams: servers.map((_, k) => port + k) });
+      // A saturated instance is slow, not down: never taken out (see UpstreamTuning), idle pool ≥ the fleet's concurrency.
+      nginx = await startNginx({
+        dir: path.join(os.tmpdir(), `${name}-nginx`),
+        port: port + instances,
+        upstreams: servers.map((_, k) => port + k),
+        tuning: { maxFails: 0, keepalive: 4096, connectTimeoutS: 30 },
+      });
       url = nginx.url;
     }
     const appCpuMs = () => servers.reduce((a, x) => a + treeCpuMs(x.pid!), 0);
@@ -185,7 +201,9 @@ runCli(async () => {
         if (!expect(status)) errors.set(`${kind} ${status}`, (errors.get(`${kind} ${status}`) ?? 0) + 1);
         return status;
       } catch (err) {
-        const k = `${kind} ${err instanceof Error ? err.name : 'error'}`;
+        // node:http names a dropped connection by its code (ECONNRESET …), fetch by its error's name.
+        const code = (err as { code?: unknown }).code;
+        const k = `${kind} ${typeof code === 'string' ? code : err instanceof Error ? err.name : 'error'}`;
         errors.set(k, (errors.get(k) ?? 0) + 1);
         return 0;
       } finally {
@@ -270,7 +288,7 @@ runCli(async () => {
     const p95Miss = hbP95 > BAR_P95_MS || fleetErrors.size > 0;
     const appShare = (fleetCpu / fleetSeconds) / 10;
     const cause = () =>
-      `cause: the app (${appShare.toFixed(0)} % of a core${instances > 1 ? ` over ${instances} instances` : ''}) shares 2 cores with Postgres, nginx, this load generator (${genShare.toFixed(0)} % of a core, event-loop delay p99 ${genLoopP99.toFixed(0)} ms) and other work (load average ${loadNow})`;
+      `cause: the app (${appShare.toFixed(0)} % of a core${instances > 1 ? ` over ${instances} instances` : ''}) shares 2 cores with Postgres, ${instances > 1 ? 'nginx, ' : ''}this load generator (${genShare.toFixed(0)} % of a core, event-loop delay p99 ${genLoopP99.toFixed(0)} ms) and other work (load average ${loadNow})`;
     const rows: Array<[string, string, string]> = [
       [`Fleet: ${agents} agents on one token, ${where}, ${agents - paused.length} heart-beating + checking control every 10 s, ${paused.length} holding a long-poll, ${seconds} s`, `${fleetRequests.toLocaleString('en')} requests`, ''],
       ['Heartbeat round trip p50 / p95 / max', `${ms(pct(hb, 50))} / ${ms(hbP95)} / ${ms(Math.max(...hb))}`, atBar ? `p95 ≤ ${BAR_P95_MS} ms, no errors: ${verdict(!p95Miss)}${p95Miss ? ` — ${cause()}` : ''}` : `(bar is for ${barAgents} agents on ${where})`],
@@ -280,6 +298,7 @@ runCli(async () => {
       ['Shared token: 429 answers', String(throttled), agents >= BAR_SHARED_TOKEN_AGENTS ? `none for ${BAR_SHARED_TOKEN_AGENTS}: ${verdict(throttled === 0)}` : `(bar is for ${BAR_SHARED_TOKEN_AGENTS} agents; not measured at this size)`],
       ['App CPU during the fleet (per request / share of a core)', `${(fleetCpu / fleetRequests).toFixed(2)} ms / ${((fleetCpu / fleetSeconds) / 10).toFixed(0)} %`, ''],
       ['App resident memory after the fleet', `${rss.toFixed(0)} MB`, ''],
+      ...(nginx ? [['nginx error.log (upstream errors by kind)', nginxErrors(nginx.errorLog), ''] as [string, string, string]] : []),
       ['Load generator (one Node process): CPU share of a core / event-loop delay p99', `${genShare.toFixed(0)} % / ${genLoopP99.toFixed(1)} ms`, genShare > 85 ? 'the generator itself is near a full core: round trips include its queueing' : ''],
       [`Hot path (heartbeat + control, 20 clients closed loop) CPU per request, median of ${ROUNDS} interleaved rounds`, `${hotCpu.toFixed(2)} ms`, ''],
       ['Floor route (GET /api/bench-floor, same build, same rounds) CPU per request', `${floorCpu.toFixed(2)} ms`, ''],
@@ -312,6 +331,7 @@ runCli(async () => {
     }
   } finally {
     await nginx?.stop();
+    if (nginx) fs.rmSync(path.dirname(nginx.accessLog), { recursive: true, force: true });
     await Promise.all(servers.map((x) => stopBenchServer(x)));
     await handle.close();
     if (profileDir) {

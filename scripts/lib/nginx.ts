@@ -47,8 +47,16 @@ export function ensureNginx(): boolean {
   return findNginx() !== null;
 }
 
-function config(dir: string, port: number, upstreams: number[]): string {
-  const servers = upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n');
+/**
+ * Upstream settings. The defaults suit the cluster run (an instance stopped mid-run is taken out within 2 s). A
+ * saturating benchmark wants `maxFails: 0` (a slow instance is not "down": with both marked down for 2 s every
+ * request got 502 "no live upstreams"), a longer connect timeout and an idle pool as large as the concurrency.
+ */
+export type UpstreamTuning = { maxFails?: number; keepalive?: number; connectTimeoutS?: number };
+
+function config(dir: string, port: number, upstreams: number[], tuning: UpstreamTuning = {}): string {
+  const { maxFails = 1, keepalive = 256, connectTimeoutS = 2 } = tuning;
+  const servers = upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=${maxFails} fail_timeout=2s;`).join('\n');
   return `# written by scripts/lib/nginx.ts
 ${process.getuid?.() === 0 ? 'user root;' : ''}
 worker_processes 1;
@@ -67,7 +75,7 @@ http {
   client_max_body_size 8m;
   upstream flightdeck {
 ${servers}
-    keepalive 256;
+    keepalive ${keepalive};
   }
   server {
     listen 127.0.0.1:${port};
@@ -83,7 +91,7 @@ ${servers}
       proxy_read_timeout 3600s;
       proxy_next_upstream error timeout http_502 http_503;
       proxy_next_upstream_tries 3;
-      proxy_connect_timeout 2s;
+      proxy_connect_timeout ${connectTimeoutS}s;
     }
   }
 }
@@ -105,12 +113,12 @@ async function waitForPort(port: number, ms: number): Promise<boolean> {
 }
 
 /** Starts nginx on `port` in `dir` (created), balancing over `upstreams` (ports on 127.0.0.1). 10 s bound. */
-export async function startNginx(opts: { dir: string; port: number; upstreams: number[] }): Promise<Nginx> {
+export async function startNginx(opts: { dir: string; port: number; upstreams: number[]; tuning?: UpstreamTuning }): Promise<Nginx> {
   const bin = findNginx();
   if (!bin) throw new Error(nginxMissing());
   fs.mkdirSync(opts.dir, { recursive: true });
   const conf = path.join(opts.dir, 'nginx.conf');
-  fs.writeFileSync(conf, config(opts.dir, opts.port, opts.upstreams));
+  fs.writeFileSync(conf, config(opts.dir, opts.port, opts.upstreams, opts.tuning));
   const child: ChildProcess = spawn(bin, ['-c', conf, '-p', opts.dir, '-e', path.join(opts.dir, 'error.log')], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -127,7 +135,7 @@ export async function startNginx(opts: { dir: string; port: number; upstreams: n
     accessLog: path.join(opts.dir, 'access.log'),
     errorLog: path.join(opts.dir, 'error.log'),
     setUpstreams(ports) {
-      fs.writeFileSync(conf, config(opts.dir, opts.port, ports));
+      fs.writeFileSync(conf, config(opts.dir, opts.port, ports, opts.tuning));
       child.kill('SIGHUP');
     },
     async stop() {
