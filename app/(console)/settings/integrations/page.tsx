@@ -2,12 +2,11 @@ import type { Metadata } from 'next';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { fleetSlackWebhook, listFleetDeliveries } from '@/lib/interventions/slack/outbox';
-import { formatDateTime } from '@/lib/ui/format';
+import { DeliveryTable } from '../_components/delivery-table';
 import { SettingsTabs } from '../_components/settings-tabs';
 import { SlackWebhookForm } from './slack-webhook-form';
 
@@ -45,28 +44,7 @@ export default async function IntegrationsPage() {
               : 'Set the fleet channel’s incoming webhook above (or SLACK_WEBHOOK_URL on the server): each new pause is then posted there, with Resume / Abort / Restore buttons.'}
           </EmptyState>
         ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Created</Th>
-                <Th>Status</Th>
-                <Th>Attempts</Th>
-                <Th>Last code</Th>
-                <Th>Last error</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {deliveries.map((d) => (
-                <Tr key={d.id}>
-                  <Td className="whitespace-nowrap text-xs">{formatDateTime(d.created_at)}</Td>
-                  <Td>{d.status}</Td>
-                  <Td className="tabular-nums">{d.attempts}</Td>
-                  <Td className="tabular-nums">{d.last_status_code ?? '—'}</Td>
-                  <Td className="max-w-xs truncate text-xs text-red-700">{d.last_error ?? '—'}</Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+          <DeliveryTable rows={deliveries} />
         )}
       </Card>
     </>
