@@ -1,5 +1,6 @@
 'use client';
 import { Button } from '@/components/ui/button';
+import { FieldError } from '@/components/ui/field-error';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { saveProjectSettingsAction } from '../actions';
 
@@ -73,6 +74,3 @@ export function ProjectSettingsForm({ project, values, defaultTimeoutS }: { proj
   );
 }
 
-function FieldError({ errors }: { errors?: string[] }) {
-  return errors?.length ? <span className="mt-1 block text-xs text-red-700">{errors.join(' ')}</span> : null;
-}
