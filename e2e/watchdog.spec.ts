@@ -109,8 +109,8 @@ test.describe('heartbeat watchdog', () => {
     await form.getByLabel('Heartbeat timeout (s)').fill('0');
     await form.getByRole('button', { name: 'Save' }).click();
     await expect(form.getByText('Must be greater than 0')).toBeVisible();
-    // A refused form action resets the form (React 19): the fields are entered again.
-    await form.getByLabel('Project').fill(project);
+    // The refused values stay in the form (components/ui/use-form-action.ts): only the timeout is corrected.
+    await expect(form.getByLabel('Project')).toHaveValue(project);
     await form.getByLabel('Heartbeat timeout (s)').fill('2');
     await form.getByRole('button', { name: 'Save' }).click();
     // Saved: the project's own settings row appears with the new timeout (the refresh re-renders the add form).

@@ -49,6 +49,7 @@ const pages: Shot[] = [
   { name: 'tools', path: '/tools' },
   { name: 'database', path: '/database' },
   { name: 'checklists', path: '/checklists' },
+  { name: 'checklists-releases', path: '/checklists?tab=releases' },
   { name: 'checklist', from: '/checklists', link: /^\/checklists\/[0-9a-f-]{36}$/ },
   { name: 'checklists-import', path: '/checklists/import' },
   { name: 'checklists-new', path: '/checklists/new' },

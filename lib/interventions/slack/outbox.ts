@@ -112,9 +112,9 @@ export async function postSlackUpdate(db: Db, input: { pausedSessionId: string; 
 
 /** The fleet channel's delivery log (Settings → Integrations), newest first. */
 export async function listFleetDeliveries(db: Db, limit = 30) {
-  return queryRows<{ id: number; status: string; attempts: number; last_status_code: number | null; last_error: string | null; created_at: Date; delivered_at: Date | null }>(
+  return queryRows<{ id: number; status: string; attempts: number; last_status_code: number | null; last_error: string | null; created_at: Date; delivered_at: Date | null; next_attempt_at: Date }>(
     db,
-    sql`SELECT id, status, attempts, last_status_code, last_error, created_at, delivered_at FROM notification_deliveries
+    sql`SELECT id, status, attempts, last_status_code, last_error, created_at, delivered_at, next_attempt_at FROM notification_deliveries
         WHERE preference_id IS NULL ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
   );
 }

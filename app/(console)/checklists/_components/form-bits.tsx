@@ -1,10 +1,9 @@
+import { FieldError } from '@/components/ui/field-error';
+
+export { FieldError };
+
 export const inputClass =
   'mt-1 block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
-
-export function FieldError({ errors }: { errors?: string[] }) {
-  if (!errors?.length) return null;
-  return <p className="text-xs text-red-700">{errors.join(' ')}</p>;
-}
 
 export function FormError({ error }: { error?: string }) {
   if (!error) return null;

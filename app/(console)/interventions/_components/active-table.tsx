@@ -48,7 +48,9 @@ function Deadline({ row, now }: { row: ActiveRow; now: number }) {
           {at.getTime() > now ? `${what} in ${formatAge(now, at.getTime())}` : `${what} due ${formatAge(at, now)} ago`}
         </time>
       ) : (
-        <span className="block text-slate-400">{row.escalated ? 'no step left' : '—'}</span>
+        <span className="block text-slate-400" title={row.escalated ? `${row.policy_name}: every step has run` : 'No escalation policy governs this pause (Settings → Escalation)'}>
+          {row.escalated ? 'no step left' : '—'}
+        </span>
       )}
     </>
   );

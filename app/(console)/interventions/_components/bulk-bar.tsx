@@ -176,7 +176,7 @@ export function BulkBar({
   return (
     <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
       <span className="text-slate-600">
-        {allMatching ? `All ${total} matching the filter selected` : `${selected.length} selected`}
+        {allMatching ? `All ${total} matching the filter selected` : count === 0 ? 'Tick rows to act on several at once' : `${selected.length} selected`}
       </span>
       {!allMatching && total > 0 && (
         <Button size="sm" variant="ghost" onClick={() => setAllMatching(true)}>

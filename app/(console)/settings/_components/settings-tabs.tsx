@@ -22,7 +22,7 @@ export function SettingsTabs({ user, active }: { user: ActorOf<'user'>; active: 
   const visible = tabs.filter((t) => can(user.role, t.permission));
   if (visible.length < 2) return null;
   return (
-    <nav aria-label="Settings" className="mb-6 flex gap-1 border-b border-slate-200">
+    <nav aria-label="Settings" className="mb-6 flex gap-1 overflow-x-auto border-b border-slate-200">
       {visible.map((t) => (
         <Link
           key={t.href}
@@ -30,7 +30,7 @@ export function SettingsTabs({ user, active }: { user: ActorOf<'user'>; active: 
           prefetch={false}
           aria-current={t.href === active ? 'page' : undefined}
           className={clsx(
-            '-mb-px border-b-2 px-3 py-2 text-sm font-medium',
+            '-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium',
             t.href === active ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-500 hover:text-slate-800',
           )}
         >

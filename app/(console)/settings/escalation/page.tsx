@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guards';
 import { listUsers } from '@/lib/auth/users';
@@ -38,7 +39,11 @@ export default async function EscalationSettingsPage() {
       <SettingsTabs user={me} active="/settings/escalation" />
       <Card title={`Policies (${policies.length})`}>
         <div className="space-y-6">
-          {policies.length === 0 && <p className="text-sm text-slate-500">No policy yet: pauses wait until someone takes them.</p>}
+          {policies.length === 0 && (
+            <EmptyState title="No policy yet: pauses wait until someone takes them">
+              Add one below: who is notified or reassigned a pause after how many minutes, and what happens if nobody acts.
+            </EmptyState>
+          )}
           {policies.map((p) => (
             <section key={p.id} aria-label={`Policy ${p.name}`} className="space-y-2">
               <div className="flex flex-wrap items-center gap-2 text-sm">
@@ -66,7 +71,8 @@ export default async function EscalationSettingsPage() {
           ))}
           <section aria-label="Add a policy">
             <h3 className="mb-2 text-sm font-semibold">Add a policy</h3>
-            <PolicyForm channels={channels} />
+            {/* Mounted again once a policy is created (the newest changes), so the next one starts empty. */}
+            <PolicyForm key={policies.at(-1)?.id ?? 'none'} channels={channels} />
           </section>
         </div>
       </Card>

@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { fleetSlackWebhook, listFleetDeliveries } from '@/lib/interventions/slack/outbox';
-import { formatDateTime } from '@/lib/ui/format';
+import { DeliveryTable } from '../_components/delivery-table';
 import { SettingsTabs } from '../_components/settings-tabs';
 import { SlackWebhookForm } from './slack-webhook-form';
 
@@ -26,9 +26,9 @@ export default async function IntegrationsPage() {
       <PageHeader title="Integrations" description="Slack: pause messages with Resume / Abort / Restore buttons for the ops channel." />
       <SettingsTabs user={me} active="/settings/integrations" />
       <Card title="Slack">
-        <dl className="mb-4 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+        <dl className="mb-4 grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
           <dt className="text-slate-500">Interactivity request URL</dt>
-          <dd className="font-mono text-xs">{interactivity}</dd>
+          <dd className="break-all font-mono text-xs">{interactivity}</dd>
           <dt className="text-slate-500">Signing secret</dt>
           <dd>{e.SLACK_SIGNING_SECRET ? 'set (SLACK_SIGNING_SECRET)' : 'not set — every button click is refused (401)'}</dd>
           <dt className="text-slate-500">Fleet channel</dt>
@@ -38,30 +38,13 @@ export default async function IntegrationsPage() {
       </Card>
       <Card title="Fleet channel delivery log" className="mt-6">
         {deliveries.length === 0 ? (
-          <p className="text-sm text-slate-500">No deliveries to the fleet channel yet.</p>
+          <EmptyState title="No deliveries to the fleet channel yet">
+            {fleet.url
+              ? 'Each new pause is posted to the fleet channel; none has been since it was set.'
+              : 'Set the fleet channel’s incoming webhook above (or SLACK_WEBHOOK_URL on the server): each new pause is then posted there, with Resume / Abort / Restore buttons.'}
+          </EmptyState>
         ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Created</Th>
-                <Th>Status</Th>
-                <Th>Attempts</Th>
-                <Th>Last code</Th>
-                <Th>Last error</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {deliveries.map((d) => (
-                <Tr key={d.id}>
-                  <Td className="whitespace-nowrap text-xs">{formatDateTime(d.created_at)}</Td>
-                  <Td>{d.status}</Td>
-                  <Td className="tabular-nums">{d.attempts}</Td>
-                  <Td className="tabular-nums">{d.last_status_code ?? '—'}</Td>
-                  <Td className="max-w-xs truncate text-xs text-red-700">{d.last_error ?? '—'}</Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+          <DeliveryTable rows={deliveries} />
         )}
       </Card>
     </>

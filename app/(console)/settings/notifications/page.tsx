@@ -1,18 +1,16 @@
 import { env } from '@/lib/env';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { StatusBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db/client';
 import { user } from '@/lib/db/schema';
 import { eq } from 'drizzle-orm';
 import { decodeDeliveryCursor, listNotificationPreferences, listWebhookDeliveries } from '@/lib/interventions/notifications';
-import { formatDateTime } from '@/lib/ui/format';
+import { DeliveryTable } from '../_components/delivery-table';
 import { SlackIdForm } from '../_components/slack-id-form';
 import { linkOwnSlackAction } from './actions';
 import { NewRuleForm, PreferenceExtras, PreferenceForm, type PreferenceView } from './preference-form';
@@ -71,37 +69,7 @@ export default async function NotificationSettingsPage({ searchParams }: { searc
         {deliveries.length === 0 ? (
           <EmptyState title="No webhook deliveries yet">Each webhook call is listed here with its status code, attempts and error.</EmptyState>
         ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Created</Th>
-                <Th>URL</Th>
-                <Th>Status</Th>
-                <Th>Attempts</Th>
-                <Th>Last code</Th>
-                <Th>Last error</Th>
-                <Th>Delivered / next try</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {deliveries.map((d) => (
-                <Tr key={d.id}>
-                  <Td className="whitespace-nowrap text-xs">{formatDateTime(d.created_at)}</Td>
-                  <Td className="max-w-xs truncate font-mono text-xs">{d.target_url}</Td>
-                  <Td>
-                    <StatusBadge status={d.status === 'delivered' ? 'succeeded' : d.status === 'pending' ? 'paused' : 'failed'} />
-                    <span className="sr-only">{d.status}</span>
-                  </Td>
-                  <Td className="tabular-nums">{d.attempts}</Td>
-                  <Td className="tabular-nums">{d.last_status_code ?? '—'}</Td>
-                  <Td className="max-w-xs truncate text-xs text-red-700">{d.last_error ?? '—'}</Td>
-                  <Td className="whitespace-nowrap text-xs">
-                    {d.status === 'delivered' ? formatDateTime(d.delivered_at) : d.status === 'pending' ? `next ${formatDateTime(d.next_attempt_at)}` : '—'}
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+          <DeliveryTable rows={deliveries} />
         )}
         {(cursor || nextCursor) && (
           <div className="mt-3 flex gap-4 text-sm">

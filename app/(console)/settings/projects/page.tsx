@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
@@ -25,6 +26,14 @@ export default async function ProjectsSettingsPage() {
       <Card title="A project by name">
         <ProjectSettingsForm project={null} values={null} defaultTimeoutS={defaultTimeoutS} />
       </Card>
+      {projects.length === 0 && (
+        <div className="mt-4">
+          <EmptyState title="No projects yet">
+            A project appears here once an agent creates a session in it (POST /api/v1/sessions); until then, name one above to
+            set its timeout and budgets in advance.
+          </EmptyState>
+        </div>
+      )}
       {projects.map((p) => (
         <Card
           key={p.project}

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
@@ -7,7 +8,7 @@ import { listFourEyesProjects } from '@/lib/checkpoints/four-eyes';
 import { SettingsTabs } from '../_components/settings-tabs';
 import { FourEyesToggle } from './toggle';
 
-export const metadata: Metadata = { title: 'Restores' };
+export const metadata: Metadata = { title: 'Restores · Settings' };
 
 /** Four-eyes restores per project: off by default; on, every restore waits for a second engineer's approval. */
 export default async function RestoresSettingsPage() {
@@ -19,7 +20,10 @@ export default async function RestoresSettingsPage() {
       <SettingsTabs user={me} active="/settings/restores" />
       <Card title="Four-eyes per project">
         {projects.length === 0 ? (
-          <p className="text-sm text-slate-500">No projects yet.</p>
+          <EmptyState title="No projects yet">
+            A project appears here once an agent creates a session in it (POST /api/v1/sessions). Four-eyes is off until
+            you turn it on here.
+          </EmptyState>
         ) : (
           <ul className="divide-y divide-slate-100 text-sm">
             {projects.map((p) => (

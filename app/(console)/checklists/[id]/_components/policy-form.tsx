@@ -1,7 +1,7 @@
 'use client';
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import type { ActionResult } from '@/lib/auth/guards';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { roleLabel } from '@/lib/checklists/markdown';
 import { signoffRoles, type SignoffRole } from '@/lib/db/schema/enums';
 import { setPolicyAction } from '../../release-actions';
@@ -18,7 +18,7 @@ export function PolicyForm(props: {
   roles: Record<string, RoleSettings>;
 }) {
   const [open, setOpen] = useState(false);
-  const [state, action, pending] = useActionState<ActionResult, FormData>(setPolicyAction, {});
+  const { state, formAction, pending, key, value, checked } = useFormAction(setPolicyAction);
   if (!open) {
     return (
       <button type="button" onClick={() => setOpen(true)} className="mt-2 text-xs text-indigo-700 underline">
@@ -27,7 +27,7 @@ export function PolicyForm(props: {
     );
   }
   return (
-    <form action={action} className="mt-3 space-y-3 text-xs" aria-label="Approval policy">
+    <form key={key} action={formAction} className="mt-3 space-y-3 text-xs" aria-label="Approval policy">
       <input type="hidden" name="templateId" value={props.templateId} />
       {signoffRoles.map((r) => {
         const label = roleLabel(r);
@@ -36,7 +36,7 @@ export function PolicyForm(props: {
           <fieldset key={r} className="rounded border border-slate-200 p-2">
             <legend className="px-1 font-medium">{label}</legend>
             <label className="flex items-center gap-1.5">
-              <input type="checkbox" name={`required.${r}`} defaultChecked={props.required.includes(r)} /> Required
+              <input type="checkbox" name={`required.${r}`} defaultChecked={checked(`required.${r}`, props.required.includes(r))} /> Required
             </label>
             <label className="mt-1 flex items-center gap-1.5">
               People needed
@@ -45,7 +45,7 @@ export function PolicyForm(props: {
                 name={`count.${r}`}
                 min={1}
                 max={10}
-                defaultValue={s.count}
+                defaultValue={value(`count.${r}`, s.count)}
                 aria-label={`People needed for ${label}`}
                 className="w-14 rounded border border-slate-300 px-1"
               />
@@ -53,13 +53,13 @@ export function PolicyForm(props: {
             <div className="mt-1 flex flex-wrap gap-2" aria-label={`Console roles that may sign ${label}`}>
               {consoleRoles.map((c) => (
                 <label key={c} className="flex items-center gap-1">
-                  <input type="checkbox" name={`roles.${r}`} value={c} defaultChecked={s.consoleRoles.includes(c)} /> {c}
+                  <input type="checkbox" name={`roles.${r}`} value={c} defaultChecked={checked(`roles.${r}`, s.consoleRoles.includes(c), c)} /> {c}
                 </label>
               ))}
             </div>
             <input
               name={`users.${r}`}
-              defaultValue={s.users.join(', ')}
+              defaultValue={value(`users.${r}`, s.users.join(', '))}
               placeholder="Named signers (emails)"
               aria-label={`Named signers of ${label}`}
               className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
@@ -71,10 +71,10 @@ export function PolicyForm(props: {
         );
       })}
       <label className="flex items-center gap-1.5">
-        <input type="checkbox" name="oneRolePerPerson" defaultChecked={props.oneRolePerPerson} /> A different person for each role
+        <input type="checkbox" name="oneRolePerPerson" defaultChecked={checked('oneRolePerPerson', props.oneRolePerPerson)} /> A different person for each role
       </label>
       <label className="flex items-center gap-1.5">
-        <input type="checkbox" name="noSelfReview" defaultChecked={props.noSelfReview} /> No self-review
+        <input type="checkbox" name="noSelfReview" defaultChecked={checked('noSelfReview', props.noSelfReview)} /> No self-review
       </label>
       <div className="flex gap-1.5">
         <Button type="submit" size="sm" disabled={pending}>

@@ -1,7 +1,7 @@
 'use client';
-import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
-import type { ActionResult } from '@/lib/auth/guards';
+import { FieldError } from '@/components/ui/field-error';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { saveProjectSettingsAction } from '../actions';
 
 const inputClass =
@@ -25,16 +25,16 @@ const fields: Array<{ name: keyof Values; label: string; step: string; placehold
 
 /** One project's heartbeat timeout and budgets; empty fields mean the default. `project` null: a new project by name. */
 export function ProjectSettingsForm({ project, values, defaultTimeoutS }: { project: string | null; values: Values | null; defaultTimeoutS: number }) {
-  const [state, action, pending] = useActionState<ActionResult, FormData>(saveProjectSettingsAction, {});
+  const { state, formAction, pending, key, value } = useFormAction(saveProjectSettingsAction);
   const id = (name: string) => `${project ?? 'new'}-${name}`;
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-6 sm:items-end" noValidate aria-label={project ? `Settings of ${project}` : 'A project by name'}>
+    <form key={key} action={formAction} className="grid gap-3 sm:grid-cols-6 sm:items-end" noValidate aria-label={project ? `Settings of ${project}` : 'A project by name'}>
       {project ? (
         <input type="hidden" name="project" value={project} />
       ) : (
         <label className="block text-sm" htmlFor={id('project')}>
           <span className="font-medium text-slate-700">Project</span>
-          <input id={id('project')} name="project" required className={inputClass} />
+          <input id={id('project')} name="project" required defaultValue={value('project')} className={inputClass} />
           <FieldError errors={state.fieldErrors?.project} />
         </label>
       )}
@@ -48,7 +48,7 @@ export function ProjectSettingsForm({ project, values, defaultTimeoutS }: { proj
             min="0"
             step={f.step}
             inputMode="decimal"
-            defaultValue={values?.[f.name] ?? ''}
+            defaultValue={value(f.name, values?.[f.name])}
             placeholder={f.placeholder(defaultTimeoutS)}
             className={inputClass}
           />
@@ -74,6 +74,3 @@ export function ProjectSettingsForm({ project, values, defaultTimeoutS }: { proj
   );
 }
 
-function FieldError({ errors }: { errors?: string[] }) {
-  return errors?.length ? <span className="mt-1 block text-xs text-red-700">{errors.join(' ')}</span> : null;
-}

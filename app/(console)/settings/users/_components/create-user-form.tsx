@@ -1,6 +1,7 @@
 'use client';
 import { useActionState, useEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
+import { FieldError } from '@/components/ui/field-error';
 import type { ActionResult } from '@/lib/auth/guards';
 import { roles } from '@/lib/db/schema/enums';
 import { createUserAction } from '../actions';
@@ -8,9 +9,6 @@ import { createUserAction } from '../actions';
 const inputClass =
   'mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200';
 
-function FieldError({ errors }: { errors?: string[] }) {
-  return errors?.length ? <span className="mt-1 block text-xs text-red-700">{errors.join(' ')}</span> : null;
-}
 
 export function CreateUserForm() {
   const [state, action, pending] = useActionState<ActionResult, FormData>(createUserAction, {});
