@@ -32,8 +32,16 @@ END $$;
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS trg_open_pause_count ON "paused_sessions";
 --> statement-breakpoint
-CREATE TRIGGER trg_open_pause_count AFTER INSERT OR UPDATE OF "resolved", "project" OR DELETE ON "paused_sessions"
+CREATE TRIGGER trg_open_pause_count AFTER INSERT OR DELETE ON "paused_sessions"
   FOR EACH ROW EXECUTE FUNCTION fd_open_pause_count();
+--> statement-breakpoint
+-- Not `UPDATE OF resolved, project`: that fires only when the statement names the column, and ps.project also
+-- changes through the BEFORE trigger of drizzle/0009 when a pause moves to another session.
+DROP TRIGGER IF EXISTS trg_open_pause_count_update ON "paused_sessions";
+--> statement-breakpoint
+CREATE TRIGGER trg_open_pause_count_update AFTER UPDATE ON "paused_sessions"
+  FOR EACH ROW WHEN (OLD.resolved IS DISTINCT FROM NEW.resolved OR OLD.project IS DISTINCT FROM NEW.project)
+  EXECUTE FUNCTION fd_open_pause_count();
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS trg_open_pause_count_truncate ON "paused_sessions";
 --> statement-breakpoint
