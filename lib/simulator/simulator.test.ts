@@ -112,11 +112,13 @@ describeEachDb('agent control loop', (t) => {
     // One tool vocabulary: the fleet calls the tools the demo seed's history names.
     const used = await queryRows<{ tool_name: string }>(db, sql`SELECT DISTINCT tool_name FROM user_tool_history`);
     expect(used.map((r) => r.tool_name).filter((n) => !catalogTools.some((c) => c.name === n))).toEqual([]);
-    // A resumed agent finishes at least two tasks before it may pause again.
+    // A resumed agent finishes at least two tasks of that session before it may pause again (a run that ends
+    // sooner has shown its progress: the next session's pause is a new one, so the count starts over).
     for (const agent of new Set(lines.map((l) => l.split(' ')[0]))) {
       let sinceResume: number | null = null;
       for (const l of lines.filter((x) => x.startsWith(`${agent} `))) {
         if (/ resumed by /.test(l)) sinceResume = 0;
+        else if (/ run completed | run failed | started session /.test(l)) sinceResume = null;
         else if (/ finished "/.test(l) && sinceResume !== null) sinceResume++;
         else if (/ paused \(/.test(l) && sinceResume !== null) {
           expect(sinceResume, `${agent}: tasks finished between a resume and the next pause`).toBeGreaterThanOrEqual(2);
