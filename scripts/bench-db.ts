@@ -4,7 +4,8 @@
  * postgres://postgres@127.0.0.1:5432/postgres) it runs the same primary-key read through bare postgres.js, bare
  * Drizzle and Drizzle with retry + monitor, at concurrency 1 and 32 (pool of 10), in interleaved rounds so
  * that drift on a shared machine hits all three alike; then 100 concurrent callers on a pool of 10 for the
- * acquisition wait. Prints a table and writes it to docs/benchmarks-db.md.
+ * acquisition wait. Prints a table and adds the run to docs/benchmarks-db.md above the earlier runs (never instead
+ * of them), and records its bars in docs/bench-results/db.json (scripts/bench-results.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,8 @@ import { monitorPostgres } from '@/lib/observability/instrument';
 import { installDbObservability, monitorOf } from '@/lib/observability/install';
 import { DbMonitor } from '@/lib/observability/monitor';
 import { percentileOf } from '@/lib/observability/rolling-window';
+import { loadNow, recordBarResults, type BarCheck } from './bench-results';
+import { earlierRuns } from './bench-doc-sections';
 
 /** The wrappers' own CPU cost per statement, against a driver stand-in that answers at once (no I/O). */
 async function wrapperCostMicros() {
@@ -66,8 +69,24 @@ async function run(op: Op, concurrency: number, ms: number): Promise<Result> {
   return { ops: latencies.length, seconds: (performance.now() - started) / 1000, latencies };
 }
 
+const DOC = path.join('docs', 'benchmarks-db.md');
+const TITLE = '# Data-layer benchmark';
+const INTRO = `Produced by \`npm run bench:db\` (scripts/bench-db.ts): the same primary-key read
+(\`SELECT id, name, n FROM bench_items WHERE id = $1\`) through bare postgres.js, bare Drizzle, and Drizzle with
+the retry + monitor wrappers of lib/db (semaphore of pool size with acquisition timeout, per-statement timing,
+template statistics, retry on safe failures).
+
+The machine is shared (other processes run during the benchmark), so single figures move by several percent
+between runs; the rounds are interleaved so that drift affects all variants alike. Each run is added above the
+earlier ones; earlier runs stay.`;
+// The bars (an earlier issue's; not lowered in code).
+const BAR_LOST_PCT = 5;
+const BAR_P50_ADDED_MS = 0.1;
+const BAR_ACQUIRE_P95_MS = 50;
+
 async function main() {
   installDbObservability();
+  const loadStart = loadNow();
   const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `fd_bench_${Date.now().toString(36)}`;
   const admin = await createDb({ url: base, poolMax: 1, instrument: false });
@@ -159,8 +178,8 @@ async function main() {
         const [plo, phi] = r.p50Range;
         const noise = (lost > 5 && lo <= 0) || (added > 0.1 && plo <= 0);
         verdicts.push(
-          `concurrency ${r.concurrency}: throughput ${f(lost, 1)} % lost (middle half of the paired rounds ${f(lo, 1)} to ${f(hi, 1)} %; bar ≤ 5 %) ${lost <= 5 ? 'PASS' : 'FAIL'}; ` +
-            `p50 ${signed(added)} (${signed(plo)} to ${signed(phi)}; bar ≤ 0.1 ms) ${added <= 0.1 ? 'PASS' : 'FAIL'}; mean ${signed(meanAdded)}` +
+          `concurrency ${r.concurrency}: throughput ${f(lost, 1)} % lost (middle half of the paired rounds ${f(lo, 1)} to ${f(hi, 1)} %; bar ≤ ${BAR_LOST_PCT} %) ${lost <= BAR_LOST_PCT ? 'PASS' : 'MISS'}; ` +
+            `p50 ${signed(added)} (${signed(plo)} to ${signed(phi)}; bar ≤ ${BAR_P50_ADDED_MS} ms) ${added <= BAR_P50_ADDED_MS ? 'PASS' : 'MISS'}; mean ${signed(meanAdded)}` +
             (noise
               ? ' — the miss is inside the spread of this run: in a quarter or more of the paired rounds the wrappers were as fast ' +
                 'as bare Drizzle or faster (the middle half above), so the difference is the machine drifting between rounds.'
@@ -171,7 +190,7 @@ async function main() {
     const acquireLine =
       `Acquisition wait, 100 concurrent callers on a pool of 10 (SELECT 1, last ${acquire.count} acquisitions): ` +
       `p50 ${f(acquire.p50 ?? 0, 2)} ms, p95 ${f(acquire.p95 ?? 0, 2)} ms, p99 ${f(acquire.p99 ?? 0, 2)} ms ` +
-      `(bar p95 ≤ 50 ms) ${(acquire.p95 ?? 0) <= 50 ? 'PASS' : 'FAIL'}`;
+      `(bar p95 ≤ ${BAR_ACQUIRE_P95_MS} ms) ${(acquire.p95 ?? 0) <= BAR_ACQUIRE_P95_MS ? 'PASS' : 'MISS'}`;
     const costLine = `Wrapper CPU cost per statement, measured against a driver stand-in with no I/O: ${f(cost, 2)} µs.`;
     const setting =
       `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ` +
@@ -179,12 +198,10 @@ async function main() {
       `per variant and concurrency (ops/s: median round; p50 / p95 / mean: all rounds; the ratios and added latencies against bare Drizzle: median of the per-round differences, each variant paired with the Drizzle run beside it).`;
     const table = lines.join('\n');
     console.log(`\n${table}\n\n${verdicts.join('\n')}\n${acquireLine}\n${costLine}\n`);
-    const doc = `# Data-layer benchmark
-
-Produced by \`npm run bench:db\` (scripts/bench-db.ts): the same primary-key read
-(\`SELECT id, name, n FROM bench_items WHERE id = $1\`) through bare postgres.js, bare Drizzle, and Drizzle with
-the retry + monitor wrappers of lib/db (semaphore of pool size with acquisition timeout, per-statement timing,
-template statistics, retry on safe failures).
+    const date = new Date().toISOString();
+    const heading = `Run of ${date}`;
+    const load = `${loadStart} at the start, ${loadNow()} at the end`;
+    const section = `## ${heading} — load average ${load}
 
 ${setting}
 
@@ -193,12 +210,45 @@ ${table}
 ${verdicts.map((v) => `- ${v}`).join('\n')}
 - ${acquireLine}
 - ${costLine}
-
-The machine is shared (other processes run during the benchmark), so single figures move by several percent
-between runs; the rounds are interleaved so that drift affects all variants alike.
 `;
-    fs.mkdirSync(path.join(process.cwd(), 'docs'), { recursive: true });
-    fs.writeFileSync(path.join(process.cwd(), 'docs', 'benchmarks-db.md'), doc);
+    const previous = fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : '';
+    fs.mkdirSync(path.dirname(DOC), { recursive: true });
+    fs.writeFileSync(DOC, `${TITLE}\n\n${INTRO}\n\n${section}\n${earlierRuns(previous, /\n*The machine is shared[\s\S]*$/)}`);
+    const wrappedRows = rows.filter((r) => r.variant.startsWith('Drizzle +'));
+    const bareRows = rows.filter((r) => r.variant === 'Drizzle');
+    const perConcurrency = (g: (r: Row) => string) => wrappedRows.map((r) => `c${r.concurrency} ${g(r)}`).join(', ');
+    const common = { load: `${loadStart} (start) → ${loadNow()} (end)`, date, section: `${DOC} § ${heading}` };
+    const noiseCause = 'see the run in the doc: a miss inside the spread of the paired rounds is the machine drifting between rounds';
+    const lostChecks: BarCheck[] = wrappedRows.map((r) => ({ what: `throughput lost at concurrency ${r.concurrency} (%)`, value: (1 - r.ratio) * 100, op: '<=', limit: BAR_LOST_PCT }));
+    const p50Checks: BarCheck[] = wrappedRows.map((r) => ({ what: `p50 added at concurrency ${r.concurrency} (ms)`, value: r.p50Added, op: '<=', limit: BAR_P50_ADDED_MS }));
+    recordBarResults('db', [
+      {
+        id: 'db.throughput',
+        bar: `Drizzle + retry + monitor: throughput lost vs bare Drizzle ≤ ${BAR_LOST_PCT} % (concurrency 1, 10, 32)`,
+        figure: perConcurrency((r) => `${f((1 - r.ratio) * 100, 1)} % lost`),
+        floor: `bare Drizzle ${bareRows.map((r) => `c${r.concurrency} ${f(r.opsPerS)} ops/s`).join(', ')}`,
+        checks: lostChecks,
+        cause: noiseCause,
+        ...common,
+      },
+      {
+        id: 'db.p50',
+        bar: `Drizzle + retry + monitor: p50 added vs bare Drizzle ≤ ${BAR_P50_ADDED_MS} ms (concurrency 1, 10, 32)`,
+        figure: perConcurrency((r) => `${r.p50Added >= 0 ? '+' : ''}${f(r.p50Added, 3)} ms`),
+        floor: `bare Drizzle p50 ${bareRows.map((r) => `c${r.concurrency} ${f(r.p50, 3)} ms`).join(', ')}`,
+        checks: p50Checks,
+        cause: noiseCause,
+        ...common,
+      },
+      {
+        id: 'db.acquire',
+        bar: `acquisition wait p95 ≤ ${BAR_ACQUIRE_P95_MS} ms, 100 callers on a pool of 10`,
+        figure: `p95 ${f(acquire.p95 ?? NaN, 2)} ms`,
+        floor: 'none (a wait; 0 is the floor)',
+        checks: [{ what: 'acquisition wait p95 (ms)', value: acquire.p95 ?? NaN, op: '<=', limit: BAR_ACQUIRE_P95_MS }],
+        ...common,
+      },
+    ]);
     console.log('Written to docs/benchmarks-db.md');
   } finally {
     for (const h of handles) await h.close().catch(() => {});

@@ -12,6 +12,7 @@ import { migrate } from '@/lib/db/migrate';
 import { agentSessions } from '@/lib/db/schema';
 import { profileMarkdown } from './bench-cpuprofile';
 import { argValue, runCli } from './cli';
+import { recordBarResults, type BarResult } from './bench-results';
 import { startNginx, type Nginx } from './lib/nginx';
 
 /**
@@ -23,7 +24,8 @@ import { startNginx, type Nginx } from './lib/nginx';
  * p50 / p95 / max, errors by status, long-polls held, the server's CPU per request (/proc/<pid>/stat, the process
  * tree) and resident memory. Then, INTERLEAVED in rotating order on the same server: the hot path (heartbeat and
  * control, 20 clients in a closed loop) and the floor (GET /api/bench-floor: a route that authenticates nothing and
- * answers 200), CPU per request of each. Adds the run to docs/benchmarks-fleet.md above the earlier ones.
+ * answers 200), CPU per request of each. Adds the run to docs/benchmarks-fleet.md above the earlier ones, and the
+ * bars it measured to docs/bench-results/fleet.json (the summary of docs/benchmarks.md; not with --profile).
  * `--instances K` starts K `next start` instances on one database behind nginx (scripts/lib/nginx.ts) on port
  * `--port` + K; CPU and memory are then the sum over the instances. `--profile DIR` runs the server(s) under
  * `node --cpu-prof` and prints the top frames of each profile (the run is then slower: not for the bars).
@@ -309,8 +311,10 @@ runCli(async () => {
     console.log(`/proc/loadavg ${loadNow}`);
     const load = `${loadStart.map((l) => l.toFixed(1)).join(' / ')} at the start, ${loadFleet.map((l) => l.toFixed(1)).join(' / ')} after the fleet`;
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version}`;
+    const runDate = new Date().toISOString();
+    const heading = `${agents.toLocaleString('en')} agents, ${where}, ${seconds} s — ${runDate}${profileDir ? ' (under --cpu-prof: not for the bars)' : ''}`;
     const section = [
-      `## ${agents.toLocaleString('en')} agents, ${where}, ${seconds} s — ${new Date().toISOString()}${profileDir ? ' (under --cpu-prof: not for the bars)' : ''}`,
+      `## ${heading}`,
       '',
       `${machine}; load average (1 / 5 / 15 min) ${load}; /proc/loadavg at the end: ${loadNow}.`,
       `\`next start\` (production build)${instances > 1 ? `, ${instances} instances behind nginx (scripts/lib/nginx.ts)` : ''} on a throwaway database; the load generator (one Node process, ${clientKind === 'http' ? 'node:http with a keep-alive agent' : "Node's fetch"}) runs on the same machine.`,
@@ -328,6 +332,43 @@ runCli(async () => {
     if (!profileDir) {
       fs.writeFileSync(DOC, `${head}\n\n${section}\n${earlier}`);
       console.log(`added to ${DOC}`);
+      const common = { load: `${loadStart.map((l) => l.toFixed(2)).join(' / ')} (start) → ${loadFleet.map((l) => l.toFixed(2)).join(' / ')} (after the fleet)`, date: runDate, section: `${DOC} § ${heading}` };
+      const cpuFloor = `floor route (GET /api/bench-floor, same build, same rounds) ${floorCpu.toFixed(2)} ms CPU per request`;
+      const fleetFigure = `${agents.toLocaleString('en')} agents, ${where}: heartbeat p50 / p95 / max ${ms(pct(hb, 50))} / ${ms(hbP95)} / ${ms(Math.max(...hb))}; errors: ${errorText}`;
+      const fleetFloor = `${cpuFloor}; the app ${(fleetCpu / fleetRequests).toFixed(2)} ms per fleet request`;
+      const bars: BarResult[] = [
+        {
+          id: 'fleet.cpu',
+          bar: `hot-path CPU per request ≤ ${BAR_CPU_RATIO}× the floor route's, measured in the same run`,
+          figure: `${ratio.toFixed(2)}× (hot path ${hotCpu.toFixed(2)} ms per request, median of ${ROUNDS} interleaved rounds; run of ${agents.toLocaleString('en')} agents, ${where})`,
+          floor: cpuFloor,
+          checks: [{ what: 'hot path / floor CPU per request', value: ratio, op: '<=', limit: BAR_CPU_RATIO }],
+          cause: `${cause()}; see the profile notes in ${DOC}`,
+          ...common,
+        },
+      ];
+      const fleetChecks = [
+        { what: 'heartbeat p95 (ms)', value: hbP95, op: '<=' as const, limit: BAR_P95_MS },
+        { what: 'errors', value: [...fleetErrors.values()].reduce((a, b) => a + b, 0), op: '<=' as const, limit: 0 },
+      ];
+      if (instances === 1 && agents === BAR_AGENTS) {
+        bars.push({ id: 'fleet.one', bar: `one instance: ${BAR_AGENTS.toLocaleString('en')} agents with heartbeat p95 ≤ ${BAR_P95_MS} ms and no errors`, figure: fleetFigure, floor: fleetFloor, checks: fleetChecks, cause: cause(), ...common });
+      }
+      if (instances === 2 && agents === BAR_AGENTS_TWO) {
+        bars.push({ id: 'fleet.two', bar: `two instances: ${BAR_AGENTS_TWO.toLocaleString('en')} agents with heartbeat p95 ≤ ${BAR_P95_MS} ms and no errors`, figure: fleetFigure, floor: fleetFloor, checks: fleetChecks, cause: cause(), ...common });
+      }
+      if (agents >= BAR_SHARED_TOKEN_AGENTS) {
+        bars.push({
+          id: 'fleet.token',
+          bar: `one shared token: no 429 for a well-behaved fleet of ${BAR_SHARED_TOKEN_AGENTS.toLocaleString('en')} agents`,
+          figure: `${throttled} answers of 429 (${agents.toLocaleString('en')} agents on one token, ${where}, ${fleetRequests.toLocaleString('en')} requests)`,
+          floor: 'none (a count; 0 is the floor)',
+          checks: [{ what: '429 answers', value: throttled, op: '<=', limit: 0 }],
+          cause: 'the per-token budget (lib/auth/rate-limit.ts) refused the fleet',
+          ...common,
+        });
+      }
+      recordBarResults('fleet', bars);
     }
   } finally {
     await nginx?.stop();

@@ -10,6 +10,7 @@ import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { createSession } from '@/lib/sessions/commands';
 import { argValue, runCli } from './cli';
+import { recordBarResults } from './bench-results';
 
 /**
  * npm run bench:ingest — needs a production build (`flock /tmp/fd-heavy.lock npx next build`).
@@ -26,7 +27,8 @@ import { argValue, runCli } from './cli';
  *     defaults (prepared statements, native array parameters). The floor is the faster bare method's median; the
  *     bar is HTTP median ≥ 0.6 × floor and ≥ 20,000 events/s.
  * Prints a table with PASS / MISS per bar and the load average, and adds the run to docs/benchmarks-ingest.md
- * above the earlier runs (never instead of them).
+ * above the earlier runs (never instead of them); its bars go to docs/bench-results/ingest.json (the summary of
+ * docs/benchmarks.md).
  */
 const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const port = Number(argValue('port', process.env.BENCH_PORT ?? '3151'));
@@ -305,8 +307,10 @@ runCli(async () => {
     const busy = Math.max(loadStart[0], loadEnd[0]) >= os.cpus().length;
     const misses = [!rateOk && 'events/s', !ratioOk && 'HTTP / floor', !(percentile(paced.find((p) => p.rate === FLEET_PACE)?.server ?? [Infinity], 95) <= BAR_P95_MS) && `p95 at ${FLEET_PACE} req/s`].filter(Boolean);
     console.log(`load average ${load}${busy ? ' — run under load' : ''}; misses: ${misses.length ? misses.join(', ') : 'none'}`);
+    const runDate = new Date().toISOString();
+    const heading = `Run ${runDate}${busy ? ` — run under load (load average ${loadStart[0].toFixed(1)}), not the quiet-machine figure` : ''}`;
     const section = [
-      `## Run ${new Date().toISOString()}${busy ? ` — run under load (load average ${loadStart[0].toFixed(1)}), not the quiet-machine figure` : ''}`,
+      `## ${heading}`,
       '',
       `${machine}; load average (1 / 5 / 15 min) ${load}. \`next start\` (production build) on a throwaway database of`,
       'the local Postgres server; load generator in the same machine (it shares the CPU with the server and Postgres).',
@@ -337,6 +341,40 @@ runCli(async () => {
     fs.mkdirSync('docs', { recursive: true });
     fs.writeFileSync(DOC, `${title}\n\n${notes}\n\n${section}\n${earlier}`);
     console.log(`added to ${DOC}`);
+    const at50 = paced.find((p) => p.rate === FLEET_PACE);
+    const p95At = (p: (typeof paced)[number]) => percentile(p.server, 95);
+    const common = { load: `${loadStart.map((l) => l.toFixed(2)).join(' / ')} (start) → ${loadEnd.map((l) => l.toFixed(2)).join(' / ')} (after the batches)`, date: runDate, section: `${DOC} § ${heading}` };
+    const underLoad = busy ? `run under load (load average ${loadStart[0].toFixed(1)} on ${os.cpus().length} cores)` : undefined;
+    const floorText = `${floorMethod} ${fmtRate(bareRate)} events/s (${spread(rates[floorMethod])}), median of ${rounds} interleaved rounds`;
+    recordBarResults('ingest', [
+      {
+        id: 'ingest.ratio',
+        bar: `batched ingest ≥ ${BAR_RATIO}× the bare postgres.js insert in the same run`,
+        figure: `${ratio.toFixed(2)}× (HTTP ${fmtRate(httpRate)} events/s, ${spread(rates.http)})`,
+        floor: floorText,
+        checks: [{ what: 'HTTP / floor (median events/s)', value: ratio, op: '>=', limit: BAR_RATIO }],
+        cause: underLoad,
+        ...common,
+      },
+      {
+        id: 'ingest.events',
+        bar: `batched ingest ≥ ${fmtRate(BAR_EVENTS_PER_S)} events/s`,
+        figure: `${fmtRate(httpRate)} events/s (${spread(rates.http)})`,
+        floor: floorText,
+        checks: [{ what: 'HTTP events/s (median)', value: httpRate, op: '>=', limit: BAR_EVENTS_PER_S }],
+        cause: underLoad,
+        ...common,
+      },
+      {
+        id: 'ingest.p95-50',
+        bar: `single tool-execution POST p95 ≤ ${BAR_P95_MS} ms at ${FLEET_PACE} req/s`,
+        figure: paced.map((p) => `${p.rate} req/s: p95 ${ms(p95At(p))}`).join('; ') + ' (server time)',
+        floor: `same route refused at the door (401, no database): CPU ${ms(floorCpu)} per request, round trip p95 ${ms(percentile(refused, 95))}; accepted POST CPU ${ms(toolCpu)}`,
+        checks: [{ what: `server time p95 at ${FLEET_PACE} req/s (ms)`, value: at50 ? p95At(at50) : NaN, op: '<=', limit: BAR_P95_MS }],
+        cause: underLoad ?? (at50 ? `server process busy ${((FLEET_PACE * toolCpu) / 10).toFixed(0)} % of a core at ${FLEET_PACE} req/s; see the run` : undefined),
+        ...common,
+      },
+    ]);
   } finally {
     server?.kill('SIGTERM');
     await bare.end();

@@ -12,6 +12,7 @@
  *
  * Bars (issue 18, never lowered here): p95 ≤ 150 ms; CPU per view ≤ 2 × the floor's.
  */
+import type { BarResult } from './bench-results';
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -149,4 +150,40 @@ export function loadTable(res: { pages: LoadResult[]; floor: LoadResult }, reade
   const missed = pages.filter((r) => verdict(r, floor) !== 'met').length;
   const summary = `${missed ? `❌ MISS on ${missed} of ${pages.length} pages` : `✅ all ${pages.length} pages met both bars`} — load average ${loadAvg()} at the end; ${os.cpus().length} cores.`;
   return { table: lines.join('\n'), summary };
+}
+
+/** The load part's bars (issue 18) for docs/bench-results/pages-load.json: the worst page against each bar. */
+export function loadBarResults(res: { pages: LoadResult[]; floor: LoadResult }, meta: { date: string; loadStart: string; section: string }): BarResult[] {
+  const { pages, floor } = res;
+  const worst = (k: (r: LoadResult) => number) => pages.reduce<LoadResult | undefined>((w, r) => (!w || !(k(r) <= k(w)) ? r : w), undefined);
+  const slow = worst((r) => r.p95);
+  const heavy = worst((r) => r.cpuMs / floor.cpuMs);
+  const errors = pages.reduce((s, r) => s + r.errors.length, 0);
+  const common = { load: `${meta.loadStart} (start) → ${loadAvg()} (end)`, date: meta.date, section: meta.section };
+  const missesOf = (bad: (r: LoadResult) => boolean) => pages.filter(bad).map((r) => r.name);
+  const cause = (names: string[]) =>
+    `${names.length} of ${pages.length} pages (${names.join(', ')}); see the profile notes in docs/benchmarks-pages.md`;
+  return [
+    {
+      id: 'pages.p95',
+      bar: `every console page at 10 readers: p95 ≤ ${LOAD_BARS.p95Ms} ms full HTTP`,
+      figure: slow ? `worst p95 ${fmt(slow.p95)} ms (${slow.name}); ${missesOf((r) => !(r.p95 <= LOAD_BARS.p95Ms)).length} of ${pages.length} pages over the bar; ${errors} failed views` : 'no pages',
+      floor: `floor route ${FLOOR_PATH} p50 / p95 ${fmt(floor.p50)} / ${fmt(floor.p95)} ms`,
+      checks: [
+        { what: 'worst page p95 (ms)', value: slow?.p95 ?? NaN, op: '<=', limit: LOAD_BARS.p95Ms },
+        { what: 'failed views', value: errors, op: '<=', limit: 0 },
+      ],
+      cause: cause(missesOf((r) => !(r.p95 <= LOAD_BARS.p95Ms) || r.errors.length > 0)),
+      ...common,
+    },
+    {
+      id: 'pages.cpu',
+      bar: `every console page at 10 readers: CPU per view ≤ ${LOAD_BARS.cpuVsFloor}× the floor route`,
+      figure: heavy ? `worst ${(heavy.cpuMs / floor.cpuMs).toFixed(2)}× (${heavy.name}, ${heavy.cpuMs.toFixed(1)} ms per view); ${missesOf((r) => !(r.cpuMs <= LOAD_BARS.cpuVsFloor * floor.cpuMs)).length} of ${pages.length} pages over the bar` : 'no pages',
+      floor: `floor route ${FLOOR_PATH} ${floor.cpuMs.toFixed(1)} ms CPU per view`,
+      checks: [{ what: 'worst page CPU per view / floor', value: heavy ? heavy.cpuMs / floor.cpuMs : NaN, op: '<=', limit: LOAD_BARS.cpuVsFloor }],
+      cause: cause(missesOf((r) => !(r.cpuMs <= LOAD_BARS.cpuVsFloor * floor.cpuMs))),
+      ...common,
+    },
+  ];
 }

@@ -18,18 +18,30 @@ describe('bench:pages tools', () => {
     expect(flightBytes('<html></html>')).toBe(0);
   });
 
-  it('replaces only its generated section and keeps the hand-written notes', () => {
+  it('replaces only its generated section, keeps the hand-written notes, and keeps the replaced run below them', () => {
     const file = path.join(tmp(), 'doc.md');
-    writeDocSection(file, 'load', 'first run');
+    writeDocSection(file, 'load', '## At 10 readers\n\nfirst run');
     fs.appendFileSync(file, '\nnotes by hand\n');
     writeDocSection(file, 'profile', 'profile one');
-    writeDocSection(file, 'load', 'second run');
+    writeDocSection(file, 'load', '## At 10 readers\n\nsecond run');
+    writeDocSection(file, 'load', '## At 10 readers\n\nthird run');
     const text = fs.readFileSync(file, 'utf8');
-    expect(text).toContain('second run');
-    expect(text).not.toContain('first run');
+    const generated = text.slice(text.indexOf('<!-- generated:load -->'), text.indexOf('<!-- /generated:load -->'));
+    expect(generated).toContain('third run');
+    expect(generated).not.toContain('second run');
     expect(text).toContain('notes by hand');
-    expect(text.indexOf('second run')).toBeLessThan(text.indexOf('notes by hand'));
+    expect(text.indexOf('third run')).toBeLessThan(text.indexOf('notes by hand'));
     expect(text).toContain('profile one');
+    // The earlier runs, newest first, after the notes, their headings one level down.
+    const earlier = text.slice(text.indexOf('<!-- earlier:load -->'), text.indexOf('<!-- /earlier:load -->'));
+    expect(text.indexOf('notes by hand')).toBeLessThan(text.indexOf('<!-- earlier:load -->'));
+    expect(earlier.indexOf('second run')).toBeGreaterThan(0);
+    expect(earlier.indexOf('second run')).toBeLessThan(earlier.indexOf('first run'));
+    expect(earlier).toContain('### At 10 readers');
+    expect(earlier).not.toMatch(/^## At 10/m);
+    // The same content again (nothing new measured) is not archived twice.
+    writeDocSection(file, 'load', '## At 10 readers\n\nthird run');
+    expect(fs.readFileSync(file, 'utf8').split('third run').length).toBe(2);
   });
 
   it('counts the CPU of a process and of the children under it', async () => {

@@ -22,8 +22,9 @@
  * `--part browser|load` runs one part only (default both); `--routes "Sessions,Session detail"` (exact names) or
  * `--only TEXT` (names containing it) run a subset, printed but not written to the docs; `--seconds N` / `--floor-seconds N` set the windows;
  * `--profile DIR` starts the server with `node --cpu-prof` (profile written to DIR when it stops) and puts its top
- * frames into the docs; `--semi-space MB` sets the server's V8 semi-space (0: Node's default) for an A/B. Each part replaces its own section of docs/benchmarks-pages.md; text outside the
- * generated sections (the profile notes) is kept.
+ * frames into the docs; `--semi-space MB` sets the server's V8 semi-space (0: Node's default) for an A/B. Each part replaces its own section of docs/benchmarks-pages.md (the run it replaces moves to that section's
+ * earlier-runs block at the end, scripts/bench-doc-sections.ts); text outside the generated sections (the profile notes)
+ * is kept. The load part's bars go to docs/bench-results/pages-load.json (not under --profile).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,7 +34,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { FLOOR_PATH, loadAvg, loadTable, runLoad, signInOverHttp } from './bench-pages-load';
+import { FLOOR_PATH, loadAvg, loadBarResults, loadTable, runLoad, signInOverHttp } from './bench-pages-load';
+import { recordBarResults } from './bench-results';
 import { profileSection } from './bench-cpuprofile';
 import { writeDocSection } from './bench-doc-sections';
 import { analyticsBenchCases } from './bench-analytics.cases';
@@ -434,13 +436,15 @@ runCli(async () => {
 
     if (part === 'all' || part === 'load') {
       console.log(`\n${READERS} readers, ${SECONDS} s per page, floor ${FLOOR_PATH} ${FLOOR_SECONDS} s before the first page and after each; load average ${loadAvg()}`);
+      const loadStart = loadAvg();
       const res = await runLoad({ base, serverPid: server.pid!, routes: list, cookies, seconds: SECONDS, floorSeconds: FLOOR_SECONDS });
+      const runDate = new Date().toISOString();
       const { table, summary } = loadTable(res, READERS, SECONDS, FLOOR_SECONDS);
       console.log(`\n${table}\n\n${summary}\n`);
       const md = [
         '## At 10 readers, full HTTP',
         '',
-        `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, \`next start\` (production build), data set: large (${sessions.toLocaleString('en')} sessions), background jobs off${profileDir ? ', server under `node --cpu-prof` (slower than without)' : ''}. Load average ${res.floor.load} at the end of the run (1 / 5 / 15 min).`,
+        `Run ${runDate} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, \`next start\` (production build), data set: large (${sessions.toLocaleString('en')} sessions), background jobs off${profileDir ? ', server under `node --cpu-prof` (slower than without)' : ''}. Load average ${res.floor.load} at the end of the run (1 / 5 / 15 min).`,
         `${READERS} readers (one signed-in user and session each) request one page at a time back to back for ${SECONDS} s (after one unmeasured view each): Node fetch with the session cookie, keep-alive, gzip, the whole (streamed) body read. **p50 / p95**: request sent → last byte. **CPU per view**: utime + stime of \`next start\` and its child processes (/proc/<pid>/stat) over the window, ÷ views — Postgres's own CPU is not in it. **Floor**: \`${FLOOR_PATH}\` (same build, same console layout with its session check and sidebar counts, a 50-row static table, no query of its own; served only with \`BENCH_FLOOR_ROUTE=1\`), ${FLOOR_SECONDS} s windows before the first page and after every page, together.`,
         '',
         table,
@@ -449,6 +453,8 @@ runCli(async () => {
         '',
       ].join('\n');
       if (!subset) writeDocSection(DOC, 'load', md);
+      // The bars for the summary of docs/benchmarks.md; a run under --cpu-prof is slower and not for the bars.
+      if (!subset && !profileDir) recordBarResults('pages-load', loadBarResults(res, { date: runDate, loadStart, section: `${DOC} § At 10 readers, full HTTP (run ${runDate})` }));
     }
   } finally {
     await browser?.close();

@@ -19,6 +19,36 @@ const ROLLUP_TABLES = ['tool_execution_hours', 'tool_user_days', 'intervention_h
 /** A sequential scan of a table with more rows than this is flagged. */
 export const SEQ_SCAN_ROWS = 10_000;
 
+/** How long seeding a bench database takes on this 2-core machine (both cores busy), for messages. */
+export const SEED_TIME: Record<'large' | 'xlarge', string> = { large: 'about 3–5 minutes', xlarge: '45–60 minutes' };
+
+/**
+ * Whether the bench database of `scale` is there and seeded (at least its sessions), without creating anything:
+ * `reason` says what is missing when it is not.
+ */
+export async function benchDatabaseState(scale: 'large' | 'xlarge'): Promise<{ ready: boolean; name: string; reason?: string }> {
+  const u = new URL(benchUrls[scale]);
+  const name = u.pathname.slice(1);
+  const admin = postgres({ host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || 'postgres'), password: decodeURIComponent(u.password), database: 'postgres', max: 1, onnotice: () => {} });
+  try {
+    const exists = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+    if (!exists.length) return { ready: false, name, reason: `the database ${name} does not exist` };
+  } finally {
+    await admin.end();
+  }
+  const client = postgres(benchUrls[scale], { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await client<{ n: number | null }[]>`SELECT CASE WHEN to_regclass('agent_sessions') IS NULL THEN NULL ELSE (SELECT count(*)::int FROM agent_sessions) END AS n`.catch(() => [{ n: null }]);
+    const n = row?.n ?? 0;
+    if (n < SEEDED_SESSIONS[scale]) {
+      return { ready: false, name, reason: `${name} has ${n.toLocaleString('en')} of the ${SEEDED_SESSIONS[scale].toLocaleString('en')} sessions of a finished ${scale} seed` };
+    }
+    return { ready: true, name };
+  } finally {
+    await client.end();
+  }
+}
+
 /** The bench database of `scale`: created, migrated and seeded (once; kept for later runs) when needed. */
 export async function ensureBenchDatabase(scale: 'large' | 'xlarge' = 'large') {
   const url = benchUrls[scale];
