@@ -249,7 +249,7 @@ ${verdicts.map((v) => `- ${v}`).join('\n')}
         ...common,
       },
     ]);
-    console.log('Written to docs/benchmarks-db.md');
+    console.log(`Added to ${DOC}`);
   } finally {
     for (const h of handles) await h.close().catch(() => {});
     await admin.sql!.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});

@@ -74,8 +74,8 @@ describe('benchmark summary', () => {
     expect(rowOf(rows, issueBar('pages.p95'))).toMatchObject({ figure: 'new', verdict: 'MISS' });
     const never = rowOf(rows, issueBar('queries.p95'));
     expect(never).toMatchObject({ verdict: '—', load: '—', date: '—' });
-    expect(never.figure).toBe('not run since the JSON results (part: queries)');
-    expect(rowOf(rows, issueBar('queries.growth')).figure).toContain('skipped in the last `npm run bench`: the database flightdeck_bench_xlarge does not exist');
+    expect(never.figure).toBe('not run since the JSON results — part `queries`; earlier runs in docs/benchmarks-queries.md');
+    expect(rowOf(rows, issueBar('queries.growth')).figure).toContain('part `growth`, skipped in the last `npm run bench` (see the note above the table)');
     expect(rowOf(rows, issueBar('fleet.runaway')).figure).toContain('lib/auth/rate-limit.test.ts');
   });
 

@@ -41,21 +41,21 @@ export type BarResult = {
 export type PartResults = { part: string; bars: BarResult[] };
 
 /** When the results files were introduced: a bar with no result says it has not run since. */
-export const RESULTS_SINCE = 'bar results were first recorded in docs/bench-results/ (2026-12-07)';
+export const RESULTS_SINCE = 'docs/bench-results/ began (2026-12-07)';
 
 /** Every bar of issues 18 and 26, as written in the issues, and the part (and command) that measures it. */
-export const ISSUE_BARS: Array<{ id: string; issue: number; bar: string; part: string; note?: string }> = [
-  { id: 'ingest.ratio', issue: 18, bar: 'batched ingest ≥ 0.6× the bare postgres.js insert in the same run', part: 'ingest' },
-  { id: 'ingest.events', issue: 18, bar: '… and ≥ 20,000 events/s', part: 'ingest' },
-  { id: 'ingest.p95-50', issue: 18, bar: 'single tool-execution POST p95 ≤ 10 ms at 50 req/s, and report 100 and 200 req/s beside it', part: 'ingest' },
-  { id: 'pages.p95', issue: 18, bar: 'every console page at 10 readers: p95 ≤ 150 ms full HTTP', part: 'pages-load' },
-  { id: 'pages.cpu', issue: 18, bar: 'CPU per view ≤ 2× the floor route', part: 'pages-load' },
-  { id: 'queries.p95', issue: 18, bar: 'every page query p95 ≤ 20 ms on `large`', part: 'queries' },
-  { id: 'queries.growth', issue: 18, bar: 'xlarge/large ≤ 1.5×', part: 'growth' },
-  { id: 'fleet.one', issue: 26, bar: 'one instance: 3,000 agents with heartbeat p95 ≤ 100 ms and no errors', part: 'fleet-3000x1' },
-  { id: 'fleet.two', issue: 26, bar: 'two instances: 5,000', part: 'fleet-5000x2' },
-  { id: 'fleet.cpu', issue: 26, bar: "hot-path CPU per request ≤ 1.5× the floor route's, measured in the same run", part: 'fleet (every run)' },
-  { id: 'fleet.token', issue: 26, bar: 'one shared token for the whole fleet: no 429 for a well-behaved fleet of 5,000 agents', part: 'fleet-5000x2' },
+export const ISSUE_BARS: Array<{ id: string; issue: number; bar: string; part: string; doc?: string; note?: string }> = [
+  { id: 'ingest.ratio', issue: 18, bar: 'batched ingest ≥ 0.6× the bare postgres.js insert in the same run', part: 'ingest', doc: 'docs/benchmarks-ingest.md' },
+  { id: 'ingest.events', issue: 18, bar: '… and ≥ 20,000 events/s', part: 'ingest', doc: 'docs/benchmarks-ingest.md' },
+  { id: 'ingest.p95-50', issue: 18, bar: 'single tool-execution POST p95 ≤ 10 ms at 50 req/s, and report 100 and 200 req/s beside it', part: 'ingest', doc: 'docs/benchmarks-ingest.md' },
+  { id: 'pages.p95', issue: 18, bar: 'every console page at 10 readers: p95 ≤ 150 ms full HTTP', part: 'pages-load', doc: 'docs/benchmarks-pages.md' },
+  { id: 'pages.cpu', issue: 18, bar: 'CPU per view ≤ 2× the floor route', part: 'pages-load', doc: 'docs/benchmarks-pages.md' },
+  { id: 'queries.p95', issue: 18, bar: 'every page query p95 ≤ 20 ms on `large`', part: 'queries', doc: 'docs/benchmarks-queries.md' },
+  { id: 'queries.growth', issue: 18, bar: 'xlarge/large ≤ 1.5×', part: 'growth', doc: 'docs/benchmarks-queries.md' },
+  { id: 'fleet.one', issue: 26, bar: 'one instance: 3,000 agents with heartbeat p95 ≤ 100 ms and no errors', part: 'fleet-3000x1', doc: 'docs/benchmarks-fleet.md' },
+  { id: 'fleet.two', issue: 26, bar: 'two instances: 5,000', part: 'fleet-5000x2', doc: 'docs/benchmarks-fleet.md' },
+  { id: 'fleet.cpu', issue: 26, bar: "hot-path CPU per request ≤ 1.5× the floor route's, measured in the same run", part: 'fleet (every run)', doc: 'docs/benchmarks-fleet.md' },
+  { id: 'fleet.token', issue: 26, bar: 'one shared token for the whole fleet: no 429 for a well-behaved fleet of 5,000 agents', part: 'fleet-5000x2', doc: 'docs/benchmarks-fleet.md' },
   {
     id: 'fleet.runaway',
     issue: 26,
@@ -117,7 +117,9 @@ export function summaryRows(parts: PartResults[], opts: { since?: string; skippe
     return {
       issue: String(b.issue),
       bar: b.bar,
-      figure: b.note ?? `not run since ${since} (part: ${b.part})${opts.skipped?.[b.part] ? `; skipped in the last \`npm run bench\`: ${opts.skipped[b.part]}` : ''}`,
+      figure:
+        b.note ??
+        `not run since ${since} — part \`${b.part}\`${opts.skipped?.[b.part] ? ', skipped in the last `npm run bench` (see the note above the table)' : ''}${b.doc ? `; earlier runs in ${b.doc}` : ''}`,
       floor: '—',
       verdict: '—',
       load: '—',

@@ -16,6 +16,7 @@ import { assembleBenchmarksDoc, readPartResults, summaryRows } from './bench-res
  *   --only a,b        only the parts whose name or command contains one of these (e.g. `db`, `fleet`, `fleet-3000`,
  *                     `bench-queries` = queries and growth); docs/benchmarks.md is still assembled from every doc
  *   --lock FILE       each part runs under `flock FILE` (taken per part, the settle inside it), e.g. /tmp/fd-heavy.lock
+ *   --assemble        run no part: only docs/benchmarks.md, from the docs and results as they are
  *
  * Not a part: `npm run bench:analytics` (Overview/Tools queries, roll-up vs raw) prints to the console and writes
  * no doc; `npm run bench:pages -- --part load --profile DIR` (the CPU profile section of docs/benchmarks-pages.md)
@@ -169,7 +170,7 @@ runCli(async () => {
   const failed: string[] = [];
   const skipped: Record<string, string> = {};
   const ran: string[] = [];
-  for (const p of selected(only)) {
+  for (const p of hasFlag('assemble') ? [] : selected(only)) {
     const reason = p.skip ? await p.skip() : undefined;
     if (reason) {
       skipped[p.name] = reason;
@@ -198,7 +199,7 @@ runCli(async () => {
   const header =
     `Assembled by \`npm run bench\` on ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ` +
     `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end. ` +
-    `Parts run this time: ${ran.length ? ran.join(', ') : 'none'}${only ? ` (--only ${only})` : ''}; the others' docs are as their last runs left them.`;
+    `Parts run this time: ${ran.length ? ran.join(', ') : 'none'}${only ? ` (--only ${only})` : ''}${hasFlag('assemble') ? ' (--assemble)' : ''}; the others' docs are as their last runs left them.`;
   fs.writeFileSync('docs/benchmarks.md', assembleBenchmarksDoc({ header, rows: summaryRows(results, { skipped }), notes, docs }));
   for (const n of notes) console.log(n.replace(/\*\*/g, ''));
   console.log('\nWrote docs/benchmarks.md');
