@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { earlierRuns } from './bench-doc-sections';
+import { loadBarResults, type LoadResult } from './bench-pages-load';
 import { assembleBenchmarksDoc, ISSUE_BARS, readPartResults, recordBarResults, summaryRows, summaryTable, type BarResult } from './bench-results';
 
 const result = (over: Partial<BarResult> & Pick<BarResult, 'id'>): BarResult => ({
@@ -123,6 +124,25 @@ describe('benchmark summary', () => {
     ]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('broken.json');
+  });
+});
+
+describe('bars of the pages load part', () => {
+  it('judges the worst page against each bar beside the floor route of the same run', () => {
+    const floor: LoadResult = { name: 'floor', path: '/bench-floor', views: 400, errors: [], p50: 40, p95: 80, cpuMs: 10, load: '1 / 1 / 1' };
+    const page = (name: string, p95: number, cpuMs: number, errors: string[] = []): LoadResult => ({ ...floor, name, path: `/${name}`, p95, cpuMs, errors });
+    const meta = { date: '2026-12-07T12:00:00.000Z', loadStart: '1.0 / 1.0 / 1.0', section: 'docs/benchmarks-pages.md § At 10 readers, full HTTP (run x)' };
+    const met = summaryRows([{ part: 'pages-load', bars: loadBarResults({ pages: [page('Sessions', 150, 20), page('Tools', 120, 19)], floor }, meta) }]);
+    expect(rowOf(met, issueBar('pages.p95'))).toMatchObject({ verdict: 'PASS', floor: 'floor route /bench-floor p50 / p95 40 / 80 ms' });
+    expect(rowOf(met, issueBar('pages.p95')).figure).toContain('worst p95 150 ms (Sessions); 0 of 2 pages over the bar');
+    expect(rowOf(met, issueBar('pages.cpu'))).toMatchObject({ verdict: 'PASS', floor: 'floor route /bench-floor 10.0 ms CPU per view' });
+    expect(rowOf(met, issueBar('pages.cpu')).figure).toContain('worst 2.00× (Sessions, 20.0 ms per view)');
+
+    const missed = summaryRows([{ part: 'pages-load', bars: loadBarResults({ pages: [page('Sessions', 151, 21), page('Tools', 90, 12, ['fetch failed'])], floor }, meta) }]);
+    expect(rowOf(missed, issueBar('pages.p95')).verdict).toBe('MISS');
+    expect(rowOf(missed, issueBar('pages.p95')).section).toContain('cause: 2 of 2 pages (Sessions, Tools)');
+    expect(rowOf(missed, issueBar('pages.cpu')).verdict).toBe('MISS');
+    expect(rowOf(missed, issueBar('pages.cpu')).section).toContain('cause: 1 of 2 pages (Sessions)');
   });
 });
 
