@@ -20,7 +20,7 @@ const ROLLUP_TABLES = ['tool_execution_hours', 'tool_user_days', 'intervention_h
 export const SEQ_SCAN_ROWS = 10_000;
 
 /** How long seeding a bench database takes on this 2-core machine (both cores busy), for messages. */
-export const SEED_TIME: Record<'large' | 'xlarge', string> = { large: 'about 3–5 minutes', xlarge: '45–60 minutes' };
+export const SEED_TIME: Record<'large' | 'xlarge', string> = { large: 'about 3–5 minutes', xlarge: '25–60 minutes (45–60 with other work running)' };
 
 /**
  * Whether the bench database of `scale` is there and seeded (at least its sessions), without creating anything:

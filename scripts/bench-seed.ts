@@ -7,7 +7,7 @@ import { argValue, runCli } from './cli';
  * (BENCH_LARGE_DATABASE_URL / BENCH_XLARGE_DATABASE_URL, default flightdeck_bench_large / _xlarge), and nothing else;
  * a database that is already seeded is kept. `large` is what bench:queries and bench:pages read; `xlarge` (1M sessions,
  * 10M events, 5M tool executions) is for the growth comparison, `npm run bench:queries -- --compare large,xlarge`.
- * Seeding is heavy (both cores): large about 3–5 min, xlarge 45–60 min here.
+ * Seeding is heavy (both cores): large about 3 min here (2026-12-07), xlarge 25–60 min.
  */
 runCli(async () => {
   const scale = argValue('scale', 'large');
