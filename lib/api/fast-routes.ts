@@ -27,7 +27,7 @@ export const agentFastRoutes: FastRoute[] = [
   route('POST', /^\/api\/v1\/events$/, events),
 ];
 
-/** From instrumentation.ts: serve the agent API's hot calls on the fast path unless AGENT_FAST_PATH=off. */
+/** From instrumentation.ts: serve the agent API's hot calls on the fast path unless AGENT_FAST_PATH=0. */
 export function installAgentFastPath() {
   if (!env().AGENT_FAST_PATH) return false;
   installFastPath(agentFastRoutes);

@@ -15,7 +15,7 @@ import { apiSecurityHeaders } from './security-headers';
  * body limit, zod schema, idempotency, error format) gets a standard `Request` and answers a `Response`; the same
  * security headers (lib/http/security-headers.ts, shared with next.config.ts) go on the answer. Any request that is
  * not an exact match (other methods, trailing slashes, odd encodings, everything else in the app) goes to Next.js
- * untouched. `AGENT_FAST_PATH=off` turns it off (then Next.js serves these routes as before).
+ * untouched. `AGENT_FAST_PATH=0` turns it off (then Next.js serves these routes as before).
  *
  * How it attaches: `next start` creates its server with `http.createServer(listener)`. On the first request, Node's
  * `http.server.request.start` diagnostics channel (published before the server emits `request`) hands us the
