@@ -1,5 +1,6 @@
 import type { NextConfig } from 'next';
 import { staticCsp } from './lib/http/csp';
+import { commonSecurityHeaders } from './lib/http/security-headers';
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that break when bundled; load it from node_modules at run time. protobufjs
@@ -14,12 +15,7 @@ const nextConfig: NextConfig = {
     return [
       {
         source: '/:path*',
-        headers: [
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-          { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
-        ],
+        headers: [...commonSecurityHeaders],
       },
       // Pages get a per-request nonce policy from proxy.ts; the API (its HTML docs included) gets one without
       // any inline script.

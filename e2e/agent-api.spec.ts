@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { api, expect, signIn, test } from './fixtures';
+import { api, apiToken, expect, signIn, test } from './fixtures';
 
 /**
  * The agent API end to end against the built app: an agent (through the API) pauses and long-polls; a person
@@ -86,4 +86,37 @@ test('a person restores in the browser; the agent receives the checkpoint and co
   expect(done.status).toBe(200);
   const after = await api<Decision>(page, 'GET', `/api/v1/sessions/${id}/control`);
   expect(after.json.decision.action).toBe('continue');
+});
+
+test('the built server answers the hot agent calls on the fast path, with the headers every API answer has', async ({ page }) => {
+  const s = await api<Session>(page, 'POST', '/api/v1/sessions', { project: `e2e-fast-${randomUUID().slice(0, 8)}`, agent: 'coder', externalId: randomUUID() });
+  expect(s.status).toBe(201);
+  const id = s.json.session.id;
+  const call = (method: string, url: string, body?: unknown) =>
+    page.request.fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${apiToken()}`, 'content-type': 'application/json' },
+      data: body === undefined ? undefined : JSON.stringify(body),
+    });
+  // Served by Next.js (not a hot call): the reference for the headers.
+  const viaNext = await call('GET', `/api/v1/sessions/${id}/checkpoints`);
+  expect(viaNext.status()).toBe(200);
+  expect(viaNext.headers()['server-timing']).not.toMatch(/\bfast\b/);
+  for (const [method, url, body, status] of [
+    ['POST', `/api/v1/sessions/${id}/heartbeat`, { currentTask: 'fast lane' }, 200],
+    ['GET', `/api/v1/sessions/${id}/control`, undefined, 200],
+    ['POST', '/api/v1/heartbeats', { sessions: [{ id }] }, 200],
+    ['POST', `/api/v1/sessions/${id}/heartbeat`, { currentTask: 7 }, 422],
+  ] as const) {
+    const res = await call(method, url, body);
+    expect([url, res.status()]).toEqual([url, status]);
+    const headers = res.headers();
+    expect(headers['server-timing']).toMatch(/^app;dur=[\d.]+, fast$/);
+    for (const h of ['x-content-type-options', 'x-frame-options', 'referrer-policy', 'permissions-policy', 'content-security-policy']) {
+      expect([h, headers[h]]).toEqual([h, viaNext.headers()[h]]);
+    }
+  }
+  // A trailing slash is not a fast-path match: Next.js answers it as before.
+  const slash = await call('POST', `/api/v1/sessions/${id}/heartbeat/`, {});
+  expect(slash.headers()['server-timing'] ?? '').not.toMatch(/\bfast\b/);
 });

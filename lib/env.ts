@@ -123,6 +123,8 @@ const schema = z.object({
       }
     }),
   BACKGROUND_JOBS: bool(true),
+  // The agent API's hot calls served straight from Node's HTTP server, around Next.js's pipeline (lib/http/fast-path.ts).
+  AGENT_FAST_PATH: bool(true),
   // The benchmark's floor page /bench-floor (npm run bench:pages): 404 unless 1.
   BENCH_FLOOR_ROUTE: bool(false),
   // Hosts (names or IPs, comma-separated) that outbound calls may reach even though they resolve to a loopback,

@@ -46,9 +46,16 @@ const keepAlive = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFre
 type Init = { method?: string; headers?: Record<string, string>; body?: string };
 
 /** One request through node:http (keep-alive): the status once the whole body has arrived. */
+/** The handler's own time (Server-Timing `app;dur=`, set by lib/api/handler.ts), per kind of call. */
+const handlerMs = new Map<string, number[]>();
 function httpRequest(target: string, init: Init, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(target, { method: init.method ?? 'GET', headers: init.headers, agent: keepAlive, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      const dur = /app;dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''));
+      if (dur) {
+        const kind = /\/heartbeat$/.test(target) ? 'heartbeat' : /\/control$/.test(target) ? 'control' : 'other';
+        (handlerMs.get(kind) ?? handlerMs.set(kind, []).get(kind)!).push(Number(dur[1]));
+      }
       res.on('data', () => {});
       res.on('end', () => resolve(res.statusCode ?? 0));
       res.on('error', reject);
@@ -263,6 +270,7 @@ runCli(async () => {
     };
     const fleetErrors = new Map(errors);
     const hb = [...lat.heartbeat];
+    const hbHandler = [...(handlerMs.get('heartbeat') ?? [])];
     const control = [...lat.control];
     for (let round = 0; round < ROUNDS; round++) {
       for (const which of (round % 2 ? ['floor', 'hot'] : ['hot', 'floor']) as ('hot' | 'floor')[]) {
@@ -294,6 +302,7 @@ runCli(async () => {
     const rows: Array<[string, string, string]> = [
       [`Fleet: ${agents} agents on one token, ${where}, ${agents - paused.length} heart-beating + checking control every 10 s, ${paused.length} holding a long-poll, ${seconds} s`, `${fleetRequests.toLocaleString('en')} requests`, ''],
       ['Heartbeat round trip p50 / p95 / max', `${ms(pct(hb, 50))} / ${ms(hbP95)} / ${ms(Math.max(...hb))}`, atBar ? `p95 ≤ ${BAR_P95_MS} ms, no errors: ${verdict(!p95Miss)}${p95Miss ? ` — ${cause()}` : ''}` : `(bar is for ${barAgents} agents on ${where})`],
+      ['Heartbeat time inside the handler (Server-Timing; the rest of the round trip is queueing, HTTP and the client) p50 / p95', clientKind === 'http' ? `${ms(pct(hbHandler, 50))} / ${ms(pct(hbHandler, 95))}` : 'n/a (fetch client)', ''],
       ['Control round trip p50 / p95 / max', `${ms(pct(control, 50))} / ${ms(pct(control, 95))} / ${ms(Math.max(...control))}`, ''],
       ['Errors by status', errorText, `heartbeat ${count('heartbeat')}, control ${count('control')}, long-poll ${count('long-poll')}`],
       ['Long-polls held (most at once / at the end)', `${maxHeld} / ${heldAtEnd}`, `of ${paused.length} paused agents`],
@@ -317,7 +326,7 @@ runCli(async () => {
       `## ${heading}`,
       '',
       `${machine}; load average (1 / 5 / 15 min) ${load}; /proc/loadavg at the end: ${loadNow}.`,
-      `\`next start\` (production build)${instances > 1 ? `, ${instances} instances behind nginx (scripts/lib/nginx.ts)` : ''} on a throwaway database; the load generator (one Node process, ${clientKind === 'http' ? 'node:http with a keep-alive agent' : "Node's fetch"}) runs on the same machine.`,
+      `\`next start\` (production build)${instances > 1 ? `, ${instances} instances behind nginx (scripts/lib/nginx.ts)` : ''} on a throwaway database, agent fast path ${/^(0|false|no)$/i.test(process.env.AGENT_FAST_PATH ?? '') ? '**off** (AGENT_FAST_PATH=0: the hot calls go through Next.js\'s pipeline)' : 'on (lib/http/fast-path.ts)'}; the load generator (one Node process, ${clientKind === 'http' ? 'node:http with a keep-alive agent' : "Node's fetch"}) runs on the same machine.`,
       '',
       '| Measure | Result | Bar |',
       '| --- | --- | --- |',

@@ -101,7 +101,11 @@ export function apiRoute<
     return res;
   };
   // Keep guardedRoute's declaration visible to the role × operation matrix test.
-  return Object.assign(timed, { __guard: guardInfoOf(handler) });
+  // __maxBytes: the fast path (lib/http/fast-path.ts) reads no more of a body than this before calling the handler.
+  return Object.assign(timed, {
+    __guard: guardInfoOf(handler),
+    __maxBytes: () => (spec.body ? (spec.maxBytes?.() ?? env().API_MAX_BODY_BYTES) : 0),
+  });
 }
 
 const SMALL_RESPONSE_BYTES = 1024;

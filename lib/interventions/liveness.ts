@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { actorLabel, type Actor } from '@/lib/auth/actor';
 import { queryRows, type Db } from '@/lib/db/client';
 import { agentSessions, pausedSessions, type AgentSession } from '@/lib/db/schema';
-import { signOfLifeUpdate, type TouchedSession } from '@/lib/sessions/heartbeats';
+import { livenessCommit, signOfLifeUpdate, type TouchedSession } from '@/lib/sessions/heartbeats';
 import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
 import { auditPause, resolvePauseInTx } from './commands';
@@ -18,14 +18,19 @@ export const CAME_BACK_NOTE = 'agent came back';
  */
 export async function recordSignOfLife(
   db: Db,
-  input: { sessionIds: string[]; currentTask?: string | null },
+  input: { sessionIds: string[]; currentTask?: string | null; asyncCommit?: boolean },
   actor: Actor,
 ): Promise<Map<string, AgentSession['status']>> {
   const ids = [...new Set(input.sessionIds.map((i) => i.toLowerCase()))];
   if (!ids.length) return new Map();
   // One prepared statement: the hottest statement of the agent API (every heartbeat), so Postgres parses and plans
-  // it once per connection and no query builder runs per call.
-  const rows = await queryRows<TouchedSession>(db, signOfLifeUpdate({ ids, currentTask: input.currentTask }), { prepare: true });
+  // it once per connection and no query builder runs per call. `asyncCommit` (a heartbeat and nothing else): it
+  // commits without waiting for the disk (livenessCommit).
+  const update = signOfLifeUpdate({ ids, currentTask: input.currentTask });
+  const statement = input.asyncCommit
+    ? sql`WITH touched AS (${update}) SELECT touched.id, touched.status, touched.timed_out FROM touched ${livenessCommit(db)}`
+    : update;
+  const rows = await queryRows<TouchedSession>(db, statement, { prepare: true });
   return resumeTimedOutSessions(db, rows, actor);
 }
 

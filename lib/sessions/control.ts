@@ -2,6 +2,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import { agentSessions, checkpointRecoveries, pausedSessions, sessionCheckpoints } from '@/lib/db/schema';
 import { waitForControlChange } from './control-watcher';
+import { livenessCommit } from './heartbeats';
 
 /**
  * What an agent must do now. Answers are safe to repeat (at-least-once): a restore is answered until the
@@ -106,7 +107,7 @@ export async function touchAndGetControlDecision(
         SELECT t.id, t.status, t.error, p.id AS pause_id, p.resolved, p.reason, p.pause_type,
                to_char(p.paused_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS paused_at,
                p.resolution, p.resolution_note, p.resolved_by
-          FROM touched t
+          FROM touched t ${livenessCommit(db)}
           LEFT JOIN LATERAL (SELECT * FROM paused_sessions p WHERE p.session_id = t.id
                               ORDER BY p.paused_at DESC LIMIT 1) p ON true`,
     { prepare: true },

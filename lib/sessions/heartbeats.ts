@@ -33,13 +33,31 @@ export async function recordHeartbeats(db: Db, input: BatchHeartbeatInput): Prom
         FROM input i, locked l WHERE s.id = i.id AND l.id = s.id
         RETURNING i.ord, s.id, s.status
       )
-      SELECT 'ok' AS kind, ord, id::text AS id, status FROM updated
+      SELECT 'ok' AS kind, ord, id::text AS id, status FROM updated ${livenessCommit(db)}
       UNION ALL SELECT 'missing' AS kind, ord, id::text AS id, NULL AS status FROM missing
       ORDER BY kind, ord`,
   );
   const unknownIds = rows.filter((r) => r.kind === 'missing').map((r) => r.id);
   if (unknownIds.length) return { ok: false, reason: 'unknown_sessions', unknownIds };
   return { ok: true, sessions: rows.map((r) => ({ id: r.id, status: r.status! })) };
+}
+
+/**
+ * A FROM item that lets the statement's own transaction commit without waiting for its WAL flush
+ * (synchronous_commit off for that transaction only; set_config(…, true) ends with it). For pure signs of life:
+ * a heartbeat moves last_heartbeat_at (and the agent's current task), which the next heartbeat writes again, so
+ * the one thing at stake — a heartbeat of the last ~0.6 s (3 × wal_writer_delay) lost if Postgres itself crashes —
+ * costs nothing, while each synchronous commit waits ~4 ms for the disk (docs/benchmarks-fleet.md). Visibility is
+ * unchanged (other sessions see the row at once), and a later synchronous commit flushes it with its own.
+ * Inside a caller's transaction it is left out: it would make the caller's whole transaction asynchronous.
+ */
+export function livenessCommit(db: Db): SQL {
+  return isTransaction(db) ? sql`` : sql`CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS liveness_commit`;
+}
+
+/** Drizzle transactions (and savepoints) have rollback(); the pooled database object does not. */
+function isTransaction(db: Db): boolean {
+  return typeof (db as unknown as { rollback?: unknown }).rollback === 'function';
 }
 
 /** A session row after a sign of life: `timed_out` = it sits in an open watchdog `timeout` pause. */

@@ -8,7 +8,7 @@ export const POST = apiRoute<typeof HeartbeatBody, undefined, { id: string }>(
   { scopes: ['ingest'], body: HeartbeatBody },
   async ({ db, body, params, actor }) => {
     const sessionId = requireId(params.id, 'session');
-    const statuses = await recordSignOfLife(db, { sessionIds: [sessionId], currentTask: body.currentTask }, actor);
+    const statuses = await recordSignOfLife(db, { sessionIds: [sessionId], currentTask: body.currentTask, asyncCommit: true }, actor);
     const status = statuses.get(sessionId);
     if (!status) throw new AppError('not_found', 'No session with this id');
     return json(200, { status });
