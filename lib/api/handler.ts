@@ -6,6 +6,7 @@ import { getDb, type Db } from '@/lib/db/client';
 import { AppError, type FieldError } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { signalSession } from '@/lib/events/bus';
+import { bodyReadBy } from '@/lib/http/fast-path';
 import { idempotencyKeyOf, principalOf, requestHashOf, runIdempotent } from './idempotency';
 
 /**
@@ -131,6 +132,13 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
   const tooLarge = () => new AppError('payload_too_large', `The request body exceeds the limit of ${maxBytes} bytes`);
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  // The fast path (lib/http/fast-path.ts) has already read the body, bounded: take its bytes instead of piping
+  // them through a web stream a second time.
+  const read = bodyReadBy(request);
+  if (read) {
+    if (read.byteLength > maxBytes) throw tooLarge();
+    return read;
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
   if (request.body) {

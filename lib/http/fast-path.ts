@@ -24,6 +24,15 @@ import { apiSecurityHeaders } from './security-headers';
  * and is shared with the route bundles.
  */
 
+// On globalThis: the route bundles may hold their own copy of this module.
+const bodies = globalThis as unknown as { __flightdeckFastBodies?: WeakMap<Request, Uint8Array> };
+const readBodies = () => (bodies.__flightdeckFastBodies ??= new WeakMap());
+
+/** The body the fast path read for this request (at most the route's limit + 1 byte), or undefined. */
+export function bodyReadBy(request: Request): Uint8Array | undefined {
+  return bodies.__flightdeckFastBodies?.get(request);
+}
+
 export type FastHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 export type FastRoute = {
@@ -119,6 +128,8 @@ async function serve(route: FastRoute, req: IncomingMessage, res: ServerResponse
       else headers.set(k, v);
     }
     const request = new Request(url, { method: req.method, headers, body: body as unknown as BodyInit | undefined, signal: aborted.signal });
+    // lib/api/handler.ts takes these bytes (bodyReadBy) instead of reading them back through the web stream.
+    if (body) readBodies().set(request, body);
     const response = await route.handler(request, { params: Promise.resolve(params) });
     await writeResponse(req, res, response, truncated);
   } catch (err) {
