@@ -80,6 +80,42 @@ test.describe('interventions inbox', () => {
     await expect(page.getByRole('row').filter({ hasText: project })).toHaveCount(0);
   });
 
+  test('assign to me and take over act on their own row (one shared form per kind, the row id on the button)', async ({ page, browser }) => {
+    const project = `e2e-assign-${randomUUID().slice(0, 6)}`;
+    await pausedSession(page, project, 'First pause', { agent: 'agent-one' });
+    await pausedSession(page, project, 'Second pause', { agent: 'agent-two' });
+    await signIn(page, 'engineer');
+    await page.goto(`/interventions?project=${project}`);
+    const one = page.getByRole('row').filter({ hasText: 'agent-one' });
+    const two = page.getByRole('row').filter({ hasText: 'agent-two' });
+    await one.getByRole('button', { name: 'Assign to me' }).click();
+    await expect(one).toContainText('Yours');
+    await expect(one).toContainText('engineer@flightdeck.local');
+    await expect(two.getByRole('button', { name: 'Assign to me' })).toBeVisible();
+
+    // Another person sees "Take over" on the assigned row; it sends force and moves the row to them.
+    const ctx = await browser.newContext();
+    const admin = await ctx.newPage();
+    await signIn(admin, 'admin');
+    await admin.goto(`/interventions?project=${project}`);
+    const adminOne = admin.getByRole('row').filter({ hasText: 'agent-one' });
+    await adminOne.getByRole('button', { name: 'Take over' }).click();
+    await expect(adminOne).toContainText('Yours');
+    await expect(admin.getByRole('row').filter({ hasText: 'agent-two' }).getByRole('button', { name: 'Assign to me' })).toBeVisible();
+    await ctx.close();
+
+    // Without JavaScript the same buttons submit the shared forms as plain POSTs.
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    await noJs.addCookies(await page.context().cookies());
+    const p2 = await noJs.newPage();
+    await p2.goto(`/interventions?project=${project}`);
+    await p2.getByRole('row').filter({ hasText: 'agent-two' }).getByRole('button', { name: 'Assign to me' }).click();
+    await p2.waitForLoadState('load');
+    await page.goto(`/interventions?project=${project}`);
+    await expect(page.getByRole('row').filter({ hasText: 'agent-two' })).toContainText('Yours');
+    await noJs.close();
+  });
+
   test('a viewer sees the inbox without action buttons', async ({ page }) => {
     const project = `e2e-viewer-${randomUUID().slice(0, 6)}`;
     await pausedSession(page, project, 'Waiting for review');

@@ -19,7 +19,8 @@ export function Th({ children, className }: { children?: React.ReactNode; classN
 }
 
 export function Td({ children, className, colSpan }: { children?: React.ReactNode; className?: string; colSpan?: number }) {
-  return (
+  // No `colSpan` prop unless given: an undefined prop is still sent, as `"colSpan":"$undefined"`, in every cell's Flight.
+  return colSpan === undefined ? <td className={clsx('td', className)}>{children}</td> : (
     <td colSpan={colSpan} className={clsx('td', className)}>
       {children}
     </td>

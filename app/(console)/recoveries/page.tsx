@@ -40,9 +40,9 @@ async function Failures() {
             <li key={r.id} className="py-2">
               <div className="flex items-center gap-2">
                 <StatusBadge status={r.recovery_status} />
-                <Link prefetch={false} href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
+                <a href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
                   {r.project} · {shortId(r.session_id)}
-                </Link>
+                </a>
                 <span className="text-xs text-slate-500">#{r.checkpoint_sequence} · {formatDateTime(r.started_at)}</span>
               </div>
               <p className="mt-1 break-words font-mono text-xs text-red-700">{r.error ?? 'no error reported'}</p>
@@ -136,14 +136,15 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: S
                   <Tr key={r.id}>
                     <Td className="whitespace-nowrap text-xs">{formatDateTime(r.started_at)}</Td>
                     <Td>
-                      <Link prefetch={false} href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
+                      {/* Plain links in the rows, not next/link: 100 client components per view cost server CPU (issue 18). */}
+                      <a href={`/sessions/${r.session_id}`} className="text-indigo-700 hover:underline">
                         {r.project} · {shortId(r.session_id)}
-                      </Link>
+                      </a>
                     </Td>
                     <Td className="tabular-nums">
-                      <Link prefetch={false} href={`/sessions/${r.session_id}/checkpoints/${r.checkpoint_id}`} className="hover:underline">
+                      <a href={`/sessions/${r.session_id}/checkpoints/${r.checkpoint_id}`} className="hover:underline">
                         #{r.checkpoint_sequence}
-                      </Link>
+                      </a>
                     </Td>
                     <Td>{r.recovery_method}</Td>
                     <Td>

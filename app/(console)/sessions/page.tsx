@@ -105,9 +105,10 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
                 return (
                   <Tr key={s.id}>
                     <Td>
-                      <Link prefetch={false} href={`/sessions/${s.id}`} className="font-mono text-xs font-medium text-indigo-700 hover:underline" aria-label={`Session ${s.id}`}>
+                      {/* A plain link, not next/link: 50 client components per page cost server CPU on every view (issue 18). */}
+                      <a href={`/sessions/${s.id}`} className="font-mono text-xs font-medium text-indigo-700 hover:underline" aria-label={`Session ${s.id}`}>
                         {shortId(s.id)}
-                      </Link>
+                      </a>
                       {s.externalId && (
                         <div className="max-w-[10rem] truncate text-xs text-slate-500" title={s.externalId}>
                           {s.externalId}

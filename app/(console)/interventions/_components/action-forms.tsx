@@ -1,6 +1,6 @@
 'use client';
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect, useRef, useState, useTransition } from 'react';
+import { useActionState, useEffect, useId, useRef, useState, useTransition, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/guards';
 import { abortAction, assignAction, checkpointsAction, noteAction, restoreAction, resumeAction } from '../actions';
@@ -182,22 +182,53 @@ export function NoteForm({ id, onDone }: FormProps) {
   );
 }
 
-export function AssignButton({ id, assignedTo, me }: { id: string; assignedTo: string | null; me: string }) {
+/**
+ * "Assign to me" / "Take over" for every row of the inbox through two shared forms (one sends `force`), not one form
+ * per row: a server-action form carries its hidden progressive-enhancement inputs (~600 bytes), which 50 rows sent
+ * on every view (issue 18). Each row's button submits one of them with `form=` and its own
+ * `name="pausedSessionId" value={id}`, so the action gets what it got before, with or without JavaScript.
+ */
+export function useAssignForms() {
   const [state, formAction, pending] = useActionState(assignAction as Action, {});
+  const [submitted, setSubmitted] = useState<string | null>(null);
+  const id = useId();
   useRefreshOnOk(state);
-  if (assignedTo === me) return <span className="text-xs text-slate-500">Yours</span>;
-  return (
-    <form action={formAction} className="inline">
-      <input type="hidden" name="pausedSessionId" value={id} />
-      {assignedTo && <input type="hidden" name="force" value="true" />}
-      <Button type="submit" size="sm" variant="ghost" disabled={pending}>
-        {pending ? 'Assigning…' : assignedTo ? 'Take over' : 'Assign to me'}
-      </Button>
-      {state.error && (
-        <span role="alert" className="block text-xs text-red-700">
-          {state.error}
-        </span>
-      )}
-    </form>
+  const ids = { assign: `${id}-assign`, takeOver: `${id}-take-over` };
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    const by = (e.nativeEvent as SubmitEvent).submitter;
+    setSubmitted(by instanceof HTMLButtonElement ? by.value : null);
+  };
+  const forms = (
+    <>
+      <form id={ids.assign} action={formAction} onSubmit={onSubmit} hidden />
+      <form id={ids.takeOver} action={formAction} onSubmit={onSubmit} hidden>
+        <input type="hidden" name="force" value="true" />
+      </form>
+    </>
   );
+  const button = ({ id: rowId, assignedTo, me }: { id: string; assignedTo: string | null; me: string }) => {
+    if (assignedTo === me) return <span className="text-xs text-slate-500">Yours</span>;
+    const mine = submitted === rowId;
+    return (
+      <>
+        <Button
+          type="submit"
+          form={assignedTo ? ids.takeOver : ids.assign}
+          name="pausedSessionId"
+          value={rowId}
+          size="sm"
+          variant="ghost"
+          disabled={pending && mine}
+        >
+          {pending && mine ? 'Assigning…' : assignedTo ? 'Take over' : 'Assign to me'}
+        </Button>
+        {mine && !pending && state.error && (
+          <span role="alert" className="block text-xs text-red-700">
+            {state.error}
+          </span>
+        )}
+      </>
+    );
+  };
+  return { forms, button };
 }

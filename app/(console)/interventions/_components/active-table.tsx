@@ -1,6 +1,5 @@
 'use client';
 import { clsx } from 'clsx';
-import Link from 'next/link';
 import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -8,7 +7,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import type { ActiveFilter } from '@/lib/interventions/schemas';
 import { formatAge } from '@/lib/ui/format';
 import { formatDateTimeSeconds } from '@/lib/format/time';
-import { AssignButton, NoteForm, RestoreForm } from './action-forms';
+import { NoteForm, RestoreForm, useAssignForms } from './action-forms';
 import type { ActiveRow } from './active-rows';
 import { AwaitingApproval } from './approval';
 import { BulkBar } from './bulk-bar';
@@ -90,6 +89,7 @@ export function ActiveTable({
   const [help, setHelp] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const body = useRef<HTMLTableSectionElement>(null);
+  const assign = useAssignForms();
   const canBulk = perms.resume || perms.abort;
   const visible = rows.map((r) => r.id);
   const allOnPage = visible.length > 0 && visible.every((id) => selected.has(id));
@@ -145,6 +145,7 @@ export function ActiveTable({
           Keyboard shortcuts <kbd className="rounded border border-slate-300 px-1 font-mono">?</kbd>
         </Button>
       </div>
+      {perms.assign && assign.forms}
       {rows.length === 0 ? (
         empty
       ) : (
@@ -208,9 +209,10 @@ export function ActiveTable({
                       <Deadline row={a} now={now} />
                     </Td>
                     <Td>
-                      <Link prefetch={false} href={`/sessions/${a.session_id}`} className="font-medium text-indigo-700 hover:underline">
+                      {/* A plain link, not next/link: one client component fewer per row to render on the server (issue 18). */}
+                      <a href={`/sessions/${a.session_id}`} className="font-medium text-indigo-700 hover:underline">
                         {a.project}
-                      </Link>
+                      </a>
                       <div className="text-xs text-slate-500">{a.agent_name}</div>
                     </Td>
                     <Td>
@@ -232,11 +234,7 @@ export function ActiveTable({
                       <span className="block max-w-[8rem] truncate" title={a.assigned_to ?? undefined}>
                         {a.assigned_to ?? '—'}
                       </span>
-                      {perms.assign && (
-                        <div>
-                          <AssignButton id={a.id} assignedTo={a.assigned_to} me={me} />
-                        </div>
-                      )}
+                      {perms.assign && <div>{assign.button({ id: a.id, assignedTo: a.assigned_to, me })}</div>}
                     </Td>
                     {/* Pinned to the right edge: on a narrow screen the table scrolls, the actions stay in reach. */}
                     <Td

@@ -8,7 +8,7 @@ import { formatDateTime, formatDuration } from '@/lib/format/time';
 import { formatPercent } from '@/lib/ui/format';
 import { ChartPanel } from './chart-panel';
 import { FailingToolsChart, InterventionsChart, RateBarsChart, RecoveriesChart } from './lazy-charts';
-import { DataTable, safeLoad, WidgetError } from './widget';
+import { formatTable, safeLoad, WidgetError } from './widget';
 
 /** Overview widgets: each loads its own data (in its own Suspense boundary) and renders chart + table + CSV. */
 type Props = { range: TimeRange };
@@ -100,7 +100,7 @@ export async function InterventionsCard({ range }: Props) {
       chart={total ? <InterventionsChart data={r.value} types={pauseTypeOrder} bucket={range.bucket} /> : (
           <Empty what="interventions">Agents report a pause when they stop for help (a blocker, an error, a retry limit); none started in this range.</Empty>
         )}
-      table={<DataTable data={c.table(r.value)} caption={c.title} />}
+      table={formatTable(c.table(r.value), c.title)}
     />
   );
 }
@@ -118,7 +118,7 @@ export async function RecoveriesCard({ range }: Props) {
       chart={total ? <RecoveriesChart data={r.value} bucket={range.bucket} /> : (
           <Empty what="recoveries">A recovery starts when someone restores a session from a checkpoint; none started in this range.</Empty>
         )}
-      table={<DataTable data={c.table(r.value)} caption={c.title} />}
+      table={formatTable(c.table(r.value), c.title)}
     />
   );
 }
@@ -140,7 +140,7 @@ export async function RetriesCard({ range }: Props) {
             needed in this range. The Database page shows retries live.
           </Empty>
         )}
-      table={<DataTable data={c.table(r.value)} caption={c.title} />}
+      table={formatTable(c.table(r.value), c.title)}
     />
   );
 }
@@ -159,7 +159,7 @@ export async function ToolTrendCard({ range }: Props) {
       chart={total ? <RateBarsChart data={data} bucket={range.bucket} countLabel="succeeded" badLabel="failed" rateLabel="success rate" /> : (
           <Empty what="tool executions">Agents report each tool call as an event; none arrived in this range.</Empty>
         )}
-      table={<DataTable data={c.table(r.value)} caption={c.title} />}
+      table={formatTable(c.table(r.value), c.title)}
     />
   );
 }
@@ -176,7 +176,7 @@ export async function FailingToolsCard({ range }: Props) {
       chart={r.value.length ? <FailingToolsChart data={r.value} /> : (
           <Empty what="tool failures">Every tool call reported in this range succeeded.</Empty>
         )}
-      table={<DataTable data={c.table(r.value)} caption={c.title} />}
+      table={formatTable(c.table(r.value), c.title)}
     />
   );
 }

@@ -2,6 +2,7 @@
 
 import { clsx } from 'clsx';
 import { useState } from 'react';
+import { TableView, type FormattedTable } from './table-view';
 
 /** A chart card: chart or table view (same data), and a CSV download of that table. */
 export function ChartPanel({
@@ -16,7 +17,8 @@ export function ChartPanel({
   description?: string;
   csvHref: string;
   chart: React.ReactNode;
-  table: React.ReactNode;
+  /** The same data as formatted rows; rendered only when the table view is chosen. */
+  table: FormattedTable;
   className?: string;
 }) {
   const [view, setView] = useState<'chart' | 'table'>('chart');
@@ -56,7 +58,11 @@ export function ChartPanel({
         </div>
       </header>
       <div className="p-4" data-view={view}>
-        {view === 'chart' ? chart : <div className="max-h-72 overflow-y-auto">{table}</div>}
+        {view === 'chart' ? chart : (
+          <div className="max-h-72 overflow-y-auto">
+            <TableView table={table} />
+          </div>
+        )}
       </div>
     </section>
   );

@@ -5,7 +5,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { formatDuration } from '@/lib/format/time';
 import { ChartPanel } from './chart-panel';
 import { UsageChart } from './lazy-charts';
-import { DataTable, safeLoad, WidgetError } from './widget';
+import { formatTable, safeLoad, WidgetError } from './widget';
 
 /** Overview: what the agents spend (usage roll-ups) and how long a pause waits for a person. */
 type Props = { range: TimeRange };
@@ -35,7 +35,7 @@ export async function UsageCard({ range, kind }: Props & { kind: 'cost' | 'token
           </EmptyState>
         )
       }
-      table={<DataTable data={c.table(d)} caption={c.title} />}
+      table={formatTable(c.table(d), c.title)}
     />
   );
 }
@@ -65,7 +65,7 @@ export async function FirstActionCard({ range }: Props) {
           ))}
         </dl>
       }
-      table={<DataTable data={c.table(d)} caption={c.title} />}
+      table={formatTable(c.table(d), c.title)}
     />
   );
 }

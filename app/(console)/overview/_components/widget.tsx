@@ -1,6 +1,6 @@
-import { Table, Td, Th, Tr } from '@/components/ui/table';
 import type { Cell, TableData } from '@/lib/pages/charts';
 import { log } from '@/lib/log';
+import type { FormattedTable } from './table-view';
 
 /** Server-side pieces every widget uses: skeleton, in-place error, the table view of a chart's data. */
 export function WidgetSkeleton({ title, height = 300 }: { title: string; height?: number }) {
@@ -40,30 +40,7 @@ function formatCell(column: string, v: Cell): string {
   return Number.isInteger(v) ? v.toLocaleString('en') : v.toLocaleString('en', { maximumFractionDigits: 2 });
 }
 
-export function DataTable({ data, caption }: { data: TableData; caption: string }) {
-  return (
-    <Table>
-      <caption className="sr-only">{caption}</caption>
-      <thead>
-        <tr>
-          {data.columns.map((c) => (
-            <Th key={c} className={c === data.columns[0] ? '' : 'text-right'}>
-              {c.replace(/_/g, ' ')}
-            </Th>
-          ))}
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {data.rows.map((r, i) => (
-          <Tr key={i}>
-            {r.map((v, j) => (
-              <Td key={j} className={j === 0 ? 'whitespace-nowrap' : 'text-right tabular-nums'}>
-                {formatCell(data.columns[j], v)}
-              </Td>
-            ))}
-          </Tr>
-        ))}
-      </tbody>
-    </Table>
-  );
+/** A chart's table with every cell formatted, for ChartPanel's table view (./table-view.tsx renders it). */
+export function formatTable(data: TableData, caption: string): FormattedTable {
+  return { caption, columns: data.columns, rows: data.rows.map((r) => r.map((v, j) => formatCell(data.columns[j], v))) };
 }

@@ -13,7 +13,7 @@ import { decodeFailureCursor, listRecentToolFailures, listToolStatistics, listTo
 import { formatCount, formatDateTime, formatPercent } from '@/lib/ui/format';
 import { ChartPanel } from '../../overview/_components/chart-panel';
 import { LatencyChart, PreferenceChart } from '../../overview/_components/lazy-charts';
-import { DataTable, safeLoad, WidgetError } from '../../overview/_components/widget';
+import { formatTable, safeLoad, WidgetError } from '../../overview/_components/widget';
 
 export type ToolsFilters = { userId?: string; tool?: string; cursor?: string; strategy: PreferenceStrategy };
 type Props = { range: TimeRange; filters: ToolsFilters };
@@ -71,9 +71,10 @@ export async function ToolStatsCard({ range }: Props) {
             {rows.map((t) => (
               <Tr key={t.tool}>
                 <Td className="font-mono text-xs font-medium">
-                  <Link prefetch={false} href={`/tools?${range.query}&tool=${encodeURIComponent(t.tool)}#failures`} className="hover:underline">
+                  {/* Plain links in the rows, not next/link: a client component per row costs server CPU per view (issue 18). */}
+                  <a href={`/tools?${range.query}&tool=${encodeURIComponent(t.tool)}#failures`} className="hover:underline">
                     {t.tool}
-                  </Link>
+                  </a>
                 </Td>
                 <Td className="text-right tabular-nums">{formatCount(t.executions)}</Td>
                 <Td className={`text-right tabular-nums ${t.successRate < 0.8 ? 'text-red-700' : ''}`}>{formatPercent(t.successRate)}</Td>
@@ -106,7 +107,7 @@ export async function LatencyCard({ range }: Props) {
       description="p50 and p95, log scale"
       csvHref={`/overview/export/tool-stats?${range.query}`}
       chart={data.length ? <LatencyChart data={data} /> : <EmptyState title="No tool executions in this range" />}
-      table={<DataTable data={c.table(r.value)} caption="Execution time by tool" />}
+      table={formatTable(c.table(r.value), 'Execution time by tool')}
     />
   );
 }
@@ -157,7 +158,7 @@ export async function PreferenceCard({ range, filters }: Props) {
           description={`strategy: ${filters.strategy}; bars: posterior mean, whiskers: 90 % credible interval`}
           csvHref={`/overview/export/preference?${range.query}&user=${encodeURIComponent(userId)}`}
           chart={<PreferenceChart data={ranked.slice(0, 12).map((t) => ({ tool: t.tool, mean: t.mean, lower: t.lower, upper: t.upper, score: t.score }))} />}
-          table={<DataTable data={table} caption={`Preferred tools for ${userId}`} />}
+          table={formatTable(table, `Preferred tools for ${userId}`)}
         />
       )}
       <details className="rounded-lg border border-slate-200 bg-slate-50 p-3 text-xs text-slate-600" open>
@@ -257,9 +258,9 @@ export async function FailuresCard({ range, filters }: Props) {
                 <Td className="max-w-md break-words text-xs text-red-800">
                   {f.errorMessage ?? '—'}
                   {f.sessionId && (
-                    <Link prefetch={false} href={`/sessions/${f.sessionId}`} className="ml-2 text-indigo-700 hover:underline">
+                    <a href={`/sessions/${f.sessionId}`} className="ml-2 text-indigo-700 hover:underline">
                       session
-                    </Link>
+                    </a>
                   )}
                 </Td>
               </Tr>
