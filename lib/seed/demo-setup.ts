@@ -71,6 +71,34 @@ export async function seedDemoSetup(db: Db, options: { now?: Date } = {}): Promi
     if (!r.ok) throw new Error(`demo escalation policy "${p.name}": ${r.message}`);
   }
 
+  // Four-eyes on infra-agent, and a restore of one of its open pauses (a failed step, by preference) waiting for a
+  // second engineer's approval.
+  await setFourEyes(db, { project: DEMO_FOUR_EYES_PROJECT, fourEyes: true }, actor);
+  const candidates = await db
+    .select({ pauseId: pausedSessions.id, sessionId: pausedSessions.sessionId })
+    .from(pausedSessions)
+    .innerJoin(agentSessions, eq(agentSessions.id, pausedSessions.sessionId))
+    .where(
+      and(
+        eq(agentSessions.project, DEMO_FOUR_EYES_PROJECT),
+        eq(pausedSessions.resolved, false),
+        sql`EXISTS (SELECT 1 FROM ${sessionCheckpoints} c WHERE c.session_id = ${agentSessions.id} AND c.is_valid)`,
+        sql`NOT EXISTS (SELECT 1 FROM ${checkpointRecoveries} r WHERE r.session_id = ${agentSessions.id} AND r.recovery_status = 'in_progress')`,
+      ),
+    )
+    .orderBy(sql`${pausedSessions.pauseType} = 'error' DESC`, desc(pausedSessions.pausedAt));
+  let pendingRestore: string | null = null;
+  for (const c of candidates) {
+    const r = await restoreSession(
+      db,
+      { pausedSessionId: c.pauseId, note: 'Back to the last good checkpoint, before the failing step; please check the plan and approve.' },
+      actor,
+    );
+    if (r.ok && r.pending) {
+      pendingRestore = r.requestId;
+      break;
+    }
+  }
   // Budgets. Today's cost per project (UTC day, as the budget guard counts it) and the costliest running session.
   const spend = await queryRows<{ project: string; today: number; session_max: number; session_max_tokens: number }>(
     db,
@@ -115,33 +143,6 @@ export async function seedDemoSetup(db: Db, options: { now?: Date } = {}): Promi
     if (last) budgetPause = (await enforceBudgets(db, { sessionIds: [last.session_id], now })).get(last.session_id)?.pausedSessionId ?? null;
   }
 
-  // Four-eyes on infra-agent, and a restore of one of its open pauses waiting for a second engineer's approval.
-  await setFourEyes(db, { project: DEMO_FOUR_EYES_PROJECT, fourEyes: true }, actor);
-  const candidates = await db
-    .select({ pauseId: pausedSessions.id, sessionId: pausedSessions.sessionId })
-    .from(pausedSessions)
-    .innerJoin(agentSessions, eq(agentSessions.id, pausedSessions.sessionId))
-    .where(
-      and(
-        eq(agentSessions.project, DEMO_FOUR_EYES_PROJECT),
-        eq(pausedSessions.resolved, false),
-        sql`EXISTS (SELECT 1 FROM ${sessionCheckpoints} c WHERE c.session_id = ${agentSessions.id} AND c.is_valid)`,
-        sql`NOT EXISTS (SELECT 1 FROM ${checkpointRecoveries} r WHERE r.session_id = ${agentSessions.id} AND r.recovery_status = 'in_progress')`,
-      ),
-    )
-    .orderBy(desc(pausedSessions.pausedAt));
-  let pendingRestore: string | null = null;
-  for (const c of candidates) {
-    const r = await restoreSession(
-      db,
-      { pausedSessionId: c.pauseId, note: 'Back to the last good checkpoint, before the failing step; please check the plan and approve.' },
-      actor,
-    );
-    if (r.ok && r.pending) {
-      pendingRestore = r.requestId;
-      break;
-    }
-  }
   return {
     policies: policies.map((p) => p.name),
     budgets,

@@ -229,8 +229,9 @@ export function ActiveTable({
                       </div>
                     </Td>
                     <Td className="text-xs">
+                      {/* The name before the @ (the whole address on hover): a column of full addresses crowds the row. */}
                       <span className="block max-w-[8rem] truncate" title={a.assigned_to ?? undefined}>
-                        {a.assigned_to ?? '—'}
+                        {a.assigned_to ? a.assigned_to.replace(/@.*$/, '') : '—'}
                       </span>
                       {perms.assign && (
                         <div>
