@@ -148,7 +148,7 @@ export function ActiveTable({
       {rows.length === 0 ? (
         empty
       ) : (
-        <Table>
+        <Table className="tbl-tight">
           <thead>
             <tr>
               {canBulk && (
