@@ -6,6 +6,7 @@ import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { agentSessions } from '@/lib/db/schema';
 import { seedIfEmpty } from '@/lib/seed';
+import { seedDemoSetup } from '@/lib/seed/demo-setup';
 import { env } from '@/lib/env';
 import { rotateDemoToken } from '@/lib/simulator/demo-token';
 import { argValue, hasFlag, runCli } from './cli';
@@ -166,8 +167,10 @@ async function main(): Promise<void> {
   try {
     await migrate(handle.db);
     const seeded = await seedIfEmpty(handle.db, 'demo', { embedded: handle.kind === 'pglite' });
-    console.log(seeded.ok ? `  Seeded the demo data into ${handle.label}.` : `  Using the existing data in ${handle.label}.`);
     await seedDemoUsers(handle.db);
+    // What an admin sets up in the first hour (escalation, budgets, four-eyes), once, on the freshly seeded fleet.
+    if (seeded.ok) await seedDemoSetup(handle.db);
+    console.log(seeded.ok ? `  Seeded the demo data into ${handle.label}.` : `  Using the existing data in ${handle.label}.`);
     token = (await rotateDemoToken(handle.db, { port })).token;
     // The simulator carries on the runs the database says are live (seeded ones, or a previous demo's agents), so
     // none of them goes stale or waits for a restore nobody will pick up.

@@ -40,7 +40,8 @@ const pages: Shot[] = [
   { name: 'interventions', path: '/interventions' },
   { name: 'interventions-history', path: '/interventions/history' },
   { name: 'sessions', path: '/sessions' },
-  { name: 'session', from: '/sessions', link: /^\/sessions\/[0-9a-f-]{36}$/ },
+  // A paused session (the newest): its timeline, checkpoints, pause and budget burn are the page at its fullest.
+  { name: 'session', from: '/sessions?status=paused', link: /^\/sessions\/[0-9a-f-]{36}$/ },
   { name: 'checkpoint', from: 'session', link: /^\/sessions\/[0-9a-f-]{36}\/checkpoints\/[0-9a-f-]{36}$/ },
   // Restore with edits: engineers and admins only (the others get no link; the run notes it).
   { name: 'checkpoint-edit', from: 'checkpoint', link: /^\/sessions\/[0-9a-f-]{36}\/checkpoints\/[0-9a-f-]{36}\/edit$/ },
@@ -78,7 +79,8 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: TIMEOUT_MS });
+  // Signed in = the browser left /sign-in. (Not the sidebar: at phone width it is hidden behind the menu button.)
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'), { timeout: TIMEOUT_MS });
 }
 
 /** Waits (bounded) until the deferred charts have mounted: no pulsing skeleton left on the page. */
@@ -123,7 +125,12 @@ async function main() {
         let url: string | null;
         if ('path' in shot) url = shot.path;
         else {
-          const from = visited.get(shot.from) ?? shot.from;
+          // `from` is a path, or the name of a page opened before (which may have had no link to follow).
+          const from = visited.get(shot.from) ?? (shot.from.startsWith('/') ? shot.from : null);
+          if (!from) {
+            if (wanted) problems.push(`${role}-${shot.name}: no ${shot.from} page to start from`);
+            continue;
+          }
           await page.goto(`${baseUrl}${from}`);
           url = await firstLink(page, shot.link);
           if (!url) {

@@ -181,3 +181,25 @@ export async function pendingRequestsFor(db: Db, pausedSessionIds: string[]) {
     .where(and(eq(restoreRequests.status, 'pending'), inArray(restoreRequests.pausedSessionId, pausedSessionIds)));
   return new Map(rows.map((r) => [r.pausedSessionId as string, r]));
 }
+
+export type PendingRestore = { id: string; sessionId: string; project: string; agent: string; sequence: number; requestedBy: string; note: string | null; createdAt: Date };
+
+/** Every restore awaiting a second engineer (Settings → Restores), oldest first, up to 100. */
+export async function listPendingRestores(db: Db): Promise<PendingRestore[]> {
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`SELECT r.id, r.session_id, s.project, s.agent_name, c.sequence, r.requested_by, r.note, r.created_at
+        FROM restore_requests r JOIN agent_sessions s ON s.id = r.session_id JOIN session_checkpoints c ON c.id = r.checkpoint_id
+        WHERE r.status = 'pending' ORDER BY r.created_at, r.id LIMIT 100`,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    sessionId: String(r.session_id),
+    project: String(r.project),
+    agent: String(r.agent_name),
+    sequence: Number(r.sequence),
+    requestedBy: String(r.requested_by),
+    note: r.note === null ? null : String(r.note),
+    createdAt: new Date(String(r.created_at)),
+  }));
+}

@@ -42,9 +42,18 @@ export async function saveProjectSettings(db: Db, input: ProjectSettingsInput, a
   });
 }
 
-export type ProjectSettingsRow = Omit<ProjectSettingsInput, 'project'> & { project: string; updatedAt: Date | null; updatedBy: string | null };
+export type ProjectSettingsRow = Omit<ProjectSettingsInput, 'project'> & {
+  project: string;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+  /** What the project has used today (UTC), as its daily budgets count it. */
+  today: { costUsd: number; tokens: number };
+};
 
-/** Every project that has sessions or settings (up to 500), by name, with its settings (nulls when none saved). */
+/**
+ * Every project that has sessions or settings (up to 500), by name, with its settings (nulls when none saved) and
+ * its usage today (idx_usage_records_project: today's rows of each project).
+ */
 export async function listProjectSettings(db: Db): Promise<ProjectSettingsRow[]> {
   const rows = await queryRows<Record<string, unknown>>(
     db,
@@ -54,8 +63,10 @@ export async function listProjectSettings(db: Db): Promise<ProjectSettingsRow[]>
         )
         SELECT n.project, p.heartbeat_timeout_s, p.session_budget_cost_usd::float8 AS session_budget_cost_usd,
           p.session_budget_tokens::float8 AS session_budget_tokens, p.daily_budget_cost_usd::float8 AS daily_budget_cost_usd,
-          p.daily_budget_tokens::float8 AS daily_budget_tokens, p.updated_at, p.updated_by
+          p.daily_budget_tokens::float8 AS daily_budget_tokens, p.updated_at, p.updated_by, u.cost AS today_cost, u.tokens AS today_tokens
         FROM names n LEFT JOIN project_settings p ON p.project = n.project
+        CROSS JOIN LATERAL (SELECT coalesce(sum(cost), 0)::float8 AS cost, coalesce(sum(input_tokens + output_tokens), 0)::float8 AS tokens
+          FROM usage_records WHERE project = n.project AND created_at >= fd_day(now())) u
         ORDER BY n.project LIMIT 500`,
   );
   const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -68,5 +79,6 @@ export async function listProjectSettings(db: Db): Promise<ProjectSettingsRow[]>
     dailyBudgetTokens: n(r.daily_budget_tokens),
     updatedAt: r.updated_at ? new Date(String(r.updated_at)) : null,
     updatedBy: r.updated_by ? String(r.updated_by) : null,
+    today: { costUsd: Number(r.today_cost ?? 0), tokens: Number(r.today_tokens ?? 0) },
   }));
 }

@@ -9,6 +9,7 @@ import {
   interventionActions,
   pausedSessions,
   sessionCheckpoints,
+  usageRecords,
   userToolHistory,
   pauseTypes,
   type CheckpointType,
@@ -18,6 +19,7 @@ import {
   type NewInterventionAction,
   type NewPausedSession,
   type NewSessionCheckpoint,
+  type NewUsageRecord,
   type NewUserToolExecution,
   type PauseType,
   type RecoveryStatus,
@@ -70,6 +72,14 @@ type Rows = {
   recoveries: NewCheckpointRecovery[];
   events: NewExecutionEvent[];
   tools: NewUserToolExecution[];
+  usage: NewUsageRecord[];
+};
+
+/** List prices per million tokens (input, output), for the usage the seeded agents report with each tool call. */
+const modelPrices: Record<string, [number, number]> = {
+  'claude-sonnet-4': [3, 15],
+  'claude-opus-4': [15, 75],
+  'gpt-4.1': [2, 8],
 };
 
 type Message = { role: 'user' | 'assistant' | 'tool'; content: string; tool_calls?: { name: string; arguments: Record<string, unknown> }[] };
@@ -166,6 +176,7 @@ class SessionStory {
     };
     this.rows.tools.push(row);
     this.stamp((d) => (row.createdAt = d));
+    this.usage(row.executionId!);
     this.event('tool_called', {
       status: success ? 'success' : 'error',
       durationMs: ms,
@@ -177,6 +188,29 @@ class SessionStory {
     this.say('assistant', this.rng.pick(assistantLines), [{ name: tool.name, arguments: { step: this.toolCalls } }]);
     this.say('tool', success ? `${tool.name} ok (${ms} ms)` : `${tool.name} failed: ${error}`);
     return { success, error };
+  }
+
+  /**
+   * The model turn behind a tool call, as POST /api/v1/tool-executions stores it (usage id = execution id, source
+   * tool_execution): the prompt grows with the conversation, the answer is a few hundred tokens.
+   */
+  private usage(executionId: string) {
+    const model = String(this.session.metadata?.model ?? 'claude-sonnet-4');
+    const [inPrice, outPrice] = modelPrices[model] ?? modelPrices['claude-sonnet-4'];
+    const inputTokens = Math.min(60_000, 1_500 + this.messageCount * this.rng.int(250, 450));
+    const outputTokens = this.rng.int(120, 1_400);
+    const row: NewUsageRecord = {
+      usageId: executionId,
+      sessionId: this.session.id,
+      project: this.session.project,
+      model,
+      inputTokens,
+      outputTokens,
+      cost: Math.round(((inputTokens * inPrice + outputTokens * outPrice) / 1e6) * 1e6) / 1e6,
+      source: 'tool_execution',
+    };
+    this.rows.usage.push(row);
+    this.stamp((d) => (row.createdAt = d));
   }
 
   work(steps: number) {
@@ -409,7 +443,7 @@ export type DemoCounts = Record<keyof Rows | 'retryLog' | 'checklists', number>;
 
 export function buildDemoRows(now: Date, salt = 0): { rows: Rows; rng: Prng } {
   const rng = new Prng(0x5eed + salt);
-  const rows: Rows = { sessions: [], checkpoints: [], pauses: [], actions: [], recoveries: [], events: [], tools: [] };
+  const rows: Rows = { sessions: [], checkpoints: [], pauses: [], actions: [], recoveries: [], events: [], tools: [], usage: [] };
   const t = now.getTime();
   let n = 0;
   for (const [status, count] of Object.entries(demoStatusCounts) as [SessionStatus, number][]) {
@@ -572,7 +606,8 @@ export async function seedDemo(db: Db, options: { now: Date; salt: number; log: 
   log(`  sessions ${rows.sessions.length}, checkpoints ${rows.checkpoints.length}, pauses ${rows.pauses.length}, recoveries ${rows.recoveries.length}`);
   await insertChunks(rows.events, 1000, (c) => db.insert(executionEvents).values(c));
   await insertChunks(rows.tools, 1000, (c) => db.insert(userToolHistory).values(c));
-  log(`  events ${rows.events.length}, tool executions ${rows.tools.length}`);
+  await insertChunks(rows.usage, 1000, (c) => db.insert(usageRecords).values(c));
+  log(`  events ${rows.events.length}, tool executions ${rows.tools.length}, usage reports ${rows.usage.length}`);
   // An embedded database has one in-process connection: nothing the retry log records can happen to it.
   const retryLog = options.embedded ? 0 : await seedRetryLog(db, rng, options.now);
   const checklists = await seedChecklists(db, rng, options.now);
@@ -584,6 +619,7 @@ export async function seedDemo(db: Db, options: { now: Date; salt: number; log: 
     recoveries: rows.recoveries.length,
     events: rows.events.length,
     tools: rows.tools.length,
+    usage: rows.usage.length,
     retryLog,
     checklists,
   };

@@ -36,6 +36,7 @@ export const seededTables = [
   'checkpoint_recoveries',
   'execution_events',
   'user_tool_history',
+  'usage_records',
   'db_retry_log',
   'deployment_checklists',
   'checklist_items',

@@ -56,7 +56,7 @@ export async function getBudgetStatus(db: Db, input: { sessionId: string; now?: 
   };
 }
 
-export const formatUsd = (v: number) => `$${v < 1 ? v.toFixed(4) : v.toFixed(2)}`;
+export const formatUsd = (v: number) => `$${v === 0 ? '0' : v < 1 ? v.toFixed(4) : v.toFixed(2)}`;
 const formatTokens = (v: number) => `${v.toLocaleString('en-US')} tokens`;
 
 type Crossing = { kind: BudgetKind; reason: string; limit: number; used: number; day?: string };

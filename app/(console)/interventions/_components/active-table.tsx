@@ -149,7 +149,7 @@ export function ActiveTable({
       {rows.length === 0 ? (
         empty
       ) : (
-        <Table>
+        <Table className="tbl-tight">
           <thead>
             <tr>
               {canBulk && (
@@ -231,8 +231,9 @@ export function ActiveTable({
                       </div>
                     </Td>
                     <Td className="text-xs">
+                      {/* The name before the @ (the whole address on hover): a column of full addresses crowds the row. */}
                       <span className="block max-w-[8rem] truncate" title={a.assigned_to ?? undefined}>
-                        {a.assigned_to ?? '—'}
+                        {a.assigned_to ? a.assigned_to.replace(/@.*$/, '') : '—'}
                       </span>
                       {perms.assign && <div>{assign.button({ id: a.id, assignedTo: a.assigned_to, me })}</div>}
                     </Td>

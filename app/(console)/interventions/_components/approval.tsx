@@ -22,9 +22,10 @@ export function AwaitingApproval({ requestId, requestedBy, canDecide, label }: {
       } else setMessage({ ok: false, text: r.error ?? 'Failed' });
     });
   return (
-    <div className="mt-1 space-y-1">
+    // Narrow, so the Type column it sits in does not push Assigned under the pinned Actions column at desktop width.
+    <div className="mt-1 max-w-[8.5rem] space-y-1">
       <Badge tone="violet">awaiting approval</Badge>
-      <div className="text-xs text-slate-500">restore requested by {requestedBy ?? '—'}</div>
+      <div className="text-xs text-slate-500 wrap-anywhere">restore requested by {requestedBy ?? '—'}</div>
       {canDecide && (
         <div className="flex gap-1">
           <Button type="button" size="sm" disabled={pending} onClick={() => decide('approve')}>

@@ -22,7 +22,7 @@ function Empty({ what, children }: { what: string; children: React.ReactNode }) 
 
 type Direction = 'up-good' | 'down-good' | 'neutral';
 
-function Delta({ kpi, kind, direction }: { kpi: Kpi; kind: 'count' | 'rate' | 'seconds'; direction: Direction }) {
+function Delta({ kpi, kind, direction, versus }: { kpi: Kpi; kind: 'count' | 'rate' | 'seconds'; direction: Direction; versus: string }) {
   const { current, previous } = kpi;
   if (current === null || previous === null) return <span className="text-slate-500">no data for the previous period</span>;
   const diff = current - previous;
@@ -35,7 +35,7 @@ function Delta({ kpi, kind, direction }: { kpi: Kpi; kind: 'count' | 'rate' | 's
   const good = direction === 'neutral' || diff === 0 ? null : (diff > 0) === (direction === 'up-good');
   return (
     <span className={clsx(good === null ? 'text-slate-500' : good ? 'text-emerald-700' : 'text-red-700')}>
-      {diff > 0 ? '▲' : diff < 0 ? '▼' : '■'} {text} vs previous period
+      {diff > 0 ? '▲' : diff < 0 ? '▼' : '■'} {text} vs {versus}
     </span>
   );
 }
@@ -47,6 +47,7 @@ function KpiTile({
   kind,
   direction,
   hint,
+  versus = 'previous period',
 }: {
   label: string;
   value: string;
@@ -54,6 +55,8 @@ function KpiTile({
   kind: 'count' | 'rate' | 'seconds';
   direction: Direction;
   hint?: string;
+  /** What the figure is compared with: the previous period, or (a count at a moment) the range's start. */
+  versus?: string;
 }) {
   return (
     <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" role="group" aria-label={label}>
@@ -61,7 +64,7 @@ function KpiTile({
       {hint && <div className="text-xs text-slate-500">{hint}</div>}
       <div className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">{value}</div>
       <div className="mt-1 text-xs">
-        <Delta kpi={kpi} kind={kind} direction={direction} />
+        <Delta kpi={kpi} kind={kind} direction={direction} versus={versus} />
       </div>
     </div>
   );
@@ -77,8 +80,8 @@ export async function KpiRow({ range }: Props) {
   const over = range.endsNow ? range.label.toLowerCase() : range.label;
   return (
     <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
-      <KpiTile label="Active sessions" hint={at} value={String(k.activeSessions.current ?? 0)} kpi={k.activeSessions} kind="count" direction="neutral" />
-      <KpiTile label="Paused" hint={at} value={String(k.pausedNow.current ?? 0)} kpi={k.pausedNow} kind="count" direction="down-good" />
+      <KpiTile label="Active sessions" hint={at} value={String(k.activeSessions.current ?? 0)} kpi={k.activeSessions} kind="count" direction="neutral" versus="the range's start" />
+      <KpiTile label="Paused" hint={at} value={String(k.pausedNow.current ?? 0)} kpi={k.pausedNow} kind="count" direction="down-good" versus="the range's start" />
       <KpiTile label="Median time to resume" hint={over} value={formatDuration(k.medianTimeToResumeS.current)} kpi={k.medianTimeToResumeS} kind="seconds" direction="down-good" />
       <KpiTile label="Recovery success" hint={over} value={formatPercent(k.recoverySuccessRate.current)} kpi={k.recoverySuccessRate} kind="rate" direction="up-good" />
       <KpiTile label="Retry success" hint={over} value={formatPercent(k.retrySuccessRate.current)} kpi={k.retrySuccessRate} kind="rate" direction="up-good" />

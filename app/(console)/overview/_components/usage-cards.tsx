@@ -27,7 +27,7 @@ export async function UsageCard({ range, kind }: Props & { kind: 'cost' | 'token
       csvHref={csv(id, range)}
       chart={
         total ? (
-          <UsageChart data={d.points.map((p) => ({ bucket: p.bucket, values: p[kind] }))} projects={d.projects} unit={kind === 'cost' ? 'usd' : 'tokens'} />
+          <UsageChart data={d.points.map((p) => ({ bucket: p.bucket, values: p[kind] }))} projects={d.projects} unit={kind === 'cost' ? 'usd' : 'tokens'} bucket={range.bucket} />
         ) : (
           <EmptyState title={`No ${kind === 'cost' ? 'cost' : 'tokens'} reported in this range`}>
             Agents report usage with their tool executions or through POST /api/v1/sessions/&#123;id&#125;/usage (and OTLP

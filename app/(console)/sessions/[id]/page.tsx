@@ -88,7 +88,8 @@ export default async function SessionDetailPage({
         <Stat label="Pauses" value={summary.pauseCount} hint={summary.openPauseId ? 'one open now' : 'none open'} />
       </div>
       <div className="grid gap-4 lg:grid-cols-3">
-        <Card title="Timeline" className="lg:col-span-2">
+        {/* min-w-0: a grid item may shrink below its content, so a long row cannot widen the page at phone width. */}
+        <Card title="Timeline" className="min-w-0 lg:col-span-2">
           {timeline.items.length === 0 ? (
             <EmptyState title="No activity yet">Events the agent reports and every state change appear here in order.</EmptyState>
           ) : (

@@ -31,31 +31,38 @@ export function UsageBurn({ usage }: { usage: BudgetStatus }) {
         <p className="mt-3 text-xs text-slate-500">No budget: the session has none of its own and its project sets none (Settings → Projects).</p>
       ) : (
         <ul className="mt-3 space-y-3">
-          {bars.map((b) => {
-            const share = b.used / b.max;
-            return (
-              <li key={b.label}>
-                <div className="flex justify-between text-xs">
-                  <span className="font-medium text-slate-700">{b.label}</span>
-                  <span className="tabular-nums text-slate-600">
-                    {b.fmt(b.used)} of {b.fmt(b.max)} ({Math.round(share * 100)}%)
-                  </span>
-                </div>
-                <div
-                  role="progressbar"
-                  aria-label={`${b.label} burn`}
-                  aria-valuemin={0}
-                  aria-valuemax={100}
-                  aria-valuenow={Math.min(100, Math.round(share * 100))}
-                  className="mt-1 h-2 overflow-hidden rounded bg-slate-100"
-                >
-                  <div className={share >= 1 ? 'h-2 bg-red-500' : share >= 0.8 ? 'h-2 bg-amber-500' : 'h-2 bg-emerald-500'} style={{ width: `${Math.min(100, share * 100)}%` }} />
-                </div>
-              </li>
-            );
-          })}
+          {bars.map((b) => (
+            <li key={b.label}>
+              <BurnBar {...b} />
+            </li>
+          ))}
         </ul>
       )}
     </Card>
+  );
+}
+
+/** One budget's burn: the figure against the limit and a bar, green, amber from 80 %, red once reached. */
+export function BurnBar({ label, used, max, fmt }: { label: string; used: number; max: number; fmt: (n: number) => string }) {
+  const share = used / max;
+  return (
+    <>
+      <div className="flex justify-between gap-2 text-xs">
+        <span className="font-medium text-slate-700">{label}</span>
+        <span className={share >= 1 ? 'tabular-nums font-medium text-red-700' : 'tabular-nums text-slate-600'}>
+          {fmt(used)} of {fmt(max)} ({Math.round(share * 100)}%{share >= 1 ? ', reached' : ''})
+        </span>
+      </div>
+      <div
+        role="progressbar"
+        aria-label={`${label} burn`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.min(100, Math.round(share * 100))}
+        className="mt-1 h-2 overflow-hidden rounded bg-slate-100"
+      >
+        <div className={share >= 1 ? 'h-2 bg-red-500' : share >= 0.8 ? 'h-2 bg-amber-500' : 'h-2 bg-emerald-500'} style={{ width: `${Math.min(100, share * 100)}%` }} />
+      </div>
+    </>
   );
 }

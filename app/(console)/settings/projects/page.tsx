@@ -6,9 +6,11 @@ import { requirePageUser } from '@/lib/auth/guards';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { listProjectSettings } from '@/lib/projects/settings';
+import { formatUsd } from '@/lib/usage/budget';
 import { formatDateTime } from '@/lib/ui/format';
 import { SettingsTabs } from '../_components/settings-tabs';
 import { ProjectSettingsForm } from './_components/project-settings-form';
+import { BurnBar } from '../../sessions/_components/usage-burn';
 
 export const metadata: Metadata = { title: 'Projects · Settings' };
 
@@ -42,8 +44,35 @@ export default async function ProjectsSettingsPage() {
           action={<span className="text-xs text-slate-500">{p.updatedBy ? `changed by ${p.updatedBy}, ${formatDateTime(p.updatedAt)}` : 'defaults'}</span>}
         >
           <ProjectSettingsForm project={p.project} values={p} defaultTimeoutS={defaultTimeoutS} />
+          <TodayUsage today={p.today} dailyCostUsd={p.dailyBudgetCostUsd} dailyTokens={p.dailyBudgetTokens} />
         </Card>
       ))}
     </>
+  );
+}
+
+const tokens = (n: number) => `${Math.round(n).toLocaleString('en')} tokens`;
+
+/** What the project has used today (UTC) against its daily budgets: a bar per budget, else the figures. */
+function TodayUsage({ today, dailyCostUsd, dailyTokens }: { today: { costUsd: number; tokens: number }; dailyCostUsd: number | null; dailyTokens: number | null }) {
+  const bars = [
+    ...(dailyCostUsd !== null ? [{ label: 'Cost today (UTC)', used: today.costUsd, max: dailyCostUsd, fmt: formatUsd }] : []),
+    ...(dailyTokens !== null ? [{ label: 'Tokens today (UTC)', used: today.tokens, max: dailyTokens, fmt: tokens }] : []),
+  ];
+  if (!bars.length) {
+    return (
+      <p className="mt-3 text-xs text-slate-500">
+        Today (UTC): {formatUsd(today.costUsd)}, {tokens(today.tokens)}; no daily budget.
+      </p>
+    );
+  }
+  return (
+    <ul className="mt-3 grid gap-3 md:grid-cols-2">
+      {bars.map((b) => (
+        <li key={b.label}>
+          <BurnBar {...b} />
+        </li>
+      ))}
+    </ul>
   );
 }

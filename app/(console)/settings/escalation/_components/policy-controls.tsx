@@ -16,6 +16,8 @@ export function DeletePolicyButton({ id, name }: { id: string; name: string }) {
         variant="danger"
         size="sm"
         disabled={pending}
+        // The policy's name is read out, not shown: it is the heading beside the button.
+        aria-label={`Delete ${name}`}
         onClick={() => {
           if (!window.confirm(`Delete the policy "${name}"? Pauses it governs stop escalating.`)) return;
           start(async () => {
@@ -24,7 +26,7 @@ export function DeletePolicyButton({ id, name }: { id: string; name: string }) {
           });
         }}
       >
-        Delete {name}
+        Delete
       </Button>
       {error && <span role="alert" className="text-xs text-red-700">{error}</span>}
     </span>
