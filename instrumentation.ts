@@ -5,7 +5,7 @@ export async function register() {
     const { installPeerAddressStamp } = await import('./lib/http/request-meta');
     installPeerAddressStamp();
     // After the stamp (its subscriber runs first): the agent API's hot calls around Next's pipeline.
-    const { installAgentFastPath } = await import('./lib/api/fast-routes');
+    const { installAgentFastPath } = await import('./app/api/v1/fast-routes');
     installAgentFastPath();
     const { startServer } = await import('./lib/server/startup');
     await startServer();

@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { agentFastRoutes } from '@/lib/api/fast-routes';
+import { agentFastRoutes } from '@/app/api/v1/fast-routes';
 import { createApiToken } from '@/lib/auth/tokens';
 import { resumeSession } from '@/lib/interventions/commands';
 import { setDbHandleForTests } from '@/lib/db/client';
