@@ -90,7 +90,8 @@ test.describe('interventions inbox', () => {
     const two = page.getByRole('row').filter({ hasText: 'agent-two' });
     await one.getByRole('button', { name: 'Assign to me' }).click();
     await expect(one).toContainText('Yours');
-    await expect(one).toContainText('engineer@flightdeck.local');
+    // Assigned shows the name before the @, the whole address on hover.
+    await expect(one.locator('[title="engineer@flightdeck.local"]')).toHaveText('engineer');
     await expect(two.getByRole('button', { name: 'Assign to me' })).toBeVisible();
 
     // Another person sees "Take over" on the assigned row; it sends force and moves the row to them.
