@@ -4,10 +4,11 @@ export async function register() {
     // Before the first request: records each request's TCP peer for lib/http/request-meta.ts.
     const { installPeerAddressStamp } = await import('./lib/http/request-meta');
     installPeerAddressStamp();
-    // After the stamp (its subscriber runs first): the agent API's hot calls around Next's pipeline.
-    const { installAgentFastPath } = await import('./app/api/v1/fast-routes');
-    installAgentFastPath();
     const { startServer } = await import('./lib/server/startup');
     await startServer();
+    // After start-up has checked the configuration (a bad one ends the process there, in one line) and after the
+    // stamp (its subscriber runs first): the agent API's hot calls around Next's pipeline.
+    const { installAgentFastPath } = await import('./app/api/v1/fast-routes');
+    installAgentFastPath();
   }
 }
