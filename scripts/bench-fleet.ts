@@ -137,6 +137,64 @@ const sleep = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t)));
 
 type Kind = 'heartbeat' | 'control' | 'long-poll' | 'floor';
 
+/**
+ * What Postgres did during the fleet, to read a database wait in the tail: agent_sessions updates and the share that
+ * were HOT (no index entries written), autovacuum runs on it, WAL written (bytes, full-page images), checkpoints,
+ * and what the database's busy backends were waiting on (pg_stat_activity sampled every 50 ms on its own connection).
+ */
+async function watchPostgres(dbUrl: string, dbName: string) {
+  const pg = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  type Snap = { upd: number; hot: number; av: number; walBytes: number; fpi: number; ckpt: number };
+  const snap = async (): Promise<Snap> => {
+    const [r] = await pg<{ upd: string; hot: string; av: string; wal_bytes: string; fpi: string; ckpt: string }[]>`
+      SELECT (SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'agent_sessions') AS upd,
+             (SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'agent_sessions') AS hot,
+             (SELECT autovacuum_count FROM pg_stat_user_tables WHERE relname = 'agent_sessions') AS av,
+             (SELECT wal_bytes FROM pg_stat_wal) AS wal_bytes, (SELECT wal_fpi FROM pg_stat_wal) AS fpi,
+             (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS ckpt`;
+    return { upd: Number(r.upd), hot: Number(r.hot), av: Number(r.av), walBytes: Number(r.wal_bytes), fpi: Number(r.fpi), ckpt: Number(r.ckpt) };
+  };
+  // Statistics are flushed by backends at most every second: wait for them before each snapshot.
+  const settle = () => new Promise((r) => setTimeout(r, 1100));
+  await settle();
+  const before = await snap();
+  const waits = new Map<string, number>();
+  let samples = 0;
+  let stopped = false;
+  const sampling = (async () => {
+    while (!stopped) {
+      const rows = await pg<{ w: string }[]>`SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w FROM pg_stat_activity
+        WHERE datname = ${dbName} AND state = 'active' AND pid <> pg_backend_pid()`;
+      samples++;
+      for (const { w } of rows) waits.set(w, (waits.get(w) ?? 0) + 1);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return {
+    async stop(seconds: number): Promise<{ rows: [string, string, string][] }> {
+      stopped = true;
+      await sampling;
+      await settle();
+      const after = await snap();
+      await pg.end();
+      const upd = after.upd - before.upd;
+      const busy = [...waits].sort((a, b) => b[1] - a[1]);
+      const perSample = (n: number) => (n / Math.max(1, samples)).toFixed(2);
+      return {
+        rows: [
+          ['Postgres: agent_sessions updates / HOT share / autovacuum runs', `${upd.toLocaleString('en')} / ${upd ? (((after.hot - before.hot) / upd) * 100).toFixed(0) : '–'} % / ${after.av - before.av}`, 'HOT: no index entries written for the update'],
+          ['Postgres: WAL written (MB/s, full-page images) / checkpoints', `${((after.walBytes - before.walBytes) / 2 ** 20 / seconds).toFixed(2)} MB/s, ${(after.fpi - before.fpi).toLocaleString('en')} FPI / ${after.ckpt - before.ckpt}`, ''],
+          [
+            `Postgres: busy backends of this database, sampled every 50 ms (${samples} samples): mean at once, by wait`,
+            busy.length ? busy.slice(0, 5).map(([w, n]) => `${w} ${perSample(n)}`).join(', ') : 'none',
+            'CPU: running, no wait event',
+          ],
+        ],
+      };
+    },
+  };
+}
+
 runCli(async () => {
   const name = `fd_fleet_${Date.now().toString(36)}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
@@ -220,6 +278,7 @@ runCli(async () => {
         requests++;
       }
     };
+    const pgWatch = await watchPostgres(dbUrl, name);
     const loadStart = os.loadavg();
     const cpu0 = appCpuMs();
     const gen0 = process.cpuUsage();
@@ -250,6 +309,7 @@ runCli(async () => {
     clearTimeout(sampler);
     const fleetSeconds = (performance.now() - t0) / 1000;
     const fleetCpu = appCpuMs() - cpu0;
+    const pgSeen = await pgWatch.stop(fleetSeconds);
     const genUsage = process.cpuUsage(gen0);
     loopDelay.disable();
     const genShare = (genUsage.user + genUsage.system) / 1000 / fleetSeconds / 10; // % of one core
@@ -310,6 +370,7 @@ runCli(async () => {
       ['App CPU during the fleet (per request / share of a core)', `${(fleetCpu / fleetRequests).toFixed(2)} ms / ${((fleetCpu / fleetSeconds) / 10).toFixed(0)} %`, ''],
       ['App resident memory after the fleet', `${rss.toFixed(0)} MB`, ''],
       ...(nginx ? [['nginx error.log (upstream errors by kind)', nginxErrors(nginx.errorLog), ''] as [string, string, string]] : []),
+      ...pgSeen.rows,
       ['Load generator (one Node process): CPU share of a core / event-loop delay p99', `${genShare.toFixed(0)} % / ${genLoopP99.toFixed(1)} ms`, genShare > 85 ? 'the generator itself is near a full core: round trips include its queueing' : ''],
       [`Hot path (heartbeat + control, 20 clients closed loop) CPU per request, median of ${ROUNDS} interleaved rounds`, `${hotCpu.toFixed(2)} ms`, ''],
       ['Floor route (GET /api/bench-floor, same build, same rounds) CPU per request', `${floorCpu.toFixed(2)} ms`, ''],

@@ -16,7 +16,9 @@ import { recordBarResults } from './bench-results';
  * npm run bench:ingest — needs a production build (`flock /tmp/fd-heavy.lock npx next build`).
  * Creates a throwaway database on the local Postgres (BENCH_DATABASE_URL), starts `next start` on it, then:
  *  1. single tool-execution POSTs from 20 concurrent clients paced to steady total rates (--rates, default
- *     50,100,200/s): server time (Server-Timing) and round trip — the bar is p95 ≤ 10 ms at 50 req/s;
+ *     50,100,200/s): the round trip the client waits for (full HTTP) and the server time (Server-Timing) — the bar is
+ *     round-trip p95 ≤ 10 ms at 50 req/s; beside each rate, the floor: the same route refused at the door (401, no
+ *     database) paced the same way, right after it;
  *  2. the same 20 clients in a closed loop (saturation): throughput, server time, server CPU per request;
  *  3. the HTTP floor: the same route refused at the door (401, no database) in a closed loop — what Next.js and
  *     Node's HTTP stack cost per request here, whatever the handler does;
@@ -44,7 +46,7 @@ const DOC = 'docs/benchmarks-ingest.md';
 // The bars of issue 18, exactly; a miss is printed as a miss, never hidden by lowering these.
 const BAR_RATIO = 0.6; // batched HTTP ingest ≥ 0.6 × the faster bare postgres.js insert of the same rows, same run
 const BAR_EVENTS_PER_S = 20_000; // … and ≥ 20,000 events/s
-const BAR_P95_MS = 10; // single tool-execution POST: server time p95 ≤ 10 ms …
+const BAR_P95_MS = 10; // single tool-execution POST: p95 ≤ 10 ms for the full HTTP round trip …
 const FLEET_PACE = 50; // … at 50 req/s (100 and 200 req/s are reported beside it)
 
 const pacedRates = [...new Set([FLEET_PACE, ...(argValue('rates') ?? '50,100,200').split(',').map(Number)])];
@@ -157,26 +159,40 @@ runCli(async () => {
     // 1. 20 clients paced to a steady total rate (an agent fleet at work, not a stress test): each
     // client sends on its own schedule, so the server time is the request's own cost, not a queue. Several
     // rates, to show where the bar holds on this machine.
-    const paced: Array<{ rate: number; achieved: number; server: number[]; roundTrips: number[] }> = [];
-    for (const rate of pacedRates) {
-      serverTimes.length = 0;
-      const pacedRoundTrips: number[] = [];
-      const perClient = Math.ceil((rate * pacedSeconds) / toolClients);
+    const paced: Array<{ rate: number; achieved: number; server: number[]; roundTrips: number[]; floorRoundTrips: number[] }> = [];
+    const refusedBody = JSON.stringify({ userId: 'u', toolName: 't', success: true });
+    const refuseOne = async () => {
+      const res = await fetch(`${url}/api/v1/tool-executions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: refusedBody });
+      await res.arrayBuffer();
+      if (res.status !== 401) throw new Error(`floor request answered ${res.status}, expected 401`);
+    };
+    /** `send` from 20 clients paced to `rate` in all for `secs`: each round trip (ms) and the rate achieved. */
+    const pacedRun = async (rate: number, secs: number, send: (c: number, i: number) => Promise<unknown>) => {
+      const trips: number[] = [];
+      const perClient = Math.ceil((rate * secs) / toolClients);
       const gapMs = (1000 * toolClients) / rate;
-      t0 = performance.now();
+      const start = performance.now();
       await Promise.all(
         Array.from({ length: toolClients }, async (_, c) => {
           for (let i = 0; i < perClient; i++) {
-            const due = t0 + (c * gapMs) / toolClients + i * gapMs;
+            const due = start + (c * gapMs) / toolClients + i * gapMs;
             const wait = due - performance.now();
             if (wait > 0) await new Promise((r) => setTimeout(r, wait));
             const s = performance.now();
-            await postOne(c, i);
-            pacedRoundTrips.push(performance.now() - s);
+            await send(c, i);
+            trips.push(performance.now() - s);
           }
         }),
       );
-      paced.push({ rate, achieved: (perClient * toolClients) / ((performance.now() - t0) / 1000), server: [...serverTimes], roundTrips: pacedRoundTrips });
+      return { trips, achieved: (perClient * toolClients) / ((performance.now() - start) / 1000) };
+    };
+    for (const rate of pacedRates) {
+      serverTimes.length = 0;
+      const subject = await pacedRun(rate, pacedSeconds, postOne);
+      const server = [...serverTimes];
+      // The floor right after, same pace: what any answer from this server costs the client at this rate.
+      const floor = await pacedRun(rate, Math.max(3, pacedSeconds / 3), refuseOne);
+      paced.push({ rate, achieved: subject.achieved, server, roundTrips: subject.trips, floorRoundTrips: floor.trips });
     }
 
     // 2. Single tool-execution POSTs, 20 clients in a closed loop (each sends the next as soon as it has an
@@ -202,20 +218,13 @@ runCli(async () => {
     // 3. The floor: the same route refused at the door (no token: 401, no database), closed loop, 20 clients.
     // What Next.js and Node's HTTP stack cost per request on this machine, whatever the handler does.
     const refused: number[] = [];
-    const floorBody = JSON.stringify({ userId: 'u', toolName: 't', success: true });
     cpu0 = processTreeCpuMs(server.pid!);
     t0 = performance.now();
     await Promise.all(
       Array.from({ length: toolClients }, async () => {
         for (let i = 0; i < toolRequestsPerClient; i++) {
           const s = performance.now();
-          const res = await fetch(`${url}/api/v1/tool-executions`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: floorBody,
-          });
-          await res.arrayBuffer();
-          if (res.status !== 401) throw new Error(`floor request answered ${res.status}, expected 401`);
+          await refuseOne();
           refused.push(performance.now() - s);
         }
       }),
@@ -278,15 +287,16 @@ runCli(async () => {
       ]),
       [`HTTP / floor (${floorMethod}), medians of the same run`, `${ratio.toFixed(2)}×`, `≥ ${BAR_RATIO}×: ${verdict(ratioOk)}`],
       ...paced.flatMap((p): Array<[string, string, string]> => [
-        [`Single tool-execution POST, ${toolClients} clients paced to ${p.rate} req/s in all (${p.achieved.toFixed(0)} achieved): server time p50`, ms(percentile(p.server, 50)), ''],
+        [`Single tool-execution POST, ${toolClients} clients paced to ${p.rate} req/s in all (${p.achieved.toFixed(0)} achieved): round trip p50 (full HTTP, client side)`, ms(percentile(p.roundTrips, 50)), ''],
         [
-          '… server time p95',
-          ms(percentile(p.server, 95)),
-          p.rate === FLEET_PACE ? `≤ ${BAR_P95_MS} ms: ${verdict(percentile(p.server, 95) <= BAR_P95_MS)}` : `(reported beside the bar, which is for ${FLEET_PACE} req/s)`,
+          '… round trip p95 (full HTTP, client side)',
+          ms(percentile(p.roundTrips, 95)),
+          p.rate === FLEET_PACE ? `≤ ${BAR_P95_MS} ms: ${verdict(percentile(p.roundTrips, 95) <= BAR_P95_MS)}` : `(reported beside the bar, which is for ${FLEET_PACE} req/s)`,
         ],
+        ['… round trip p99', ms(percentile(p.roundTrips, 99)), ''],
+        ['… server time p50 / p95 (Server-Timing: the handler alone)', `${ms(percentile(p.server, 50))} / ${ms(percentile(p.server, 95))}`, ''],
+        [`… floor: the same route refused at the door (401, no database), paced to ${p.rate} req/s right after: round trip p50 / p95`, `${ms(percentile(p.floorRoundTrips, 50))} / ${ms(percentile(p.floorRoundTrips, 95))}`, ''],
         ['… server process busy (rate × CPU per accepted request, closed loop)', `${((p.rate * toolCpu) / 10).toFixed(0)} % of a core`, ''],
-        ['… server time p99', ms(percentile(p.server, 99)), ''],
-        ['… round trip p95 (client side, incl. HTTP)', ms(percentile(p.roundTrips, 95)), ''],
       ]),
       [`Single tool-execution POST, ${toolClients} clients in a closed loop (saturation, ${toolCount} requests): throughput`, `${Math.round(toolCount / toolSeconds).toLocaleString('en')} requests/s`, ''],
       ['… server time p50', ms(percentile(closedServer, 50)), ''],
@@ -305,7 +315,7 @@ runCli(async () => {
     const load = `${loadStart.map((l) => l.toFixed(1)).join(' / ')} at the start, ${loadEnd.map((l) => l.toFixed(1)).join(' / ')} after the batches`;
     // A run on a busy machine says so in its title: its figures are not the quiet-machine ones.
     const busy = Math.max(loadStart[0], loadEnd[0]) >= os.cpus().length;
-    const misses = [!rateOk && 'events/s', !ratioOk && 'HTTP / floor', !(percentile(paced.find((p) => p.rate === FLEET_PACE)?.server ?? [Infinity], 95) <= BAR_P95_MS) && `p95 at ${FLEET_PACE} req/s`].filter(Boolean);
+    const misses = [!rateOk && 'events/s', !ratioOk && 'HTTP / floor', !(percentile(paced.find((p) => p.rate === FLEET_PACE)?.roundTrips ?? [Infinity], 95) <= BAR_P95_MS) && `p95 at ${FLEET_PACE} req/s`].filter(Boolean);
     console.log(`load average ${load}${busy ? ' — run under load' : ''}; misses: ${misses.length ? misses.join(', ') : 'none'}`);
     const runDate = new Date().toISOString();
     const heading = `Run ${runDate}${busy ? ` — run under load (load average ${loadStart[0].toFixed(1)}), not the quiet-machine figure` : ''}`;
@@ -317,7 +327,7 @@ runCli(async () => {
       `Batches: ${rounds} rounds of ${roundEvents.toLocaleString('en')} events per method, the methods interleaved (rotating order); every HTTP`,
       'POST carries an Idempotency-Key (the typed client adds one): one statement claims the key, inserts and stores the answer.',
       `Bars, fixed in scripts/bench-ingest.ts: HTTP ≥ ${BAR_RATIO}× the faster bare insert and ≥ ${fmtRate(BAR_EVENTS_PER_S)} events/s; single POST`,
-      `p95 ≤ ${BAR_P95_MS} ms at ${FLEET_PACE} req/s. Misses: ${misses.length ? misses.join(', ') : 'none'}.`,
+      `round-trip p95 ≤ ${BAR_P95_MS} ms at ${FLEET_PACE} req/s. Misses: ${misses.length ? misses.join(', ') : 'none'}.`,
       '',
       '| Measure | Result | Target |',
       '| --- | --- | --- |',
@@ -326,6 +336,11 @@ runCli(async () => {
     ].join('\n');
     const title = '# Ingestion benchmark (`npm run bench:ingest`)';
     const notes = [
+      'The single-POST bar is judged on the round trip the client waits for (full HTTP: connection, Next.js or the',
+      'agent fast path, handler, database, answer), measured in the load generator; runs before 2026-12-07 18:00 judged',
+      'it on the server time and say so. The floor beside each paced rate is the same route refused at the door, paced',
+      'the same way right after: what any answer from this server costs at that rate, whatever the handler does.',
+      '',
       'Server time is the handler\'s own `Server-Timing: app;dur=…` (authentication, body parsing, validation,',
       'idempotency, insert, serialisation), without Next\'s routing and the socket. In the closed loop it also holds',
       'the time a request waits for the event loop while the other 19 are served: one Node process is CPU-bound there,',
@@ -342,7 +357,7 @@ runCli(async () => {
     fs.writeFileSync(DOC, `${title}\n\n${notes}\n\n${section}\n${earlier}`);
     console.log(`added to ${DOC}`);
     const at50 = paced.find((p) => p.rate === FLEET_PACE);
-    const p95At = (p: (typeof paced)[number]) => percentile(p.server, 95);
+    const p95At = (p: (typeof paced)[number]) => percentile(p.roundTrips, 95);
     const common = { load: `${loadStart.map((l) => l.toFixed(2)).join(' / ')} (start) → ${loadEnd.map((l) => l.toFixed(2)).join(' / ')} (after the batches)`, date: runDate, section: `${DOC} § ${heading}` };
     const underLoad = busy ? `run under load (load average ${loadStart[0].toFixed(1)} on ${os.cpus().length} cores)` : undefined;
     const floorText = `${floorMethod} ${fmtRate(bareRate)} events/s (${spread(rates[floorMethod])}), median of ${rounds} interleaved rounds`;
@@ -368,9 +383,9 @@ runCli(async () => {
       {
         id: 'ingest.p95-50',
         bar: `single tool-execution POST p95 ≤ ${BAR_P95_MS} ms at ${FLEET_PACE} req/s`,
-        figure: paced.map((p) => `${p.rate} req/s: p95 ${ms(p95At(p))}`).join('; ') + ' (server time)',
-        floor: `same route refused at the door (401, no database): CPU ${ms(floorCpu)} per request, round trip p95 ${ms(percentile(refused, 95))}; accepted POST CPU ${ms(toolCpu)}`,
-        checks: [{ what: `server time p95 at ${FLEET_PACE} req/s (ms)`, value: at50 ? p95At(at50) : NaN, op: '<=', limit: BAR_P95_MS }],
+        figure: paced.map((p) => `${p.rate} req/s: p95 ${ms(p95At(p))}`).join('; ') + ' (full HTTP round trip; server time p95 ' + paced.map((p) => ms(percentile(p.server, 95))).join(' / ') + ')',
+        floor: `same route refused at the door (401, no database), paced the same: round trip p95 ${paced.map((p) => `${p.rate} req/s ${ms(percentile(p.floorRoundTrips, 95))}`).join(', ')}; CPU ${ms(floorCpu)} per request vs accepted POST ${ms(toolCpu)}`,
+        checks: [{ what: `round-trip p95 at ${FLEET_PACE} req/s (ms)`, value: at50 ? p95At(at50) : NaN, op: '<=', limit: BAR_P95_MS }],
         cause: underLoad ?? (at50 ? `server process busy ${((FLEET_PACE * toolCpu) / 10).toFixed(0)} % of a core at ${FLEET_PACE} req/s; see the run` : undefined),
         ...common,
       },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiToken } from '@/lib/auth/tokens';
 import { setDbHandleForTests } from '@/lib/db/client';
 import { agentSessions, pausedSessions, userToolHistory } from '@/lib/db/schema';
@@ -45,4 +45,41 @@ describeEachDb('tool executions are a sign of life', (t) => {
     expect(await beatOf(s.id)).toBe(old.getTime());
     expect(await t().db.select().from(userToolHistory).where(eq(userToolHistory.executionId, ok.executionId))).toHaveLength(0);
   });
+
+  describe('under an Idempotency-Key (claim, ingest, answer and sign of life in one statement)', () => {
+    const keyed = (key: string, body: unknown) => callApi('POST', '/api/v1/tool-executions', { token, body, headers: { 'idempotency-key': key } });
+
+    it('moves the sign of life and resolves an open timeout pause; a replay of the key touches nothing', async () => {
+      const { session: silent, pause } = await makePausedSession(t().db, 'timeout');
+      await t().db.update(agentSessions).set({ lastHeartbeatAt: old }).where(eq(agentSessions.id, silent.id));
+      const key = randomUUID();
+      const body = exec(silent.id);
+      const first = await keyed(key, body);
+      expect(first).toMatchObject({ status: 200, json: { received: 1, inserted: 1, duplicates: 0 } });
+      expect(Date.now() - (await beatOf(silent.id))).toBeLessThan(60_000);
+      const [after] = await t().db.select().from(pausedSessions).where(eq(pausedSessions.id, pause.id));
+      expect(after).toMatchObject({ resolved: true, resolution: 'resumed', resolutionNote: 'agent came back' });
+
+      await t().db.update(agentSessions).set({ lastHeartbeatAt: old }).where(eq(agentSessions.id, silent.id));
+      const replay = await keyed(key, body);
+      expect(replay).toMatchObject({ status: 200, json: first.json });
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(await beatOf(silent.id)).toBe(old.getTime());
+    });
+
+    it('a batch refused for an unknown session stores nothing and touches no session, also when replayed', async () => {
+      const s = await makeSession(t().db);
+      await t().db.update(agentSessions).set({ lastHeartbeatAt: old }).where(eq(agentSessions.id, s.id));
+      const ok = exec(s.id);
+      const key = randomUUID();
+      const body = [ok, exec(randomUUID())];
+      for (let i = 0; i < 2; i++) {
+        const r = await keyed(key, body);
+        expect(r).toMatchObject({ status: 422, json: { error: { fields: [{ path: '1.sessionId' }] } } });
+      }
+      expect(await beatOf(s.id)).toBe(old.getTime());
+      expect(await t().db.select().from(userToolHistory).where(eq(userToolHistory.executionId, ok.executionId))).toHaveLength(0);
+    });
+  });
 });
+

@@ -88,8 +88,11 @@ export async function ingestToolExecutionsAndTouch(
 
 /**
  * The same under an Idempotency-Key in one autocommit statement (fd_ingest_tool_executions_once): claims the key,
- * ingests, stores the answer (success or the 422 naming unknown sessions). `replayed` answers come from the key
- * row; the caller checks their requestHash (lib/api/idempotency.ts replayStored).
+ * ingests, stores the answer (success or the 422 naming unknown sessions) and, in the same statement, gives the
+ * sessions the batch names their sign of life (signOfLifeUpdate) — only when this call applied the batch (not on a
+ * replay, not on a 422). One statement, one commit: the call waits for the disk once. `replayed` answers come from
+ * the key row; the caller checks their requestHash (lib/api/idempotency.ts replayStored) and resolves the `timeout`
+ * pauses of the `touched` rows (lib/interventions/liveness.ts resumeTimedOutSessions).
  */
 export async function ingestToolExecutionsOnce(
   db: Db,
@@ -102,15 +105,19 @@ export async function ingestToolExecutionsOnce(
     executions: IngestToolExecution[];
     batch: boolean;
   },
-): Promise<{ replayed: boolean; status: number | null; body: unknown; requestHash?: string }> {
+): Promise<{ replayed: boolean; status: number | null; body: unknown; requestHash?: string; touched: TouchedSession[] }> {
   const rows = toRows(input.executions);
-  const [{ r }] = await queryRows<{ r: { replayed: boolean; status: number | null; body: unknown; requestHash?: string } }>(
+  const ids = [...new Set(rows.flatMap((r) => (r.session_id ? [r.session_id] : [])))];
+  const [{ r, touched }] = await queryRows<{ r: { replayed: boolean; status: number | null; body: unknown; requestHash?: string }; touched: TouchedSession[] }>(
     db,
-    sql`SELECT fd_ingest_tool_executions_once(${input.principal}, ${input.key}, ${input.method}, ${input.path},
-          ${input.requestHash}, ${JSON.stringify(rows)}::jsonb, ${input.batch}) AS r`,
+    // The UPDATE reads the function's answer, so the function runs first (once: MATERIALIZED).
+    sql`WITH once AS MATERIALIZED (SELECT fd_ingest_tool_executions_once(${input.principal}, ${input.key}, ${input.method}, ${input.path},
+          ${input.requestHash}, ${JSON.stringify(rows)}::jsonb, ${input.batch}) AS r),
+        touched AS (${signOfLifeUpdate({ ids, onlyIf: sql`(SELECT r @> '{"replayed": false, "status": 200}' FROM once)` })})
+        SELECT (SELECT r FROM once) AS r, coalesce((SELECT json_agg(t) FROM touched t), '[]'::json) AS touched`,
     { prepare: true },
   );
-  return r;
+  return { ...r, touched: !r.replayed && r.status === 200 ? touched : [] };
 }
 
 export async function rateToolExecution(

@@ -13,8 +13,8 @@ type Item = IngestToolExecution & { model?: string; inputTokens?: number; output
 
 /**
  * One tool execution or a batch of up to 1000, keyed by the client executionId. The agents' hottest call: with an
- * Idempotency-Key it is one database statement that claims the key, ingests and stores the answer
- * (lib/tools/ingest.ts, drizzle/0004), without one a single insert statement. Executions that carry usage
+ * Idempotency-Key it is one database statement that claims the key, ingests, stores the answer and marks the named
+ * sessions alive (lib/tools/ingest.ts, drizzle/0004), without one a single statement that ingests and marks them. Executions that carry usage
  * (tokens, cost, model) also store it (usage id = execution id) in the same transaction, then the sessions' budgets
  * are checked (lib/usage/budget.ts); the sessions named are marked alive (lib/interventions/liveness.ts).
  */
@@ -27,14 +27,19 @@ export const POST = apiRoute({ scopes: ['ingest'], body: ToolExecutionsBody, own
   /** Set when the sign of life already happened in the ingest statement. */
   let touched: TouchedSession[] | null = null;
   if (idempotency) {
-    const r = await db.transaction(async (tx) => {
-      const once = await ingestToolExecutionsOnce(tx, { ...idempotency, executions, batch });
-      if (!once.replayed && once.status === 200) await recordSessionUsage(tx, { records: withUsage });
-      return once;
-    });
+    // Claim, ingest, answer and sign of life in one statement; with usage, the usage rows join it in one transaction.
+    const once = (d: typeof db) => ingestToolExecutionsOnce(d, { ...idempotency, executions, batch });
+    const r = withUsage.length
+      ? await db.transaction(async (tx) => {
+          const applied = await once(tx);
+          if (!applied.replayed && applied.status === 200) await recordSessionUsage(tx, { records: withUsage });
+          return applied;
+        })
+      : await once(db);
     if (r.replayed) {
       return replayStored({ responseStatus: r.status, responseBody: r.body, requestHash: r.requestHash ?? '' }, idempotency.requestHash);
     }
+    touched = r.touched;
     reply = json(r.status ?? 500, r.body);
     if (r.status !== 200) return reply;
   } else {
