@@ -18,7 +18,7 @@ import { recordBarResults } from './bench-results';
  *  1. single tool-execution POSTs from 20 concurrent clients paced to steady total rates (--rates, default
  *     50,100,200/s): the round trip the client waits for (full HTTP) and the server time (Server-Timing) — the bar is
  *     round-trip p95 ≤ 10 ms at 50 req/s; beside each rate, the floor: the same route refused at the door (401, no
- *     database) paced the same way, right after it;
+ *     database) paced the same way, right after it; each client is an agent with its own session;
  *  2. the same 20 clients in a closed loop (saturation): throughput, server time, server CPU per request;
  *  3. the HTTP floor: the same route refused at the door (401, no database) in a closed loop — what Next.js and
  *     Node's HTTP stack cost per request here, whatever the handler does;
@@ -129,7 +129,10 @@ runCli(async () => {
   try {
     await migrate(handle.db);
     const { token } = await createApiToken(handle.db, { name: 'bench', scopes: ['ingest', 'control', 'read'] });
-    const { session } = await createSession(handle.db, { project: 'bench', agentName: 'bench' });
+    // A fleet of agents: each of the single-POST clients reports on its own session (runs before 2026-12-07 18:00
+    // sent all clients' executions to one session, whose row every sign of life then queued on).
+    const sessions: Array<{ id: string }> = [];
+    for (let c = 0; c < toolClients; c++) sessions.push((await createSession(handle.db, { project: 'bench', agentName: `bench-${c}` })).session);
 
     let url: string;
     ({ server, url } = await startBenchServer({ port, dbUrl, readyPath: '/api/v1/openapi.json' }));
@@ -145,7 +148,7 @@ runCli(async () => {
 
     // Warm-up: compile routes, fill pools and caches.
     await pool(chunks(makeRows(20 * batchSize), batchSize), batchConcurrency, async (b) => void (await client.postEvents(b)));
-    for (let i = 0; i < 200; i++) await client.postToolExecutions({ userId: 'warm', toolName: 't', success: true, sessionId: session.id });
+    for (let i = 0; i < 200; i++) await client.postToolExecutions({ userId: 'warm', toolName: 't', success: true, sessionId: sessions[i % toolClients].id });
 
     let t0 = 0;
     const postOne = (c: number, i: number) =>
@@ -154,7 +157,7 @@ runCli(async () => {
         toolName: ['web_search', 'read_file', 'run_tests'][i % 3],
         success: i % 5 !== 0,
         executionTimeMs: i,
-        sessionId: session.id,
+        sessionId: sessions[c].id,
       });
     // 1. 20 clients paced to a steady total rate (an agent fleet at work, not a stress test): each
     // client sends on its own schedule, so the server time is the request's own cost, not a queue. Several

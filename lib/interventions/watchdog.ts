@@ -28,8 +28,9 @@ export async function pauseSilentSessions(
   const nowIso = now.toISOString();
   const timeout = timeoutOf(options.defaultTimeoutS);
   const silentSince = sql`${nowIso}::timestamptz - make_interval(secs => ${timeout})`;
-  // The shortest timeout in force bounds the index range (idx_agent_sessions_running_heartbeat); the exact,
-  // per-project test follows.
+  // The running sessions (idx_agent_sessions_status_started: as many as the fleet, not the table; no index covers
+  // last_heartbeat_at, so that heartbeats stay HOT updates, drizzle/0018), bounded by the shortest timeout in force;
+  // the exact, per-project test follows.
   const candidates = await queryRows<{ id: string }>(
     db,
     sql`SELECT id FROM agent_sessions

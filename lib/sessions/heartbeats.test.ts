@@ -52,4 +52,23 @@ describeEachDb('heartbeat commits', (t) => {
     expect(row.v).toBe('off');
     expect(await setting()).toBe('on');
   });
+
+  it('a sign of life is a HOT update: no index entry written (no index may cover last_heartbeat_at, drizzle/0018)', async () => {
+    const [a, b, c] = [await session(), await session(), await session()];
+    await t().db.transaction(async (tx) => {
+      const hot = async () =>
+        (await queryRows<{ upd: number; hot: number }>(
+          tx,
+          sql`SELECT n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot FROM pg_stat_xact_user_tables WHERE relname = 'agent_sessions'`,
+        ))[0];
+      const before = await hot();
+      await recordSignOfLife(tx, { sessionIds: [a], currentTask: 'reading the logs' }, agent);
+      await recordHeartbeats(tx, [{ id: b, currentTask: 'x' }]);
+      await touchAndGetControlDecision(tx, { sessionId: c });
+      const after = await hot();
+      expect(after.upd - before.upd).toBe(3);
+      expect(after.hot - before.hot).toBe(3);
+    });
+  });
 });
+
