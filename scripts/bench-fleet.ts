@@ -138,6 +138,57 @@ const sleep = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t)));
 type Kind = 'heartbeat' | 'control' | 'long-poll' | 'floor';
 
 /**
+ * What each instance said about itself during the fleet (GET /api/metrics every second, on its own port): event-loop
+ * delay (prom-client's lag p99 and max) and the data layer's pool (connections in use, callers waiting for one), to
+ * tell a busy event loop from a pool queue when the handler's time grows.
+ */
+function watchApp(urls: string[], token: string) {
+  type Sample = Record<string, number>;
+  const samples: Sample[] = [];
+  let stopped = false;
+  const read = async (url: string): Promise<Sample> => {
+    const res = await fetch(`${url}/api/metrics`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) });
+    const text = await res.text();
+    const out: Sample = {};
+    for (const m of text.matchAll(/^(flightdeck_(?:nodejs_eventloop_lag_p99_seconds|nodejs_eventloop_lag_max_seconds|db_in_flight|db_waiting|db_pool_size)) ([\d.e+-]+)$/gm)) out[m[1]] = Number(m[2]);
+    return out;
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      const t = performance.now();
+      for (const s of await Promise.all(urls.map((u) => read(u).catch(() => null)))) if (s) samples.push(s);
+      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - t))));
+    }
+  })();
+  const stat = (k: string, f: (v: number[]) => number, scale = 1) => {
+    const v = samples.map((s) => s[k]).filter((x) => Number.isFinite(x));
+    return v.length ? (f(v) * scale).toFixed(1) : 'n/a';
+  };
+  const max = (v: number[]) => Math.max(...v);
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  return {
+    async stop(): Promise<{ rows: [string, string, string][] }> {
+      stopped = true;
+      await loop;
+      return {
+        rows: [
+          [
+            `App event-loop delay (GET /api/metrics every second per instance, ${samples.length} samples): p99 mean / max of p99 / max`,
+            `${stat('flightdeck_nodejs_eventloop_lag_p99_seconds', mean, 1000)} / ${stat('flightdeck_nodejs_eventloop_lag_p99_seconds', max, 1000)} / ${stat('flightdeck_nodejs_eventloop_lag_max_seconds', max, 1000)} ms`,
+            '',
+          ],
+          [
+            'App database pool: connections in use mean / max, callers waiting mean / max (pool size)',
+            `${stat('flightdeck_db_in_flight', mean)} / ${stat('flightdeck_db_in_flight', max)}, ${stat('flightdeck_db_waiting', mean)} / ${stat('flightdeck_db_waiting', max)} (${stat('flightdeck_db_pool_size', max)})`,
+            '',
+          ],
+        ],
+      };
+    },
+  };
+}
+
+/**
  * What Postgres did during the fleet, to read a database wait in the tail: agent_sessions updates and the share that
  * were HOT (no index entries written), autovacuum runs on it, WAL written (bytes, full-page images), checkpoints,
  * and what the database's busy backends were waiting on (pg_stat_activity sampled every 50 ms on its own connection).
@@ -210,6 +261,7 @@ runCli(async () => {
   try {
     await migrate(handle.db);
     const { token } = await createApiToken(handle.db, { name: 'fleet', scopes: ['ingest', 'control'] });
+    const { token: metricsToken } = await createApiToken(handle.db, { name: 'fleet-metrics', scopes: ['metrics'] });
     const ids: string[] = [];
     for (let i = 0; i < agents; i += 1000) {
       const rows = Array.from({ length: Math.min(1000, agents - i) }, (_, k) => ({ project: `fleet-${(i + k) % 20}`, agentName: 'bench', externalId: `agent-${i + k}` }));
@@ -279,6 +331,7 @@ runCli(async () => {
       }
     };
     const pgWatch = await watchPostgres(dbUrl, name);
+    const appWatch = watchApp(servers.map((_, k) => `http://localhost:${port + k}`), metricsToken);
     const loadStart = os.loadavg();
     const cpu0 = appCpuMs();
     const gen0 = process.cpuUsage();
@@ -310,6 +363,7 @@ runCli(async () => {
     const fleetSeconds = (performance.now() - t0) / 1000;
     const fleetCpu = appCpuMs() - cpu0;
     const pgSeen = await pgWatch.stop(fleetSeconds);
+    const appSeen = await appWatch.stop();
     const genUsage = process.cpuUsage(gen0);
     loopDelay.disable();
     const genShare = (genUsage.user + genUsage.system) / 1000 / fleetSeconds / 10; // % of one core
@@ -370,6 +424,7 @@ runCli(async () => {
       ['App CPU during the fleet (per request / share of a core)', `${(fleetCpu / fleetRequests).toFixed(2)} ms / ${((fleetCpu / fleetSeconds) / 10).toFixed(0)} %`, ''],
       ['App resident memory after the fleet', `${rss.toFixed(0)} MB`, ''],
       ...(nginx ? [['nginx error.log (upstream errors by kind)', nginxErrors(nginx.errorLog), ''] as [string, string, string]] : []),
+      ...appSeen.rows,
       ...pgSeen.rows,
       ['Load generator (one Node process): CPU share of a core / event-loop delay p99', `${genShare.toFixed(0)} % / ${genLoopP99.toFixed(1)} ms`, genShare > 85 ? 'the generator itself is near a full core: round trips include its queueing' : ''],
       [`Hot path (heartbeat + control, 20 clients closed loop) CPU per request, median of ${ROUNDS} interleaved rounds`, `${hotCpu.toFixed(2)} ms`, ''],

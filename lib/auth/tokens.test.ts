@@ -1,5 +1,6 @@
 import { expect, it, vi } from 'vitest';
 import { createDb } from '@/lib/db/client';
+import { recordStatements } from '@/lib/observability/instrument';
 import { describeEachDb } from '@/lib/test/db';
 
 type TokensModule = typeof import('./tokens');
@@ -51,4 +52,62 @@ describeEachDb('API token cache', (t) => {
       await b.close();
     }
   });
+
+  /** The token lookups (SELECT … FROM api_tokens) `fn` sends. */
+  const lookups = async (fn: () => Promise<unknown>) =>
+    (await recordStatements(fn)).statements.filter((st) => /^select/i.test(st.text.trim()) && /"api_tokens"/.test(st.text)).length;
+
+  it('a fleet on one token: the requests that find the entry expired share one lookup', async () => {
+    const tokens = await freshCopy();
+    const { token } = await tokens.createApiToken(t().db, { name: 'fleet', scopes: ['ingest'] });
+    const t0 = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(t0);
+    try {
+      expect(await lookups(() => tokens.authenticateToken(t().db, `Bearer ${token}`))).toBe(1);
+      clock.mockReturnValue(t0 + tokens.TOKEN_CACHE_TTL_MS + 1);
+      let answers: unknown[] = [];
+      const n = await lookups(async () => {
+        answers = await Promise.all(Array.from({ length: 50 }, () => tokens.authenticateToken(t().db, `Bearer ${token}`)));
+      });
+      expect(n).toBe(1);
+      for (const a of answers) expect(a).toMatchObject({ ok: true });
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('near the end of its life the entry answers at once and is renewed in the background: a busy token is never found expired', async () => {
+    const tokens = await freshCopy();
+    const { token } = await tokens.createApiToken(t().db, { name: 'fleet', scopes: ['ingest'] });
+    const t0 = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(t0);
+    try {
+      await tokens.authenticateToken(t().db, `Bearer ${token}`);
+      const late = t0 + tokens.TOKEN_CACHE_TTL_MS - tokens.TOKEN_CACHE_REFRESH_AHEAD_MS / 2;
+      clock.mockReturnValue(late);
+      let answer: unknown;
+      // The renewal starts with this request (one lookup), which is answered from the still-valid entry.
+      expect(await lookups(async () => void (answer = await tokens.authenticateToken(t().db, `Bearer ${token}`)))).toBe(1);
+      expect(answer).toMatchObject({ ok: true });
+      await vi.waitFor(async () => {
+        // Past the first entry's life: the renewed entry answers without a lookup.
+        clock.mockReturnValue(t0 + tokens.TOKEN_CACHE_TTL_MS + 1);
+        const n = await lookups(() => tokens.authenticateToken(t().db, `Bearer ${token}`));
+        clock.mockReturnValue(late);
+        expect(n).toBe(0);
+      });
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('a revoke while a lookup is under way is not undone by it', async () => {
+    const tokens = await freshCopy();
+    const { token, record } = await tokens.createApiToken(t().db, { name: 'fleet', scopes: ['ingest'] });
+    const first = tokens.authenticateToken(t().db, `Bearer ${token}`);
+    expect(await tokens.revokeApiToken(t().db, { id: record.id, revokedBy: 'admin' })).toEqual({ ok: true });
+    await first;
+    expect(await tokens.authenticateToken(t().db, `Bearer ${token}`)).toEqual({ ok: false, reason: 'revoked' });
+  });
 });
+

@@ -47,15 +47,27 @@ export type TokenCheck =
  * The cache lives on globalThis, like the rate-limit buckets: Next bundles server actions (where Settings revokes)
  * and route handlers (where agents call) separately, and module state would give each bundle its own copy, so the
  * revoking bundle's drop would leave the API's copy accepting the token until its TTL ran out.
+ *
+ * One lookup per token at a time: the requests that find the entry missing or expired while a lookup is under way
+ * wait for that lookup instead of sending their own (a fleet on one token sends hundreds of requests a second; each
+ * sending its own lookup when the entry expired put hundreds of statements into the pool queue every TTL, which
+ * made the next lookup slower and the herd larger — 5,000 agents waited seconds, docs/benchmarks-fleet.md). And
+ * the last TOKEN_CACHE_REFRESH_AHEAD_MS of an entry's life, the first request to see it starts a lookup in the
+ * background and is answered from the entry, still valid: a busy token is never found expired. An entry is never
+ * used past its `until`, so the TTL bound on a revocation is unchanged.
  */
 export const TOKEN_CACHE_TTL_MS = 5_000;
+export const TOKEN_CACHE_REFRESH_AHEAD_MS = 1_000;
 const TOKEN_CACHE_MAX = 10_000;
 type CachedToken = {
   row: Pick<ApiToken, 'id' | 'name' | 'scopes' | 'revokedAt' | 'expiresAt' | 'lastUsedAt'>;
   until: number;
 };
-/** `generation` moves on every revoke, so a lookup that read the row before the revoke does not cache it after. */
-type TokenCache = { entries: Map<string, CachedToken>; generation: number };
+/**
+ * `generation` moves on every revoke, so a lookup that read the row before the revoke does not cache it after;
+ * `lookups` holds the lookup under way per token hash (null: no such token).
+ */
+type TokenCache = { entries: Map<string, CachedToken>; generation: number; lookups: Map<string, Promise<CachedToken | null>> };
 const globalForTokens = globalThis as unknown as {
   __flightdeckTokenCaches?: WeakMap<Db, TokenCache>;
   /** Every cache of this process (a handful of handles), for a revocation heard from another instance. */
@@ -68,7 +80,7 @@ const allTokenCaches = (globalForTokens.__flightdeckTokenCacheSet ??= new Set())
 function tokenCacheOf(db: Db): TokenCache {
   let cache = tokenCaches.get(db);
   if (!cache) {
-    tokenCaches.set(db, (cache = { entries: new Map(), generation: 0 }));
+    tokenCaches.set(db, (cache = { entries: new Map(), generation: 0, lookups: new Map() }));
     allTokenCaches.add(cache);
   }
   return cache;
@@ -76,6 +88,8 @@ function tokenCacheOf(db: Db): TokenCache {
 
 function dropFromCache(cache: TokenCache, tokenId: string | null) {
   cache.generation += 1;
+  // A lookup under way may have read the row before the revoke: later requests start their own.
+  cache.lookups.clear();
   if (tokenId === null) cache.entries.clear();
   else for (const [hash, entry] of cache.entries) if (entry.row.id === tokenId) cache.entries.delete(hash);
 }
@@ -109,17 +123,12 @@ export function listenForTokenRevocations(handle: DbHandle): Promise<void> {
   return globalForTokens.__flightdeckTokenListen;
 }
 
-/** Verifies `Authorization: Bearer fd_…`. Updates last_used_at at most once a minute per token. */
-export async function authenticateToken(db: Db, authorization: string | null): Promise<TokenCheck> {
-  if (!authorization) return { ok: false, reason: 'missing' };
-  const m = /^Bearer\s+(fd_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{32})$/.exec(authorization.trim());
-  if (!m) return { ok: false, reason: 'malformed' };
-  const hash = hashToken(m[1]);
-  const cache = tokenCacheOf(db);
-  const now = Date.now();
-  let cached = cache.entries.get(hash);
-  if (!cached || cached.until <= now) {
-    const generation = cache.generation;
+/** The token row for `hash`, cached (unless a revoke happened meanwhile); one lookup per hash at a time. */
+function lookUpToken(db: Db, cache: TokenCache, hash: string): Promise<CachedToken | null> {
+  const under = cache.lookups.get(hash);
+  if (under) return under;
+  const generation = cache.generation;
+  const lookup = (async () => {
     const [row] = await db
       .select({
         id: apiTokens.id,
@@ -135,13 +144,41 @@ export async function authenticateToken(db: Db, authorization: string | null): P
       .limit(1);
     if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) {
       cache.entries.delete(hash);
-      return { ok: false, reason: 'unknown' };
+      return null;
     }
-    cached = { row, until: now + TOKEN_CACHE_TTL_MS };
+    const entry: CachedToken = { row, until: Date.now() + TOKEN_CACHE_TTL_MS };
     if (cache.generation === generation) {
       if (cache.entries.size >= TOKEN_CACHE_MAX) cache.entries.clear();
-      cache.entries.set(hash, cached);
+      cache.entries.set(hash, entry);
     }
+    return entry;
+  })();
+  cache.lookups.set(hash, lookup);
+  // Settled (either way): the next miss starts a new lookup. Callbacks run after the set above.
+  const done = () => {
+    if (cache.lookups.get(hash) === lookup) cache.lookups.delete(hash);
+  };
+  lookup.then(done, done);
+  return lookup;
+}
+
+/** Verifies `Authorization: Bearer fd_…`. Updates last_used_at at most once a minute per token. */
+export async function authenticateToken(db: Db, authorization: string | null): Promise<TokenCheck> {
+  if (!authorization) return { ok: false, reason: 'missing' };
+  const m = /^Bearer\s+(fd_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{32})$/.exec(authorization.trim());
+  if (!m) return { ok: false, reason: 'malformed' };
+  const hash = hashToken(m[1]);
+  const cache = tokenCacheOf(db);
+  const now = Date.now();
+  let cached = cache.entries.get(hash);
+  if (!cached || cached.until <= now) {
+    const found = await lookUpToken(db, cache, hash);
+    if (!found) return { ok: false, reason: 'unknown' };
+    cached = found;
+  } else if (cached.until - now <= TOKEN_CACHE_REFRESH_AHEAD_MS && !cache.lookups.has(hash)) {
+    // Still valid: answered from the entry while one lookup renews it. A failed renewal is left to the next
+    // request after `until`, which looks up again and sees the failure itself.
+    lookUpToken(db, cache, hash).catch(() => {});
   }
   const row = cached.row;
   if (row.revokedAt) return { ok: false, reason: 'revoked' };
