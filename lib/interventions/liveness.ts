@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { actorLabel, type Actor } from '@/lib/auth/actor';
 import { queryRows, type Db } from '@/lib/db/client';
 import { agentSessions, pausedSessions, type AgentSession } from '@/lib/db/schema';
-import { livenessCommit, signOfLifeUpdate, type TouchedSession } from '@/lib/sessions/heartbeats';
+import { heartbeatOne, isTransaction, livenessCommit, signOfLifeUpdate, type TouchedSession } from '@/lib/sessions/heartbeats';
 import { appendEvent } from '@/lib/events/append';
 import { signalSession } from '@/lib/events/bus';
 import { auditPause, resolvePauseInTx } from './commands';
@@ -26,6 +26,11 @@ export async function recordSignOfLife(
   // One prepared statement: the hottest statement of the agent API (every heartbeat), so Postgres parses and plans
   // it once per connection and no query builder runs per call. `asyncCommit` (a heartbeat and nothing else): it
   // commits without waiting for the disk (livenessCommit).
+  // One heartbeat: with the others of this event-loop turn in one statement (heartbeatOne, lib/db/coalesce.ts).
+  if (input.asyncCommit && ids.length === 1) {
+    const row = await heartbeatOne(db, { id: ids[0], currentTask: input.currentTask }, { inTransaction: isTransaction(db) });
+    return resumeTimedOutSessions(db, row ? [row] : [], actor);
+  }
   const update = signOfLifeUpdate({ ids, currentTask: input.currentTask });
   const statement = input.asyncCommit
     ? sql`WITH touched AS (${update}) SELECT touched.id, touched.status, touched.timed_out FROM touched ${livenessCommit(db)}`

@@ -2,7 +2,8 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
 import { agentSessions, checkpointRecoveries, pausedSessions, sessionCheckpoints } from '@/lib/db/schema';
 import { waitForControlChange } from './control-watcher';
-import { livenessCommit } from './heartbeats';
+import { coalesced } from '@/lib/db/coalesce';
+import { isTransaction, livenessCommit, uuidPattern } from './heartbeats';
 
 /**
  * What an agent must do now. Answers are safe to repeat (at-least-once): a restore is answered until the
@@ -71,6 +72,51 @@ export async function getControlDecision(db: Db, input: { sessionId: string }): 
   });
 }
 
+type TouchedForControl = {
+  id: string;
+  status: string;
+  error: string | null;
+  pause_id: string | null;
+  resolved: boolean | null;
+  reason: string | null;
+  pause_type: string | null;
+  paused_at: string | null;
+  resolution: string | null;
+  resolution_note: string | null;
+  resolved_by: string | null;
+};
+
+/**
+ * The sign of life and the latest pause of the sessions asked about in one event-loop turn, in ONE statement
+ * (lib/db/coalesce.ts: a fleet's control checks share it), rows locked in id order (no deadlock with overlapping
+ * batches), committed without waiting for the disk. Served by the primary key and idx_paused_sessions_session
+ * (session_id, paused_at DESC). to_char writes paused_at exactly as Date.toISOString() would (milliseconds, UTC), as
+ * getControlDecision answers it. Undefined: no session with this id.
+ */
+const touchForControl = coalesced<string, TouchedForControl | undefined>(async (db, ids) => {
+  const valid = [...new Set(ids.filter((i) => uuidPattern.test(i)))].sort();
+  if (!valid.length) return ids.map(() => undefined);
+  const rows = await queryRows<TouchedForControl>(
+    db,
+    sql`WITH locked AS (
+          SELECT s.id FROM agent_sessions s WHERE s.id = ANY(${`{${valid.join(',')}}`}::uuid[]) ORDER BY s.id FOR UPDATE OF s
+        ), touched AS (
+          UPDATE agent_sessions s SET last_heartbeat_at = greatest(s.last_heartbeat_at, now())
+            FROM locked l WHERE s.id = l.id
+          RETURNING s.id, s.status, s.error
+        )
+        SELECT t.id::text AS id, t.status, t.error, p.id AS pause_id, p.resolved, p.reason, p.pause_type,
+               to_char(p.paused_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS paused_at,
+               p.resolution, p.resolution_note, p.resolved_by
+          FROM touched t ${livenessCommit(db)}
+          LEFT JOIN LATERAL (SELECT * FROM paused_sessions p WHERE p.session_id = t.id
+                              ORDER BY p.paused_at DESC LIMIT 1) p ON true`,
+    { prepare: true },
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id));
+});
+
 /**
  * The agent's control call in ONE statement for the common answers: marks the session alive (moves
  * last_heartbeat_at, as lib/interventions/liveness.ts recordSignOfLife does) and reads its status and latest pause.
@@ -83,35 +129,7 @@ export async function touchAndGetControlDecision(
   db: Db,
   input: { sessionId: string },
 ): Promise<{ timedOut: boolean; result: ControlResult }> {
-  const [row] = await queryRows<{
-    id: string;
-    status: string;
-    error: string | null;
-    pause_id: string | null;
-    resolved: boolean | null;
-    reason: string | null;
-    pause_type: string | null;
-    paused_at: string | null;
-    resolution: string | null;
-    resolution_note: string | null;
-    resolved_by: string | null;
-  }>(
-    db,
-    // Served by the primary key and idx_paused_sessions_session (session_id, paused_at DESC). to_char writes
-    // paused_at exactly as Date.toISOString() would (milliseconds, UTC), as getControlDecision answers it.
-    sql`WITH touched AS (
-          UPDATE agent_sessions SET last_heartbeat_at = greatest(last_heartbeat_at, now())
-           WHERE id = ${input.sessionId}
-          RETURNING id, status, error
-        )
-        SELECT t.id, t.status, t.error, p.id AS pause_id, p.resolved, p.reason, p.pause_type,
-               to_char(p.paused_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS paused_at,
-               p.resolution, p.resolution_note, p.resolved_by
-          FROM touched t ${livenessCommit(db)}
-          LEFT JOIN LATERAL (SELECT * FROM paused_sessions p WHERE p.session_id = t.id
-                              ORDER BY p.paused_at DESC LIMIT 1) p ON true`,
-    { prepare: true },
-  );
+  const row = await touchForControl(db, input.sessionId.toLowerCase(), { inTransaction: isTransaction(db) });
   if (!row) return { timedOut: false, result: { ok: false, reason: 'not_found' } };
   const latest =
     row.pause_id === null

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
+import { coalesced } from '@/lib/db/coalesce';
 import type { AgentSession } from '@/lib/db/schema';
 
 export type BatchHeartbeatInput = { id: string; currentTask?: string | null }[];
@@ -56,14 +57,14 @@ export function livenessCommit(db: Db): SQL {
 }
 
 /** Drizzle transactions (and savepoints) have rollback(); the pooled database object does not. */
-function isTransaction(db: Db): boolean {
+export function isTransaction(db: Db): boolean {
   return typeof (db as unknown as { rollback?: unknown }).rollback === 'function';
 }
 
 /** A session row after a sign of life: `timed_out` = it sits in an open watchdog `timeout` pause. */
 export type TouchedSession = { id: string; status: AgentSession['status']; timed_out: boolean };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * The sign-of-life UPDATE (lib/interventions/liveness.ts), as a statement or a CTE of a larger one: moves
@@ -82,3 +83,42 @@ export function signOfLifeUpdate(input: { ids: string[]; currentTask?: string | 
            status = 'paused' AND EXISTS (SELECT 1 FROM paused_sessions p
              WHERE p.session_id = agent_sessions.id AND NOT p.resolved AND p.pause_type = 'timeout') AS timed_out`;
 }
+
+/**
+ * One agent's heartbeat (the single-session route): its sign of life and current task, with the other heartbeats of
+ * the same event-loop turn in ONE statement (lib/db/coalesce.ts), committed without waiting for the disk
+ * (livenessCommit). Rows are locked in id order, as recordHeartbeats does, so overlapping batches cannot deadlock;
+ * when one session beats twice in a turn, its later current task wins. Undefined: no session with this id.
+ */
+export const heartbeatOne = coalesced<{ id: string; currentTask?: string | null }, TouchedSession | undefined>(async (db, inputs) => {
+  const latest = new Map<string, { task: string | null; set_task: boolean }>();
+  for (const x of inputs) {
+    const id = x.id.toLowerCase();
+    if (!uuidPattern.test(id)) continue;
+    const prev = latest.get(id);
+    // A later beat without a task keeps the task an earlier one in this turn set.
+    latest.set(id, x.currentTask !== undefined ? { task: x.currentTask ?? null, set_task: true } : (prev ?? { task: null, set_task: false }));
+  }
+  if (!latest.size) return inputs.map(() => undefined);
+  const payload = JSON.stringify([...latest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, v]) => ({ id, ...v })));
+  const rows = await queryRows<TouchedSession>(
+    db,
+    sql`WITH input AS (
+          SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS x(id uuid, task text, set_task boolean)
+        ), locked AS (
+          SELECT s.id FROM agent_sessions s JOIN input i ON i.id = s.id ORDER BY s.id FOR UPDATE OF s
+        ), touched AS (
+          UPDATE agent_sessions s
+             SET last_heartbeat_at = greatest(s.last_heartbeat_at, now()),
+                 current_task = CASE WHEN i.set_task THEN i.task ELSE s.current_task END
+            FROM input i, locked l WHERE s.id = i.id AND l.id = s.id
+          RETURNING s.id, s.status,
+                    s.status = 'paused' AND EXISTS (SELECT 1 FROM paused_sessions p
+                      WHERE p.session_id = s.id AND NOT p.resolved AND p.pause_type = 'timeout') AS timed_out
+        )
+        SELECT touched.id::text AS id, touched.status, touched.timed_out FROM touched ${livenessCommit(db)}`,
+    { prepare: true },
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return inputs.map((x) => byId.get(x.id.toLowerCase()));
+});
