@@ -151,6 +151,8 @@ function watchApp(urls: string[], token: string) {
     const text = await res.text();
     const out: Sample = {};
     for (const m of text.matchAll(/^(flightdeck_(?:nodejs_eventloop_lag_p99_seconds|nodejs_eventloop_lag_max_seconds|db_in_flight|db_waiting|db_pool_size)) ([\d.e+-]+)$/gm)) out[m[1]] = Number(m[2]);
+    for (const m of text.matchAll(/^flightdeck_nodejs_gc_duration_seconds_(sum|count)\{kind="(major|minor|incremental|weakcb)"\} ([\d.e+-]+)$/gm)) out[`gc_${m[2]}_${m[1]}`] = Number(m[3]);
+    out.url = urls.indexOf(url);
     return out;
   };
   const loop = (async () => {
@@ -165,6 +167,12 @@ function watchApp(urls: string[], token: string) {
     return v.length ? (f(v) * scale).toFixed(1) : 'n/a';
   };
   const max = (v: number[]) => Math.max(...v);
+  /** Growth of a cumulative counter over the run, summed over the instances (first and last sample of each). */
+  const grown = (k: string) =>
+    urls.reduce((acc, _, i) => {
+      const mine = samples.filter((s) => s.url === i && Number.isFinite(s[k]));
+      return acc + (mine.length ? mine[mine.length - 1][k] - mine[0][k] : 0);
+    }, 0);
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   return {
     async stop(): Promise<{ rows: [string, string, string][] }> {
@@ -175,6 +183,11 @@ function watchApp(urls: string[], token: string) {
           [
             `App event-loop delay (GET /api/metrics every second per instance, ${samples.length} samples): p99 mean / max of p99 / max`,
             `${stat('flightdeck_nodejs_eventloop_lag_p99_seconds', mean, 1000)} / ${stat('flightdeck_nodejs_eventloop_lag_p99_seconds', max, 1000)} / ${stat('flightdeck_nodejs_eventloop_lag_max_seconds', max, 1000)} ms`,
+            '',
+          ],
+          [
+            'App garbage collection over the run (all instances): major (mark-compact) count / ms, minor (scavenge) ms, incremental marking ms',
+            `${grown('gc_major_count').toFixed(0)} / ${(grown('gc_major_sum') * 1000).toFixed(0)} ms, ${(grown('gc_minor_sum') * 1000).toFixed(0)} ms, ${(grown('gc_incremental_sum') * 1000).toFixed(0)} ms`,
             '',
           ],
           [
@@ -288,8 +301,24 @@ runCli(async () => {
       url = nginx.url;
     }
     const appCpuMs = () => servers.reduce((a, x) => a + treeCpuMs(x.pid!), 0);
+    const nginxPid = nginx ? Number(fs.readFileSync(path.join(path.dirname(nginx.accessLog), 'nginx.pid'), 'utf8').trim()) : 0;
+    const nginxCpuMs = () => (nginxPid ? treeCpuMs(nginxPid) : 0);
     const auth = { authorization: `Bearer ${token}` };
     const post = { ...auth, 'content-type': 'application/json' };
+    // Each instance warm before the clock: one heartbeat, control check and metrics read straight to it, so the
+    // run measures serving, not the first load of the route modules (a 200 ms stall of one instance).
+    for (let k = 0; k < servers.length; k++) {
+      const direct = `http://localhost:${port + k}`;
+      for (const [target, init] of [
+        [`${direct}/api/v1/sessions/${ids[0]}/heartbeat`, { method: 'POST', headers: post, body: '{}' }],
+        [`${direct}/api/v1/sessions/${ids[0]}/control`, { headers: auth }],
+        [`${direct}/api/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } }],
+      ] as const) {
+        const r = await fetch(target, init);
+        await r.arrayBuffer();
+        if (r.status !== 200) throw new Error(`warm-up ${target} answered ${r.status}`);
+      }
+    }
     // One in ten agents is paused: its pause is recorded through the API before the clock starts.
     const paused = ids.filter((_, i) => i % 10 === 9);
     for (let i = 0; i < paused.length; i += 20) {
@@ -303,6 +332,9 @@ runCli(async () => {
     }
 
     const lat: Record<Kind, number[]> = { heartbeat: [], control: [], 'long-poll': [], floor: [] };
+    /** Each heartbeat's start (ms after the clock) and round trip, for the p95 per 10 s window. */
+    const hbAt: Array<[number, number]> = [];
+    let t0 = 0;
     const errors = new Map<string, number>();
     let held = 0;
     let maxHeld = 0;
@@ -327,6 +359,7 @@ runCli(async () => {
         return 0;
       } finally {
         lat[kind].push(performance.now() - s);
+        if (kind === 'heartbeat') hbAt.push([s - t0, performance.now() - s]);
         requests++;
       }
     };
@@ -334,10 +367,11 @@ runCli(async () => {
     const appWatch = watchApp(servers.map((_, k) => `http://localhost:${port + k}`), metricsToken);
     const loadStart = os.loadavg();
     const cpu0 = appCpuMs();
+    const nginxCpu0 = nginxCpuMs();
     const gen0 = process.cpuUsage();
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    const t0 = performance.now();
+    t0 = performance.now();
     const end = t0 + seconds * 1000;
     const active = async (id: string, i: number) => {
       for (let due = t0 + ((i * 7919) % PERIOD_MS); due < end; due += PERIOD_MS) {
@@ -362,6 +396,7 @@ runCli(async () => {
     clearTimeout(sampler);
     const fleetSeconds = (performance.now() - t0) / 1000;
     const fleetCpu = appCpuMs() - cpu0;
+    const nginxShare = (nginxCpuMs() - nginxCpu0) / fleetSeconds / 10;
     const pgSeen = await pgWatch.stop(fleetSeconds);
     const appSeen = await appWatch.stop();
     const genUsage = process.cpuUsage(gen0);
@@ -416,6 +451,14 @@ runCli(async () => {
     const rows: Array<[string, string, string]> = [
       [`Fleet: ${agents} agents on one token, ${where}, ${agents - paused.length} heart-beating + checking control every 10 s, ${paused.length} holding a long-poll, ${seconds} s`, `${fleetRequests.toLocaleString('en')} requests`, ''],
       ['Heartbeat round trip p50 / p95 / max', `${ms(pct(hb, 50))} / ${ms(hbP95)} / ${ms(Math.max(...hb))}`, atBar ? `p95 ≤ ${BAR_P95_MS} ms, no errors: ${verdict(!p95Miss)}${p95Miss ? ` — ${cause()}` : ''}` : `(bar is for ${barAgents} agents on ${where})`],
+      [
+        'Heartbeat round trip p95 per 10 s of the run',
+        Array.from({ length: Math.ceil(seconds / 10) }, (_, w) => {
+          const inWindow = hbAt.filter(([at]) => at >= w * 10_000 && at < (w + 1) * 10_000).map(([, d]) => d);
+          return inWindow.length ? ms(pct(inWindow, 95)) : '–';
+        }).join(' · '),
+        '',
+      ],
       ['Heartbeat time inside the handler (Server-Timing; the rest of the round trip is queueing, HTTP and the client) p50 / p95', clientKind === 'http' ? `${ms(pct(hbHandler, 50))} / ${ms(pct(hbHandler, 95))}` : 'n/a (fetch client)', ''],
       ['Control round trip p50 / p95 / max', `${ms(pct(control, 50))} / ${ms(pct(control, 95))} / ${ms(Math.max(...control))}`, ''],
       ['Errors by status', errorText, `heartbeat ${count('heartbeat')}, control ${count('control')}, long-poll ${count('long-poll')}`],
@@ -423,7 +466,12 @@ runCli(async () => {
       ['Shared token: 429 answers', String(throttled), agents >= BAR_SHARED_TOKEN_AGENTS ? `none for ${BAR_SHARED_TOKEN_AGENTS}: ${verdict(throttled === 0)}` : `(bar is for ${BAR_SHARED_TOKEN_AGENTS} agents; not measured at this size)`],
       ['App CPU during the fleet (per request / share of a core)', `${(fleetCpu / fleetRequests).toFixed(2)} ms / ${((fleetCpu / fleetSeconds) / 10).toFixed(0)} %`, ''],
       ['App resident memory after the fleet', `${rss.toFixed(0)} MB`, ''],
-      ...(nginx ? [['nginx error.log (upstream errors by kind)', nginxErrors(nginx.errorLog), ''] as [string, string, string]] : []),
+      ...(nginx
+        ? [
+            ['nginx error.log (upstream errors by kind)', nginxErrors(nginx.errorLog), ''] as [string, string, string],
+            ['nginx CPU during the fleet (share of a core)', `${nginxShare.toFixed(0)} %`, ''] as [string, string, string],
+          ]
+        : []),
       ...appSeen.rows,
       ...pgSeen.rows,
       ['Load generator (one Node process): CPU share of a core / event-loop delay p99', `${genShare.toFixed(0)} % / ${genLoopP99.toFixed(1)} ms`, genShare > 85 ? 'the generator itself is near a full core: round trips include its queueing' : ''],
