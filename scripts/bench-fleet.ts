@@ -38,6 +38,9 @@ const seconds = Number(argValue('seconds', '60'));
 const instances = Number(argValue('instances', '1'));
 const port = Number(argValue('port', process.env.BENCH_PORT ?? '3152'));
 const profileDir = argValue('profile');
+// A trial of scripts/bench-fleet-find.ts: its figures go to this JSON file, no section is added to the doc (the
+// finder writes one section with every trial).
+const trialJson = argValue('trial-json');
 // `http`: node:http with a keep-alive agent (less CPU per request than fetch, so the generator, which shares the
 // 2 cores with the app, takes less from it); `fetch`: Node's fetch, as the runs before 2026-12-07 12:00 used.
 const clientKind = argValue('client', 'http');
@@ -502,7 +505,14 @@ runCli(async () => {
     const earlier = previous.includes('\n## ') ? previous.slice(previous.indexOf('\n## ') + 1) : '';
     const head = (previous.includes('\n## ') ? previous.slice(0, previous.indexOf('\n## ')) : previous).trimEnd() || title;
     fs.mkdirSync('docs', { recursive: true });
-    if (!profileDir) {
+    if (trialJson) {
+      const errorsTotal = [...fleetErrors.values()].reduce((a, b) => a + b, 0);
+      fs.writeFileSync(
+        trialJson,
+        JSON.stringify({ agents, instances, seconds, hbP50: pct(hb, 50), hbP95, hbMax: Math.max(...hb), errors: errorText, errorsTotal, appShare, load: loadNow, date: runDate }),
+      );
+    }
+    if (!profileDir && !trialJson) {
       fs.writeFileSync(DOC, `${head}\n\n${section}\n${earlier}`);
       console.log(`added to ${DOC}`);
       const causeText = cause().replace(/^cause: /, '');

@@ -91,6 +91,14 @@ const parts: Part[] = [
       expect: r.instances > 1 ? '3–4 min' : '2–3 min',
     }),
   ),
+  {
+    name: 'fleet-largest',
+    script: 'scripts/bench-fleet-find.ts',
+    args: [],
+    doc: 'docs/benchmarks-fleet.md',
+    what: 'the largest fleet with heartbeat p95 ≤ 100 ms and no errors, one instance and two behind nginx: a search of whole bench:fleet runs (needs `next build`, nginx)',
+    expect: '15–30 min',
+  },
 ];
 
 const command = (p: Part) => ['node_modules/.bin/tsx', p.script, ...p.args];
