@@ -57,12 +57,23 @@ describeEachDb('API token cache', (t) => {
   const lookups = async (fn: () => Promise<unknown>) =>
     (await recordStatements(fn)).statements.filter((st) => /^select/i.test(st.text.trim()) && /"api_tokens"/.test(st.text)).length;
 
-  it('a fleet on one token: the requests that find the entry expired share one lookup', async () => {
+  /** A fresh module copy, a fleet token and Date.now() held at t0 for `fn` (restored after). */
+  const withFrozenClock = async (
+    fn: (c: { tokens: TokensModule; token: string; t0: number; clock: { mockReturnValue(v: number): unknown } }) => Promise<void>,
+  ) => {
     const tokens = await freshCopy();
     const { token } = await tokens.createApiToken(t().db, { name: 'fleet', scopes: ['ingest'] });
     const t0 = Date.now();
     const clock = vi.spyOn(Date, 'now').mockReturnValue(t0);
     try {
+      await fn({ tokens, token, t0, clock });
+    } finally {
+      clock.mockRestore();
+    }
+  };
+
+  it('a fleet on one token: the requests that find the entry expired share one lookup', () =>
+    withFrozenClock(async ({ tokens, token, t0, clock }) => {
       expect(await lookups(() => tokens.authenticateToken(t().db, `Bearer ${token}`))).toBe(1);
       clock.mockReturnValue(t0 + tokens.TOKEN_CACHE_TTL_MS + 1);
       let answers: unknown[] = [];
@@ -71,17 +82,10 @@ describeEachDb('API token cache', (t) => {
       });
       expect(n).toBe(1);
       for (const a of answers) expect(a).toMatchObject({ ok: true });
-    } finally {
-      clock.mockRestore();
-    }
-  });
+    }));
 
-  it('near the end of its life the entry answers at once and is renewed in the background: a busy token is never found expired', async () => {
-    const tokens = await freshCopy();
-    const { token } = await tokens.createApiToken(t().db, { name: 'fleet', scopes: ['ingest'] });
-    const t0 = Date.now();
-    const clock = vi.spyOn(Date, 'now').mockReturnValue(t0);
-    try {
+  it('near the end of its life the entry answers at once and is renewed in the background: a busy token is never found expired', () =>
+    withFrozenClock(async ({ tokens, token, t0, clock }) => {
       await tokens.authenticateToken(t().db, `Bearer ${token}`);
       const late = t0 + tokens.TOKEN_CACHE_TTL_MS - tokens.TOKEN_CACHE_REFRESH_AHEAD_MS / 2;
       clock.mockReturnValue(late);
@@ -96,10 +100,7 @@ describeEachDb('API token cache', (t) => {
         clock.mockReturnValue(late);
         expect(n).toBe(0);
       });
-    } finally {
-      clock.mockRestore();
-    }
-  });
+    }));
 
   it('a revoke while a lookup is under way is not undone by it', async () => {
     const tokens = await freshCopy();

@@ -23,10 +23,9 @@ export async function recordSignOfLife(
 ): Promise<Map<string, AgentSession['status']>> {
   const ids = [...new Set(input.sessionIds.map((i) => i.toLowerCase()))];
   if (!ids.length) return new Map();
-  // One prepared statement: the hottest statement of the agent API (every heartbeat), so Postgres parses and plans
-  // it once per connection and no query builder runs per call. `asyncCommit` (a heartbeat and nothing else): it
-  // commits without waiting for the disk (livenessCommit).
-  // One heartbeat: with the others of this event-loop turn in one statement (heartbeatOne, lib/db/coalesce.ts).
+  // `asyncCommit` (a heartbeat and nothing else): commits without waiting for the disk (livenessCommit). One
+  // heartbeat goes with the others of this event-loop turn in one statement (heartbeatOne, lib/db/coalesce.ts);
+  // otherwise one prepared statement, parsed and planned once per connection.
   if (input.asyncCommit && ids.length === 1) {
     const row = await heartbeatOne(db, { id: ids[0], currentTask: input.currentTask }, { inTransaction: isTransaction(db) });
     return resumeTimedOutSessions(db, row ? [row] : [], actor);
