@@ -10,5 +10,7 @@ export async function register() {
     // stamp (its subscriber runs first): the agent API's hot calls around Next's pipeline.
     const { installAgentFastPath } = await import('./app/api/v1/fast-routes');
     installAgentFastPath();
+    const [{ installKeepAlive }, { env }] = await Promise.all([import('./lib/http/keep-alive'), import('./lib/env')]);
+    installKeepAlive(env().HTTP_KEEP_ALIVE_TIMEOUT_S * 1000);
   }
 }

@@ -31,6 +31,7 @@ describe('parseEnv', () => {
     ],
     [{ APP_URL: 'flightdeck.example.com' }, 'Invalid configuration: APP_URL="flightdeck.example.com" must be an http:// or https:// URL'],
     [{ BETTER_AUTH_SECRET: 'short' }, 'Invalid configuration: BETTER_AUTH_SECRET must be at least 32 characters'],
+    [{ HTTP_KEEP_ALIVE_TIMEOUT_S: '0' }, 'Invalid configuration: HTTP_KEEP_ALIVE_TIMEOUT_S="0" must be a whole number from 1 to 3600'],
   ])('%o → %s', (source, line) => {
     expect(lineFor(source)).toBe(line);
   });
@@ -54,7 +55,7 @@ describe('parseEnv', () => {
 
   it('treats empty values as unset', () => {
     expect(parseEnv({ DB_POOL_MAX: '', LOG_LEVEL: '' })).toMatchObject({ DB_POOL_MAX: 10, LOG_LEVEL: 'info' });
-    expect(parseEnv({})).toMatchObject({ EVENT_RETENTION_DAYS: 180 });
+    expect(parseEnv({})).toMatchObject({ EVENT_RETENTION_DAYS: 180, HTTP_KEEP_ALIVE_TIMEOUT_S: 65 });
   });
 });
 

@@ -123,6 +123,8 @@ const schema = z.object({
       }
     }),
   BACKGROUND_JOBS: bool(true),
+  // Idle keep-alive connections are kept this long (lib/http/keep-alive.ts); above a load balancer's idle timeout.
+  HTTP_KEEP_ALIVE_TIMEOUT_S: intIn(1, 3600, 65),
   // The agent API's hot calls served straight from Node's HTTP server, around Next.js's pipeline (lib/http/fast-path.ts).
   AGENT_FAST_PATH: bool(true),
   // The benchmark's floor page /bench-floor (npm run bench:pages): 404 unless 1.

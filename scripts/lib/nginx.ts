@@ -77,9 +77,10 @@ http {
   upstream flightdeck {
 ${servers}
     keepalive ${keepalive};
-    # Below Node's 5 s keepAliveTimeout: nginx closes an idle upstream connection before next start does, so it never
-    # sends a request on a socket the instance is closing (a POST there is answered 502, "recv() failed (104)").
-    keepalive_timeout 4s;
+    # Below the instances' keep-alive time (HTTP_KEEP_ALIVE_TIMEOUT_S, 65 s by default; lib/http/keep-alive.ts):
+    # nginx closes an idle upstream connection before the instance does, so it never sends a request on a socket the
+    # instance is closing (a POST there is answered 502, "recv() failed (104)").
+    keepalive_timeout 60s;
   }
   server {
     listen 127.0.0.1:${port};
