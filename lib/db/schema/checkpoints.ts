@@ -71,6 +71,13 @@ export const checkpointRecoveries = pgTable(
     modifications: jsonb('modifications').$type<{ currentTask?: string; instruction?: string }>(),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     error: text('error'),
+    // What the Recoveries history shows, copied from the session and the checkpoint by triggers (drizzle/0019) so
+    // the page reads this table alone. NOT NULL, yet no writer sets them: the BEFORE INSERT trigger fills them
+    // before the constraint is checked. `.default(sql`NULL`)` is the column's real default (none) and what makes
+    // Drizzle leave them out of an insert's required fields.
+    project: text('project').notNull().default(sql`NULL`),
+    agentName: text('agent_name').notNull().default(sql`NULL`),
+    checkpointSequence: integer('checkpoint_sequence').notNull().default(sql`NULL`),
   },
   (t) => [
     check('checkpoint_recoveries_method_check', sql.raw(`recovery_method IN (${inList(recoveryMethods)})`)),
