@@ -63,7 +63,11 @@ export async function ensureBenchDatabase(scale: 'large' | 'xlarge' = 'large') {
   await admin.end();
   const handle = await createDb({ url, poolMax: 4 });
   try {
-    await migrate(handle.db);
+    const { applied } = await migrate(handle.db);
+    // drizzle/0019's backfill rewrote every recovery of an already seeded database, and this server runs with
+    // autovacuum off: without the vacuum a live server's autovacuum would do, the Recoveries statements would read
+    // past the old row versions (a fresh database is seeded after its migrations and needs none).
+    if (applied.includes('0019_recovery_denormalised')) await handle.db.execute(sql`VACUUM (ANALYZE) checkpoint_recoveries`);
     const [{ n }] = await queryRows<{ n: number }>(handle.db, sql`SELECT count(*)::int AS n FROM agent_sessions`);
     if (n < SEEDED_SESSIONS[scale]) {
       const r = await seed(handle.db, { scale: scale as SeedScale, force: n > 0, log: (m: string) => console.log(`  ${m}`) });
