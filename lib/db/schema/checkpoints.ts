@@ -92,6 +92,12 @@ export const checkpointRecoveries = pgTable(
       .where(sql`${t.recoveryStatus} = 'in_progress'`),
     // Recoveries page and charts: newest first.
     index('idx_checkpoint_recoveries_started').on(t.startedAt.desc(), t.id.desc()),
+    // "Latest failures" and the history's status filter read their own index, not the newest of every status
+    // (drizzle/0020).
+    index('idx_checkpoint_recoveries_failures')
+      .on(t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.recoveryStatus} IN ('failed', 'abandoned')`),
+    index('idx_checkpoint_recoveries_status_started').on(t.recoveryStatus, t.startedAt.desc(), t.id.desc()),
     index('idx_checkpoint_recoveries_checkpoint').on(t.checkpointId),
     index('idx_checkpoint_recoveries_session').on(t.sessionId, t.startedAt.desc()),
   ],
