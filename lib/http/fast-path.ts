@@ -1,7 +1,7 @@
-import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
+import { onEachServer } from './each-server';
 import { apiSecurityHeaders } from './security-headers';
 
 /**
@@ -46,7 +46,7 @@ export type FastRoute = {
 
 type Dispatch = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-const g = globalThis as unknown as { __flightdeckFastPath?: { routes: FastRoute[]; wrapped: WeakSet<Server> } };
+const g = globalThis as unknown as { __flightdeckFastPath?: { routes: FastRoute[] } };
 
 const gzip = promisify(gzipCb);
 const COMPRESS_FROM_BYTES = 1024;
@@ -57,14 +57,9 @@ export function installFastPath(routes: FastRoute[]) {
     g.__flightdeckFastPath.routes = routes;
     return;
   }
-  const state = { routes, wrapped: new WeakSet<Server>() };
+  const state = { routes };
   g.__flightdeckFastPath = state;
-  subscribe('http.server.request.start', (message) => {
-    const { server } = message as { server?: Server };
-    if (!server || state.wrapped.has(server)) return;
-    state.wrapped.add(server);
-    wrapServer(server, (req, res) => dispatch(state.routes, req, res));
-  });
+  onEachServer((server) => wrapServer(server, (req, res) => dispatch(state.routes, req, res)));
 }
 
 /** Puts `dispatch` in front of the server's own request listeners (exported for the unit test). */

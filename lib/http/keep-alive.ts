@@ -1,5 +1,5 @@
-import { subscribe } from 'node:diagnostics_channel';
 import type { Server } from 'node:http';
+import { onEachServer } from './each-server';
 
 /**
  * How long the HTTP server keeps an idle keep-alive connection open (HTTP_KEEP_ALIVE_TIMEOUT_S, default 65 s).
@@ -11,8 +11,8 @@ import type { Server } from 'node:http';
  * balancer, not the server, closes them. headersTimeout is kept above the keep-alive time, as Node requires for
  * the idle time to hold.
  *
- * `next start` creates the server itself; like the fast path (./fast-path.ts), the setting is applied from the
- * `http.server.request.start` diagnostics channel on the server's first request. Node reads keepAliveTimeout each
+ * `next start` creates the server itself; like the fast path, the setting is applied on the server's first request
+ * (./each-server.ts). Node reads keepAliveTimeout each
  * time a response finishes, so the first connection already gets it.
  */
 export function applyKeepAlive(server: Server, timeoutMs: number) {
@@ -20,7 +20,7 @@ export function applyKeepAlive(server: Server, timeoutMs: number) {
   if (server.headersTimeout <= timeoutMs) server.headersTimeout = timeoutMs + 1000;
 }
 
-const g = globalThis as unknown as { __flightdeckKeepAlive?: { ms: number; seen: WeakSet<Server> } };
+const g = globalThis as unknown as { __flightdeckKeepAlive?: { ms: number } };
 
 /** Installs (or changes) the keep-alive time applied to every HTTP server of this process; idempotent. */
 export function installKeepAlive(timeoutMs: number) {
@@ -28,12 +28,7 @@ export function installKeepAlive(timeoutMs: number) {
     g.__flightdeckKeepAlive.ms = timeoutMs;
     return;
   }
-  const state = { ms: timeoutMs, seen: new WeakSet<Server>() };
+  const state = { ms: timeoutMs };
   g.__flightdeckKeepAlive = state;
-  subscribe('http.server.request.start', (message) => {
-    const { server } = message as { server?: Server };
-    if (!server || state.seen.has(server)) return;
-    state.seen.add(server);
-    applyKeepAlive(server, state.ms);
-  });
+  onEachServer((server) => applyKeepAlive(server, state.ms));
 }
