@@ -12,8 +12,8 @@ import { onEachServer } from './each-server';
  * the idle time to hold.
  *
  * `next start` creates the server itself; like the fast path, the setting is applied on the server's first request
- * (./each-server.ts). Node reads keepAliveTimeout each
- * time a response finishes, so the first connection already gets it.
+ * (./each-server.ts). Node reads keepAliveTimeout each time a response finishes, so the first connection already
+ * gets it.
  */
 export function applyKeepAlive(server: Server, timeoutMs: number) {
   server.keepAliveTimeout = timeoutMs;
