@@ -25,7 +25,21 @@ export const FLOOR_PATH = '/bench-floor';
 const TICK_MS = 1000 / Number(execSync('getconf CLK_TCK').toString().trim() || 100);
 
 export type LoadRoute = { name: string; path: string };
-export type LoadResult = { name: string; path: string; views: number; errors: string[]; p50: number; p95: number; cpuMs: number; load: string; size?: { html: number; rsc: number } };
+export type LoadResult = {
+  name: string;
+  path: string;
+  views: number;
+  errors: string[];
+  p50: number;
+  p95: number;
+  cpuMs: number;
+  /** Postgres's CPU per view (every `postgres` process on the machine: backends, WAL writer, autovacuum). */
+  pgCpuMs: number;
+  /** This benchmark's own CPU per view (the 10 readers' fetch, gunzip and parsing), on the same cores. */
+  clientCpuMs: number;
+  load: string;
+  size?: { html: number; rsc: number };
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], q: number) => percentileOf([...xs].sort((a, b) => a - b), q) ?? NaN;
@@ -54,6 +68,28 @@ export function processTreeCpuMs(pid: number): number {
   return ticks * TICK_MS;
 }
 
+/** utime + stime (ms) of every process named `postgres` (the server's backends and workers; this machine's only one). */
+export function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const raw = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')')) !== 'postgres') continue;
+      const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended while the directory was read
+    }
+  }
+  return ticks * TICK_MS;
+}
+
+const ownCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /** Signs a reader in through Better Auth's HTTP endpoint, as the sign-in page does; returns its cookie header. */
 export async function signInOverHttp(base: string, email: string, password: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/sign-in/email`, {
@@ -76,7 +112,7 @@ async function view(url: string, cookie: string): Promise<number> {
   return performance.now() - t;
 }
 
-type Window = { times: number[]; errors: string[]; cpuMs: number; views: number };
+type Window = { times: number[]; errors: string[]; cpuMs: number; pgCpuMs: number; clientCpuMs: number; views: number };
 
 /** Every reader requests `url` back to back for `seconds`; the server's CPU is read around the window. */
 async function window(url: string, cookies: string[], seconds: number, serverPid: number): Promise<Window> {
@@ -85,6 +121,8 @@ async function window(url: string, cookies: string[], seconds: number, serverPid
   const times: number[] = [];
   const errors: string[] = [];
   const cpu0 = processTreeCpuMs(serverPid);
+  const pg0 = postgresCpuMs();
+  const own0 = ownCpuMs();
   const end = performance.now() + seconds * 1000;
   await Promise.all(
     cookies.map(async (cookie) => {
@@ -99,14 +137,27 @@ async function window(url: string, cookies: string[], seconds: number, serverPid
     }),
   );
   const cpuMs = processTreeCpuMs(serverPid) - cpu0;
-  return { times, errors, cpuMs, views: times.length + errors.length };
+  const pgCpuMs = postgresCpuMs() - pg0;
+  const clientCpuMs = ownCpuMs() - own0;
+  return { times, errors, cpuMs, pgCpuMs, clientCpuMs, views: times.length + errors.length };
 }
 
 function summarise(name: string, path: string, ws: Window[]): LoadResult {
   const times = ws.flatMap((w) => w.times);
   const views = ws.reduce((s, w) => s + w.views, 0);
-  const cpu = ws.reduce((s, w) => s + w.cpuMs, 0);
-  return { name, path, views, errors: ws.flatMap((w) => w.errors), p50: pct(times, 0.5), p95: pct(times, 0.95), cpuMs: views ? cpu / views : NaN, load: loadAvg() };
+  const per = (k: 'cpuMs' | 'pgCpuMs' | 'clientCpuMs') => (views ? ws.reduce((s, w) => s + w[k], 0) / views : NaN);
+  return {
+    name,
+    path,
+    views,
+    errors: ws.flatMap((w) => w.errors),
+    p50: pct(times, 0.5),
+    p95: pct(times, 0.95),
+    cpuMs: per('cpuMs'),
+    pgCpuMs: per('pgCpuMs'),
+    clientCpuMs: per('clientCpuMs'),
+    load: loadAvg(),
+  };
 }
 
 export async function runLoad(opts: { base: string; serverPid: number; routes: LoadRoute[]; cookies: string[]; seconds: number; floorSeconds: number }) {
@@ -121,10 +172,10 @@ export async function runLoad(opts: { base: string; serverPid: number; routes: L
     pages.push({ ...summarise(r.name, r.path, [w]), size: { html: size.html, rsc: size.rsc } });
     floorWindows.push(await window(`${base}${FLOOR_PATH}`, cookies, floorSeconds, serverPid));
     const last = pages[pages.length - 1];
-    console.log(`  ${r.name}: ${last.views} views, p50 ${fmt(last.p50)} / p95 ${fmt(last.p95)} ms, CPU ${last.cpuMs.toFixed(1)} ms/view${last.errors.length ? `, ${last.errors.length} errors (${last.errors[0]})` : ''}`);
+    console.log(`  ${r.name}: ${last.views} views, p50 ${fmt(last.p50)} / p95 ${fmt(last.p95)} ms, CPU ${last.cpuMs.toFixed(1)} ms/view (Postgres ${last.pgCpuMs.toFixed(1)}, readers ${last.clientCpuMs.toFixed(1)})${last.errors.length ? `, ${last.errors.length} errors (${last.errors[0]})` : ''}`);
   }
   const floor = { ...summarise('Floor: console layout + 50-row static table', FLOOR_PATH, floorWindows), size: { html: floorSize.html, rsc: floorSize.rsc } };
-  console.log(`  floor: ${floor.views} views, p50 ${fmt(floor.p50)} / p95 ${fmt(floor.p95)} ms, CPU ${floor.cpuMs.toFixed(1)} ms/view`);
+  console.log(`  floor: ${floor.views} views, p50 ${fmt(floor.p50)} / p95 ${fmt(floor.p95)} ms, CPU ${floor.cpuMs.toFixed(1)} ms/view (Postgres ${floor.pgCpuMs.toFixed(1)}, readers ${floor.clientCpuMs.toFixed(1)})`);
   return { pages, floor };
 }
 
@@ -142,11 +193,11 @@ export function verdict(r: LoadResult, floor: LoadResult) {
 
 export function loadTable(res: { pages: LoadResult[]; floor: LoadResult }, readers: number, seconds: number, floorSeconds: number) {
   const { pages, floor } = res;
-  const head = `| route | views (${readers} readers × ${seconds} s) | p50 / p95 full HTTP (ms) | server CPU per view (ms) | × floor | HTML (Flight) KB | bars: p95 ≤ ${LOAD_BARS.p95Ms} ms, CPU ≤ ${LOAD_BARS.cpuVsFloor}× floor |`;
+  const head = `| route | views (${readers} readers × ${seconds} s) | p50 / p95 full HTTP (ms) | server CPU per view (ms) | × floor | Postgres / readers CPU per view (ms) | HTML (Flight) KB | bars: p95 ≤ ${LOAD_BARS.p95Ms} ms, CPU ≤ ${LOAD_BARS.cpuVsFloor}× floor |`;
   const kb = (b: number) => (b / 1024).toFixed(0);
   const row = (r: LoadResult, v: string) =>
-    `| ${r.name} (\`${r.path.replace(/[0-9a-f-]{36}/g, ':id')}\`) | ${r.views} | ${fmt(r.p50)} / ${fmt(r.p95)} | ${r.cpuMs.toFixed(1)} | ${(r.cpuMs / floor.cpuMs).toFixed(2)} | ${r.size ? `${kb(r.size.html)} (${kb(r.size.rsc)})` : '—'} | ${v} |`;
-  const lines = [head, '|---|---:|---:|---:|---:|---:|---|', ...pages.map((r) => row(r, verdict(r, floor))), row(floor, `floor (${floorSeconds} s windows, before the first page and after each)`)];
+    `| ${r.name} (\`${r.path.replace(/[0-9a-f-]{36}/g, ':id')}\`) | ${r.views} | ${fmt(r.p50)} / ${fmt(r.p95)} | ${r.cpuMs.toFixed(1)} | ${(r.cpuMs / floor.cpuMs).toFixed(2)} | ${r.pgCpuMs.toFixed(1)} / ${r.clientCpuMs.toFixed(1)} | ${r.size ? `${kb(r.size.html)} (${kb(r.size.rsc)})` : '—'} | ${v} |`;
+  const lines = [head, '|---|---:|---:|---:|---:|---:|---:|---|', ...pages.map((r) => row(r, verdict(r, floor))), row(floor, `floor (${floorSeconds} s windows, before the first page and after each)`)];
   const missed = pages.filter((r) => verdict(r, floor) !== 'met').length;
   const summary = `${missed ? `❌ MISS on ${missed} of ${pages.length} pages` : `✅ all ${pages.length} pages met both bars`} — load average ${loadAvg()} at the end; ${os.cpus().length} cores.`;
   return { table: lines.join('\n'), summary };

@@ -67,7 +67,7 @@ describe('bench:pages tools', () => {
   }, 20_000);
 
   it('prints a miss with its figures and the load average, and met when both bars hold', () => {
-    const floor: LoadResult = { name: 'floor', path: '/bench-floor', views: 100, errors: [], p50: 50, p95: 90, cpuMs: 10, load: '1 / 1 / 1' };
+    const floor: LoadResult = { name: 'floor', path: '/bench-floor', views: 100, errors: [], p50: 50, p95: 90, cpuMs: 10, pgCpuMs: 2, clientCpuMs: 3, load: '1 / 1 / 1' };
     expect(verdict({ ...floor, name: 'a', p95: 149, cpuMs: 20 }, floor)).toBe('met');
     const miss = verdict({ ...floor, name: 'b', p95: 151, cpuMs: 20.5, load: '7.1 / 6 / 5' }, floor);
     expect(miss).toMatch(/^MISS: p95 151 ms > 150; CPU 2\.0× the floor > 2× \(load average 7\.1 \/ 6 \/ 5\)$/);

@@ -59,9 +59,15 @@ function toolHoursSelect(hours: HourSet, grain: Grain = 'hour'): SQL {
 function pauseHoursSelect(hours: HourSet, grain: Grain = 'hour'): SQL {
   const resumeSeconds = 'extract(epoch FROM resolved_at - paused_at)::float8';
   const resumedLike = `resolution IN ('resumed', 'restored')`;
+  // The wait to the first action by a person (agent and system rows do not count), per pause; null = nobody yet.
+  const firstAction = `extract(epoch FROM (SELECT min(a.created_at) FROM intervention_actions a
+      WHERE a.paused_session_id = ps.id AND a.actor_type = 'user') - ps.paused_at)::float8`;
   return sql`WITH p AS (
-      SELECT ${bucketFn(grain)}(paused_at) AS hour, pause_type, count(*)::int AS pauses
-      FROM paused_sessions WHERE ${inHours('paused_at', hours)} GROUP BY 1, 2
+      SELECT ${bucketFn(grain)}(paused_at) AS hour, pause_type, count(*)::int AS pauses, count(wait)::int AS acted,
+        ${histogram('wait', 'wait IS NOT NULL')} AS first_action_buckets
+      FROM (SELECT ps.paused_at, ps.pause_type, ${sql.raw(firstAction)} AS wait
+            FROM paused_sessions ps WHERE ${inHours('ps.paused_at', hours)}) ps
+      GROUP BY 1, 2
     ), r AS (
       SELECT ${bucketFn(grain)}(resolved_at) AS hour, pause_type,
         (count(*) FILTER (WHERE resolution = 'resumed'))::int AS resumed,
@@ -73,7 +79,9 @@ function pauseHoursSelect(hours: HourSet, grain: Grain = 'hour'): SQL {
     )
     SELECT hour, pause_type, coalesce(p.pauses, 0) AS pauses, coalesce(r.resumed, 0) AS resumed,
       coalesce(r.restored, 0) AS restored, coalesce(r.aborted, 0) AS aborted, coalesce(r.secs, 0) AS resume_seconds_sum,
-      coalesce(r.buckets, array_fill(0, ARRAY[${sql.raw(String(BUCKETS))}])) AS resume_buckets
+      coalesce(r.buckets, array_fill(0, ARRAY[${sql.raw(String(BUCKETS))}])) AS resume_buckets,
+      coalesce(p.acted, 0) AS acted,
+      coalesce(p.first_action_buckets, array_fill(0, ARRAY[${sql.raw(String(BUCKETS))}])) AS first_action_buckets
     FROM p FULL JOIN r USING (hour, pause_type)`;
 }
 
@@ -130,7 +138,7 @@ async function recompute(tx: Db, kind: RollupKind, hours: HourSet, pairs: 'all' 
     case 'pause':
       await tx.execute(del('intervention_hours'));
       await tx.execute(sql`INSERT INTO intervention_hours (hour, pause_type, pauses, resumed, restored, aborted,
-        resume_seconds_sum, resume_buckets) ${pauseHoursSelect(hours)}`);
+        resume_seconds_sum, resume_buckets, acted, first_action_buckets) ${pauseHoursSelect(hours)}`);
       return;
     case 'recovery':
       await tx.execute(del('recovery_hours'));
@@ -191,8 +199,8 @@ export const rollupFamilies: Record<DailyKind, Family> = {
     hours: 'intervention_hours',
     days: 'intervention_days',
     keys: ['pause_type'],
-    sums: [['pauses', 'int'], ['resumed', 'int'], ['restored', 'int'], ['aborted', 'int'], ['resume_seconds_sum', 'float8']],
-    histograms: ['resume_buckets'],
+    sums: [['pauses', 'int'], ['resumed', 'int'], ['restored', 'int'], ['aborted', 'int'], ['resume_seconds_sum', 'float8'], ['acted', 'int']],
+    histograms: ['resume_buckets', 'first_action_buckets'],
   },
   recovery: {
     hours: 'recovery_hours',

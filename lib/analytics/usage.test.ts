@@ -8,6 +8,7 @@ import { engineer, makePausedSession, makeSession } from '@/lib/test/factories';
 import { recordUsage } from '@/lib/usage/record';
 import { loadChartTable } from '@/lib/pages/charts';
 import { parseTimeRange } from './range';
+import { bucketOf, emptyHistogram, histogramQuantile } from './histogram';
 import { rawAggregations, refreshRollups } from './rollups';
 
 /** Overview's usage charts (from the usage roll-ups) and the time to first human action. */
@@ -34,7 +35,7 @@ describeEachDb('usage on Overview', (t) => {
     expect([today[1], today[2]]).toEqual([165, 0]);
   });
 
-  it('time to first human action: p50 and p95 over pauses a person acted on; system and agent rows do not count', async () => {
+  it('time to first human action: p50 and p95 over pauses a person acted on, from the roll-up; system and agent rows do not count', async () => {
     const waits = [10, 100];
     for (const w of waits) {
       const { pause } = await makePausedSession(t().db);
@@ -43,14 +44,36 @@ describeEachDb('usage on Overview', (t) => {
       await addInterventionNote(t().db, { pausedSessionId: pause.id, note: 'looking' }, engineer());
       await resumeSession(t().db, { pausedSessionId: pause.id }, engineer('bob'));
     }
-    await makePausedSession(t().db); // nobody acted yet
-    const table = await loadChartTable(t().db, 'first-action', { range: parseTimeRange({ range: '24h' }) });
-    expect(table.columns).toEqual(['pauses', 'acted_on', 'p50_s', 'p95_s']);
-    const [pauses, acted, p50, p95] = table.rows[0].map(Number);
+    const { pause: waiting } = await makePausedSession(t().db); // nobody acted yet
+    await t().db.insert(interventionActions).values({ pausedSessionId: waiting.id, sessionId: waiting.sessionId, action: 'note', actor: 'agent-1', actorType: 'agent' });
+    const range = parseTimeRange({ range: '24h' });
+    const load = async () => {
+      await refreshRollups(t().db);
+      const table = await loadChartTable(t().db, 'first-action', { range });
+      expect(table.columns).toEqual(['pauses', 'acted_on', 'p50_s', 'p95_s']);
+      return table.rows[0].map(Number);
+    };
+    // The estimate of a summed log2 histogram: 10 s and 100 s fall in [8, 16) and [64, 128).
+    const hist = emptyHistogram();
+    for (const w of waits) hist[bucketOf(w)]++;
+    const [pauses, acted, p50, p95] = await load();
     expect([pauses, acted]).toEqual([3, 2]);
-    expect(p50).toBeGreaterThanOrEqual(55);
-    expect(p50).toBeLessThan(56);
-    expect(p95).toBeGreaterThanOrEqual(95.5);
-    expect(p95).toBeLessThan(96.5);
+    expect(p50).toBeCloseTo(histogramQuantile(hist, 0.5)!, 3);
+    expect(p95).toBeCloseTo(histogramQuantile(hist, 0.95)!, 3);
+    expect(p50).toBeGreaterThanOrEqual(8);
+    expect(p50).toBeLessThanOrEqual(16);
+    expect(p95).toBeGreaterThanOrEqual(64);
+    expect(p95).toBeLessThan(128);
+
+    // A person acting later, on a pause whose hour was already rolled up, counts after the next refresh (the
+    // intervention_actions trigger marks the pause's hour).
+    await t().db.update(pausedSessions).set({ pausedAt: sql`now() - interval '1000 seconds'` }).where(eq(pausedSessions.id, waiting.id));
+    expect((await load()).slice(0, 2)).toEqual([3, 2]);
+    await addInterventionNote(t().db, { pausedSessionId: waiting.id, note: 'on it' }, engineer());
+    const after = await load();
+    expect(after.slice(0, 2)).toEqual([3, 3]);
+    hist[bucketOf(1000)]++;
+    expect(after[3]).toBeCloseTo(histogramQuantile(hist, 0.95)!, 3);
+    expect(after[3]).toBeGreaterThanOrEqual(512);
   });
 });

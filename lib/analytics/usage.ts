@@ -1,6 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/lib/db/client';
+import { histogramQuantile } from './histogram';
+import { histogramOf, histogramSums } from './queries';
 import { bucketStarts, type TimeRange } from './range';
+import { rollupRows } from './rollups';
 
 /**
  * Usage (tokens and cost) for Overview: the roll-up's raw aggregation (usage_records per project and hour, kept by
@@ -66,21 +69,16 @@ export type FirstActionStats = { pauses: number; acted: number; p50S: number | n
 /**
  * Time from a pause to the first thing a person did about it (assign, note, resume, abort or restore; the system's
  * and the agent's own actions do not count), p50 and p95 over the pauses started in the range that a person acted on.
- * Reads the range's pauses on idx_paused_sessions_paused_at and each one's first action on idx_intervention_actions_pause.
+ * Read from the pause roll-up (drizzle/0021: per hour of pause start, `acted` and a log2 histogram of the wait), so a
+ * view reads a few roll-up rows whatever the fleet's size; like the median time to resume, each percentile is
+ * interpolated inside its histogram bucket (lib/analytics/histogram.ts): it lies in the bucket of the true value.
  */
 export async function getTimeToFirstHumanAction(db: Db, range: Pick<TimeRange, 'from' | 'to'>): Promise<FirstActionStats> {
-  const [r] = await queryRows<{ pauses: number; acted: number; p50: number | null; p95: number | null }>(
+  const [r] = await queryRows<Record<string, unknown>>(
     db,
-    sql`WITH p AS (
-          SELECT ps.id, (SELECT min(a.created_at) FROM intervention_actions a
-                         WHERE a.paused_session_id = ps.id AND a.actor_type = 'user') - ps.paused_at AS wait
-          FROM paused_sessions ps
-          WHERE ps.paused_at >= ${range.from.toISOString()}::timestamptz AND ps.paused_at < ${range.to.toISOString()}::timestamptz
-        )
-        SELECT count(*)::int AS pauses, count(wait)::int AS acted,
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM wait)) AS p50,
-          percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM wait)) AS p95
-        FROM p`,
+    sql`SELECT coalesce(sum(pauses), 0)::int AS pauses, coalesce(sum(acted), 0)::int AS acted, ${histogramSums('first_action_buckets')}
+        FROM (${rollupRows('pause', { from: range.from, to: range.to })}) r`,
   );
-  return { pauses: num(r?.pauses), acted: num(r?.acted), p50S: r?.p50 == null ? null : Number(r.p50), p95S: r?.p95 == null ? null : Number(r.p95) };
+  const hist = r ? histogramOf(r) : [];
+  return { pauses: num(r?.pauses), acted: num(r?.acted), p50S: histogramQuantile(hist, 0.5), p95S: histogramQuantile(hist, 0.95) };
 }

@@ -9,6 +9,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 /**
  * Roll-ups behind the Overview and Tools pages. They are derived data: triggers (drizzle/0001) mark the hours a
@@ -73,6 +74,9 @@ const interventionMeasures = () => ({
   aborted: integer('aborted').notNull(),
   resumeSecondsSum: doublePrecision('resume_seconds_sum').notNull(),
   resumeBuckets: integer('resume_buckets').array().notNull(),
+  /** Pauses started in the hour that a person acted on, and the seconds to that first action (drizzle/0021). */
+  acted: integer('acted').notNull().default(0),
+  firstActionBuckets: integer('first_action_buckets').array().notNull().default(sql`array_fill(0, ARRAY[20])`),
 });
 
 /** Per recovery method and status: recoveries and their duration. */
