@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { summarise } from './bench-cpuprofile';
 import { writeDocSection } from './bench-doc-sections';
-import { processTreeCpuMs, verdict, type LoadResult } from './bench-pages-load';
+import { cpuBound, mainThreadCpuMs, processTreeCpuMs, verdict, type LoadResult } from './bench-pages-load';
 import { flightBytes } from './bench-pages-sizes';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pages-'));
@@ -60,6 +60,10 @@ describe('bench:pages tools', () => {
         });
       });
       expect(processTreeCpuMs(parent.pid!)).toBeGreaterThanOrEqual(390);
+      // The child's JavaScript ran on its main thread: the busiest JS thread of the tree is the child's.
+      const main = mainThreadCpuMs(parent.pid!);
+      expect(main).toBeGreaterThanOrEqual(390);
+      expect(main).toBeLessThanOrEqual(processTreeCpuMs(parent.pid!));
     } finally {
       if (childPid) process.kill(childPid, 'SIGKILL');
       parent.kill('SIGKILL');
@@ -67,10 +71,17 @@ describe('bench:pages tools', () => {
   }, 20_000);
 
   it('prints a miss with its figures and the load average, and met when both bars hold', () => {
-    const floor: LoadResult = { name: 'floor', path: '/bench-floor', views: 100, errors: [], p50: 50, p95: 90, cpuMs: 10, pgCpuMs: 2, clientCpuMs: 3, load: '1 / 1 / 1' };
+    const floor: LoadResult = { name: 'floor', path: '/bench-floor', views: 100, errors: [], p50: 50, p95: 90, cpuMs: 10, mainMs: 8, pgCpuMs: 2, clientCpuMs: 3, load: '1 / 1 / 1' };
     expect(verdict({ ...floor, name: 'a', p95: 149, cpuMs: 20 }, floor)).toBe('met');
     const miss = verdict({ ...floor, name: 'b', p95: 151, cpuMs: 20.5, load: '7.1 / 6 / 5' }, floor);
     expect(miss).toMatch(/^MISS: p95 151 ms > 150; CPU 2\.0× the floor > 2× \(load average 7\.1 \/ 6 \/ 5\)$/);
+  });
+
+  it("bounds the mean response time by the JS thread's time per view and by the machine's CPU per view (Little's law)", () => {
+    // 10 readers: the JS thread busy 12 ms a view allows at most 83 views/s, so a view waits 120 ms on average.
+    expect(cpuBound({ mainMs: 12, cpuMs: 15, pgCpuMs: 2, clientCpuMs: 1 }, 10, 2)).toBeCloseTo(120, 6);
+    // Two instances' worth of threads, but 40 ms of CPU a view on 2 cores: at most 50 views/s, 200 ms.
+    expect(cpuBound({ mainMs: 10, cpuMs: 30, pgCpuMs: 8, clientCpuMs: 2 }, 10, 2)).toBeCloseTo(200, 6);
   });
 
   it('sums self time per frame from a V8 CPU profile', () => {

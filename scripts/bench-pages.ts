@@ -47,6 +47,7 @@ import { countActiveInterventions, listActiveProjects } from '@/lib/intervention
 import { benchQueries } from './bench-queries.list';
 import { ensureLargeDatabase, largeDbUrl } from './bench-large-db';
 import { argValue, runCli } from './cli';
+import { startNginx, type Nginx } from './lib/nginx';
 
 const dbUrl = largeDbUrl;
 const port = Number(argValue('port', process.env.BENCH_PAGES_PORT ?? '3510'));
@@ -54,7 +55,7 @@ const RUNS = Number(argValue('runs', process.env.BENCH_RUNS ?? '10'));
 const only = argValue('only');
 /** `--routes "Sessions,Session detail"`: only these routes, by exact name (case-insensitive); like --only, the docs are not written. */
 const routeNames = argValue('routes')?.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
-const subset = Boolean(only || routeNames);
+const subset = Boolean(only || routeNames || Number(argValue('instances', '1')) > 1);
 const shotsDir = argValue('screenshots');
 /** `--verbose 1`: print every load (TTFB, LCP and its element). */
 const verbose = argValue('verbose') === '1';
@@ -69,6 +70,14 @@ const profileDir = argValue('profile');
 /** `--semi-space MB`: the server's V8 young-generation semi-space for an A/B; 0 (default) = Node's own, as `npm start`. */
 const semiSpace = argValue('semi-space', '0');
 const DOC = 'docs/benchmarks-pages.md';
+/**
+ * `--instances K` (K > 1): K \`next start\` processes on ports port+1…port+K behind nginx on the port (scripts/lib/nginx.ts,
+ * as \`npm run cluster\`), for the load part only: whether more processes on the same cores shorten the queue. Their
+ * CPU (and nginx's) is the server's; printed, not written to the docs.
+ */
+const INSTANCES = Number(argValue('instances', '1'));
+/** One secret for every instance: a session cookie signed by one is valid on the others. */
+const authSecret = randomBytes(32).toString('hex');
 
 const COLD_SETTLE_MS = 1000;
 const BARS = { ttfbP95: 200, lcpWarm: 1000, lcpCold: 1500, jsKb: 250 };
@@ -242,7 +251,7 @@ async function queryTime(db: Db, run: (d: Db) => Promise<unknown>[], n: number) 
   return p(times, 0.5);
 }
 
-async function startServer(): Promise<ChildProcess> {
+async function startServer(listenPort = port): Promise<ChildProcess> {
   if (profileDir) {
     fs.mkdirSync(profileDir, { recursive: true });
     for (const f of fs.readdirSync(profileDir)) if (f.endsWith('.cpuprofile')) fs.rmSync(path.join(profileDir, f));
@@ -253,16 +262,16 @@ async function startServer(): Promise<ChildProcess> {
   // `--semi-space 32` (Node's default is 16 MB) was tried against GC's 12 % of the server's CPU: no measurable change
   // in CPU per view (docs/benchmarks-pages.md), so `npm start` keeps Node's default.
   const nodeFlags = [...(semiSpace === '0' ? [] : [`--max-semi-space-size=${semiSpace}`]), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [])];
-  const server = spawn(process.execPath, [...nodeFlags, nextBin, 'start', '-p', String(port)], {
+  const server = spawn(process.execPath, [...nodeFlags, nextBin, 'start', '-p', String(listenPort)], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       DATABASE_URL: dbUrl,
-      PORT: String(port),
+      PORT: String(listenPort),
       APP_URL: base,
-      BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+      BETTER_AUTH_SECRET: authSecret,
       BACKGROUND_JOBS: '0',
       BENCH_FLOOR_ROUTE: '1',
       FLIGHTDECK_DEMO: '0',
@@ -270,8 +279,8 @@ async function startServer(): Promise<ChildProcess> {
     },
   });
   for (let i = 0; ; i++) {
-    if (await fetch(`${base}/sign-in`).then((r) => r.ok, () => false)) return server;
-    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode} (port ${port} in use?)`);
+    if (await fetch(`http://localhost:${listenPort}/sign-in`).then((r) => r.ok, () => false)) return server;
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode} (port ${listenPort} in use?)`);
     if (i > 120) throw new Error('the server did not start within 60 s');
     await sleep(500);
   }
@@ -395,6 +404,8 @@ runCli(async () => {
   const handle = await createDb({ url: dbUrl, poolMax: 10 });
   const db = handle.db;
   let server: ChildProcess | undefined;
+  const extraServers: ChildProcess[] = [];
+  let nginx: Nginx | undefined;
   let browser: Browser | undefined;
   const password = randomBytes(18).toString('base64url');
   const benchUsers = sql`email = ${BENCH_EMAIL} OR email LIKE 'bench-pages-reader-%@bench.example'`;
@@ -409,7 +420,16 @@ runCli(async () => {
       if (!r.ok) throw new Error(`could not create ${readerEmail(i)}`);
     }
 
-    server = await startServer();
+    if (INSTANCES > 1) {
+      if (part !== 'load') throw new Error('--instances runs the load part only: add --part load');
+      for (let k = 1; k <= INSTANCES; k++) extraServers.push(await startServer(port + k));
+      nginx = await startNginx({
+        dir: path.join(os.tmpdir(), `bench-pages-nginx-${port}`),
+        port,
+        upstreams: extraServers.map((_, k) => port + 1 + k),
+        tuning: { maxFails: 0, keepalive: 64, connectTimeoutS: 30 },
+      });
+    } else server = await startServer();
     const cookies: string[] = [];
     for (let i = 0; i < READERS; i++) cookies.push(await signInOverHttp(base, readerEmail(i), password));
     // Warm-up: each route once, so the first measured load is not the server process's first.
@@ -437,15 +457,24 @@ runCli(async () => {
     if (part === 'all' || part === 'load') {
       console.log(`\n${READERS} readers, ${SECONDS} s per page, floor ${FLOOR_PATH} ${FLOOR_SECONDS} s before the first page and after each; load average ${loadAvg()}`);
       const loadStart = loadAvg();
-      const res = await runLoad({ base, serverPid: server.pid!, routes: list, cookies, seconds: SECONDS, floorSeconds: FLOOR_SECONDS });
+      const nginxPid = nginx ? Number(fs.readFileSync(path.join(path.dirname(nginx.accessLog), 'nginx.pid'), 'utf8').trim()) : undefined;
+      const res = await runLoad({
+        base,
+        serverPids: server ? [server.pid!] : extraServers.map((x) => x.pid!),
+        proxyPid: nginxPid,
+        routes: list,
+        cookies,
+        seconds: SECONDS,
+        floorSeconds: FLOOR_SECONDS,
+      });
       const runDate = new Date().toISOString();
-      const { table, summary } = loadTable(res, READERS, SECONDS, FLOOR_SECONDS);
+      const { table, summary } = loadTable(res, READERS, SECONDS, FLOOR_SECONDS, INSTANCES > 1 ? INSTANCES : 1);
       console.log(`\n${table}\n\n${summary}\n`);
       const md = [
         '## At 10 readers, full HTTP',
         '',
         `Run ${runDate} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, \`next start\` (production build), data set: large (${sessions.toLocaleString('en')} sessions), background jobs off${profileDir ? ', server under `node --cpu-prof` (slower than without)' : ''}. Load average ${res.floor.load} at the end of the run (1 / 5 / 15 min).`,
-        `${READERS} readers (one signed-in user and session each) request one page at a time back to back for ${SECONDS} s (after one unmeasured view each): Node fetch with the session cookie, keep-alive, gzip, the whole (streamed) body read. **p50 / p95**: request sent → last byte. **CPU per view**: utime + stime of \`next start\` and its child processes (/proc/<pid>/stat) over the window, ÷ views — Postgres's own CPU is not in it; it is the next column, beside the readers' own (every \`postgres\` process, and this benchmark's process, over the same window ÷ the same views; all three share the machine's cores). **Floor**: \`${FLOOR_PATH}\` (same build, same console layout with its session check and sidebar counts, a 50-row static table, no query of its own; served only with \`BENCH_FLOOR_ROUTE=1\`), ${FLOOR_SECONDS} s windows before the first page and after every page, together.`,
+        `${READERS} readers (one signed-in user and session each) request one page at a time back to back for ${SECONDS} s (after one unmeasured view each): node:http with the session cookie, keep-alive, gzip, the whole (streamed) body read (Node's fetch until 2026-12-08: it cost the readers 4–11 ms of CPU per view on the server's cores). **p50 / p95**: request sent → last byte. **CPU per view**: utime + stime of \`next start\` and its child processes (/proc/<pid>/stat) over the window, ÷ views — Postgres's own CPU is not in it; it is the next column, beside the readers' own (every \`postgres\` process, and this benchmark's process, over the same window ÷ the same views; all three share the machine's cores). **Of it the JS thread**: the server process's main thread alone (/proc/<pid>/task/<pid>/stat), where every request's JavaScript runs one at a time. **CPU bound on the mean**: ${READERS} × the larger of the JS thread's time per view and (server + Postgres + readers) ÷ ${os.cpus().length} cores — by Little's law no scheduling gets the mean response time below it on this machine. **Floor**: \`${FLOOR_PATH}\` (same build, same console layout with its session check and sidebar counts, a 50-row static table, no query of its own; served only with \`BENCH_FLOOR_ROUTE=1\`), ${FLOOR_SECONDS} s windows before the first page and after every page, together.`,
         '',
         table,
         '',
@@ -458,6 +487,8 @@ runCli(async () => {
     }
   } finally {
     await browser?.close();
+    await nginx?.stop();
+    for (const x of extraServers) if (x.exitCode === null) x.kill('SIGTERM');
     if (server && server.exitCode === null) {
       const exited = new Promise((r) => server!.once('exit', r));
       server.kill('SIGTERM');

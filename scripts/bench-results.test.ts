@@ -129,7 +129,7 @@ describe('benchmark summary', () => {
 
 describe('bars of the pages load part', () => {
   it('judges the worst page against each bar beside the floor route of the same run', () => {
-    const floor: LoadResult = { name: 'floor', path: '/bench-floor', views: 400, errors: [], p50: 40, p95: 80, cpuMs: 10, pgCpuMs: 2, clientCpuMs: 3, load: '1 / 1 / 1' };
+    const floor: LoadResult = { name: 'floor', path: '/bench-floor', views: 400, errors: [], p50: 40, p95: 80, cpuMs: 10, mainMs: 8, pgCpuMs: 2, clientCpuMs: 3, load: '1 / 1 / 1' };
     const page = (name: string, p95: number, cpuMs: number, errors: string[] = []): LoadResult => ({ ...floor, name, path: `/${name}`, p95, cpuMs, errors });
     const meta = { date: '2026-12-07T12:00:00.000Z', loadStart: '1.0 / 1.0 / 1.0', section: 'docs/benchmarks-pages.md § At 10 readers, full HTTP (run x)' };
     const met = summaryRows([{ part: 'pages-load', bars: loadBarResults({ pages: [page('Sessions', 150, 20), page('Tools', 120, 19)], floor }, meta) }]);
