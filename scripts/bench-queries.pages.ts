@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { loadOverviewPage, loadToolsPage } from '@/lib/pages/analytics';
 import { parseTimeRange } from '@/lib/analytics/range';
 import { getRollupFreshness } from '@/lib/analytics/rollup-state';
-import { listRecoveries, listRecoveryFailures } from '@/lib/checkpoints/queries';
+import { listRecoveries, listRecoveryFailures, recoveryStats } from '@/lib/checkpoints/queries';
 import { queryRows, type Db } from '@/lib/db/client';
 import { countUnreadNotifications } from '@/lib/interventions/notifications';
 import { loadInterventionsPage } from '@/lib/pages/interventions';
@@ -52,6 +52,11 @@ export async function pageLoads(db: Db): Promise<PageLoad[]> {
     // The search box: an exact correlation id is looked up in every event partition's correlation index.
     { page: 'Sessions', name: 'Sessions, correlation id search', load: (d) => listSessions(d, { search: corr?.c ?? 'none', limit: 50 }) },
     ...(detail ? [{ page: 'Session detail', name: 'Session detail (1,000 events, 200 checkpoints)', load: (d: Db) => loadSessionPage(d, { id: detail.id }) }] : []),
-    { page: 'Recoveries', name: 'Recoveries', load: (d) => Promise.all([listRecoveryFailures(d, { limit: 10 }), listRecoveries(d, { limit: 50 })]) },
+    // The history and latest failures, and (streamed, one read for both stat cards and both charts) the 30 days' stats.
+    {
+      page: 'Recoveries',
+      name: 'Recoveries',
+      load: (d) => Promise.all([listRecoveryFailures(d, { limit: 10 }), listRecoveries(d, { limit: 50 }), recoveryStats(d, { from: range.from, to: range.to })]),
+    },
   ];
 }

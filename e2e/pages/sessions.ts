@@ -36,9 +36,18 @@ export class SessionsPages {
     await dialog.getByRole('button', { name: 'Close' }).click();
   }
 
-  /** The "N ok" figure of the overall success-rate card on /recoveries. */
+  /**
+   * The "N ok" figure of the overall success-rate card on /recoveries, once the figures (the recovery roll-up, caught
+   * up by the background job every second in these tests) include everything up to this call.
+   */
   async recoveriesSucceeded(): Promise<number> {
-    await this.page.goto('/recoveries');
+    const after = new Date().toISOString().slice(11, 19);
+    await expect(async () => {
+      await this.page.goto('/recoveries');
+      const text = await this.page.getByTestId('figures-as-of').innerText();
+      const asOf = /as of (\d\d:\d\d:\d\d) UTC/.exec(text)?.[1] ?? '';
+      expect(asOf > after, `figures as of ${asOf || text}, asked at ${after}`).toBe(true);
+    }).toPass({ timeout: 20_000, intervals: [500, 1000] });
     // The cards stream in behind a Suspense boundary; the overall card is there even with no recovery yet.
     const card = this.page.getByRole('group', { name: 'Recovery success by method' });
     await expect(card).toBeVisible();

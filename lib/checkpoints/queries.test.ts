@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshRollups } from '@/lib/analytics/rollups';
 import { queryRows } from '@/lib/db/client';
 import { migrate, readMigrations } from '@/lib/db/migrate';
 import { recordHeartbeats } from '@/lib/sessions/heartbeats';
@@ -54,6 +55,9 @@ describeEachDb('checkpoint page and recovery queries', (t) => {
       await completeRecovery(t().db, { recoveryId: started.recovery.id, status, error: status === 'failed' ? 'tool state lost' : null }, agent);
       await queryRows(t().db, sql`UPDATE checkpoint_recoveries SET recovery_duration_seconds = 4 WHERE id = ${started.recovery.id}`);
     }
+    // The stats read the recovery roll-up: nothing until the background job's refresh has folded the rows in.
+    expect(await recoveryStatsByMethod(t().db, { days: 30 })).toEqual([expect.objectContaining({ method: 'all', total: 0 })]);
+    await refreshRollups(t().db);
     const after = await recoveryStatsByMethod(t().db, { days: 30 });
     const manual = after.find((m) => m.method === 'manual')!;
     expect(manual).toMatchObject({ total: 3, succeeded: 2, failed: 1, meanDurationSeconds: 4 });

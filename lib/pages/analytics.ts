@@ -14,19 +14,15 @@ import type { TimeRange } from '@/lib/analytics/range';
  * the background job does (lib/server/jobs.ts), and the pages say how fresh the figures are.
  */
 
+/** Every chart the Overview page's cards load (app/(console)/overview/_components): a test keeps the two in step. */
+export const overviewCharts = ['interventions', 'recoveries', 'tool-trend', 'failing-tools', 'retries', 'usage-cost', 'usage-tokens', 'first-action'] as const;
+
 export async function loadOverviewPage(db: Db, range: TimeRange) {
   const p = { range };
-  const [kpis, interventions, recoveries, toolTrend, failingTools, retries] = await Promise.all([
-    getOverviewKpis(db, range),
-    charts.interventions.load(db, p),
-    charts.recoveries.load(db, p),
-    charts['tool-trend'].load(db, p),
-    charts['failing-tools'].load(db, p),
-    charts.retries.load(db, p),
-  ]);
+  const [kpis, ...loaded] = await Promise.all([getOverviewKpis(db, range), ...overviewCharts.map((id) => charts[id].load(db, p))]);
   // Its own Suspense boundary on the page (a figure right now, not over the range).
   const pastDeadline = await countPausesPastDeadline(db);
-  return { kpis, interventions, recoveries, toolTrend, failingTools, retries, pastDeadline };
+  return { kpis, charts: Object.fromEntries(overviewCharts.map((id, i) => [id, loaded[i]])), pastDeadline };
 }
 
 export type ToolsPageFilters = { userId?: string; tool?: string; cursor?: FailureCursor | null; strategy: PreferenceStrategy };

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows, type Db } from '@/lib/db/client';
@@ -6,7 +8,8 @@ import { recordStatements } from '@/lib/observability/instrument';
 import { countActiveInterventions, listActiveInterventions, listActiveProjects } from '@/lib/interventions/queries';
 import { describeEachDb } from '@/lib/test/db';
 import { listToolUsers } from '@/lib/tools/stats';
-import { loadOverviewPage, loadToolsPage } from './analytics';
+import { loadOverviewPage, loadToolsPage, overviewCharts } from './analytics';
+import { charts } from './charts';
 import { parseTimeRange } from '@/lib/analytics/range';
 import { getRollupFreshness } from '@/lib/analytics/rollup-state';
 import { rebuildRollups, refreshRollups } from '@/lib/analytics/rollups';
@@ -45,6 +48,15 @@ async function rawActiveProjects(db: Db) {
 }
 
 const plain = <T extends { n: number }>(rows: T[]) => rows.map((r) => ({ ...r, n: Number(r.n) }));
+
+it('the Overview loader that bench:queries times loads every chart the Overview cards load', () => {
+  const dir = path.join(process.cwd(), 'app/(console)/overview/_components');
+  const source = fs.readdirSync(dir).filter((f) => f.endsWith('.tsx')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  // A chart is named as charts.id, charts['id'], or (the usage cards) as the id string passed to charts[id].
+  const used = Object.keys(charts).filter((id) => source.includes(`charts.${id}`) || source.includes(`charts['${id}']`) || source.includes(`'${id}'`));
+  expect(used.length).toBeGreaterThanOrEqual(8);
+  expect([...overviewCharts].sort()).toEqual(used.sort());
+});
 
 describeEachDb('page reads', (t) => {
   it('Overview and Tools loaders read roll-ups only: pending marks stay for the job, figures appear after it runs', async () => {

@@ -25,3 +25,13 @@ const counts = new Intl.NumberFormat('en');
 export function formatCount(n: number): string {
   return counts.format(Math.round(n));
 }
+
+/**
+ * A long text cut to `max` characters (on a code point, with "…") for a cell that shows a line or two of it, and
+ * the whole text for its hover title only when something was cut: a cell no longer carries the text twice.
+ */
+export function clip(text: string, max: number): { shown: string; title?: string } {
+  const chars = Array.from(text);
+  if (chars.length <= max) return { shown: text };
+  return { shown: `${chars.slice(0, max - 1).join('')}…`, title: text };
+}

@@ -13,6 +13,7 @@ import { decodeRecoveryCursor } from '@/lib/checkpoints/recovery-queries';
 import { getReadDb } from '@/lib/db/replica';
 import { recoveryStatuses, type RecoveryStatus } from '@/lib/db/schema/enums';
 import { formatDateTime, formatDuration, shortId } from '@/lib/ui/format';
+import { FiguresAsOf } from '../_components/figures-as-of';
 import { pickerDays, RangeNotice } from '../overview/_components/range-notice';
 import { TimeRangePicker } from '../overview/_components/time-range-picker';
 import { loadOrError } from './_components/widget-error';
@@ -74,6 +75,8 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: S
         actions={<TimeRangePicker {...pickerDays(range)} presets={presets} />}
       />
       <RangeNotice range={range} />
+      {/* The stat cards and trends read the recovery roll-up; the latest failures and the history read live rows. */}
+      <FiguresAsOf />
       <div className="space-y-4">
         <Suspense key={`m-${range.query}`} fallback={<Skeleton h="h-24" />}>
           <MethodStatsCards range={range} />

@@ -10,7 +10,7 @@ import { listAuditActions, listAuditLog, type AuditFilter } from '@/lib/audit/qu
 import { requirePageUser } from '@/lib/auth/guards';
 import { getReadDb } from '@/lib/db/replica';
 import { auditOutcomes } from '@/lib/db/schema/enums';
-import { formatDateTime } from '@/lib/ui/format';
+import { clip, formatDateTime } from '@/lib/ui/format';
 import { SettingsTabs } from '../_components/settings-tabs';
 
 export const metadata: Metadata = { title: 'Audit log · Settings' };
@@ -25,6 +25,23 @@ function parseDate(v: string | undefined, endOfDay = false) {
   const s = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T${endOfDay ? '23:59:59.999' : '00:00:00'}Z` : `${v}Z`;
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/**
+ * What a cell shows of a long text: about one line (12rem) of a user agent, two lines (20rem, monospace) of the
+ * details. A longer text is cut here with the whole of it in the hover title, rather than sent twice (text and title)
+ * for the CSS to hide: a role change's details or a browser's user agent cost 50 rows × both copies × HTML and Flight.
+ */
+const UA_CHARS = 48;
+const DETAILS_CHARS = 120;
+
+function Clipped({ text, max, className }: { text: string; max: number; className: string }) {
+  const { shown, title } = clip(text, max);
+  return (
+    <div className={className} title={title}>
+      {shown}
+    </div>
+  );
 }
 
 const inputClass = 'mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm';
@@ -129,17 +146,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       two wrapped lines), the whole text on hover. */}
                   <Td className="text-xs">
                     {r.ip ?? '—'}
-                    {r.userAgent && (
-                      <div className="max-w-[12rem] truncate text-slate-500" title={r.userAgent}>
-                        {r.userAgent}
-                      </div>
-                    )}
+                    {r.userAgent && <Clipped className="max-w-[12rem] truncate text-slate-500" text={r.userAgent} max={UA_CHARS} />}
                   </Td>
                   <Td className="font-mono text-xs">
                     {Object.keys(r.details).length > 0 && (
-                      <div className="line-clamp-2 max-w-xs wrap-anywhere" title={JSON.stringify(r.details)}>
-                        {JSON.stringify(r.details)}
-                      </div>
+                      <Clipped className="line-clamp-2 max-w-xs wrap-anywhere" text={JSON.stringify(r.details)} max={DETAILS_CHARS} />
                     )}
                   </Td>
                 </Tr>
