@@ -74,7 +74,12 @@ describe('bench:pages tools', () => {
     const floor: LoadResult = { name: 'floor', path: '/bench-floor', views: 100, errors: [], p50: 50, p95: 90, cpuMs: 10, mainMs: 8, pgCpuMs: 2, clientCpuMs: 3, load: '1 / 1 / 1' };
     expect(verdict({ ...floor, name: 'a', p95: 149, cpuMs: 20 }, floor)).toBe('met');
     const miss = verdict({ ...floor, name: 'b', p95: 151, cpuMs: 20.5, load: '7.1 / 6 / 5' }, floor);
-    expect(miss).toMatch(/^MISS: p95 151 ms > 150; CPU 2\.0× the floor > 2× \(load average 7\.1 \/ 6 \/ 5\)$/);
+    expect(miss).toMatch(/^MISS: p95 151 ms > 150; CPU 2\.05× the floor > 2× \(load average 7\.1 \/ 6 \/ 5\)$/);
+    // Against the floor windows either side of the page when they are known: the machine slowed down, both did.
+    expect(verdict({ ...floor, name: 'c', p95: 149, cpuMs: 30, floorCpuMs: 16 }, floor)).toBe('met');
+    expect(verdict({ ...floor, name: 'd', p95: 149, cpuMs: 30, floorCpuMs: 14 }, floor)).toMatch(/CPU 2\.14× the floor > 2×/);
+    // A mean the CPU cannot go under is named beside a p95 miss.
+    expect(verdict({ ...floor, name: 'e', p95: 300 }, floor, 210)).toMatch(/p95 300 ms > 150 \(the CPU bound on the mean is 210 ms here\)/);
   });
 
   it("bounds the mean response time by the JS thread's time per view and by the machine's CPU per view (Little's law)", () => {

@@ -135,7 +135,7 @@ describe('bars of the pages load part', () => {
     const met = summaryRows([{ part: 'pages-load', bars: loadBarResults({ pages: [page('Sessions', 150, 20), page('Tools', 120, 19)], floor }, meta) }]);
     expect(rowOf(met, issueBar('pages.p95'))).toMatchObject({ verdict: 'PASS', floor: 'floor route /bench-floor p50 / p95 40 / 80 ms' });
     expect(rowOf(met, issueBar('pages.p95')).figure).toContain('worst p95 150 ms (Sessions); 0 of 2 pages over the bar');
-    expect(rowOf(met, issueBar('pages.cpu'))).toMatchObject({ verdict: 'PASS', floor: 'floor route /bench-floor 10.0 ms CPU per view' });
+    expect(rowOf(met, issueBar('pages.cpu'))).toMatchObject({ verdict: 'PASS', floor: 'floor route /bench-floor 10.0 ms CPU per view over the run' });
     expect(rowOf(met, issueBar('pages.cpu')).figure).toContain('worst 2.00× (Sessions, 20.0 ms per view)');
 
     const missed = summaryRows([{ part: 'pages-load', bars: loadBarResults({ pages: [page('Sessions', 151, 21), page('Tools', 90, 12, ['fetch failed'])], floor }, meta) }]);
