@@ -323,7 +323,7 @@ export function loadBarResults(res: { pages: LoadResult[]; floor: LoadResult }, 
     {
       id: 'pages.cpu',
       bar: `every console page at 10 readers: CPU per view ≤ ${LOAD_BARS.cpuVsFloor}× the floor route`,
-      figure: heavy ? `worst ${vsFloor(heavy, floor).toFixed(2)}× (${heavy.name}, ${heavy.cpuMs.toFixed(1)} ms per view against ${(heavy.floorCpuMs ?? floor.cpuMs).toFixed(1)} in the floor windows either side); ${missesOf((r) => !(vsFloor(r, floor) <= LOAD_BARS.cpuVsFloor)).length} of ${pages.length} pages over the bar` : 'no pages',
+      figure: heavy ? `worst ${vsFloor(heavy, floor).toFixed(2)}× (${heavy.name}, ${heavy.cpuMs.toFixed(1)} ms per view${heavy.floorCpuMs === undefined ? '' : ` against ${heavy.floorCpuMs.toFixed(1)} in the floor windows either side`}); ${missesOf((r) => !(vsFloor(r, floor) <= LOAD_BARS.cpuVsFloor)).length} of ${pages.length} pages over the bar` : 'no pages',
       floor: `floor route ${FLOOR_PATH} ${floor.cpuMs.toFixed(1)} ms CPU per view over the run`,
       checks: [{ what: 'worst page CPU per view / floor', value: heavy ? vsFloor(heavy, floor) : NaN, op: '<=', limit: LOAD_BARS.cpuVsFloor }],
       cause: cause(missesOf((r) => !(vsFloor(r, floor) <= LOAD_BARS.cpuVsFloor))),
