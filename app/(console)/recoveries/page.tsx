@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { StatusBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
+import { Clipped } from '@/components/ui/clipped';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
@@ -157,11 +158,7 @@ export default async function RecoveriesPage({ searchParams }: { searchParams: S
                     <Td className="text-xs">{r.initiated_by ?? '—'}</Td>
                     {/* Two wrapped lines, the whole text on hover: the column shrinks to fit instead of widening the table. */}
                     <Td className="font-mono text-xs text-red-700">
-                      {r.error && (
-                        <div className="line-clamp-2 max-w-xs wrap-anywhere" title={r.error}>
-                          {r.error}
-                        </div>
-                      )}
+                      {r.error && <Clipped className="line-clamp-2 max-w-xs wrap-anywhere" text={r.error} max={120} />}
                     </Td>
                   </Tr>
                 ))}

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { Clipped } from '@/components/ui/clipped';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
@@ -10,7 +11,7 @@ import { listAuditActions, listAuditLog, type AuditFilter } from '@/lib/audit/qu
 import { requirePageUser } from '@/lib/auth/guards';
 import { getReadDb } from '@/lib/db/replica';
 import { auditOutcomes } from '@/lib/db/schema/enums';
-import { clip, formatDateTime } from '@/lib/ui/format';
+import { formatDateTime } from '@/lib/ui/format';
 import { SettingsTabs } from '../_components/settings-tabs';
 
 export const metadata: Metadata = { title: 'Audit log · Settings' };
@@ -27,22 +28,9 @@ function parseDate(v: string | undefined, endOfDay = false) {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-/**
- * What a cell shows of a long text: about one line (12rem) of a user agent, two lines (20rem, monospace) of the
- * details. A longer text is cut here with the whole of it in the hover title, rather than sent twice (text and title)
- * for the CSS to hide: a role change's details or a browser's user agent cost 50 rows × both copies × HTML and Flight.
- */
+/** About one line (12rem) of a user agent, two lines (20rem, monospace) of the details: longer ones are clipped. */
 const UA_CHARS = 48;
 const DETAILS_CHARS = 120;
-
-function Clipped({ text, max, className }: { text: string; max: number; className: string }) {
-  const { shown, title } = clip(text, max);
-  return (
-    <div className={className} title={title}>
-      {shown}
-    </div>
-  );
-}
 
 const inputClass = 'mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm';
 
