@@ -14,6 +14,7 @@ import { profileMarkdown } from './bench-cpuprofile';
 import { argValue, runCli } from './cli';
 import { recordBarResults, type BarResult } from './bench-results';
 import { startNginx, type Nginx } from './lib/nginx';
+import { treeCpuMs, treePids } from './lib/proc';
 
 /**
  * npm run bench:fleet -- --agents N --seconds S — needs a production build (`flock /tmp/fd-heavy.lock npx next build`).
@@ -84,24 +85,9 @@ const BAR_P95_MS = 100;
 const BAR_CPU_RATIO = 1.5; // hot-path CPU per request ≤ 1.5× the floor route's, same run
 const BAR_SHARED_TOKEN_AGENTS = 5000; // one shared token: no 429 for 5,000 well-behaved agents
 
-/** User + system CPU (ms) of a process and its descendants, from /proc (Linux). */
-function treeCpuMs(pid: number): number {
-  let total = 0;
-  for (const p of tree(pid)) {
-    try {
-      const f = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-      const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      total += (Number(x[11]) + Number(x[12])) * 10; // USER_HZ = 100
-    } catch {
-      // ended
-    }
-  }
-  return total;
-}
-
 function treeRssMb(pid: number): number {
   let kb = 0;
-  for (const p of tree(pid)) {
+  for (const p of treePids(pid)) {
     try {
       kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
     } catch {
@@ -109,19 +95,6 @@ function treeRssMb(pid: number): number {
     }
   }
   return kb / 1024;
-}
-
-function tree(pid: number): number[] {
-  const out = [pid];
-  try {
-    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-      const children = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      for (const c of children ? children.split(' ') : []) out.push(...tree(Number(c)));
-    }
-  } catch {
-    // ended
-  }
-  return out;
 }
 
 /** The load balancer's upstream errors, counted by message ("no live upstreams", "upstream timed out" …). */

@@ -11,6 +11,7 @@ import { migrate } from '@/lib/db/migrate';
 import { createSession } from '@/lib/sessions/commands';
 import { argValue, runCli } from './cli';
 import { recordBarResults } from './bench-results';
+import { treeCpuMs } from './lib/proc';
 
 /**
  * npm run bench:ingest — needs a production build (`flock /tmp/fd-heavy.lock npx next build`).
@@ -53,27 +54,6 @@ const pacedRates = [...new Set([FLEET_PACE, ...(argValue('rates') ?? '50,100,200
 
 type BatchMethod = 'http' | 'bare multi-row INSERT' | 'bare INSERT … unnest';
 const fmtRate = (v: number) => Math.round(v).toLocaleString('en');
-
-/** User + system CPU (ms) of a process and its descendants, from /proc (Linux). */
-function processTreeCpuMs(pid: number): number {
-  const tick = 1000 / 100; // USER_HZ is 100 on Linux
-  let total = 0;
-  const visit = (p: number) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(f[11]) + Number(f[12])) * tick;
-      for (const task of fs.readdirSync(`/proc/${p}/task`)) {
-        const children = fs.readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').trim();
-        for (const c of children ? children.split(' ') : []) visit(Number(c));
-      }
-    } catch {
-      // the process ended
-    }
-  };
-  visit(pid);
-  return total;
-}
 
 function percentile(values: number[], p: number) {
   const s = [...values].sort((a, b) => a - b);
@@ -202,7 +182,7 @@ runCli(async () => {
     // answer): the saturation point of one server process on this machine.
     serverTimes.length = 0;
     const roundTrips: number[] = [];
-    let cpu0 = processTreeCpuMs(server.pid!);
+    let cpu0 = treeCpuMs(server.pid!);
     t0 = performance.now();
     await Promise.all(
       Array.from({ length: toolClients }, async (_, c) => {
@@ -215,13 +195,13 @@ runCli(async () => {
     );
     const toolSeconds = (performance.now() - t0) / 1000;
     const toolCount = toolClients * toolRequestsPerClient;
-    const toolCpu = (processTreeCpuMs(server.pid!) - cpu0) / toolCount;
+    const toolCpu = (treeCpuMs(server.pid!) - cpu0) / toolCount;
     const closedServer = [...serverTimes];
 
     // 3. The floor: the same route refused at the door (no token: 401, no database), closed loop, 20 clients.
     // What Next.js and Node's HTTP stack cost per request on this machine, whatever the handler does.
     const refused: number[] = [];
-    cpu0 = processTreeCpuMs(server.pid!);
+    cpu0 = treeCpuMs(server.pid!);
     t0 = performance.now();
     await Promise.all(
       Array.from({ length: toolClients }, async () => {
@@ -233,7 +213,7 @@ runCli(async () => {
       }),
     );
     const floorSeconds = (performance.now() - t0) / 1000;
-    const floorCpu = (processTreeCpuMs(server.pid!) - cpu0) / toolCount;
+    const floorCpu = (treeCpuMs(server.pid!) - cpu0) / toolCount;
 
     // 4. Batches, interleaved (after the single POSTs: the batches leave checkpoint and vacuum work behind that
     // would otherwise land in the single-POST figures). Each round runs the three methods on fresh rows, in an order

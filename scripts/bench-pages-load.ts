@@ -13,18 +13,16 @@
  * Bars (issue 18, never lowered here): p95 ≤ 150 ms; CPU per view ≤ 2 × the floor's.
  */
 import type { BarResult } from './bench-results';
-import { execSync } from 'node:child_process';
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import fs from 'node:fs';
 import os from 'node:os';
 import { percentileOf } from '@/lib/observability/rolling-window';
 import { pageSize } from './bench-pages-sizes';
+import { commandCpuMs, mainThreadCpuMs, treeCpuMs } from './lib/proc';
 
 export const LOAD_BARS = { p95Ms: 150, cpuVsFloor: 2 } as const;
 export const FLOOR_PATH = '/bench-floor';
-
-const TICK_MS = 1000 / Number(execSync('getconf CLK_TCK').toString().trim() || 100);
 
 export type LoadRoute = { name: string; path: string };
 export type LoadResult = {
@@ -55,77 +53,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], q: number) => percentileOf([...xs].sort((a, b) => a - b), q) ?? NaN;
 export const loadAvg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
 
-/** utime + stime (ms) of `pid` and all its descendants (`next start` runs the server in a child process). */
-export function processTreeCpuMs(pid: number): number {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const raw = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const f = raw.slice(raw.lastIndexOf(')') + 2).split(' '); // f[0] = state (field 3)
-      stats.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-    } catch {
-      // the process ended while the directory was read
-    }
-  }
-  let ticks = 0;
-  const queue = [pid];
-  while (queue.length) {
-    const p = queue.pop()!;
-    ticks += stats.get(p)?.ticks ?? 0;
-    for (const [child, s] of stats) if (s.ppid === p) queue.push(child);
-  }
-  return ticks * TICK_MS;
-}
-
-/**
- * The busiest JavaScript thread under `pid` (ms): each process's main thread (/proc/<p>/task/<p>/stat, the thread
- * that runs its JavaScript; GC helpers, zlib and the other libuv threads are separate tasks), the largest of the tree
- * — the server's. Requests queue on that one thread: with R readers back to back its CPU per view bounds the p50.
- */
-export function mainThreadCpuMs(pid: number): number {
-  const ppid = new Map<number, number>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const raw = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      ppid.set(Number(entry), Number(raw.slice(raw.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  let best = 0;
-  const queue = [pid];
-  while (queue.length) {
-    const p = queue.pop()!;
-    try {
-      const raw = fs.readFileSync(`/proc/${p}/task/${p}/stat`, 'utf8');
-      const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-      best = Math.max(best, Number(f[11]) + Number(f[12]));
-    } catch {
-      // ended meanwhile
-    }
-    for (const [child, pp] of ppid) if (pp === p) queue.push(child);
-  }
-  return best * TICK_MS;
-}
-
-/** utime + stime (ms) of every process named `postgres` (the server's backends and workers; this machine's only one). */
-export function postgresCpuMs(): number {
-  let ticks = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const raw = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')')) !== 'postgres') continue;
-      const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // the process ended while the directory was read
-    }
-  }
-  return ticks * TICK_MS;
-}
+/** Every `postgres` process on the machine: its backends and workers. */
+const postgresCpuMs = () => commandCpuMs('postgres');
 
 const ownCpuMs = () => {
   const u = process.cpuUsage();
@@ -179,12 +108,12 @@ function view(url: string, cookie: string): Promise<number> {
 
 type Window = { times: number[]; errors: string[]; cpuMs: number; mainMs: number; pgCpuMs: number; clientCpuMs: number; views: number };
 
-/** Every reader requests `url` back to back for `seconds`; the server's CPU is read around the window. */
 /** The app's processes: each instance's tree, and a proxy in front (nginx) whose CPU counts as the server's. */
 type Servers = { serverPids: number[]; proxyPid?: number };
-const serverCpu = (s: Servers) => s.serverPids.reduce((a, p) => a + processTreeCpuMs(p), 0) + (s.proxyPid ? processTreeCpuMs(s.proxyPid) : 0);
+const serverCpu = (s: Servers) => s.serverPids.reduce((a, p) => a + treeCpuMs(p), 0) + (s.proxyPid ? treeCpuMs(s.proxyPid) : 0);
 const serverMain = (s: Servers) => s.serverPids.reduce((a, p) => a + mainThreadCpuMs(p), 0);
 
+/** Every reader requests `url` back to back for `seconds`; the server's CPU is read around the window. */
 async function window(url: string, cookies: string[], seconds: number, servers: Servers): Promise<Window> {
   // Warm-up, not counted: one view per reader.
   await Promise.all(cookies.map((c) => view(url, c).catch(() => 0)));

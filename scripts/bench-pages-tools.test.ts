@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { summarise } from './bench-cpuprofile';
 import { writeDocSection } from './bench-doc-sections';
-import { cpuBound, mainThreadCpuMs, processTreeCpuMs, verdict, type LoadResult } from './bench-pages-load';
+import { cpuBound, verdict, type LoadResult } from './bench-pages-load';
+import { mainThreadCpuMs, treeCpuMs } from './lib/proc';
 import { flightBytes } from './bench-pages-sizes';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pages-'));
@@ -59,11 +60,11 @@ describe('bench:pages tools', () => {
           resolve(Number(m[1]));
         });
       });
-      expect(processTreeCpuMs(parent.pid!)).toBeGreaterThanOrEqual(390);
+      expect(treeCpuMs(parent.pid!)).toBeGreaterThanOrEqual(390);
       // The child's JavaScript ran on its main thread: the busiest JS thread of the tree is the child's.
       const main = mainThreadCpuMs(parent.pid!);
       expect(main).toBeGreaterThanOrEqual(390);
-      expect(main).toBeLessThanOrEqual(processTreeCpuMs(parent.pid!));
+      expect(main).toBeLessThanOrEqual(treeCpuMs(parent.pid!));
     } finally {
       if (childPid) process.kill(childPid, 'SIGKILL');
       parent.kill('SIGKILL');

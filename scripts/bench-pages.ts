@@ -55,7 +55,6 @@ const RUNS = Number(argValue('runs', process.env.BENCH_RUNS ?? '10'));
 const only = argValue('only');
 /** `--routes "Sessions,Session detail"`: only these routes, by exact name (case-insensitive); like --only, the docs are not written. */
 const routeNames = argValue('routes')?.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
-const subset = Boolean(only || routeNames || Number(argValue('instances', '1')) > 1);
 const shotsDir = argValue('screenshots');
 /** `--verbose 1`: print every load (TTFB, LCP and its element). */
 const verbose = argValue('verbose') === '1';
@@ -78,6 +77,8 @@ const DOC = 'docs/benchmarks-pages.md';
 const INSTANCES = Number(argValue('instances', '1'));
 /** One secret for every instance: a session cookie signed by one is valid on the others. */
 const authSecret = randomBytes(32).toString('hex');
+/** A subset of routes, or another topology than `npm start`'s one process: printed, not written to the docs. */
+const subset = Boolean(only || routeNames || INSTANCES > 1);
 
 const COLD_SETTLE_MS = 1000;
 const BARS = { ttfbP95: 200, lcpWarm: 1000, lcpCold: 1500, jsKb: 250 };
